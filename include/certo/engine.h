@@ -1,0 +1,145 @@
+// certo: embedded compliance engine for occupational health and safety.
+// SPDX-License-Identifier: MIT
+//
+// Engine: one certo file, opened.
+//
+// An Engine owns one SQLite connection to one file (or ":memory:") that holds the compliance
+// records of one or many companies. It offers the same operations twice: as C++ calls
+// (Create/View/Update/Index/Delete/Historicize/Restore) and as the JSON API (Request), which
+// follows the 4hse v2 API so an offline client can use a local file. Both go through one entity
+// registry, so they accept and reject exactly the same things.
+//
+// Contract:
+//  * Ownership. Open() returns the only owner of the Engine; destroying it closes the file.
+//    Records passed in are copied; records returned belong to the caller.
+//  * Errors. No method throws (except std::bad_alloc). Failures come back as a Status or a
+//    Result<T> with a stable Code (status.h) and a message naming the field and the rule;
+//    Request() turns them into HTTP status codes and bodies.
+//  * Atomicity. Every public operation commits whole or not at all: a failed Create, Update or
+//    forced Delete leaves the file exactly as it was. Transaction() groups several operations
+//    into one atomic unit.
+//  * Thread-safety. An Engine may be shared between threads: calls are serialized by an internal
+//    mutex, so they are safe but do not run in parallel. For parallel reads, open one Engine per
+//    thread on the same file (WAL mode lets readers and one writer proceed together).
+//  * Time. The engine's today is Options::today when pinned, else the local date at each call.
+//
+// Collections (kebab-case, as in the JSON paths): project, office, person, person-office, role,
+// entity-employee, equipment, work-environment, substance, work-group, work-group-person, action,
+// certificate, incident, incident-action, incident-person. Fields, limits and rules of each are
+// listed in README.md ("Entities").
+
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "certo/options.h"
+#include "certo/query.h"
+#include "certo/record.h"
+#include "certo/response.h"
+#include "certo/status.h"
+
+namespace certo {
+
+// A row named by its collection and id, as listed by a delete preview.
+struct RowRef {
+  std::string collection;
+  std::string id;
+
+  friend bool operator==(const RowRef&, const RowRef&) = default;
+};
+
+// What Delete did or would do: the row itself first, then every dependant row that goes with it.
+struct DeleteResult {
+  bool forced = false;       // true: the rows are gone; false: nothing changed (a preview)
+  std::vector<RowRef> rows;  // the row, then its dependants (children before grandchildren)
+};
+
+class Engine {
+ public:
+  // Opens (and, when Options::create_if_missing, creates) the certo file at path, applying any
+  // schema upgrades. ":memory:" opens a private in-memory file.
+  // Fails, leaving the file untouched, with:
+  //   kIOError      the file is missing (create_if_missing = false) or cannot be opened;
+  //   kCorrupt      the file is not a SQLite database;
+  //   kIncompatible the file is SQLite but not certo's, or was written by a newer certo;
+  //   kBusy         another connection holds a lock past Options::busy_timeout_ms.
+  static Result<std::unique_ptr<Engine>> Open(const std::string& path,
+                                              const Options& options = Options());
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  ~Engine();
+
+  // ---- The JSON API -------------------------------------------------------------------------
+  //
+  // method: GET, POST, PUT, DELETE. target: a path with an optional query string:
+  //   POST   /v2/<collection>/index              body {"filter","per-page","page","sort","history"}
+  //   POST   /v2/<collection>/create             body: the record
+  //   GET    /v2/<collection>/view/{id}          (or view?id={id})
+  //   PUT    /v2/<collection>/update/{id}        body: the fields to change
+  //   DELETE /v2/<collection>/delete/{id}?force=false|true
+  //   POST   /v2/<collection>/historicize/{id}   body {"date": "YYYY-MM-DD"} (optional)
+  //   POST   /v2/<collection>/restore/{id}
+  // Never fails: every error becomes a response (see Response::status).
+  Response Request(std::string_view method, std::string_view target, std::string_view body = {});
+
+  // ---- The C++ API --------------------------------------------------------------------------
+
+  // Creates a record and returns it as stored (with its id and read-only fields). The id field
+  // (e.g. "person_id") may be supplied as a UUID, else one is generated. The project and office
+  // fields may be omitted when a parent field implies them.
+  // Errors: kNotFound (unknown collection), kValidation, kConflict.
+  Result<Json> Create(std::string_view collection, const Json& record);
+
+  // Returns one record, including retired ones. Errors: kNotFound.
+  Result<Json> View(std::string_view collection, std::string_view id);
+
+  // Changes the given fields of a record (a partial update) and returns the record as stored.
+  // Ids, read-only fields and immutable fields (e.g. an action's action_type) are refused.
+  // Errors: kNotFound, kValidation, kConflict.
+  Result<Json> Update(std::string_view collection, std::string_view id, const Json& changes);
+
+  // Lists records. Errors: kNotFound (unknown collection), kValidation (filter, sort, paging).
+  Result<Page> Index(std::string_view collection, const Query& query = Query());
+
+  // force = false: changes nothing and returns the row and every dependant row that a forced
+  // delete would remove. force = true: removes exactly those rows in one transaction.
+  // Errors: kNotFound.
+  Result<DeleteResult> Delete(std::string_view collection, std::string_view id, bool force);
+
+  // Retires a row as of date (default: today): from that date on it, and every row under it, is
+  // hidden from Index unless Query::history. Its data is kept. Returns the record.
+  // Errors: kNotFound (also for collections that cannot be historicized), kValidation.
+  Result<Json> Historicize(std::string_view collection, std::string_view id,
+                           std::optional<std::chrono::year_month_day> date = std::nullopt);
+
+  // Makes a retired row active again. Returns the record. Errors: kNotFound.
+  Result<Json> Restore(std::string_view collection, std::string_view id);
+
+  // Runs body inside one transaction: commits when it returns OK, rolls everything back
+  // otherwise (and returns its Status). Operations called inside are nested savepoints, so an
+  // operation that fails inside body undoes only itself; body decides whether to go on.
+  Status Transaction(const std::function<Status(Engine&)>& body);
+
+  // ---- Facts --------------------------------------------------------------------------------
+
+  // The engine's today (Options::today, or the local date now).
+  std::chrono::year_month_day Today() const;
+  // The schema version of the open file (the highest schema/NNNN_*.sql applied).
+  int SchemaVersion() const;
+  // The collections this build knows, in dependency order (parents before children).
+  static std::vector<std::string> Collections();
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace certo

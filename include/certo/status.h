@@ -1,0 +1,140 @@
+// certo: embedded compliance engine for occupational health and safety.
+// SPDX-License-Identifier: MIT
+//
+// Status and Result<T>: how every public certo operation reports success or failure.
+//
+// A Status is a small value: OK, or an error with a stable Code, a message that names the field
+// and the rule that failed, and (for validation failures) the list of field errors. Exceptions
+// never cross certo's public API; SQLite and SQLiteCpp errors are translated into a Status inside
+// the library, keeping SQLite's extended result code.
+//
+// Result<T> carries either a value or a non-OK Status. Its member names follow std::expected so
+// it can be swapped for it once the toolchain has C++23.
+//
+// Thread-safety: Status and Result are plain values; distinct objects may be used from different
+// threads, a single object needs external synchronization like any standard value type.
+
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace certo {
+
+// One field that failed a rule, as in the JSON API's 422 body: [{"field": ..., "message": ...}].
+struct FieldError {
+  std::string field;    // e.g. "first_name", "filter.name", "date_expire"
+  std::string message;  // e.g. "is required", "must be at most 70 characters"
+
+  friend bool operator==(const FieldError&, const FieldError&) = default;
+};
+
+// Error codes. The numeric values are stable and documented in docs/errors.md:
+// do not change or reuse existing values.
+enum class Code : int {
+  kOk = 0,
+  kNotFound = 1,         // unknown id, collection or route (HTTP 404)
+  kValidation = 2,       // a field breaks a rule; field_errors() lists each (HTTP 422)
+  kConflict = 3,         // duplicate id or unique key (HTTP 409)
+  kBusy = 4,             // the file is locked by another connection past the busy timeout (503)
+  kCorrupt = 5,          // the file is damaged or is not a SQLite database (500)
+  kIOError = 6,          // the file cannot be opened, read or written (500)
+  kInternal = 7,         // a bug in certo; please report it (500)
+  kInvalidArgument = 8,  // a malformed request: bad JSON, bad query string (HTTP 400)
+  kIncompatible = 9,     // a SQLite file that is not certo's, or made by a newer certo (500)
+};
+
+// Returns the stable lower-case name of a code ("not_found", "validation", ...).
+const char* CodeName(Code code);
+
+// Returns the HTTP status the JSON API uses for a code (200 for kOk).
+int HttpStatus(Code code);
+
+class [[nodiscard]] Status {
+ public:
+  // An OK status. Cheap: no allocation.
+  Status() = default;
+
+  static Status OK() { return Status(); }
+  static Status NotFound(std::string message) { return Status(Code::kNotFound, std::move(message)); }
+  static Status Conflict(std::string message) { return Status(Code::kConflict, std::move(message)); }
+  static Status Busy(std::string message) { return Status(Code::kBusy, std::move(message)); }
+  static Status Corrupt(std::string message) { return Status(Code::kCorrupt, std::move(message)); }
+  static Status IOError(std::string message) { return Status(Code::kIOError, std::move(message)); }
+  static Status Internal(std::string message) { return Status(Code::kInternal, std::move(message)); }
+  static Status InvalidArgument(std::string message) {
+    return Status(Code::kInvalidArgument, std::move(message));
+  }
+  static Status Incompatible(std::string message) {
+    return Status(Code::kIncompatible, std::move(message));
+  }
+  // A validation failure. REQUIRES: errors is not empty. The message joins the field errors.
+  static Status Validation(std::vector<FieldError> errors);
+  // A validation failure of one field.
+  static Status Validation(std::string field, std::string message) {
+    return Validation(std::vector<FieldError>{{std::move(field), std::move(message)}});
+  }
+
+  bool ok() const { return code_ == Code::kOk; }
+  Code code() const { return code_; }
+  bool IsNotFound() const { return code_ == Code::kNotFound; }
+  bool IsValidation() const { return code_ == Code::kValidation; }
+  bool IsConflict() const { return code_ == Code::kConflict; }
+  bool IsBusy() const { return code_ == Code::kBusy; }
+
+  // Human-readable message, without the code name. Empty for OK.
+  const std::string& message() const { return message_; }
+  // Each failing field for kValidation; empty otherwise.
+  const std::vector<FieldError>& field_errors() const { return field_errors_; }
+  // SQLite's extended result code when the error came from SQLite, else 0.
+  int sqlite_code() const { return sqlite_code_; }
+  Status WithSqliteCode(int code) && {
+    sqlite_code_ = code;
+    return std::move(*this);
+  }
+
+  // "OK" or "<code name>: <message>", e.g. "validation: first_name: is required".
+  std::string ToString() const;
+
+ private:
+  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  Code code_ = Code::kOk;
+  std::string message_;
+  std::vector<FieldError> field_errors_;
+  int sqlite_code_ = 0;
+};
+
+// A value of type T or a non-OK Status.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design, like std::expected
+  // REQUIRES: !status.ok().
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT
+
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  explicit operator bool() const { return ok(); }
+
+  // The error, or OK when a value is held.
+  Status status() const { return ok() ? Status::OK() : std::get<Status>(v_); }
+  const Status& error() const { return std::get<Status>(v_); }
+
+  // REQUIRES: ok().
+  T& value() & { return std::get<T>(v_); }
+  const T& value() const& { return std::get<T>(v_); }
+  T&& value() && { return std::get<T>(std::move(v_)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+ private:
+  std::variant<T, Status> v_;
+};
+
+}  // namespace certo

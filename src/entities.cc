@@ -1,0 +1,595 @@
+// certo: embedded compliance engine for occupational health and safety.
+// SPDX-License-Identifier: MIT
+//
+// The descriptors of certo's entities. Field names, enums and limits follow
+// shared/reference/4hse-model.md; where the 4hse documents disagree, the choice is noted.
+// Each table's columns are in schema/; registry_test checks that the two agree.
+
+#include <string>
+
+#include "calendar.h"
+#include "registry.h"
+
+namespace certo::internal {
+
+namespace {
+
+// ---- Builders -------------------------------------------------------------------------------
+
+struct F {
+  Field f;
+  F(std::string_view name, FieldType type) {
+    f.name = name;
+    f.type = type;
+  }
+  F& Req() { return f.required = true, *this; }
+  F& Imm() { return f.immutable = true, *this; }
+  F& Exact() { return f.match = Match::kExact, *this; }
+  F& Like() { return f.match = Match::kText, *this; }
+  F& Sort() { return f.sortable = true, *this; }
+  F& Default(std::string_view v) { return f.default_value = v, *this; }
+  F& Range(long long lo, long long hi) { return f.min = lo, f.max = hi, *this; }
+  F& SameOffice() { return f.ref.same_office = true, *this; }
+  operator Field() const { return f; }  // NOLINT
+};
+
+F Str(std::string_view name, int max) {
+  F b(name, FieldType::kString);
+  b.f.max_length = max;
+  return b;
+}
+F Text(std::string_view name) { return F(name, FieldType::kText); }
+F Int(std::string_view name) { return F(name, FieldType::kInt); }
+F Bool(std::string_view name) { return F(name, FieldType::kBool); }
+F Day(std::string_view name) { return F(name, FieldType::kDate); }
+F Country(std::string_view name) { return F(name, FieldType::kCountry); }
+F JsonF(std::string_view name) { return F(name, FieldType::kJson); }
+F Enum(std::string_view name, std::vector<std::string_view> values) {
+  F b(name, FieldType::kEnum);
+  b.f.enum_values = std::move(values);
+  return b;
+}
+// A plain reference: exact filter, immutable (moving a row to another parent would break the
+// parent's own office/project consistency), required.
+F RefTo(std::string_view name, std::string_view collection) {
+  F b(name, FieldType::kUuid);
+  b.f.ref.targets = {{"", collection}};
+  return b.Req().Imm().Exact();
+}
+F Project(std::string_view name = "project_id") {
+  F b = RefTo(name, "project");
+  b.f.ref.parent = false;
+  return b;
+}
+F Office(std::string_view name = "office_id") { return RefTo(name, "office"); }
+
+// (SELECT x.<column> FROM <table> x WHERE x.<key> = t.<field>)
+std::string Lookup(std::string_view table, std::string_view column, std::string_view key,
+                   std::string_view field) {
+  return "(SELECT x." + std::string(column) + " FROM " + std::string(table) + " x WHERE x." +
+         std::string(key) + " = t." + std::string(field) + ")";
+}
+// A column of the person behind t.person_office_id.
+std::string PersonVia(std::string_view column) {
+  return "(SELECT p." + std::string(column) +
+         " FROM person_office po JOIN person p ON p.person_id = po.person_id"
+         " WHERE po.person_office_id = t.person_office_id)";
+}
+Computed Ro(std::string_view name, std::string sql, Match match = Match::kNone,
+            bool sortable = false, JsonKind kind = JsonKind::kString) {
+  return Computed{name, std::move(sql), kind, match, sortable};
+}
+Computed ProjectName(std::string_view field) {
+  return Ro("project_name", Lookup("project", "name", "project_id", field), Match::kText, true);
+}
+Computed ProjectType(std::string_view field) {
+  return Ro("project_type", Lookup("project", "project_type", "project_id", field), Match::kExact);
+}
+Computed OfficeName(std::string_view field) {
+  return Ro("office_name", Lookup("office", "name", "office_id", field), Match::kText, true);
+}
+
+const std::vector<std::string_view> kActionTypes = {"TRAINING", "HEALTH", "PER", "CHECK",
+                                                    "MAINTENANCE"};
+const std::vector<std::string_view> kUnits = {"YEAR", "MONTH", "DAY"};
+
+// validity and validity_unit come together; validity is at least 1.
+void ValidityPair(const Json& r, std::vector<FieldError>& errors) {
+  bool has_validity = r.contains("validity") && !r["validity"].is_null();
+  bool has_unit = r.contains("validity_unit") && !r["validity_unit"].is_null();
+  if (has_validity && !has_unit) errors.push_back({"validity_unit", "is required with validity"});
+  if (has_unit && !has_validity) errors.push_back({"validity", "is required with validity_unit"});
+}
+
+// later >= earlier, both dates when present.
+Rule NotBefore(std::string_view later, std::string_view earlier) {
+  return [later = std::string(later), earlier = std::string(earlier)](
+             const Json& r, std::vector<FieldError>& errors) {
+    if (!r.contains(later) || !r.contains(earlier)) return;
+    const Json &a = r[later], &b = r[earlier];
+    if (a.is_string() && b.is_string() && a.get<std::string>() < b.get<std::string>()) {
+      errors.push_back({later, "must not be before " + earlier});
+    }
+  };
+}
+
+// ---- The entities ---------------------------------------------------------------------------
+
+std::vector<Entity> Build() {
+  std::vector<Entity> all;
+
+  all.push_back(Entity{
+      .collection = "project",
+      .table = "project",
+      .event_prefix = "PROJECT",
+      .id = "project_id",
+      .project_field = "",
+      .office_field = "",
+      .fields =
+          {
+              Str("name", 50).Req().Like().Sort(),
+              Text("description"),
+              Country("country").Exact(),
+              // 4hse's newest enum; older documents lack pending_delete.
+              Enum("status", {"active", "suspended", "pending_delete", "deleted"})
+                  .Default("active")
+                  .Exact()
+                  .Sort(),
+              Enum("project_type", {"safety", "template"}).Default("safety").Exact().Sort(),
+              JsonF("data"),
+          },
+  });
+
+  all.push_back(Entity{
+      .collection = "office",
+      .table = "office",
+      .event_prefix = "OFFICE",
+      .id = "office_id",
+      .project_field = "project_id",
+      .office_field = "",
+      .historicizable = true,
+      .fields =
+          {
+              Project(),
+              Str("name", 255).Req().Like().Sort(),
+              Str("code", 50).Like().Sort(),
+              Text("description"),
+              Str("street", 255).Like(),
+              Str("postal_code", 50).Like(),
+              Str("locality", 50).Like(),
+              Str("region", 150).Like(),
+              Country("country").Exact(),
+              Str("tax_code", 30).Exact(),
+              Str("vat", 30).Exact(),
+              // Required by 4hse's client; certo defaults it instead of refusing the row.
+              Enum("office_type_icon", {"office_default", "construction_site"})
+                  .Default("office_default")
+                  .Exact(),
+          },
+      .computed = {ProjectName("project_id"), ProjectType("project_id")},
+  });
+
+  all.push_back(Entity{
+      .collection = "person",
+      .table = "person",
+      .event_prefix = "PERSON",
+      .id = "person_id",
+      .project_field = "project_id",
+      .office_field = "",
+      .historicizable = true,
+      .fields =
+          {
+              Project(),
+              Str("code", 50).Like().Sort(),
+              Str("first_name", 70).Req().Like().Sort(),
+              Str("last_name", 70).Req().Like().Sort(),
+              Str("street", 255),
+              Str("locality", 50).Like(),
+              Str("postal_code", 50),
+              Str("region", 150).Like(),  // 4hse's newest limit (older documents: 10)
+              Str("sex", 10).Exact(),
+              Country("country").Exact(),
+              Day("birth_date").Exact().Sort(),
+              Str("birth_place", 150),
+              Str("tax_code", 30).Exact().Sort(),
+              Text("note"),
+              Str("contract_type", 50).Exact(),
+              Bool("is_employee").Default("1").Exact(),
+              Bool("is_prevention_people").Default("0").Exact(),
+              Str("entity_id", 255).Exact(),  // e-mail of a linked user account
+              Str("related_user", 50).Exact(),
+          },
+      .computed = {ProjectName("project_id")},
+      .unique = {{"project_id", "code"}},
+  });
+
+  all.push_back(Entity{
+      .collection = "person-office",
+      .table = "person_office",
+      .event_prefix = "PERSON_OFFICE",
+      .id = "person_office_id",
+      .project_field = "project_id",
+      .office_field = "office_id",
+      .historicizable = true,
+      .fields = {Project(), Office(), RefTo("person_id", "person")},
+      .computed =
+          {
+              Ro("person_code", Lookup("person", "code", "person_id", "person_id"), Match::kText,
+                 true),
+              Ro("person_first_name", Lookup("person", "first_name", "person_id", "person_id"),
+                 Match::kText, true),
+              Ro("person_last_name", Lookup("person", "last_name", "person_id", "person_id"),
+                 Match::kText, true),
+              Ro("person_tax_code", Lookup("person", "tax_code", "person_id", "person_id"),
+                 Match::kExact, true),
+              Ro("person_birth_date", Lookup("person", "birth_date", "person_id", "person_id"),
+                 Match::kExact, true),
+              Ro("person_is_employee", Lookup("person", "is_employee", "person_id", "person_id"),
+                 Match::kExact, false, JsonKind::kInt),
+              Ro("office_code", Lookup("office", "code", "office_id", "office_id"), Match::kText),
+              OfficeName("office_id"),
+              ProjectName("project_id"),
+          },
+      .unique = {{"person_id", "office_id"}},
+  });
+
+  // The four office resources share one shape.
+  auto resource = [](std::string_view collection, std::string_view table,
+                     std::string_view event, std::string_view id, std::vector<Field> extra) {
+    Entity e{
+        .collection = collection,
+        .table = table,
+        .event_prefix = event,
+        .id = id,
+        .project_field = "project_id",
+        .office_field = "office_id",
+        .historicizable = true,
+        .fields = {Project(), Office(), Str("code", 50).Like().Sort(),
+                   Str("name", 255).Req().Like().Sort(), Text("description")},
+        .computed = {OfficeName("office_id"), ProjectName("project_id")},
+    };
+    e.fields.insert(e.fields.end(), extra.begin(), extra.end());
+    return e;
+  };
+  all.push_back(resource("role", "role", "ROLE", "office_role_id", {}));
+  all.push_back(resource("equipment", "equipment", "EQUIPMENT", "office_equipment_id",
+                         {Str("serial", 100).Like(), Str("vendor", 100).Like(),
+                          Str("model", 100).Like()}));
+  all.push_back(resource("work-environment", "work_environment", "WORK_ENVIRONMENT",
+                         "office_work_environment_id", {}));
+  all.push_back(resource("substance", "substance", "SUBSTANCE", "office_substance_id", {}));
+
+  {
+    F entity("entity_id", FieldType::kUuid);
+    entity.f.ref = Ref{.targets = {{"ROLE", "role"},
+                                   {"EQUIPMENT", "equipment"},
+                                   {"WORK_ENVIRONMENT", "work-environment"},
+                                   {"SUBSTANCE", "substance"}},
+                       .type_field = "type",
+                       .same_office = true};
+    std::string entity_name =
+        "CASE t.type WHEN 'ROLE' THEN " + Lookup("role", "name", "office_role_id", "entity_id") +
+        " WHEN 'EQUIPMENT' THEN " +
+        Lookup("equipment", "name", "office_equipment_id", "entity_id") +
+        " WHEN 'WORK_ENVIRONMENT' THEN " +
+        Lookup("work_environment", "name", "office_work_environment_id", "entity_id") +
+        " WHEN 'SUBSTANCE' THEN " +
+        Lookup("substance", "name", "office_substance_id", "entity_id") + " END";
+    std::string entity_code = entity_name;
+    for (size_t at; (at = entity_code.find("x.name")) != std::string::npos;) {
+      entity_code.replace(at, 6, "x.code");
+    }
+    all.push_back(Entity{
+        .collection = "entity-employee",
+        .table = "entity_employee",
+        .event_prefix = "ENTITY_EMPLOYEE",
+        .id = "entity_employee_id",
+        .project_field = "project_id",
+        .office_field = "office_id",
+        .historicizable = true,
+        .fields = {Project(), Office(), RefTo("person_office_id", "person-office").SameOffice(),
+                   Enum("type", {"ROLE", "EQUIPMENT", "WORK_ENVIRONMENT", "SUBSTANCE"})
+                       .Req()
+                       .Imm()
+                       .Exact(),
+                   entity.Req().Imm().Exact()},
+        .computed =
+            {
+                Ro("person_id", Lookup("person_office", "person_id", "person_office_id",
+                                       "person_office_id"),
+                   Match::kExact),
+                Ro("person_code", PersonVia("code"), Match::kText, true),
+                Ro("person_first_name", PersonVia("first_name"), Match::kText, true),
+                Ro("person_last_name", PersonVia("last_name"), Match::kText, true),
+                Ro("entity_code", entity_code, Match::kText, true),
+                Ro("entity_name", entity_name, Match::kText, true),
+                OfficeName("office_id"),
+                ProjectName("project_id"),
+            },
+        .unique = {{"entity_id", "person_office_id"}},
+    });
+  }
+
+  all.push_back(Entity{
+      .collection = "work-group",
+      .table = "work_group",
+      .event_prefix = "WORK_GROUP",
+      .id = "work_group_id",
+      .project_field = "project_id",
+      .office_field = "office_id",
+      .historicizable = true,
+      .fields = {Project(), Office(), Str("code", 50).Like().Sort(),
+                 Str("name", 255).Req().Like().Sort(), Text("description"),
+                 Enum("work_group_type", {"JOB", "WORK_PLACE", "HGROUP"}).Req().Exact().Sort()},
+      .computed = {OfficeName("office_id"), ProjectName("project_id")},
+  });
+
+  all.push_back(Entity{
+      .collection = "work-group-person",
+      .table = "work_group_person",
+      .event_prefix = "WORK_GROUP_PERSON",
+      .id = "work_group_person_id",
+      .project_field = "project_id",
+      .office_field = "office_id",
+      .historicizable = true,
+      .fields = {Project(), Office(), RefTo("work_group_id", "work-group").SameOffice(),
+                 RefTo("person_office_id", "person-office").SameOffice(),
+                 Str("time_spent_measure", 50)},
+      .computed =
+          {
+              Ro("person_id",
+                 Lookup("person_office", "person_id", "person_office_id", "person_office_id"),
+                 Match::kExact),
+              Ro("person_code", PersonVia("code"), Match::kText, true),
+              Ro("person_first_name", PersonVia("first_name"), Match::kText, true),
+              Ro("person_last_name", PersonVia("last_name"), Match::kText, true),
+              Ro("work_group_code", Lookup("work_group", "code", "work_group_id", "work_group_id"),
+                 Match::kText, true),
+              Ro("work_group_name", Lookup("work_group", "name", "work_group_id", "work_group_id"),
+                 Match::kText, true),
+              Ro("work_group_type",
+                 Lookup("work_group", "work_group_type", "work_group_id", "work_group_id"),
+                 Match::kExact, true),
+              OfficeName("office_id"),
+              ProjectName("project_id"),
+          },
+      .unique = {{"work_group_id", "person_office_id"}},
+  });
+
+  all.push_back(Entity{
+      .collection = "action",
+      .table = "action",
+      .event_prefix = "ACTION",
+      .id = "action_id",
+      .project_field = "tenant_id",
+      .office_field = "subtenant_id",
+      .historicizable = true,
+      .fields =
+          {
+              Project("tenant_id"),
+              Office("subtenant_id"),
+              Enum("action_type", kActionTypes).Req().Imm().Exact().Sort(),
+              Str("code", 50).Like().Sort(),
+              Str("name", 255).Req().Like().Sort(),
+              Text("description"),
+              Int("validity").Range(1, 1000).Exact(),
+              Enum("validity_unit", kUnits).Exact(),
+              Int("expire_interval").Range(0, 3650).Exact(),
+              JsonF("manager"),
+              JsonF("assignee"),
+              JsonF("watcher"),
+              JsonF("data"),
+          },
+      .computed = {OfficeName("subtenant_id"), ProjectName("tenant_id"),
+                   ProjectType("tenant_id")},
+      .rules = {ValidityPair},
+  });
+
+  {
+    F resource("resource_id", FieldType::kUuid);
+    resource.f.ref = Ref{.targets = {{"PERSON", "person"},
+                                     {"ROLE", "role"},
+                                     {"EQUIPMENT", "equipment"},
+                                     {"WORK_ENVIRONMENT", "work-environment"},
+                                     {"SUBSTANCE", "substance"},
+                                     {"WORK_GROUP", "work-group"},
+                                     {"OFFICE", "office"}},
+                         .parent = false};  // a certificate is a dated record: it stays visible
+    std::string type_sql = "CASE";
+    std::string name_sql = "COALESCE(";
+    struct Kind {
+      const char* type;
+      const char* table;
+      const char* key;
+      const char* name;
+    };
+    const Kind kinds[] = {
+        {"PERSON", "person", "person_id", "x.first_name || ' ' || x.last_name"},
+        {"ROLE", "role", "office_role_id", "x.name"},
+        {"EQUIPMENT", "equipment", "office_equipment_id", "x.name"},
+        {"WORK_ENVIRONMENT", "work_environment", "office_work_environment_id", "x.name"},
+        {"SUBSTANCE", "substance", "office_substance_id", "x.name"},
+        {"WORK_GROUP", "work_group", "work_group_id", "x.name"},
+        {"OFFICE", "office", "office_id", "x.name"},
+    };
+    for (const Kind& k : kinds) {
+      std::string from = std::string(" FROM ") + k.table + " x WHERE x." + k.key +
+                         " = t.resource_id";
+      type_sql += std::string(" WHEN EXISTS (SELECT 1") + from + ") THEN '" + k.type + "'";
+      name_sql += std::string("(SELECT ") + k.name + from + "), ";
+    }
+    type_sql += " END";
+    name_sql += "NULL)";
+    all.push_back(Entity{
+        .collection = "certificate",
+        .table = "certificate",
+        .event_prefix = "CERTIFICATE",
+        .id = "certificate_id",
+        .project_field = "tenant_id",
+        .office_field = "",
+        .fields =
+            {
+                Project("tenant_id"),
+                resource.Req().Exact(),  // mutable: a certificate given to the wrong person moves
+                Enum("action_type", kActionTypes).Req().Exact().Sort(),
+                Str("name", 255).Req().Like().Sort(),
+                Text("note"),
+                Day("date_release").Req().Exact().Sort(),
+                Day("date_expire").Exact().Sort(),
+                Int("validity").Range(1, 1000).Exact(),
+                Enum("validity_unit", kUnits).Exact(),
+                Bool("warning").Default("0").Exact(),
+                JsonF("data"),
+            },
+        .computed = {Ro("resource_type", type_sql, Match::kExact),
+                     Ro("resource_name", name_sql, Match::kText), ProjectName("tenant_id")},
+        .rules = {ValidityPair, NotBefore("date_expire", "date_release")},
+    });
+  }
+
+  all.push_back(Entity{
+      .collection = "incident",
+      .table = "incident",
+      .event_prefix = "INCIDENT",
+      .id = "office_incident_id",
+      .project_field = "tenant_id",
+      .office_field = "subtenant_id",
+      .fields =
+          {
+              Project("tenant_id"),
+              Office("subtenant_id"),
+              Str("code", 50).Like().Sort(),
+              Str("name", 255).Req().Like().Sort(),
+              Day("date_incident").Req().Exact().Sort(),
+              Enum("category",
+                   {"NON_COMPLIANCE", "ACCIDENTS", "ACCIDENTS_AND_MISSED_INJURIES",
+                    "REPORT_MALFUNCTION", "REPORT_FAILURE", "REQUEST_INSPECTION",
+                    "REQUEST_MAINTENANCE", "REQUEST_REPLACEMENT", "REQUEST_INTERVENTION"})
+                  .Exact()
+                  .Sort(),
+              Text("description_event"),
+              Text("description_actions_involved"),
+              Str("deponent", 255),
+              JsonF("manager"),
+              JsonF("assignee"),
+              JsonF("watcher"),
+              Enum("status", {"new", "open", "closed"}).Default("new").Exact().Sort(),
+              Day("date_closed").Exact().Sort(),
+              Str("external_reference_id", 255).Exact(),
+          },
+      .computed =
+          {
+              OfficeName("subtenant_id"),
+              ProjectName("tenant_id"),
+              Ro("totInvolvedPerson",
+                 "(SELECT count(*) FROM incident_person x"
+                 " WHERE x.office_incident_id = t.office_incident_id)",
+                 Match::kNone, false, JsonKind::kInt),
+              Ro("totSicknessDays",
+                 "(SELECT coalesce(sum(x.days), 0) FROM incident_person x"
+                 " WHERE x.office_incident_id = t.office_incident_id)",
+                 Match::kNone, false, JsonKind::kInt),
+          },
+      .rules = {NotBefore("date_closed", "date_incident"),
+                [](const Json& r, std::vector<FieldError>& errors) {
+                  bool closed = r.value("status", "") == "closed";
+                  bool dated = r.contains("date_closed") && !r["date_closed"].is_null();
+                  if (closed && !dated) {
+                    errors.push_back({"date_closed", "is required when status is closed"});
+                  }
+                  if (!closed && dated) {
+                    errors.push_back({"date_closed", "must be empty unless status is closed"});
+                  }
+                }},
+  });
+
+  auto incident_field = [](const char* column) {
+    return Lookup("incident", column, "office_incident_id", "office_incident_id");
+  };
+  all.push_back(Entity{
+      .collection = "incident-action",
+      .table = "incident_action",
+      .event_prefix = "INCIDENT_ACTION",
+      .id = "office_incident_action_id",
+      .project_field = "tenant_id",
+      .office_field = "subtenant_id",
+      .fields = {Project("tenant_id"), Office("subtenant_id"),
+                 RefTo("office_incident_id", "incident").SameOffice(),
+                 RefTo("entity_id", "action"),
+                 Enum("entity_type", {"ACTION"}).Default("ACTION").Imm().Exact(),
+                 Text("description")},
+      .computed =
+          {
+              Ro("action_code", Lookup("action", "code", "action_id", "entity_id"), Match::kText,
+                 true),
+              Ro("action_name", Lookup("action", "name", "action_id", "entity_id"), Match::kText,
+                 true),
+              Ro("action_type", Lookup("action", "action_type", "action_id", "entity_id"),
+                 Match::kExact, true),
+              Ro("incident_code", incident_field("code"), Match::kText),
+              Ro("incident_name", incident_field("name"), Match::kText, true),
+              Ro("incident_date", incident_field("date_incident"), Match::kExact, true),
+              Ro("incident_category", incident_field("category"), Match::kExact),
+              Ro("incident_status", incident_field("status"), Match::kExact),
+              OfficeName("subtenant_id"),
+              ProjectName("tenant_id"),
+          },
+      .unique = {{"office_incident_id", "entity_id"}},
+  });
+
+  all.push_back(Entity{
+      .collection = "incident-person",
+      .table = "incident_person",
+      .event_prefix = "INCIDENT_PERSON",
+      .id = "office_incident_person_id",
+      .project_field = "tenant_id",
+      .office_field = "subtenant_id",
+      .fields = {Project("tenant_id"), Office("subtenant_id"),
+                 RefTo("office_incident_id", "incident").SameOffice(),
+                 RefTo("person_office_id", "person-office").SameOffice(), Str("code", 50).Like(),
+                 Text("description"), Int("days").Range(0, 36500).Exact()},
+      .computed =
+          {
+              Ro("person_code", PersonVia("code"), Match::kText, true),
+              Ro("person_first_name", PersonVia("first_name"), Match::kText, true),
+              Ro("person_last_name", PersonVia("last_name"), Match::kText, true),
+              Ro("incident_name", incident_field("name"), Match::kText, true),
+              Ro("incident_date", incident_field("date_incident"), Match::kExact, true),
+              OfficeName("subtenant_id"),
+              ProjectName("tenant_id"),
+          },
+      .unique = {{"office_incident_id", "person_office_id"}},
+  });
+
+  return all;
+}
+
+}  // namespace
+
+const Field* Entity::FindField(std::string_view name) const {
+  for (const Field& f : fields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const Computed* Entity::FindComputed(std::string_view name) const {
+  for (const Computed& c : computed) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+const std::vector<Entity>& Entities() {
+  static const std::vector<Entity> all = Build();
+  return all;
+}
+
+const Entity* FindEntity(std::string_view collection) {
+  for (const Entity& e : Entities()) {
+    if (e.collection == collection) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace certo::internal

@@ -1,0 +1,737 @@
+// certo: embedded compliance engine for occupational health and safety.
+// SPDX-License-Identifier: MIT
+
+#include "store.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "uuid.h"
+
+namespace certo::internal {
+
+namespace {
+
+std::string S(std::string_view v) { return std::string(v); }
+
+size_t EntityIndex(const Entity& e) { return static_cast<size_t>(&e - Entities().data()); }
+
+// The activity columns every historicizable entity adds to its JSON.
+constexpr std::string_view kRetiredOn = "retired_on";
+constexpr std::string_view kOwnedActive = "owned_active";
+constexpr std::string_view kParentActive = "parent_active";
+
+bool IsActivityField(const Entity& e, std::string_view name) {
+  return e.historicizable && (name == kRetiredOn || name == kOwnedActive || name == kParentActive);
+}
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+size_t CodePoints(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xc0) != 0x80;
+  return n;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+bool IsNull(const Json& record, std::string_view field) {
+  auto it = record.find(S(field));
+  return it == record.end() || it->is_null();
+}
+
+std::string Str(const Json& record, std::string_view field) {
+  auto it = record.find(S(field));
+  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void Bind(SQLite::Statement& st, int index, const Json& v) {
+  if (v.is_null()) {
+    st.bind(index);
+  } else if (v.is_string()) {
+    st.bind(index, v.get<std::string>());
+  } else if (v.is_boolean()) {
+    st.bind(index, v.get<bool>() ? 1 : 0);
+  } else if (v.is_number_integer()) {
+    st.bind(index, v.get<int64_t>());
+  } else if (v.is_number_float()) {
+    st.bind(index, v.get<double>());
+  } else {
+    st.bind(index, v.dump());
+  }
+}
+
+// The stored form of a field value: JSON fields become JSON text.
+Json Stored(const Field& f, const Json& v) {
+  if (f.type == FieldType::kJson && !v.is_null()) return v.dump();
+  return v;
+}
+
+Json ColumnJson(const SQLite::Column& c, FieldType type) {
+  if (c.isNull()) return nullptr;
+  switch (type) {
+    case FieldType::kInt:
+    case FieldType::kBool:
+      return c.getInt64();
+    case FieldType::kJson: {
+      Json parsed = Json::parse(c.getString(), nullptr, /*allow_exceptions=*/false);
+      return parsed.is_discarded() ? Json(c.getString()) : parsed;
+    }
+    default:
+      return c.getString();
+  }
+}
+
+Json ComputedJson(const SQLite::Column& c, JsonKind kind) {
+  if (c.isNull()) return nullptr;
+  switch (kind) {
+    case JsonKind::kInt:
+      return c.getInt64();
+    case JsonKind::kBool:
+      return c.getInt() != 0;
+    case JsonKind::kString:
+      return c.getString();
+  }
+  return nullptr;
+}
+
+// ---- Activity (historicization) SQL ----------------------------------------------------------
+
+std::string ParentActiveSql(const Entity& e, const std::string& alias, int& counter);
+
+std::string ActiveSql(const Entity& e, const std::string& alias, int& counter) {
+  std::string parents = ParentActiveSql(e, alias, counter);
+  if (!e.historicizable) return parents;
+  std::string owned =
+      "(" + alias + ".retired_on IS NULL OR " + alias + ".retired_on > certo_today())";
+  return parents == "1" ? owned : "(" + owned + " AND " + parents + ")";
+}
+
+// 1 when every parent row (transitively) is active; parents are the `parent` references.
+std::string ParentActiveSql(const Entity& e, const std::string& alias, int& counter) {
+  std::vector<std::string> parts;
+  for (const Field& f : e.fields) {
+    if (!f.IsRef() || !f.ref.parent) continue;
+    auto one = [&](const RefTarget& target) -> std::string {
+      const Entity& p = *FindEntity(target.collection);
+      std::string inner_alias = "a" + std::to_string(++counter);
+      std::string active = ActiveSql(p, inner_alias, counter);
+      if (active == "1") return "1";
+      return "COALESCE((SELECT " + active + " FROM " + S(p.table) + " " + inner_alias +
+             " WHERE " + inner_alias + "." + S(p.id) + " = " + alias + "." + S(f.name) + "), 1)";
+    };
+    if (f.ref.type_field.empty()) {
+      std::string part = one(f.ref.targets.front());
+      if (part != "1") parts.push_back(part);
+    } else {
+      std::string part = "CASE " + alias + "." + S(f.ref.type_field);
+      for (const RefTarget& t : f.ref.targets) {
+        part += " WHEN '" + S(t.type_value) + "' THEN " + one(t);
+      }
+      parts.push_back(part + " ELSE 1 END");
+    }
+  }
+  return parts.empty() ? "1" : "(" + Join(parts, " AND ") + ")";
+}
+
+// ---- Reverse references, for the delete preview ----------------------------------------------
+
+struct Edge {
+  const Entity* child;
+  const Field* field;
+  std::string_view type_value;  // "" = no type condition
+};
+
+const std::map<std::string_view, std::vector<Edge>>& ReverseEdges() {
+  static const auto edges = [] {
+    std::map<std::string_view, std::vector<Edge>> m;
+    for (const Entity& e : Entities()) {
+      for (const Field& f : e.fields) {
+        for (const RefTarget& t : f.ref.targets) {
+          m[t.collection].push_back(
+              Edge{&e, &f, f.ref.type_field.empty() ? std::string_view() : t.type_value});
+        }
+      }
+    }
+    return m;
+  }();
+  return edges;
+}
+
+// (project id, office id) of a row, or nullopt when it does not exist.
+struct Scope {
+  std::string project;
+  std::string office;
+};
+
+}  // namespace
+
+// ---- SELECT ---------------------------------------------------------------------------------
+
+const std::string& Store::SelectSql(const Entity& e) {
+  if (select_sql_.empty()) select_sql_.resize(Entities().size());
+  std::string& sql = select_sql_[EntityIndex(e)];
+  if (!sql.empty()) return sql;
+  std::vector<std::string> cols{"t." + S(e.id) + " AS " + S(e.id)};
+  for (const Field& f : e.fields) cols.push_back("t." + S(f.name) + " AS " + S(f.name));
+  for (const Computed& c : e.computed) cols.push_back(c.sql + " AS \"" + S(c.name) + "\"");
+  if (e.historicizable) {
+    int counter = 0;
+    cols.push_back("t.retired_on AS retired_on");
+    cols.push_back("(t.retired_on IS NULL OR t.retired_on > certo_today()) AS owned_active");
+    cols.push_back(ParentActiveSql(e, "t", counter) + " AS parent_active");
+  }
+  sql = "SELECT " + Join(cols, ", ") + " FROM " + S(e.table) + " t";
+  return sql;
+}
+
+namespace {
+
+Json RowJson(const Entity& e, SQLite::Statement& st) {
+  Json row = Json::object();
+  int i = 0;
+  row[S(e.id)] = st.getColumn(i++).getString();
+  for (const Field& f : e.fields) row[S(f.name)] = ColumnJson(st.getColumn(i++), f.type);
+  for (const Computed& c : e.computed) row[S(c.name)] = ComputedJson(st.getColumn(i++), c.kind);
+  if (e.historicizable) {
+    row[S(kRetiredOn)] = ColumnJson(st.getColumn(i++), FieldType::kDate);
+    row[S(kOwnedActive)] = st.getColumn(i++).getInt() != 0;
+    row[S(kParentActive)] = st.getColumn(i++).getInt() != 0;
+  }
+  return row;
+}
+
+}  // namespace
+
+Json Store::View(const Entity& e, std::string_view id) {
+  SQLite::Statement& st = db_.Cached(SelectSql(e) + " WHERE t." + S(e.id) + " = ?");
+  st.bind(1, Lower(S(id)));
+  if (!st.executeStep()) {
+    Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
+  }
+  Json row = RowJson(e, st);
+  st.reset();
+  return row;
+}
+
+std::optional<Json> Store::Load(const Entity& e, std::string_view id) {
+  std::vector<std::string> cols{S(e.id)};
+  for (const Field& f : e.fields) cols.push_back(S(f.name));
+  SQLite::Statement& st = db_.Cached("SELECT " + Join(cols, ", ") + " FROM " + S(e.table) +
+                                     " WHERE " + S(e.id) + " = ?");
+  st.bind(1, Lower(S(id)));
+  if (!st.executeStep()) return std::nullopt;
+  Json row = Json::object();
+  row[S(e.id)] = st.getColumn(0).getString();
+  int i = 1;
+  for (const Field& f : e.fields) row[S(f.name)] = ColumnJson(st.getColumn(i++), f.type);
+  st.reset();
+  return row;
+}
+
+// ---- Validation -----------------------------------------------------------------------------
+
+std::optional<Json> Store::CheckValue(const Field& f, const Json& v,
+                                      std::vector<FieldError>& out) {
+  auto error = [&](std::string message) -> std::optional<Json> {
+    out.push_back({S(f.name), std::move(message)});
+    return std::nullopt;
+  };
+  switch (f.type) {
+    case FieldType::kUuid:
+      if (!v.is_string() || !IsUuid(v.get<std::string>())) {
+        return error("must be a UUID (8-4-4-4-12 hexadecimal digits)");
+      }
+      return Lower(v.get<std::string>());
+    case FieldType::kString:
+    case FieldType::kText:
+      if (!v.is_string()) return error("must be a string");
+      if (f.max_length > 0 && CodePoints(v.get<std::string>()) > size_t(f.max_length)) {
+        return error("must be at most " + std::to_string(f.max_length) + " characters");
+      }
+      return v;
+    case FieldType::kInt:
+      if (!v.is_number_integer()) return error("must be an integer");
+      if (f.min < f.max && (v.get<int64_t>() < f.min || v.get<int64_t>() > f.max)) {
+        return error("must be between " + std::to_string(f.min) + " and " +
+                     std::to_string(f.max));
+      }
+      return v;
+    case FieldType::kBool:
+      if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
+      if (v.is_number_integer() && (v.get<int64_t>() == 0 || v.get<int64_t>() == 1)) return v;
+      return error("must be 0, 1, true or false");
+    case FieldType::kDate:
+      if (!v.is_string() || !ParseDate(v.get<std::string>())) {
+        return error("must be a real calendar date in the form YYYY-MM-DD");
+      }
+      return v;
+    case FieldType::kEnum: {
+      if (v.is_string()) {
+        for (std::string_view allowed : f.enum_values) {
+          if (v.get<std::string>() == allowed) return v;
+        }
+      }
+      std::vector<std::string> names(f.enum_values.begin(), f.enum_values.end());
+      return error("must be one of: " + Join(names, ", "));
+    }
+    case FieldType::kCountry: {
+      const std::string s = v.is_string() ? v.get<std::string>() : "";
+      if (s.size() != 2 || !std::isupper(static_cast<unsigned char>(s[0])) ||
+          !std::isupper(static_cast<unsigned char>(s[1]))) {
+        return error("must be an ISO 3166-1 alpha-2 country code (two upper-case letters)");
+      }
+      return v;
+    }
+    case FieldType::kJson:
+      return v;
+  }
+  return v;
+}
+
+namespace {
+
+std::optional<Scope> ScopeOf(Db& db, const Entity& p, const std::string& id) {
+  if (p.project_field.empty()) {
+    SQLite::Statement& st =
+        db.Cached("SELECT 1 FROM " + S(p.table) + " WHERE " + S(p.id) + " = ?");
+    st.bind(1, id);
+    bool found = st.executeStep();
+    st.reset();
+    if (!found) return std::nullopt;
+    return Scope{id, ""};
+  }
+  std::string office = p.office_field.empty() ? "NULL" : S(p.office_field);
+  SQLite::Statement& st = db.Cached("SELECT " + S(p.project_field) + ", " + office + " FROM " +
+                                    S(p.table) + " WHERE " + S(p.id) + " = ?");
+  st.bind(1, id);
+  if (!st.executeStep()) return std::nullopt;
+  Scope scope{st.getColumn(0).getString(), st.getColumn(1).getString()};
+  st.reset();
+  return scope;
+}
+
+// The targets a reference field may point at for this record.
+std::vector<RefTarget> TargetsFor(const Field& f, const Json& record) {
+  if (f.ref.type_field.empty()) return f.ref.targets;
+  std::string type = Str(record, f.ref.type_field);
+  for (const RefTarget& t : f.ref.targets) {
+    if (t.type_value == type) return {t};
+  }
+  return {};
+}
+
+std::string Names(const std::vector<RefTarget>& targets) {
+  std::vector<std::string> names;
+  for (const RefTarget& t : targets) names.push_back(S(t.collection));
+  return Join(names, " or ");
+}
+
+// Fills the project and office fields from a parent when the client left them out.
+void DeriveScope(Db& db, const Entity& e, Json& record) {
+  bool need_project = !e.project_field.empty() && IsNull(record, e.project_field);
+  bool need_office = !e.office_field.empty() && IsNull(record, e.office_field);
+  if (!need_project && !need_office) return;
+  for (const Field& f : e.fields) {
+    if (!f.IsRef() || f.name == e.project_field || IsNull(record, f.name)) continue;
+    if (!record[S(f.name)].is_string()) continue;
+    for (const RefTarget& t : TargetsFor(f, record)) {
+      const Entity& p = *FindEntity(t.collection);
+      auto scope = ScopeOf(db, p, record[S(f.name)].get<std::string>());
+      if (!scope) continue;
+      if (need_project) {
+        record[S(e.project_field)] = scope->project;
+        need_project = false;
+      }
+      if (need_office && f.name == e.office_field) {
+        record[S(e.office_field)] = record[S(f.name)];
+        need_office = false;
+      } else if (need_office && !p.office_field.empty()) {
+        record[S(e.office_field)] = scope->office;
+        need_office = false;
+      }
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void Store::CheckRefs(const Entity& e, const Json& record, const std::vector<const Field*>& fields,
+                      std::vector<FieldError>& out) {
+  const std::string project = e.project_field.empty() ? "" : Str(record, e.project_field);
+  const std::string office = e.office_field.empty() ? "" : Str(record, e.office_field);
+  for (const Field* f : fields) {
+    if (!f->IsRef() || IsNull(record, f->name)) continue;
+    std::vector<RefTarget> targets = TargetsFor(*f, record);
+    if (targets.empty()) continue;  // the type field itself is invalid and already reported
+    const std::string id = Str(record, f->name);
+    bool found = false;
+    for (const RefTarget& t : targets) {
+      const Entity& p = *FindEntity(t.collection);
+      auto scope = ScopeOf(db_, p, id);
+      if (!scope) continue;
+      found = true;
+      if (f->name == e.project_field) break;
+      if (scope->project != project) {
+        out.push_back({S(f->name), "refers to a " + S(t.collection) + " of another project"});
+      } else if (f->ref.same_office && scope->office != office) {
+        out.push_back({S(f->name), "refers to a " + S(t.collection) + " of another office"});
+      }
+      break;
+    }
+    if (!found) out.push_back({S(f->name), "refers to no " + Names(targets) + " with this id"});
+  }
+}
+
+void Store::CheckUnique(const Entity& e, const Json& record, std::string_view id) {
+  for (const auto& key : e.unique) {
+    std::vector<std::string> conds, names;
+    bool complete = true;
+    for (std::string_view col : key) {
+      complete = complete && !IsNull(record, col);
+      conds.push_back(S(col) + " = ?");
+      names.push_back(S(col));
+    }
+    if (!complete) continue;
+    SQLite::Statement& st = db_.Cached("SELECT " + S(e.id) + " FROM " + S(e.table) + " WHERE " +
+                                       Join(conds, " AND ") + " AND " + S(e.id) + " <> ?");
+    int i = 1;
+    for (std::string_view col : key) Bind(st, i++, record[S(col)]);
+    st.bind(i, S(id));
+    if (st.executeStep()) {
+      std::string other = st.getColumn(0).getString();
+      st.reset();
+      Fail(Status::Conflict("a " + S(e.collection) + " with the same " + Join(names, " and ") +
+                            " already exists (" + S(e.id) + " " + other + ")"));
+    }
+  }
+}
+
+namespace {
+
+void CheckRequired(const Entity& e, const Json& record, const std::set<std::string>& bad,
+                   std::vector<FieldError>& errors) {
+  for (const Field& f : e.fields) {
+    if (!f.required || bad.count(S(f.name))) continue;
+    if (IsNull(record, f.name)) {
+      errors.push_back({S(f.name), "is required"});
+    } else if (record[S(f.name)].is_string() && record[S(f.name)].get<std::string>().empty()) {
+      errors.push_back({S(f.name), "must not be empty"});
+    }
+  }
+}
+
+std::set<std::string> FieldsIn(const std::vector<FieldError>& errors) {
+  std::set<std::string> names;
+  for (const FieldError& e : errors) names.insert(e.field);
+  return names;
+}
+
+std::string ReadOnlyOrUnknown(const Entity& e, const std::string& key) {
+  if (e.FindComputed(key) || IsActivityField(e, key)) return "is read-only";
+  return "is not a field of " + S(e.collection);
+}
+
+}  // namespace
+
+// ---- Create / Update ------------------------------------------------------------------------
+
+Json Store::Create(const Entity& e, const Json& input) {
+  if (!input.is_object()) Fail(Status::InvalidArgument("the body must be a JSON object"));
+  std::vector<FieldError> errors;
+  Json record = Json::object();
+  std::string id;
+  for (const auto& [key, value] : input.items()) {
+    if (key == e.id) {
+      if (value.is_null()) continue;
+      if (!value.is_string() || !IsUuid(value.get<std::string>())) {
+        errors.push_back({key, "must be a UUID (8-4-4-4-12 hexadecimal digits)"});
+      } else {
+        id = Lower(value.get<std::string>());
+      }
+      continue;
+    }
+    const Field* f = e.FindField(key);
+    if (!f) {
+      errors.push_back({key, ReadOnlyOrUnknown(e, key)});
+    } else if (value.is_null()) {
+      record[key] = nullptr;
+    } else if (auto v = CheckValue(*f, value, errors)) {
+      record[key] = *v;
+    }
+  }
+  for (const Field& f : e.fields) {
+    if (!f.default_value.empty() && IsNull(record, f.name)) {
+      bool numeric = f.type == FieldType::kInt || f.type == FieldType::kBool;
+      record[S(f.name)] = numeric ? Json(std::stoll(S(f.default_value))) : Json(f.default_value);
+    }
+  }
+  std::set<std::string> bad = FieldsIn(errors);
+  if (errors.empty()) DeriveScope(db_, e, record);
+  CheckRequired(e, record, bad, errors);
+  for (const Rule& rule : e.rules) rule(record, errors);
+  if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+
+  std::vector<const Field*> refs;
+  for (const Field& f : e.fields) refs.push_back(&f);
+  CheckRefs(e, record, refs, errors);
+  if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+
+  if (id.empty()) {
+    id = NewUuid();
+  } else if (Load(e, id)) {
+    Fail(Status::Conflict("a " + S(e.collection) + " with " + S(e.id) + " " + id +
+                          " already exists"));
+  }
+  CheckUnique(e, record, id);
+
+  std::vector<std::string> cols{S(e.id)};
+  for (const Field& f : e.fields) cols.push_back(S(f.name));
+  std::string marks = "?";
+  for (size_t i = 1; i < cols.size(); ++i) marks += ", ?";
+  SQLite::Statement& st = db_.Cached("INSERT INTO " + S(e.table) + " (" + Join(cols, ", ") +
+                                     ") VALUES (" + marks + ")");
+  st.bind(1, id);
+  int i = 2;
+  for (const Field& f : e.fields) {
+    auto it = record.find(S(f.name));
+    Bind(st, i++, it == record.end() ? Json() : Stored(f, *it));
+  }
+  st.exec();
+  return View(e, id);
+}
+
+Json Store::Update(const Entity& e, std::string_view id, const Json& changes) {
+  if (!changes.is_object()) Fail(Status::InvalidArgument("the body must be a JSON object"));
+  std::optional<Json> current = Load(e, id);
+  if (!current) Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
+  std::vector<FieldError> errors;
+  Json merged = *current;
+  std::vector<const Field*> changed;
+  for (const auto& [key, value] : changes.items()) {
+    const Field* f = e.FindField(key);
+    if (key == e.id) {
+      errors.push_back({key, "cannot be changed"});
+    } else if (!f) {
+      errors.push_back({key, ReadOnlyOrUnknown(e, key)});
+    } else if (f->immutable) {
+      errors.push_back({key, "cannot be changed after creation"});
+    } else if (value.is_null()) {
+      merged[key] = nullptr;
+      changed.push_back(f);
+    } else if (auto v = CheckValue(*f, value, errors)) {
+      merged[key] = *v;
+      changed.push_back(f);
+    }
+  }
+  CheckRequired(e, merged, FieldsIn(errors), errors);
+  for (const Rule& rule : e.rules) rule(merged, errors);
+  if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+  CheckRefs(e, merged, changed, errors);
+  if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+  if (changed.empty()) return View(e, id);
+  CheckUnique(e, merged, (*current)[S(e.id)].get<std::string>());
+
+  std::vector<std::string> sets;
+  for (const Field* f : changed) sets.push_back(S(f->name) + " = ?");
+  SQLite::Statement& st = db_.Cached("UPDATE " + S(e.table) + " SET " + Join(sets, ", ") +
+                                     " WHERE " + S(e.id) + " = ?");
+  int i = 1;
+  for (const Field* f : changed) Bind(st, i++, Stored(*f, merged[S(f->name)]));
+  st.bind(i, (*current)[S(e.id)].get<std::string>());
+  st.exec();
+  return View(e, id);
+}
+
+Json Store::SetRetired(const Entity& e, std::string_view id, std::optional<Date> date) {
+  SQLite::Statement& st =
+      db_.Cached("UPDATE " + S(e.table) + " SET retired_on = ? WHERE " + S(e.id) + " = ?");
+  Bind(st, 1, date ? Json(FormatDate(*date)) : Json());
+  st.bind(2, Lower(S(id)));
+  if (st.exec() == 0) {
+    Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
+  }
+  return View(e, id);
+}
+
+// ---- Index ----------------------------------------------------------------------------------
+
+Page Store::Index(const Entity& e, const Query& q) {
+  std::vector<FieldError> errors;
+  if (q.per_page < 1 || q.per_page > 1000) {
+    errors.push_back({"per-page", "must be between 1 and 1000"});
+  }
+  if (q.page < 1) errors.push_back({"page", "must be at least 1"});
+
+  std::vector<std::string> where;
+  std::vector<Json> binds;
+  if (e.historicizable && !q.history) where.push_back("owned_active AND parent_active");
+  if (!q.filter.is_object()) {
+    errors.push_back({"filter", "must be an object of field: value"});
+  } else {
+    for (const auto& [key, value] : q.filter.items()) {
+      const Field* f = e.FindField(key);
+      const Computed* c = e.FindComputed(key);
+      Match match = key == e.id ? Match::kExact : f ? f->match : c ? c->match : Match::kNone;
+      if (match == Match::kNone) {
+        std::vector<std::string> allowed{S(e.id)};
+        for (const Field& g : e.fields) {
+          if (g.match != Match::kNone) allowed.push_back(S(g.name));
+        }
+        for (const Computed& g : e.computed) {
+          if (g.match != Match::kNone) allowed.push_back(S(g.name));
+        }
+        errors.push_back({"filter." + key, "is not a filter of " + S(e.collection) +
+                                               "; allowed: " + Join(allowed, ", ")});
+        continue;
+      }
+      const std::string column = "\"" + key + "\"";
+      std::vector<Json> values = value.is_array() ? std::vector<Json>(value.begin(), value.end())
+                                                  : std::vector<Json>{value};
+      if (values.empty()) {
+        errors.push_back({"filter." + key, "must not be an empty list"});
+        continue;
+      }
+      std::vector<std::string> alternatives;
+      for (const Json& v : values) {
+        if (v.is_null()) {
+          alternatives.push_back(column + " IS NULL");
+          continue;
+        }
+        Json checked = v;
+        if (match == Match::kText) {
+          if (!v.is_string()) {
+            errors.push_back({"filter." + key, "must be a string"});
+            continue;
+          }
+          alternatives.push_back("instr(lower(" + column + "), lower(?)) > 0");
+        } else {
+          if (f && f->type != FieldType::kString && f->type != FieldType::kText) {
+            std::vector<FieldError> value_errors;
+            Field lenient = *f;
+            lenient.max_length = 0;
+            lenient.min = lenient.max = 0;
+            auto normalized = CheckValue(lenient, v, value_errors);
+            for (FieldError& fe : value_errors) {
+              errors.push_back({"filter." + key, fe.message});
+            }
+            if (!normalized) continue;
+            checked = *normalized;
+          } else if (!v.is_string() && !v.is_number_integer() && !v.is_boolean()) {
+            errors.push_back({"filter." + key, "must be a string, a number or a list of them"});
+            continue;
+          }
+          alternatives.push_back(column + " = ?");
+        }
+        binds.push_back(checked);
+      }
+      if (!alternatives.empty()) where.push_back("(" + Join(alternatives, " OR ") + ")");
+    }
+  }
+
+  std::string order = "\"" + S(e.id) + "\"";
+  if (!q.sort.empty()) {
+    bool desc = q.sort[0] == '-';
+    std::string key = desc ? q.sort.substr(1) : q.sort;
+    const Field* f = e.FindField(key);
+    const Computed* c = e.FindComputed(key);
+    if (key == e.id || (f && f->sortable) || (c && c->sortable)) {
+      order = "\"" + key + "\"" + (desc ? " DESC" : "") + ", " + order;
+    } else {
+      std::vector<std::string> allowed{S(e.id)};
+      for (const Field& g : e.fields) {
+        if (g.sortable) allowed.push_back(S(g.name));
+      }
+      for (const Computed& g : e.computed) {
+        if (g.sortable) allowed.push_back(S(g.name));
+      }
+      errors.push_back({"sort", "cannot sort " + S(e.collection) + " by '" + key +
+                                    "'; allowed: " + Join(allowed, ", ") +
+                                    " (prefix - for descending)"});
+    }
+  }
+  if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+
+  std::string from = "FROM (" + SelectSql(e) + ")";
+  if (!where.empty()) from += " WHERE " + Join(where, " AND ");
+  Page page;
+  page.page = q.page;
+  page.per_page = q.per_page;
+  {
+    SQLite::Statement& st = db_.Cached("SELECT count(*) " + from);
+    for (size_t i = 0; i < binds.size(); ++i) Bind(st, static_cast<int>(i + 1), binds[i]);
+    st.executeStep();
+    page.total_count = st.getColumn(0).getInt64();
+    st.reset();
+  }
+  page.page_count = static_cast<int>((page.total_count + q.per_page - 1) / q.per_page);
+  SQLite::Statement& st = db_.Cached("SELECT * " + from + " ORDER BY " + order + " LIMIT ? OFFSET ?");
+  int i = 1;
+  for (const Json& b : binds) Bind(st, i++, b);
+  st.bind(i++, static_cast<int64_t>(q.per_page));
+  st.bind(i, static_cast<int64_t>(q.page - 1) * q.per_page);
+  while (st.executeStep()) page.rows.push_back(RowJson(e, st));
+  return page;
+}
+
+// ---- Delete ---------------------------------------------------------------------------------
+
+std::vector<RowRef> Store::Dependants(const Entity& e, std::string_view id) {
+  std::vector<RowRef> rows{{S(e.collection), Lower(S(id))}};
+  std::set<std::pair<std::string, std::string>> seen{{rows[0].collection, rows[0].id}};
+  for (size_t next = 0; next < rows.size(); ++next) {
+    const RowRef parent = rows[next];
+    auto it = ReverseEdges().find(parent.collection);
+    if (it == ReverseEdges().end()) continue;
+    for (const Edge& edge : it->second) {
+      std::string sql = "SELECT " + S(edge.child->id) + " FROM " + S(edge.child->table) +
+                        " WHERE " + S(edge.field->name) + " = ?";
+      if (!edge.type_value.empty()) sql += " AND " + S(edge.field->ref.type_field) + " = ?";
+      sql += " ORDER BY " + S(edge.child->id);
+      SQLite::Statement& st = db_.Cached(sql);
+      st.bind(1, parent.id);
+      if (!edge.type_value.empty()) st.bind(2, S(edge.type_value));
+      std::vector<std::string> ids;
+      while (st.executeStep()) ids.push_back(st.getColumn(0).getString());
+      for (std::string& child : ids) {
+        if (seen.insert({S(edge.child->collection), child}).second) {
+          rows.push_back({S(edge.child->collection), std::move(child)});
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+DeleteResult Store::Delete(const Entity& e, std::string_view id, bool force) {
+  if (!Load(e, id)) Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
+  DeleteResult result;
+  result.rows = Dependants(e, id);
+  result.forced = force;
+  if (!force) return result;
+  // Rows go children first; foreign keys are checked once, at the end of the transaction.
+  db_.Exec("PRAGMA defer_foreign_keys = ON");
+  for (auto it = result.rows.rbegin(); it != result.rows.rend(); ++it) {
+    const Entity& row_entity = *FindEntity(it->collection);
+    SQLite::Statement& st = db_.Cached("DELETE FROM " + S(row_entity.table) + " WHERE " +
+                                       S(row_entity.id) + " = ?");
+    st.bind(1, it->id);
+    st.exec();
+  }
+  return result;
+}
+
+}  // namespace certo::internal
