@@ -1,0 +1,94 @@
+// certo: embedded compliance engine for occupational health and safety.
+// SPDX-License-Identifier: MIT
+//
+// Shared test helpers: engines with a pinned date, temporary files, and matchers for Status.
+
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "certo/engine.h"
+
+namespace certo::testing {
+
+using namespace std::chrono_literals;
+
+// The date every test pins unless it says otherwise.
+inline constexpr std::chrono::year_month_day kToday{std::chrono::year{2026}, std::chrono::November,
+                                                    std::chrono::day{22}};
+
+inline std::chrono::year_month_day Ymd(int y, unsigned m, unsigned d) {
+  return {std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+}
+
+#define ASSERT_OK(expr)                                        \
+  do {                                                         \
+    const auto& certo_status_ = (expr);                        \
+    ASSERT_TRUE(certo_status_.ok()) << certo_status_.status().ToString(); \
+  } while (0)
+
+// An engine on ":memory:" (or path) with today pinned; fails the test when it cannot open.
+inline std::unique_ptr<Engine> OpenEngine(const std::string& path = ":memory:",
+                                          std::chrono::year_month_day today = kToday) {
+  Options options;
+  options.today = today;
+  auto engine = Engine::Open(path, options);
+  EXPECT_TRUE(engine.ok()) << engine.status().ToString();
+  return engine.ok() ? std::move(*engine) : nullptr;
+}
+
+// A unique temporary directory removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "certo_test_XXXXXX").string();
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Creates a record or fails the test; returns the stored record.
+inline Json MustCreate(Engine& engine, std::string_view collection, const Json& record) {
+  Result<Json> r = engine.Create(collection, record);
+  EXPECT_TRUE(r.ok()) << collection << ": " << r.status().ToString() << "\n" << record.dump();
+  return r.ok() ? *r : Json();
+}
+
+// The single field error of a validation failure, as "field: message".
+inline std::string OnlyFieldError(const Status& status) {
+  if (!status.IsValidation()) return "not a validation error: " + status.ToString();
+  if (status.field_errors().size() != 1) return "several errors: " + status.message();
+  return status.field_errors()[0].field + ": " + status.field_errors()[0].message;
+}
+
+// A small company: project, two offices, a person in office A.
+struct Company {
+  Json project, office_a, office_b, person, person_office;
+};
+inline Company MakeCompany(Engine& engine, const std::string& name = "ACME") {
+  Company c;
+  c.project = MustCreate(engine, "project", {{"name", name}});
+  std::string pid = c.project["project_id"];
+  c.office_a = MustCreate(engine, "office", {{"project_id", pid}, {"name", "Head office"}});
+  c.office_b = MustCreate(engine, "office", {{"project_id", pid}, {"name", "Plant"}});
+  c.person = MustCreate(engine, "person",
+                        {{"project_id", pid}, {"first_name", "Ada"}, {"last_name", "Rossi"},
+                         {"code", "E001"}});
+  c.person_office = MustCreate(engine, "person-office",
+                               {{"person_id", c.person["person_id"]},
+                                {"office_id", c.office_a["office_id"]}});
+  return c;
+}
+
+}  // namespace certo::testing
