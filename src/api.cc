@@ -104,6 +104,15 @@ Response Created(const Result<Json>& r, int ok_status = 200) {
   return JsonResponse(ok_status, *r);
 }
 
+Response MethodNotAllowed(std::string_view allowed);
+
+bool FieldsMention(const std::vector<FieldError>& errors, const std::string& field) {
+  for (const FieldError& e : errors) {
+    if (e.field == field) return true;
+  }
+  return false;
+}
+
 Result<Query> ParseIndexBody(const Json& body) {
   if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
   Query q;
@@ -118,10 +127,14 @@ Result<Query> ParseIndexBody(const Json& body) {
     } else if (key == "per-page" || key == "page") {
       if (!value.is_number_integer()) {
         errors.push_back({key, "must be an integer"});
-      } else if (value.get<int64_t>() < 1 || value.get<int64_t>() > 1000000000) {
+      } else if (value.get<int64_t>() < 1) {
         errors.push_back({key, key == "page" ? "must be at least 1" : "must be between 1 and 1000"});
+      } else if (key == "per-page") {
+        // Out-of-range sizes are reported by the index itself, with the same message.
+        q.per_page = static_cast<int>(std::min<int64_t>(value.get<int64_t>(), 1000000));
       } else {
-        (key == "page" ? q.page : q.per_page) = value.get<int>();
+        // Any page past the last is empty; pages beyond int range are simply far past it.
+        q.page = static_cast<int>(std::min<int64_t>(value.get<int64_t>(), 1000000000));
       }
     } else if (key == "sort") {
       if (value.is_string()) {
@@ -129,6 +142,13 @@ Result<Query> ParseIndexBody(const Json& body) {
       } else if (!value.is_null()) {
         errors.push_back({key, "must be a field name, with - for descending"});
       }
+    } else if (key == "as_of") {
+      std::optional<Date> date = value.is_string() ? ParseDate(value.get<std::string>())
+                                                   : std::nullopt;
+      if (!date && !value.is_null()) {
+        errors.push_back({key, "must be a real calendar date in the form YYYY-MM-DD"});
+      }
+      q.as_of = date;
     } else if (key == "history") {
       if (value.is_boolean()) {
         q.history = value.get<bool>();
@@ -138,11 +158,114 @@ Result<Query> ParseIndexBody(const Json& body) {
         errors.push_back({key, "must be true or false"});
       }
     } else {
-      errors.push_back({key, "is not an index parameter (filter, per-page, page, sort, history)"});
+      errors.push_back(
+          {key, "is not an index parameter (filter, per-page, page, sort, history, as_of)"});
     }
   }
   if (!errors.empty()) return Status::Validation(std::move(errors));
   return q;
+}
+
+Result<ChangesQuery> ParseChangesBody(const Json& body) {
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  ChangesQuery q;
+  std::vector<FieldError> errors;
+  bool has_from = false, has_to = false;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "from" || key == "to") {
+      std::optional<Date> date = value.is_string() ? ParseDate(value.get<std::string>())
+                                                   : std::nullopt;
+      if (!date) {
+        errors.push_back({key, "must be a real calendar date in the form YYYY-MM-DD"});
+      } else {
+        (key == "from" ? q.from : q.to) = *date;
+        (key == "from" ? has_from : has_to) = true;
+      }
+    } else if (key == "filter" || key == "per-page" || key == "page" || key == "history") {
+      Result<Query> common = ParseIndexBody(Json{{key, value}});
+      if (!common.ok()) {
+        for (const FieldError& e : common.error().field_errors()) errors.push_back(e);
+        continue;
+      }
+      q.filter = common->filter;
+      if (key == "per-page") q.per_page = common->per_page;
+      if (key == "page") q.page = common->page;
+      if (key == "history") q.history = common->history;
+    } else {
+      errors.push_back({key, "is not a changes parameter (from, to, filter, per-page, page, history)"});
+    }
+  }
+  if (!has_from && !FieldsMention(errors, "from")) errors.push_back({"from", "is required"});
+  if (!has_to && !FieldsMention(errors, "to")) errors.push_back({"to", "is required"});
+  if (!errors.empty()) return Status::Validation(std::move(errors));
+  return q;
+}
+
+Response PageResponse(const Page& page) {
+  Response r = JsonResponse(200, page.rows);
+  r.headers.emplace_back("X-Pagination-Current-Page", std::to_string(page.page));
+  r.headers.emplace_back("X-Pagination-Page-Count", std::to_string(page.page_count));
+  r.headers.emplace_back("X-Pagination-Per-Page", std::to_string(page.per_page));
+  r.headers.emplace_back("X-Pagination-Total-Count", std::to_string(page.total_count));
+  return r;
+}
+
+Json EventJson(const Event& e) {
+  return Json{{"seq", e.seq}, {"event", e.name}, {"entity_id", e.entity_id},
+              {"payload", e.payload}, {"date", e.date}};
+}
+
+Json ReportJson(const VerifyReport& report) {
+  Json problems = Json::array();
+  for (const Problem& p : report.problems) {
+    problems.push_back(Json{{"check", p.check}, {"collection", p.collection}, {"id", p.id},
+                            {"field", p.field}, {"stored", p.stored}, {"expected", p.expected},
+                            {"message", p.message}});
+  }
+  return Json{{"ok", report.ok()}, {"subscriptions_checked", report.subscriptions_checked},
+              {"links_checked", report.links_checked}, {"problems", problems}};
+}
+
+// Routes that are not CRUD on a collection: outbox, verify.
+std::optional<Response> ServiceRoute(Engine& engine, std::string_view method,
+                                      const std::vector<std::string>& seg,
+                                      std::map<std::string, std::string>& params,
+                                      std::string_view body) {
+  if (seg.size() == 2 && seg[1] == "verify") {
+    if (method != "GET") return MethodNotAllowed("GET");
+    Result<VerifyReport> report = engine.Verify();
+    if (!report.ok()) return ErrorResponse(report.error());
+    return JsonResponse(200, ReportJson(*report));
+  }
+  if (seg.size() == 3 && seg[1] == "outbox" && seg[2] == "index") {
+    if (method != "GET") return MethodNotAllowed("GET");
+    int64_t after = 0;
+    int limit = 100;
+    try {
+      if (params.count("after")) after = std::stoll(params["after"]);
+      if (params.count("limit")) limit = std::stoi(params["limit"]);
+    } catch (const std::exception&) {
+      return Failure(400, "after and limit must be integers", Code::kInvalidArgument);
+    }
+    Result<std::vector<Event>> events = engine.ReadOutbox(after, limit);
+    if (!events.ok()) return ErrorResponse(events.error());
+    Json rows = Json::array();
+    for (const Event& e : *events) rows.push_back(EventJson(e));
+    return JsonResponse(200, rows);
+  }
+  if (seg.size() == 3 && seg[1] == "outbox" && seg[2] == "ack") {
+    if (method != "POST") return MethodNotAllowed("POST");
+    Result<Json> parsed = ParseBody(body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    if (!parsed->is_object() || !parsed->contains("through") ||
+        !(*parsed)["through"].is_number_integer() || parsed->size() != 1) {
+      return ErrorResponse(Status::Validation("through", "is required: the last seq handled"));
+    }
+    Status status = engine.AckOutbox((*parsed)["through"].get<int64_t>());
+    if (!status.ok()) return ErrorResponse(status);
+    return JsonResponse(200, Json{{"acknowledged_through", (*parsed)["through"]}});
+  }
+  return std::nullopt;
 }
 
 Response MethodNotAllowed(std::string_view allowed) {
@@ -175,6 +298,9 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
   }
   std::map<std::string, std::string> params = ParseQueryString(query_string);
   std::vector<std::string> seg = Segments(path);
+  if (!seg.empty() && seg[0] == "v2") {
+    if (auto r = ServiceRoute(engine, method, seg, params, body)) return *r;
+  }
   if (seg.size() < 3 || seg.size() > 4 || seg[0] != "v2") {
     return Failure(404, "no route " + std::string(path) +
                             " (routes look like /v2/<collection>/<verb>[/<id>])",
@@ -210,12 +336,17 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
     if (!query.ok()) return ErrorResponse(query.error());
     Result<Page> page = engine.Index(collection, *query);
     if (!page.ok()) return ErrorResponse(page.error());
-    Response r = JsonResponse(200, page->rows);
-    r.headers.emplace_back("X-Pagination-Current-Page", std::to_string(page->page));
-    r.headers.emplace_back("X-Pagination-Page-Count", std::to_string(page->page_count));
-    r.headers.emplace_back("X-Pagination-Per-Page", std::to_string(page->per_page));
-    r.headers.emplace_back("X-Pagination-Total-Count", std::to_string(page->total_count));
-    return r;
+    return PageResponse(*page);
+  }
+  if (verb == "changes" && collection == "action-subscription") {
+    if (auto bad = needs("POST", false)) return *bad;
+    Result<Json> parsed = ParseBody(body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    Result<ChangesQuery> query = ParseChangesBody(*parsed);
+    if (!query.ok()) return ErrorResponse(query.error());
+    Result<Page> page = engine.Changes(*query);
+    if (!page.ok()) return ErrorResponse(page.error());
+    return PageResponse(*page);
   }
   if (verb == "create") {
     if (auto bad = needs("POST", false)) return *bad;
@@ -228,8 +359,8 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
     return Created(engine.View(collection, id));
   }
   if (verb == "update") {
-    if (method == "PATCH") method = "PUT";
-    if (auto bad = needs("PUT", true)) return *bad;
+    if (method != "PUT" && method != "PATCH") return MethodNotAllowed("PUT, PATCH");
+    if (auto bad = needs(method, true)) return *bad;
     Result<Json> parsed = ParseBody(body);
     if (!parsed.ok()) return ErrorResponse(parsed.error());
     return Created(engine.Update(collection, id, *parsed));

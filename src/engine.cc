@@ -6,13 +6,17 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <limits>
+#include <map>
 #include <mutex>
 
 #include "api.h"
 #include "calendar.h"
 #include "db.h"
 #include "registry.h"
+#include "schedule.h"
 #include "schema.h"
+#include "sql_functions.h"
 #include "store.h"
 
 namespace certo {
@@ -24,13 +28,79 @@ using internal::StatusError;
 using internal::WriteScope;
 
 struct Engine::Impl {
-  Options options;
+  internal::SqlContext ctx;  // options, as-of date, bulk flag: read by the SQL functions
   std::string path;
   std::recursive_mutex mu;
   std::unique_ptr<Db> db;
   std::unique_ptr<internal::Store> store;
+  std::map<int, EventHandler> handlers;
+  int next_token = 1;
 
-  Date Today() const { return options.today ? *options.today : internal::LocalToday(); }
+  Date Today() const { return ctx.Today(); }
+
+  int64_t LastSeq() {
+    return db->raw().execAndGet("SELECT coalesce(max(seq), 0) FROM outbox").getInt64();
+  }
+
+  std::vector<Event> EventsAfter(int64_t after, int limit) {
+    SQLite::Statement& st = db->Cached(
+        "SELECT seq, event, entity_id, payload, date FROM outbox WHERE seq > ? ORDER BY seq "
+        "LIMIT ?");
+    st.bind(1, after);
+    st.bind(2, limit);
+    std::vector<Event> events;
+    while (st.executeStep()) {
+      events.push_back(Event{st.getColumn(0).getInt64(), st.getColumn(1).getString(),
+                             st.getColumn(2).getString(),
+                             Json::parse(st.getColumn(3).getString(), nullptr, false),
+                             st.getColumn(4).getString()});
+    }
+    return events;
+  }
+
+  void Deliver(const std::vector<Event>& events) {
+    // Copy: a handler may subscribe or unsubscribe.
+    std::map<int, EventHandler> current = handlers;
+    for (const Event& event : events) {
+      for (auto& [token, handler] : current) {
+        try {
+          handler(event);
+        } catch (...) {
+          // A handler's failure is its own; the write has committed.
+        }
+      }
+    }
+  }
+
+  // Runs fn as one atomic write. At the top level, the events it appended to the outbox are
+  // read back before the commit and handed to the handlers after it. bulk: defer the schedule's
+  // recalculation to one pass before the commit.
+  template <typename Fn>
+  auto Write(Fn&& fn, bool bulk = false) {
+    const bool top = !db->InTransaction();
+    const bool deliver = top && !handlers.empty();
+    const int64_t start = deliver ? LastSeq() : 0;
+    WriteScope scope(*db);
+    struct BulkMode {
+      internal::SqlContext& ctx;
+      bool was;
+      ~BulkMode() { ctx.bulk = was; }
+    } mode{ctx, ctx.bulk};
+    if (bulk) ctx.bulk = true;
+    auto result = fn();
+    if (bulk && !mode.was) {
+      ctx.bulk = false;
+      internal::RecomputeTouched(*db);
+    }
+    std::vector<Event> events;
+    if (deliver) events = EventsAfter(start, std::numeric_limits<int>::max());
+    scope.Commit();
+    if (deliver) Deliver(events);
+    return result;
+  }
+
+  // Runs a caller's body as one write; its non-OK Status rolls everything back.
+  Status Run(Engine& engine, const std::function<Status(Engine&)>& body, bool bulk);
 };
 
 namespace {
@@ -59,37 +129,33 @@ auto Guard(Fn&& fn) -> Result<decltype(fn())> {
   }
 }
 
-// Runs fn in a write scope that commits only when fn returns.
-template <typename Fn>
-auto Write(internal::Db& db, Fn&& fn) {
-  WriteScope scope(db);
-  auto result = fn();
-  scope.Commit();
-  return result;
-}
-
 const internal::Entity& EntityOf(std::string_view collection) {
   const internal::Entity* e = internal::FindEntity(collection);
   if (!e) Fail(Status::NotFound("unknown collection '" + std::string(collection) + "'"));
   return *e;
 }
 
-// certo_today(): the engine's today, for SQL that depends on the date (owned_active, ...).
-void TodayFunction(sqlite3_context* ctx, int, sqlite3_value**) {
-  const auto* options = static_cast<const Options*>(sqlite3_user_data(ctx));
-  std::string today = internal::FormatDate(options->today ? *options->today
-                                                          : internal::LocalToday());
-  sqlite3_result_text(ctx, today.c_str(), static_cast<int>(today.size()), SQLITE_TRANSIENT);
-}
-
 }  // namespace
+
+Status Engine::Impl::Run(Engine& engine, const std::function<Status(Engine&)>& body, bool bulk) {
+  return Guard([&] {
+           return Write(
+               [&] {
+                 Status status = body(engine);
+                 if (!status.ok()) Fail(std::move(status));
+                 return true;
+               },
+               bulk);
+         })
+      .status();
+}
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, const Options& options) {
   auto impl = std::make_unique<Impl>();
-  impl->options = options;
+  impl->ctx.options = options;
   impl->path = path;
   const bool memory = path == ":memory:";
   if (!memory && !options.create_if_missing && !std::filesystem::exists(path)) {
@@ -124,11 +190,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, const Opti
     impl->db->Exec("PRAGMA foreign_keys = ON");
     impl->db->Exec("PRAGMA temp_store = MEMORY");
     impl->db->Exec("PRAGMA cache_size = -" + std::to_string(options.cache_size_kib));
-    int rc = sqlite3_create_function_v2(handle, "certo_today", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS,
-                                        &impl->options, TodayFunction, nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) Fail(internal::FromSqlite(rc, "cannot register certo_today()"));
+    int rc = internal::RegisterFunctions(handle, &impl->ctx);
+    if (rc != SQLITE_OK) Fail(internal::FromSqlite(rc, "cannot register certo's SQL functions"));
     internal::Migrate(*impl->db);
-    impl->store = std::make_unique<internal::Store>(*impl->db);
+    impl->store = std::make_unique<internal::Store>(*impl->db, impl->ctx);
     return true;
   });
   if (!opened.ok()) return opened.error();
@@ -145,7 +210,7 @@ Result<Json> Engine::Create(std::string_view collection, const Json& record) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {
     const auto& e = EntityOf(collection);
-    return Write(*impl_->db, [&] { return impl_->store->Create(e, record); });
+    return impl_->Write([&] { return impl_->store->Create(e, record); });
   });
 }
 
@@ -159,13 +224,20 @@ Result<Json> Engine::Update(std::string_view collection, std::string_view id,
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {
     const auto& e = EntityOf(collection);
-    return Write(*impl_->db, [&] { return impl_->store->Update(e, id, changes); });
+    return impl_->Write([&] { return impl_->store->Update(e, id, changes); });
   });
 }
 
 Result<Page> Engine::Index(std::string_view collection, const Query& query) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
-  return Guard([&] { return impl_->store->Index(EntityOf(collection), query); });
+  return Guard([&] {
+    const auto& e = EntityOf(collection);
+    if (query.as_of && !query.as_of->ok()) {
+      Fail(Status::Validation("as_of", "must be a real calendar date"));
+    }
+    internal::AsOfScope as_of(impl_->ctx, query.as_of);
+    return impl_->store->Index(e, query);
+  });
 }
 
 Result<DeleteResult> Engine::Delete(std::string_view collection, std::string_view id,
@@ -174,7 +246,7 @@ Result<DeleteResult> Engine::Delete(std::string_view collection, std::string_vie
   return Guard([&] {
     const auto& e = EntityOf(collection);
     if (!force) return impl_->store->Delete(e, id, false);
-    return Write(*impl_->db, [&] { return impl_->store->Delete(e, id, true); });
+    return impl_->Write([&] { return impl_->store->Delete(e, id, true); });
   });
 }
 
@@ -195,7 +267,7 @@ Result<Json> Engine::Historicize(std::string_view collection, std::string_view i
     const auto& e = HistoricizableOf(collection);
     if (date && !date->ok()) Fail(Status::Validation("date", "must be a real calendar date"));
     Date when = date ? *date : impl_->Today();
-    return Write(*impl_->db, [&] { return impl_->store->SetRetired(e, id, when); });
+    return impl_->Write([&] { return impl_->store->SetRetired(e, id, when); });
   });
 }
 
@@ -203,20 +275,59 @@ Result<Json> Engine::Restore(std::string_view collection, std::string_view id) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {
     const auto& e = HistoricizableOf(collection);
-    return Write(*impl_->db, [&] { return impl_->store->SetRetired(e, id, std::nullopt); });
+    return impl_->Write([&] { return impl_->store->SetRetired(e, id, std::nullopt); });
   });
 }
 
 Status Engine::Transaction(const std::function<Status(Engine&)>& body) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
-  Result<bool> result = Guard([&] {
-    WriteScope scope(*impl_->db);
-    Status status = body(*this);
-    if (!status.ok()) Fail(std::move(status));
-    scope.Commit();
-    return true;
-  });
-  return result.status();
+  return impl_->Run(*this, body, /*bulk=*/false);
+}
+
+Status Engine::BulkTransaction(const std::function<Status(Engine&)>& body) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return impl_->Run(*this, body, /*bulk=*/true);
+}
+
+Result<Page> Engine::Changes(const ChangesQuery& query) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] { return internal::Changes(*impl_->db, *impl_->store, query); });
+}
+
+Result<VerifyReport> Engine::Verify() {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] { return internal::Verify(*impl_->db); });
+}
+
+Result<std::vector<Event>> Engine::ReadOutbox(int64_t after, int limit) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  if (limit < 1 || limit > 10000) return Status::Validation("limit", "must be between 1 and 10000");
+  return Guard([&] { return impl_->EventsAfter(after, limit); });
+}
+
+Status Engine::AckOutbox(int64_t through) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+           return impl_->Write([&] {
+             SQLite::Statement& st = impl_->db->Cached("DELETE FROM outbox WHERE seq <= ?");
+             st.bind(1, through);
+             st.exec();
+             return true;
+           });
+         })
+      .status();
+}
+
+int Engine::Subscribe(EventHandler handler) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  int token = impl_->next_token++;
+  impl_->handlers.emplace(token, std::move(handler));
+  return token;
+}
+
+void Engine::Unsubscribe(int token) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  impl_->handlers.erase(token);
 }
 
 std::chrono::year_month_day Engine::Today() const { return impl_->Today(); }

@@ -113,6 +113,103 @@ Rule NotBefore(std::string_view later, std::string_view earlier) {
   };
 }
 
+// ---- The schedule's rules -------------------------------------------------------------------
+
+// The kinds of subject a schedule row or a certificate can be about.
+struct Subject {
+  const char* type;
+  const char* collection;
+  const char* table;
+  const char* key;
+  const char* name;  // SQL over x
+};
+const Subject kSubjects[] = {
+    {"PERSON", "person", "person", "person_id", "x.first_name || ' ' || x.last_name"},
+    {"ROLE", "role", "role", "office_role_id", "x.name"},
+    {"EQUIPMENT", "equipment", "equipment", "office_equipment_id", "x.name"},
+    {"WORK_ENVIRONMENT", "work-environment", "work_environment", "office_work_environment_id",
+     "x.name"},
+    {"SUBSTANCE", "substance", "substance", "office_substance_id", "x.name"},
+    {"WORK_GROUP", "work-group", "work_group", "work_group_id", "x.name"},
+    {"OFFICE", "office", "office", "office_id", "x.name"},
+};
+const std::vector<RefTarget> kSubscriberTargets = [] {
+  std::vector<RefTarget> targets;
+  for (const Subject& k : kSubjects) targets.push_back({k.type, k.collection});
+  return targets;
+}();
+std::vector<std::string_view> SubscriberTypes() {
+  std::vector<std::string_view> types;
+  for (const Subject& k : kSubjects) types.push_back(k.type);
+  return types;
+}
+
+// DESIGN.md section 1: which subscriber types each action type admits. (4hse's PPE and
+// SUPPLIER subscribers have no entity in certo yet.)
+std::vector<std::string_view> AllowedSubscribers(std::string_view action_type) {
+  if (action_type == "TRAINING" || action_type == "HEALTH" || action_type == "PER") {
+    return {"PERSON"};
+  }
+  if (action_type == "MAINTENANCE") return {"EQUIPMENT", "WORK_ENVIRONMENT", "OFFICE"};
+  return SubscriberTypes();  // CHECK
+}
+
+void SubscriberAllowed(const Json& r, const Finder& find, std::vector<FieldError>& errors) {
+  Json action = find("action", r.value("action_id", ""));
+  if (action.is_null()) return;
+  const std::string type = action.value("action_type", "");
+  const std::string subscriber = r.value("subscriber_type", "");
+  std::string allowed;
+  for (std::string_view t : AllowedSubscribers(type)) {
+    if (t == subscriber) return;
+    allowed += (allowed.empty() ? "" : ", ") + std::string(t);
+  }
+  errors.push_back({"subscriber_type", subscriber + " cannot subscribe to a " + type +
+                                           " action (allowed: " + allowed + ")"});
+}
+
+void SameActionType(const Json& r, const Finder& find, std::vector<FieldError>& errors) {
+  Json certificate = find("certificate", r.value("certificate_id", ""));
+  Json action = find("action", r.value("action_id", ""));
+  if (certificate.is_null() || action.is_null()) return;
+  if (certificate["action_type"] != action["action_type"]) {
+    errors.push_back({"action_id", "is a " + action["action_type"].get<std::string>() +
+                                       " action but the certificate is for " +
+                                       certificate["action_type"].get<std::string>()});
+  }
+}
+
+// status as a range of stored dates, so that filtering by status uses the indexes.
+std::optional<FilterSql> StatusFilter(const Json& value, const std::string& as_of,
+                                      std::string& error) {
+  const std::string name = value.is_string() ? value.get<std::string>() : "";
+  if (name == "NEW") return FilterSql{"t.cover_expire IS NULL", {}};
+  if (name == "EXPIRED") return FilterSql{"t.cover_expire < ?", {as_of}};
+  if (name == "EXPIRING") {
+    return FilterSql{"(t.expiring_from <= ? AND t.cover_expire >= ?)", {as_of, as_of}};
+  }
+  if (name == "VALID") {
+    return FilterSql{"(t.cover_expire >= ? AND t.expiring_from > ?)", {as_of, as_of}};
+  }
+  error = "must be one of: NEW, VALID, EXPIRING, EXPIRED";
+  return std::nullopt;
+}
+
+// countX of an action: its active subscriptions (with status X) as of certo_as_of().
+Computed Counter(std::string_view name, std::string status) {
+  Computed c = Ro(name, "", Match::kNone, false, JsonKind::kInt);
+  c.make_sql = [status] {
+    std::string sql =
+        "(SELECT count(*) FROM action_subscription x WHERE x.action_id = t.action_id AND " +
+        ActiveSql(*FindEntity("action-subscription"), "x");
+    if (!status.empty()) {
+      sql += " AND certo_status(x.cover_expire, x.expiring_from, certo_as_of()) = '" + status + "'";
+    }
+    return sql + ")";
+  };
+  return c;
+}
+
 // ---- The entities ---------------------------------------------------------------------------
 
 std::vector<Entity> Build() {
@@ -381,38 +478,19 @@ std::vector<Entity> Build() {
               JsonF("data"),
           },
       .computed = {OfficeName("subtenant_id"), ProjectName("tenant_id"),
-                   ProjectType("tenant_id")},
+                   ProjectType("tenant_id"), Counter("countSubscribed", ""),
+                   Counter("countValid", "VALID"), Counter("countExpiring", "EXPIRING"),
+                   Counter("countExpired", "EXPIRED"), Counter("countNew", "NEW")},
       .rules = {ValidityPair},
   });
 
   {
     F resource("resource_id", FieldType::kUuid);
-    resource.f.ref = Ref{.targets = {{"PERSON", "person"},
-                                     {"ROLE", "role"},
-                                     {"EQUIPMENT", "equipment"},
-                                     {"WORK_ENVIRONMENT", "work-environment"},
-                                     {"SUBSTANCE", "substance"},
-                                     {"WORK_GROUP", "work-group"},
-                                     {"OFFICE", "office"}},
-                         .parent = false};  // a certificate is a dated record: it stays visible
+    // a certificate is a dated record: it stays visible when its resource is retired
+    resource.f.ref = Ref{.targets = kSubscriberTargets, .parent = false};
     std::string type_sql = "CASE";
     std::string name_sql = "COALESCE(";
-    struct Kind {
-      const char* type;
-      const char* table;
-      const char* key;
-      const char* name;
-    };
-    const Kind kinds[] = {
-        {"PERSON", "person", "person_id", "x.first_name || ' ' || x.last_name"},
-        {"ROLE", "role", "office_role_id", "x.name"},
-        {"EQUIPMENT", "equipment", "office_equipment_id", "x.name"},
-        {"WORK_ENVIRONMENT", "work_environment", "office_work_environment_id", "x.name"},
-        {"SUBSTANCE", "substance", "office_substance_id", "x.name"},
-        {"WORK_GROUP", "work_group", "work_group_id", "x.name"},
-        {"OFFICE", "office", "office_id", "x.name"},
-    };
-    for (const Kind& k : kinds) {
+    for (const Subject& k : kSubjects) {
       std::string from = std::string(" FROM ") + k.table + " x WHERE x." + k.key +
                          " = t.resource_id";
       type_sql += std::string(" WHEN EXISTS (SELECT 1") + from + ") THEN '" + k.type + "'";
@@ -431,7 +509,8 @@ std::vector<Entity> Build() {
             {
                 Project("tenant_id"),
                 resource.Req().Exact(),  // mutable: a certificate given to the wrong person moves
-                Enum("action_type", kActionTypes).Req().Exact().Sort(),
+                // Immutable: the links of a certificate require the same type as their action.
+                Enum("action_type", kActionTypes).Req().Imm().Exact().Sort(),
                 Str("name", 255).Req().Like().Sort(),
                 Text("note"),
                 Day("date_release").Req().Exact().Sort(),
@@ -444,6 +523,102 @@ std::vector<Entity> Build() {
         .computed = {Ro("resource_type", type_sql, Match::kExact),
                      Ro("resource_name", name_sql, Match::kText), ProjectName("tenant_id")},
         .rules = {ValidityPair, NotBefore("date_expire", "date_release")},
+    });
+  }
+
+  // ---- The compliance schedule ----
+
+  {
+    F subscriber("subscriber_id", FieldType::kUuid);
+    subscriber.f.ref = Ref{.targets = kSubscriberTargets, .type_field = "subscriber_type"};
+    std::string name_sql = "CASE t.subscriber_type", code_sql = "CASE t.subscriber_type";
+    for (const Subject& k : kSubjects) {
+      std::string from = std::string(" FROM ") + k.table + " x WHERE x." + k.key +
+                         " = t.subscriber_id)";
+      name_sql += std::string(" WHEN '") + k.type + "' THEN (SELECT " + k.name + from;
+      code_sql += std::string(" WHEN '") + k.type + "' THEN (SELECT x.code" + from;
+    }
+    name_sql += " END";
+    code_sql += " END";
+    Computed status = Ro("status", "certo_status(t.cover_expire, t.expiring_from, certo_as_of())",
+                         Match::kExact, true);
+    status.filter = StatusFilter;
+    all.push_back(Entity{
+        .collection = "action-subscription",
+        .table = "action_subscription",
+        .event_prefix = "ACTION_SUBSCRIPTION",
+        .id = "action_subscription_id",
+        .project_field = "tenant_id",
+        .office_field = "subtenant_id",
+        .historicizable = true,
+        .fields = {Project("tenant_id"), Office("subtenant_id"),
+                   RefTo("action_id", "action").SameOffice(),
+                   Enum("subscriber_type", SubscriberTypes()).Req().Imm().Exact().Sort(),
+                   subscriber.Req().Imm().Exact(), JsonF("data")},
+        .computed =
+            {
+                status,
+                Ro("certificate_date_release", "t.cover_release", Match::kExact, true),
+                Ro("certificate_date_expire", "NULLIF(t.cover_expire, '9999-12-31')",
+                   Match::kExact, true),
+                Ro("action_type", Lookup("action", "action_type", "action_id", "action_id"),
+                   Match::kExact, true),
+                Ro("action_code", Lookup("action", "code", "action_id", "action_id"),
+                   Match::kText, true),
+                Ro("action_name", Lookup("action", "name", "action_id", "action_id"),
+                   Match::kText, true),
+                Ro("subscriber_code", code_sql, Match::kText, true),
+                Ro("subscriber_name", name_sql, Match::kText, true),
+                OfficeName("subtenant_id"),
+                ProjectName("tenant_id"),
+            },
+        .unique = {{"action_id", "subscriber_id"}},
+        .db_rules = {SubscriberAllowed},
+        .maintained_columns = {"cover_release", "cover_expire", "expiring_from"},
+    });
+  }
+
+  {
+    F date_expire = Day("date_expire").Exact().Sort();
+    // The date in force: the link's own, else inherited (certificate date, else validity).
+    date_expire.f.read_sql =
+        "COALESCE(t.date_expire, (SELECT NULLIF(certo_expiry(NULL, c.date_expire, "
+        "c.date_release, c.validity, c.validity_unit, a.validity, a.validity_unit), "
+        "'9999-12-31') FROM certificate c, action a WHERE c.certificate_id = t.certificate_id "
+        "AND a.action_id = t.action_id))";
+    auto cert = [](const char* column) {
+      return Lookup("certificate", column, "certificate_id", "certificate_id");
+    };
+    auto action = [](const char* column) {
+      return Lookup("action", column, "action_id", "action_id");
+    };
+    all.push_back(Entity{
+        .collection = "certificate-action",
+        .table = "certificate_action",
+        .event_prefix = "CERTIFICATE_ACTION",
+        .id = "certificate_action_id",
+        .project_field = "tenant_id",
+        .office_field = "",
+        .fields = {Project("tenant_id"), RefTo("certificate_id", "certificate"),
+                   RefTo("action_id", "action"), date_expire},
+        .computed =
+            {
+                Ro("action_name", action("name"), Match::kText, true),
+                Ro("action_code", action("code"), Match::kText),
+                Ro("action_type", action("action_type"), Match::kExact),
+                Ro("resource_id", cert("resource_id"), Match::kExact),
+                Ro("certificate_name", cert("name"), Match::kText, true),
+                Ro("is_date_inherited", "(t.date_expire IS NULL)", Match::kExact, false,
+                   JsonKind::kInt),
+                Ro("date_release", cert("date_release"), Match::kExact, true),
+                Ro("office_name",
+                   "(SELECT o.name FROM action x JOIN office o ON o.office_id = x.subtenant_id"
+                   " WHERE x.action_id = t.action_id)",
+                   Match::kText),
+                Ro("office_id", action("subtenant_id"), Match::kExact),
+            },
+        .unique = {{"certificate_id", "action_id"}},
+        .db_rules = {SameActionType},
     });
   }
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,12 +66,25 @@ struct Field {
   Ref ref;                                    // kUuid references (targets empty = none)
   Match match = Match::kNone;
   bool sortable = false;
+  // What reads return for this field, when not the column itself: an SQL expression over the
+  // row aliased `t` (e.g. a link's date_expire in force). Filters and sort use it too.
+  std::string read_sql;
 
   bool IsRef() const { return !ref.targets.empty(); }
 };
 
-// A read-only field computed at read time by an SQL expression over the row aliased `t`
-// (and certo_today(), the engine's date).
+// An exact filter written as SQL over `t` rather than as equality (e.g. status, whose values are
+// ranges of stored dates). Adds the condition and its bound values, or returns an error message.
+struct FilterSql {
+  std::string condition;   // with ? placeholders
+  std::vector<Json> binds;
+};
+using CustomFilter = std::function<std::optional<FilterSql>(const Json& value,
+                                                            const std::string& as_of,
+                                                            std::string& error)>;
+
+// A read-only field computed at read time by an SQL expression over the row aliased `t` and
+// certo_as_of() (the date of the read: Query::as_of, else the engine's today).
 enum class JsonKind { kString, kInt, kBool };
 struct Computed {
   std::string_view name;
@@ -78,10 +92,18 @@ struct Computed {
   JsonKind kind = JsonKind::kString;
   Match match = Match::kNone;
   bool sortable = false;
+  CustomFilter filter;                // replaces equality when set
+  std::function<std::string()> make_sql;  // builds sql on first use when set (needs the registry)
 };
 
 // A cross-field rule, run on the merged record (create: the input; update: stored + changes).
 using Rule = std::function<void(const Json& record, std::vector<FieldError>& errors)>;
+
+// A rule that reads other rows. find(collection, id) returns the stored fields of a row, or
+// null; it runs after the references of the record were checked.
+using Finder = std::function<Json(std::string_view collection, const std::string& id)>;
+using DbRule = std::function<void(const Json& record, const Finder& find,
+                                  std::vector<FieldError>& errors)>;
 
 struct Entity {
   std::string_view collection;    // "person-office": JSON path segment
@@ -95,10 +117,19 @@ struct Entity {
   std::vector<Computed> computed;   // read-only fields, in JSON order
   std::vector<std::vector<std::string_view>> unique;  // unique keys, for 409 messages
   std::vector<Rule> rules;
+  std::vector<DbRule> db_rules;
+  // Columns kept by triggers (never in JSON as such): the registry test accounts for them.
+  std::vector<std::string_view> maintained_columns;
 
   const Field* FindField(std::string_view name) const;
   const Computed* FindComputed(std::string_view name) const;
 };
+
+// SQL that is 1 when the row aliased `alias` of e is active as of certo_as_of(): not retired,
+// and (transitively) no parent retired.
+std::string ActiveSql(const Entity& e, const std::string& alias);
+// Same for the parents only.
+std::string ParentActiveSql(const Entity& e, const std::string& alias);
 
 // All entities, parents before children.
 const std::vector<Entity>& Entities();

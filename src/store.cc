@@ -36,6 +36,12 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+// "a person", "an office".
+std::string A(std::string_view noun) {
+  bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + S(noun);
+}
+
 size_t CodePoints(const std::string& s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xc0) != 0x80;
@@ -107,45 +113,6 @@ Json ComputedJson(const SQLite::Column& c, JsonKind kind) {
   return nullptr;
 }
 
-// ---- Activity (historicization) SQL ----------------------------------------------------------
-
-std::string ParentActiveSql(const Entity& e, const std::string& alias, int& counter);
-
-std::string ActiveSql(const Entity& e, const std::string& alias, int& counter) {
-  std::string parents = ParentActiveSql(e, alias, counter);
-  if (!e.historicizable) return parents;
-  std::string owned =
-      "(" + alias + ".retired_on IS NULL OR " + alias + ".retired_on > certo_today())";
-  return parents == "1" ? owned : "(" + owned + " AND " + parents + ")";
-}
-
-// 1 when every parent row (transitively) is active; parents are the `parent` references.
-std::string ParentActiveSql(const Entity& e, const std::string& alias, int& counter) {
-  std::vector<std::string> parts;
-  for (const Field& f : e.fields) {
-    if (!f.IsRef() || !f.ref.parent) continue;
-    auto one = [&](const RefTarget& target) -> std::string {
-      const Entity& p = *FindEntity(target.collection);
-      std::string inner_alias = "a" + std::to_string(++counter);
-      std::string active = ActiveSql(p, inner_alias, counter);
-      if (active == "1") return "1";
-      return "COALESCE((SELECT " + active + " FROM " + S(p.table) + " " + inner_alias +
-             " WHERE " + inner_alias + "." + S(p.id) + " = " + alias + "." + S(f.name) + "), 1)";
-    };
-    if (f.ref.type_field.empty()) {
-      std::string part = one(f.ref.targets.front());
-      if (part != "1") parts.push_back(part);
-    } else {
-      std::string part = "CASE " + alias + "." + S(f.ref.type_field);
-      for (const RefTarget& t : f.ref.targets) {
-        part += " WHEN '" + S(t.type_value) + "' THEN " + one(t);
-      }
-      parts.push_back(part + " ELSE 1 END");
-    }
-  }
-  return parts.empty() ? "1" : "(" + Join(parts, " AND ") + ")";
-}
-
 // ---- Reverse references, for the delete preview ----------------------------------------------
 
 struct Edge {
@@ -180,28 +147,40 @@ struct Scope {
 
 // ---- SELECT ---------------------------------------------------------------------------------
 
-const std::string& Store::SelectSql(const Entity& e) {
-  if (select_sql_.empty()) select_sql_.resize(Entities().size());
-  std::string& sql = select_sql_[EntityIndex(e)];
-  if (!sql.empty()) return sql;
-  std::vector<std::string> cols{"t." + S(e.id) + " AS " + S(e.id)};
-  for (const Field& f : e.fields) cols.push_back("t." + S(f.name) + " AS " + S(f.name));
-  for (const Computed& c : e.computed) cols.push_back(c.sql + " AS \"" + S(c.name) + "\"");
-  if (e.historicizable) {
-    int counter = 0;
-    cols.push_back("t.retired_on AS retired_on");
-    cols.push_back("(t.retired_on IS NULL OR t.retired_on > certo_today()) AS owned_active");
-    cols.push_back(ParentActiveSql(e, "t", counter) + " AS parent_active");
+std::string Store::FieldSql(const Entity&, const Field& f) const {
+  return f.read_sql.empty() ? "t." + S(f.name) : "(" + f.read_sql + ")";
+}
+
+const std::string& Store::ComputedSql(const Entity& e, const Computed& c) {
+  if (computed_.empty()) computed_.resize(Entities().size());
+  std::vector<std::string>& sqls = computed_[EntityIndex(e)];
+  if (sqls.empty()) {
+    for (const Computed& each : e.computed) {
+      sqls.push_back(each.make_sql ? each.make_sql() : each.sql);
+    }
   }
-  sql = "SELECT " + Join(cols, ", ") + " FROM " + S(e.table) + " t";
+  return sqls[static_cast<size_t>(&c - e.computed.data())];
+}
+
+const std::string& Store::Columns(const Entity& e) {
+  if (columns_.empty()) columns_.resize(Entities().size());
+  std::string& sql = columns_[EntityIndex(e)];
+  if (!sql.empty()) return sql;
+  std::vector<std::string> cols{"t." + S(e.id)};
+  for (const Field& f : e.fields) cols.push_back(FieldSql(e, f));
+  for (const Computed& c : e.computed) cols.push_back(ComputedSql(e, c));
+  if (e.historicizable) {
+    cols.push_back("t.retired_on");
+    cols.push_back("(t.retired_on IS NULL OR t.retired_on > certo_as_of())");
+    cols.push_back(ParentActiveSql(e, "t"));
+  }
+  sql = Join(cols, ", ");
   return sql;
 }
 
-namespace {
-
-Json RowJson(const Entity& e, SQLite::Statement& st) {
+Json Store::RowJson(const Entity& e, SQLite::Statement& st, int first) {
   Json row = Json::object();
-  int i = 0;
+  int i = first;
   row[S(e.id)] = st.getColumn(i++).getString();
   for (const Field& f : e.fields) row[S(f.name)] = ColumnJson(st.getColumn(i++), f.type);
   for (const Computed& c : e.computed) row[S(c.name)] = ComputedJson(st.getColumn(i++), c.kind);
@@ -213,10 +192,9 @@ Json RowJson(const Entity& e, SQLite::Statement& st) {
   return row;
 }
 
-}  // namespace
-
 Json Store::View(const Entity& e, std::string_view id) {
-  SQLite::Statement& st = db_.Cached(SelectSql(e) + " WHERE t." + S(e.id) + " = ?");
+  SQLite::Statement& st = db_.Cached("SELECT " + Columns(e) + " FROM " + S(e.table) +
+                                     " t WHERE t." + S(e.id) + " = ?");
   st.bind(1, Lower(S(id)));
   if (!st.executeStep()) {
     Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
@@ -386,9 +364,9 @@ void Store::CheckRefs(const Entity& e, const Json& record, const std::vector<con
       found = true;
       if (f->name == e.project_field) break;
       if (scope->project != project) {
-        out.push_back({S(f->name), "refers to a " + S(t.collection) + " of another project"});
+        out.push_back({S(f->name), "refers to " + A(t.collection) + " of another project"});
       } else if (f->ref.same_office && scope->office != office) {
-        out.push_back({S(f->name), "refers to a " + S(t.collection) + " of another office"});
+        out.push_back({S(f->name), "refers to " + A(t.collection) + " of another office"});
       }
       break;
     }
@@ -414,7 +392,7 @@ void Store::CheckUnique(const Entity& e, const Json& record, std::string_view id
     if (st.executeStep()) {
       std::string other = st.getColumn(0).getString();
       st.reset();
-      Fail(Status::Conflict("a " + S(e.collection) + " with the same " + Join(names, " and ") +
+      Fail(Status::Conflict(A(e.collection) + " with the same " + Join(names, " and ") +
                             " already exists (" + S(e.id) + " " + other + ")"));
     }
   }
@@ -440,6 +418,18 @@ std::set<std::string> FieldsIn(const std::vector<FieldError>& errors) {
   return names;
 }
 
+// Runs the cross-field rules; a rule's complaint about a field that already failed its own check
+// (e.g. "validity is required with validity_unit" after "validity must be between 1 and 1000")
+// would only repeat it, so it is dropped.
+void CheckRules(const Entity& e, const Json& record, std::vector<FieldError>& errors) {
+  std::set<std::string> bad = FieldsIn(errors);
+  std::vector<FieldError> found;
+  for (const Rule& rule : e.rules) rule(record, found);
+  for (FieldError& f : found) {
+    if (!bad.count(f.field)) errors.push_back(std::move(f));
+  }
+}
+
 std::string ReadOnlyOrUnknown(const Entity& e, const std::string& key) {
   if (e.FindComputed(key) || IsActivityField(e, key)) return "is read-only";
   return "is not a field of " + S(e.collection);
@@ -447,9 +437,30 @@ std::string ReadOnlyOrUnknown(const Entity& e, const std::string& key) {
 
 }  // namespace
 
+// ---- Events ---------------------------------------------------------------------------------
+
+void Store::Emit(const Entity& e, std::string_view verb, const std::string& id,
+                 const Json& payload) {
+  SQLite::Statement& st = db_.Cached(
+      "INSERT INTO outbox (event, entity_id, payload, date) VALUES (?, ?, ?, certo_today())");
+  st.bind(1, S(e.event_prefix) + "::" + S(verb));
+  st.bind(2, id);
+  st.bind(3, payload.dump());
+  st.exec();
+}
+
 // ---- Create / Update ------------------------------------------------------------------------
 
-Json Store::Create(const Entity& e, const Json& input) {
+void Store::CheckDbRules(const Entity& e, const Json& record, std::vector<FieldError>& out) {
+  if (e.db_rules.empty()) return;
+  Finder find = [this](std::string_view collection, const std::string& id) -> Json {
+    std::optional<Json> row = Load(*FindEntity(collection), id);
+    return row ? *row : Json();
+  };
+  for (const DbRule& rule : e.db_rules) rule(record, find, out);
+}
+
+Json Store::Create(const Entity& e, const Json& input, bool full) {
   if (!input.is_object()) Fail(Status::InvalidArgument("the body must be a JSON object"));
   std::vector<FieldError> errors;
   Json record = Json::object();
@@ -479,40 +490,59 @@ Json Store::Create(const Entity& e, const Json& input) {
       record[S(f.name)] = numeric ? Json(std::stoll(S(f.default_value))) : Json(f.default_value);
     }
   }
-  std::set<std::string> bad = FieldsIn(errors);
-  if (errors.empty()) DeriveScope(db_, e, record);
-  CheckRequired(e, record, bad, errors);
-  for (const Rule& rule : e.rules) rule(record, errors);
+  DeriveScope(db_, e, record);
+  CheckRequired(e, record, FieldsIn(errors), errors);
+  CheckRules(e, record, errors);
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
 
   std::vector<const Field*> refs;
   for (const Field& f : e.fields) refs.push_back(&f);
   CheckRefs(e, record, refs, errors);
+  if (errors.empty()) CheckDbRules(e, record, errors);
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
 
   if (id.empty()) {
     id = NewUuid();
   } else if (Load(e, id)) {
-    Fail(Status::Conflict("a " + S(e.collection) + " with " + S(e.id) + " " + id +
+    Fail(Status::Conflict(A(e.collection) + " with " + S(e.id) + " " + id +
                           " already exists"));
   }
   CheckUnique(e, record, id);
 
+  Json stored = Json::object();
+  stored[S(e.id)] = id;
   std::vector<std::string> cols{S(e.id)};
-  for (const Field& f : e.fields) cols.push_back(S(f.name));
+  for (const Field& f : e.fields) {
+    cols.push_back(S(f.name));
+    auto it = record.find(S(f.name));
+    stored[S(f.name)] = it == record.end() ? Json() : *it;
+  }
   std::string marks = "?";
   for (size_t i = 1; i < cols.size(); ++i) marks += ", ?";
   SQLite::Statement& st = db_.Cached("INSERT INTO " + S(e.table) + " (" + Join(cols, ", ") +
                                      ") VALUES (" + marks + ")");
   st.bind(1, id);
   int i = 2;
-  for (const Field& f : e.fields) {
-    auto it = record.find(S(f.name));
-    Bind(st, i++, it == record.end() ? Json() : Stored(f, *it));
-  }
+  for (const Field& f : e.fields) Bind(st, i++, Stored(f, stored[S(f.name)]));
   st.exec();
-  return View(e, id);
+  Emit(e, "CREATE", id, stored);
+  return full ? View(e, id) : stored;
 }
+
+namespace {
+
+// {"entity_id", "updated_fields": {field: {"old", "new"}}} for the fields that differ.
+Json UpdatedFields(const std::string& id, const Json& before, const Json& after) {
+  Json fields = Json::object();
+  for (const auto& [key, value] : after.items()) {
+    auto old = before.find(key);
+    Json old_value = old == before.end() ? Json() : *old;
+    if (old_value != value) fields[key] = Json{{"old", old_value}, {"new", value}};
+  }
+  return Json{{"entity_id", id}, {"updated_fields", fields}};
+}
+
+}  // namespace
 
 Json Store::Update(const Entity& e, std::string_view id, const Json& changes) {
   if (!changes.is_object()) Fail(Status::InvalidArgument("the body must be a JSON object"));
@@ -538,12 +568,15 @@ Json Store::Update(const Entity& e, std::string_view id, const Json& changes) {
     }
   }
   CheckRequired(e, merged, FieldsIn(errors), errors);
-  for (const Rule& rule : e.rules) rule(merged, errors);
+  CheckRules(e, merged, errors);
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
   CheckRefs(e, merged, changed, errors);
+  if (errors.empty() && !changed.empty()) CheckDbRules(e, merged, errors);
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
-  if (changed.empty()) return View(e, id);
-  CheckUnique(e, merged, (*current)[S(e.id)].get<std::string>());
+  const std::string key = (*current)[S(e.id)].get<std::string>();
+  Json event = UpdatedFields(key, *current, merged);
+  if (event["updated_fields"].empty()) return View(e, id);
+  CheckUnique(e, merged, key);
 
   std::vector<std::string> sets;
   for (const Field* f : changed) sets.push_back(S(f->name) + " = ?");
@@ -551,23 +584,114 @@ Json Store::Update(const Entity& e, std::string_view id, const Json& changes) {
                                      " WHERE " + S(e.id) + " = ?");
   int i = 1;
   for (const Field* f : changed) Bind(st, i++, Stored(*f, merged[S(f->name)]));
-  st.bind(i, (*current)[S(e.id)].get<std::string>());
+  st.bind(i, key);
   st.exec();
+  Emit(e, "UPDATE", key, event);
   return View(e, id);
 }
 
 Json Store::SetRetired(const Entity& e, std::string_view id, std::optional<Date> date) {
+  Json before = View(e, id);
+  const std::string key = before[S(e.id)].get<std::string>();
+  Json retired_on = date ? Json(FormatDate(*date)) : Json();
+  if (before[S(kRetiredOn)] == retired_on) return before;
   SQLite::Statement& st =
       db_.Cached("UPDATE " + S(e.table) + " SET retired_on = ? WHERE " + S(e.id) + " = ?");
-  Bind(st, 1, date ? Json(FormatDate(*date)) : Json());
-  st.bind(2, Lower(S(id)));
-  if (st.exec() == 0) {
-    Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
-  }
+  Bind(st, 1, retired_on);
+  st.bind(2, key);
+  st.exec();
+  Emit(e, "UPDATE", key,
+       UpdatedFields(key, Json{{kRetiredOn, before[S(kRetiredOn)]}}, Json{{kRetiredOn, retired_on}}));
   return View(e, id);
 }
 
 // ---- Index ----------------------------------------------------------------------------------
+
+namespace {
+
+std::string AllowedList(const Entity& e, bool sort) {
+  std::vector<std::string> allowed{S(e.id)};
+  for (const Field& g : e.fields) {
+    if (sort ? g.sortable : g.match != Match::kNone) allowed.push_back(S(g.name));
+  }
+  for (const Computed& g : e.computed) {
+    if (sort ? g.sortable : g.match != Match::kNone) allowed.push_back(S(g.name));
+  }
+  return Join(allowed, ", ");
+}
+
+}  // namespace
+
+void Store::Where(const Entity& e, const Json& filter, bool history,
+                  std::vector<std::string>& where, std::vector<Json>& binds,
+                  std::vector<FieldError>& errors) {
+  if (e.historicizable && !history) where.push_back(ActiveSql(e, "t"));
+  if (!filter.is_object()) {
+    errors.push_back({"filter", "must be an object of field: value"});
+    return;
+  }
+  const std::string as_of = FormatDate(ctx_.AsOf());
+  for (const auto& [key, value] : filter.items()) {
+    const Field* f = e.FindField(key);
+    const Computed* c = e.FindComputed(key);
+    Match match = key == e.id ? Match::kExact : f ? f->match : c ? c->match : Match::kNone;
+    const std::string field = "filter." + key;
+    if (match == Match::kNone) {
+      errors.push_back(
+          {field, "is not a filter of " + S(e.collection) + "; allowed: " + AllowedList(e, false)});
+      continue;
+    }
+    const std::string column = key == e.id ? "t." + key
+                               : f         ? FieldSql(e, *f)
+                                           : "(" + ComputedSql(e, *c) + ")";
+    Field id_field;  // the own id filters like any UUID field
+    id_field.name = e.id;
+    id_field.type = FieldType::kUuid;
+    if (key == e.id) f = &id_field;
+    std::vector<Json> values = value.is_array() ? std::vector<Json>(value.begin(), value.end())
+                                                : std::vector<Json>{value};
+    if (values.empty()) {
+      errors.push_back({field, "must not be an empty list"});
+      continue;
+    }
+    std::vector<std::string> alternatives;
+    for (const Json& v : values) {
+      if (v.is_null()) {
+        alternatives.push_back(column + " IS NULL");
+      } else if (c && c->filter) {
+        std::string error;
+        if (auto sql = c->filter(v, as_of, error)) {
+          alternatives.push_back(sql->condition);
+          binds.insert(binds.end(), sql->binds.begin(), sql->binds.end());
+        } else {
+          errors.push_back({field, error});
+        }
+      } else if (match == Match::kText) {
+        if (!v.is_string()) {
+          errors.push_back({field, "must be a string"});
+          continue;
+        }
+        alternatives.push_back("instr(lower(" + column + "), lower(?)) > 0");
+        binds.push_back(v);
+      } else if (f && f->type != FieldType::kString && f->type != FieldType::kText) {
+        std::vector<FieldError> value_errors;
+        Field lenient = *f;
+        lenient.min = lenient.max = 0;
+        auto normalized = CheckValue(lenient, v, value_errors);
+        for (FieldError& fe : value_errors) errors.push_back({field, fe.message});
+        if (!normalized) continue;
+        alternatives.push_back(column + " = ?");
+        binds.push_back(*normalized);
+      } else if (v.is_string() || v.is_number_integer() || v.is_boolean()) {
+        alternatives.push_back(column + " = ?");
+        binds.push_back(v);
+      } else {
+        errors.push_back({field, "must be a string, a number or a list of them"});
+      }
+    }
+    if (!alternatives.empty()) where.push_back("(" + Join(alternatives, " OR ") + ")");
+  }
+}
 
 Page Store::Index(const Entity& e, const Query& q) {
   std::vector<FieldError> errors;
@@ -575,110 +699,46 @@ Page Store::Index(const Entity& e, const Query& q) {
     errors.push_back({"per-page", "must be between 1 and 1000"});
   }
   if (q.page < 1) errors.push_back({"page", "must be at least 1"});
-
   std::vector<std::string> where;
   std::vector<Json> binds;
-  if (e.historicizable && !q.history) where.push_back("owned_active AND parent_active");
-  if (!q.filter.is_object()) {
-    errors.push_back({"filter", "must be an object of field: value"});
-  } else {
-    for (const auto& [key, value] : q.filter.items()) {
-      const Field* f = e.FindField(key);
-      const Computed* c = e.FindComputed(key);
-      Match match = key == e.id ? Match::kExact : f ? f->match : c ? c->match : Match::kNone;
-      if (match == Match::kNone) {
-        std::vector<std::string> allowed{S(e.id)};
-        for (const Field& g : e.fields) {
-          if (g.match != Match::kNone) allowed.push_back(S(g.name));
-        }
-        for (const Computed& g : e.computed) {
-          if (g.match != Match::kNone) allowed.push_back(S(g.name));
-        }
-        errors.push_back({"filter." + key, "is not a filter of " + S(e.collection) +
-                                               "; allowed: " + Join(allowed, ", ")});
-        continue;
-      }
-      const std::string column = "\"" + key + "\"";
-      std::vector<Json> values = value.is_array() ? std::vector<Json>(value.begin(), value.end())
-                                                  : std::vector<Json>{value};
-      if (values.empty()) {
-        errors.push_back({"filter." + key, "must not be an empty list"});
-        continue;
-      }
-      std::vector<std::string> alternatives;
-      for (const Json& v : values) {
-        if (v.is_null()) {
-          alternatives.push_back(column + " IS NULL");
-          continue;
-        }
-        Json checked = v;
-        if (match == Match::kText) {
-          if (!v.is_string()) {
-            errors.push_back({"filter." + key, "must be a string"});
-            continue;
-          }
-          alternatives.push_back("instr(lower(" + column + "), lower(?)) > 0");
-        } else {
-          if (f && f->type != FieldType::kString && f->type != FieldType::kText) {
-            std::vector<FieldError> value_errors;
-            Field lenient = *f;
-            lenient.max_length = 0;
-            lenient.min = lenient.max = 0;
-            auto normalized = CheckValue(lenient, v, value_errors);
-            for (FieldError& fe : value_errors) {
-              errors.push_back({"filter." + key, fe.message});
-            }
-            if (!normalized) continue;
-            checked = *normalized;
-          } else if (!v.is_string() && !v.is_number_integer() && !v.is_boolean()) {
-            errors.push_back({"filter." + key, "must be a string, a number or a list of them"});
-            continue;
-          }
-          alternatives.push_back(column + " = ?");
-        }
-        binds.push_back(checked);
-      }
-      if (!alternatives.empty()) where.push_back("(" + Join(alternatives, " OR ") + ")");
-    }
-  }
+  Where(e, q.filter, q.history, where, binds, errors);
 
-  std::string order = "\"" + S(e.id) + "\"";
+  std::string order = "t." + S(e.id);
   if (!q.sort.empty()) {
     bool desc = q.sort[0] == '-';
     std::string key = desc ? q.sort.substr(1) : q.sort;
     const Field* f = e.FindField(key);
     const Computed* c = e.FindComputed(key);
-    if (key == e.id || (f && f->sortable) || (c && c->sortable)) {
-      order = "\"" + key + "\"" + (desc ? " DESC" : "") + ", " + order;
-    } else {
-      std::vector<std::string> allowed{S(e.id)};
-      for (const Field& g : e.fields) {
-        if (g.sortable) allowed.push_back(S(g.name));
-      }
-      for (const Computed& g : e.computed) {
-        if (g.sortable) allowed.push_back(S(g.name));
-      }
+    std::string expr = key == e.id             ? ""
+                       : f && f->sortable      ? FieldSql(e, *f)
+                       : c && c->sortable      ? "(" + ComputedSql(e, *c) + ")"
+                                               : "-";
+    if (expr == "-") {
       errors.push_back({"sort", "cannot sort " + S(e.collection) + " by '" + key +
-                                    "'; allowed: " + Join(allowed, ", ") +
+                                    "'; allowed: " + AllowedList(e, true) +
                                     " (prefix - for descending)"});
+    } else {
+      order = (expr.empty() ? order : expr) + (desc ? " DESC" : "") +
+              (expr.empty() ? "" : ", " + order);
     }
   }
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
 
-  std::string from = "FROM (" + SelectSql(e) + ")";
+  std::string from = " FROM " + S(e.table) + " t";
   if (!where.empty()) from += " WHERE " + Join(where, " AND ");
   Page page;
   page.page = q.page;
   page.per_page = q.per_page;
   {
-    SQLite::Statement& st = db_.Cached("SELECT count(*) " + from);
+    SQLite::Statement& st = db_.Cached("SELECT count(*)" + from);
     for (size_t i = 0; i < binds.size(); ++i) Bind(st, static_cast<int>(i + 1), binds[i]);
     st.executeStep();
     page.total_count = st.getColumn(0).getInt64();
     st.reset();
   }
   page.page_count = static_cast<int>((page.total_count + q.per_page - 1) / q.per_page);
-  SQLite::Statement& st = db_.Cached("SELECT * " + from + " ORDER BY " + order + " LIMIT ? OFFSET ?");
+  SQLite::Statement& st =
+      db_.Cached("SELECT " + Columns(e) + from + " ORDER BY " + order + " LIMIT ? OFFSET ?");
   int i = 1;
   for (const Json& b : binds) Bind(st, i++, b);
   st.bind(i++, static_cast<int64_t>(q.per_page));
@@ -726,10 +786,13 @@ DeleteResult Store::Delete(const Entity& e, std::string_view id, bool force) {
   db_.Exec("PRAGMA defer_foreign_keys = ON");
   for (auto it = result.rows.rbegin(); it != result.rows.rend(); ++it) {
     const Entity& row_entity = *FindEntity(it->collection);
+    std::optional<Json> before = Load(row_entity, it->id);
+    if (!before) continue;
     SQLite::Statement& st = db_.Cached("DELETE FROM " + S(row_entity.table) + " WHERE " +
                                        S(row_entity.id) + " = ?");
     st.bind(1, it->id);
     st.exec();
+    Emit(row_entity, "DELETE", it->id, *before);
   }
   return result;
 }

@@ -2,12 +2,11 @@
 // SPDX-License-Identifier: MIT
 //
 // The generic store: create, view, update, index, delete and historicize for any entity, driven
-// by its descriptor (registry.h). Methods throw StatusError (db.h) on failure and run inside the
-// caller's WriteScope; the Engine provides both.
+// by its descriptor (registry.h), and the events every write appends to the outbox. Methods throw
+// StatusError (db.h) on failure and run inside the caller's WriteScope; the Engine provides both.
 
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,14 +18,17 @@
 #include "certo/record.h"
 #include "db.h"
 #include "registry.h"
+#include "sql_functions.h"
 
 namespace certo::internal {
 
 class Store {
  public:
-  explicit Store(Db& db) : db_(db) {}
+  Store(Db& db, SqlContext& ctx) : db_(db), ctx_(ctx) {}
 
-  Json Create(const Entity& e, const Json& input);
+  // Returns the stored record with its computed fields, or (full = false, for bulk paths) only
+  // the stored fields.
+  Json Create(const Entity& e, const Json& input, bool full = true);
   // Any row, retired or not; throws kNotFound.
   Json View(const Entity& e, std::string_view id);
   Json Update(const Entity& e, std::string_view id, const Json& changes);
@@ -35,23 +37,36 @@ class Store {
   // date: the retirement date, or nullopt to restore.
   Json SetRetired(const Entity& e, std::string_view id, std::optional<Date> date);
 
-  // The SELECT listing every JSON column of e (stored, computed, activity) over alias t.
-  const std::string& SelectSql(const Entity& e);
+  // ---- Building blocks for other queries over an entity (schedule.cc) ----
 
- private:
+  // "col AS name, ..." for every JSON field of e over alias t, in JSON order.
+  const std::string& Columns(const Entity& e);
+  // The conditions (over alias t) of a filter, plus visibility unless history.
+  // Errors are added to errors with field "filter.<key>".
+  void Where(const Entity& e, const Json& filter, bool history, std::vector<std::string>& where,
+             std::vector<Json>& binds, std::vector<FieldError>& errors);
+  // The record in the current row of st, whose columns start at first.
+  static Json RowJson(const Entity& e, SQLite::Statement& st, int first = 0);
   // The stored fields of a row (no computed ones), or nullopt.
   std::optional<Json> Load(const Entity& e, std::string_view id);
-  // Checks the value of field f; returns the normalized value or adds an error.
+  // Appends an event to the outbox.
+  void Emit(const Entity& e, std::string_view verb, const std::string& id, const Json& payload);
+
+ private:
   std::optional<Json> CheckValue(const Field& f, const Json& value, std::vector<FieldError>& out);
-  // Resolves and checks references (existence, project, office) of the named fields.
   void CheckRefs(const Entity& e, const Json& record, const std::vector<const Field*>& fields,
                  std::vector<FieldError>& out);
+  void CheckDbRules(const Entity& e, const Json& record, std::vector<FieldError>& out);
   void CheckUnique(const Entity& e, const Json& record, std::string_view id);
-  // Collects the row and its dependants in breadth-first order.
   std::vector<RowRef> Dependants(const Entity& e, std::string_view id);
+  // The SQL expression of a field or computed field, over alias t.
+  std::string FieldSql(const Entity& e, const Field& f) const;
+  const std::string& ComputedSql(const Entity& e, const Computed& c);
 
   Db& db_;
-  std::vector<std::string> select_sql_;  // by entity index
+  SqlContext& ctx_;
+  std::vector<std::string> columns_;                 // by entity index
+  std::vector<std::vector<std::string>> computed_;   // by entity index, by computed index
 };
 
 }  // namespace certo::internal

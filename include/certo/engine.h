@@ -24,9 +24,15 @@
 //  * Time. The engine's today is Options::today when pinned, else the local date at each call.
 //
 // Collections (kebab-case, as in the JSON paths): project, office, person, person-office, role,
-// entity-employee, equipment, work-environment, substance, work-group, work-group-person, action,
-// certificate, incident, incident-action, incident-person. Fields, limits and rules of each are
-// listed in README.md ("Entities").
+// equipment, work-environment, substance, entity-employee, work-group, work-group-person, action,
+// certificate, action-subscription, certificate-action, incident, incident-action,
+// incident-person. Fields, limits and rules of each are listed in README.md ("Entities").
+//
+// The compliance schedule: each action-subscription row ("subscriber S must fulfil action A")
+// has a status, NEW, VALID, EXPIRING or EXPIRED, decided by the rule of DESIGN.md section 2 from
+// the certificate-action links that cover it. Every write keeps the dates that status depends on
+// current (incrementally, inside the same transaction), so the status as of any date is a
+// range query; Verify() recomputes everything from scratch and reports any disagreement.
 
 #pragma once
 
@@ -38,11 +44,13 @@
 #include <string_view>
 #include <vector>
 
+#include "certo/events.h"
 #include "certo/options.h"
 #include "certo/query.h"
 #include "certo/record.h"
 #include "certo/response.h"
 #include "certo/status.h"
+#include "certo/verify.h"
 
 namespace certo {
 
@@ -86,6 +94,11 @@ class Engine {
   //   DELETE /v2/<collection>/delete/{id}?force=false|true
   //   POST   /v2/<collection>/historicize/{id}   body {"date": "YYYY-MM-DD"} (optional)
   //   POST   /v2/<collection>/restore/{id}
+  //   POST   /v2/action-subscription/changes      body {"from","to","filter","per-page","page"}
+  //   GET    /v2/outbox/index?after=SEQ&limit=N   the pending events, oldest first
+  //   POST   /v2/outbox/ack                      body {"through": SEQ}
+  //   GET    /v2/verify                          the VerifyReport as JSON
+  // Index bodies also take "as_of": "YYYY-MM-DD".
   // Never fails: every error becomes a response (see Response::status).
   Response Request(std::string_view method, std::string_view target, std::string_view body = {});
 
@@ -126,6 +139,37 @@ class Engine {
   // otherwise (and returns its Status). Operations called inside are nested savepoints, so an
   // operation that fails inside body undoes only itself; body decides whether to go on.
   Status Transaction(const std::function<Status(Engine&)>& body);
+
+  // Like Transaction, for loading many rows: the schedule is not recomputed row by row but once,
+  // for every touched subscription, just before the commit. The result is the same as with
+  // Transaction (Verify() agrees); reads inside body may see subscriptions not yet recomputed.
+  Status BulkTransaction(const std::function<Status(Engine&)>& body);
+
+  // ---- The compliance schedule --------------------------------------------------------------
+
+  // The status changes that take effect on a day in (query.from, query.to]: for each, one row
+  // {"action_subscription_id", "date", "from", "to", "action_id", "action_name", "subscriber_id",
+  //  "subscriber_type", "subscriber_name", "subtenant_id", "office_name"} (date: the first day
+  // of the new status), ordered by date then id. Time alone moves a row VALID -> EXPIRING and
+  // VALID/EXPIRING -> EXPIRED; writes are not changes in this sense.
+  // Errors: kValidation (window, filter, paging).
+  Result<Page> Changes(const ChangesQuery& query);
+
+  // Recomputes every subscription from scratch with the rule of DESIGN.md section 2 and
+  // compares it with the stored state; also runs PRAGMA integrity_check and foreign_key_check
+  // and checks the references no foreign key can (resource_id, subscriber_id, entity_id).
+  Result<VerifyReport> Verify();
+
+  // ---- Events -------------------------------------------------------------------------------
+
+  // The outbox events with seq > after, oldest first, at most limit (1..10000).
+  Result<std::vector<Event>> ReadOutbox(int64_t after = 0, int limit = 100);
+  // Removes the events with seq <= through from the outbox (they have been handled).
+  Status AckOutbox(int64_t through);
+  // Registers a handler for the events of writes made through this Engine; returns its token.
+  int Subscribe(EventHandler handler);
+  // Removes a handler; unknown tokens are ignored.
+  void Unsubscribe(int token);
 
   // ---- Facts --------------------------------------------------------------------------------
 

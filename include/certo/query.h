@@ -5,7 +5,9 @@
 
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "certo/record.h"
@@ -25,6 +27,21 @@ struct Query {
   // are ordered by id, so paging is stable.
   std::string sort;
   // Include retired rows and rows under a retired parent. Default: false.
+  bool history = false;
+  // The date the read is evaluated at: subscription status, action counters and which rows are
+  // retired. Default: the engine's today.
+  std::optional<std::chrono::year_month_day> as_of;
+};
+
+// The status changes between two dates (Engine::Changes).
+struct ChangesQuery {
+  // The window: changes that take effect on a day in (from, to]. REQUIRES: from <= to.
+  std::chrono::year_month_day from;
+  std::chrono::year_month_day to;
+  // As Query::filter, over action-subscription's filters.
+  Json filter = Json::object();
+  int per_page = 100;  // 1..1000
+  int page = 1;
   bool history = false;
 };
 

@@ -1,0 +1,42 @@
+// certo: embedded compliance engine for occupational health and safety.
+// SPDX-License-Identifier: MIT
+//
+// Event: what a committed write announces, to in-process handlers and to the durable outbox.
+//
+// Every create, update and delete of any entity emits ENTITY::CREATE|UPDATE|DELETE (ENTITY is the
+// collection in upper snake case: PERSON, CERTIFICATE_ACTION, ACTION_SUBSCRIPTION, ...):
+//   CREATE  payload: the stored record
+//   UPDATE  payload: {"entity_id": id, "updated_fields": {field: {"old": x, "new": y}}}
+//           (historicize and restore update "retired_on")
+//   DELETE  payload: the record as it was
+// and a write that changes a subscription's status as of the engine's today also emits
+//   ACTION_SUBSCRIPTION::STATUS  payload: {"entity_id", "action_id", "subscriber_id",
+//                                          "subscriber_type", "old", "new"}
+//
+// Events are appended to the outbox table in the same transaction as the write, so a rolled-back
+// write emits nothing, and a committed one is never lost. Handlers registered with
+// Engine::Subscribe receive them after the commit, in order.
+
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "certo/record.h"
+
+namespace certo {
+
+struct Event {
+  int64_t seq = 0;        // position in the outbox; increases, never reused
+  std::string name;       // e.g. "CERTIFICATE_ACTION::UPDATE"
+  std::string entity_id;  // the row the event is about
+  Json payload;
+  std::string date;       // the engine's today when the write committed (YYYY-MM-DD)
+};
+
+// Called after each committed write with each of its events, in order. Runs on the thread that
+// wrote, with the engine's lock held (it may call the engine). Exceptions are caught and ignored.
+using EventHandler = std::function<void(const Event&)>;
+
+}  // namespace certo

@@ -1,0 +1,26 @@
+// certo: embedded compliance engine for occupational health and safety.
+// SPDX-License-Identifier: MIT
+//
+// The compliance schedule beyond plain CRUD: status changes between two dates, the from-scratch
+// verification, and the deferred recomputation of bulk transactions.
+
+#pragma once
+
+#include "certo/query.h"
+#include "certo/verify.h"
+#include "db.h"
+#include "store.h"
+
+namespace certo::internal {
+
+// Status changes in (query.from, query.to]; throws StatusError.
+Page Changes(Db& db, Store& store, const ChangesQuery& query);
+
+// Recomputes every subscription's cover from scratch and checks the file.
+VerifyReport Verify(Db& db);
+
+// Recomputes every subscription touched while recalculation was deferred (SqlContext::bulk).
+// REQUIRES: ctx.bulk is false again.
+void RecomputeTouched(Db& db);
+
+}  // namespace certo::internal
