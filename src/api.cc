@@ -4,6 +4,7 @@
 #include "api.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -134,7 +135,8 @@ Result<Query> ParseIndexBody(const Json& body) {
         q.per_page = static_cast<int>(std::min<int64_t>(value.get<int64_t>(), 1000000));
       } else {
         // Any page past the last is empty; pages beyond int range are simply far past it.
-        q.page = static_cast<int>(std::min<int64_t>(value.get<int64_t>(), 1000000000));
+        q.page = static_cast<int>(
+            std::min<int64_t>(value.get<int64_t>(), std::numeric_limits<int>::max()));
       }
     } else if (key == "sort") {
       if (value.is_string()) {

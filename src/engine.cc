@@ -181,8 +181,11 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, const Opti
     try {
       internal::CheckIdentity(*impl->db, path);
     } catch (const SQLite::Exception& e) {
+      const int code = e.getExtendedErrorCode() & 0xff;
+      const bool locked = code == SQLITE_BUSY || code == SQLITE_LOCKED;
       Fail(internal::FromSqlite(e.getExtendedErrorCode(),
-                                "'" + path + "' is not a certo file: " + e.what()));
+                                "'" + path + (locked ? "': " : "' is not a certo file: ") +
+                                    e.what()));
     }
     // Identity is checked before anything is written: WAL mode rewrites the file header.
     if (!memory) impl->db->raw().execAndGet("PRAGMA journal_mode = WAL");
@@ -265,7 +268,9 @@ Result<Json> Engine::Historicize(std::string_view collection, std::string_view i
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {
     const auto& e = HistoricizableOf(collection);
-    if (date && !date->ok()) Fail(Status::Validation("date", "must be a real calendar date"));
+    if (date && !date->ok()) {
+      Fail(Status::Validation("date", "must be a real calendar date in the form YYYY-MM-DD"));
+    }
     Date when = date ? *date : impl_->Today();
     return impl_->Write([&] { return impl_->store->SetRetired(e, id, when); });
   });

@@ -406,7 +406,9 @@ void CheckRequired(const Entity& e, const Json& record, const std::set<std::stri
     if (!f.required || bad.count(S(f.name))) continue;
     if (IsNull(record, f.name)) {
       errors.push_back({S(f.name), "is required"});
-    } else if (record[S(f.name)].is_string() && record[S(f.name)].get<std::string>().empty()) {
+    } else if (record[S(f.name)].is_string() &&
+               record[S(f.name)].get<std::string>().find_first_not_of(" \t\r\n") ==
+                   std::string::npos) {
       errors.push_back({S(f.name), "must not be empty"});
     }
   }
@@ -559,6 +561,8 @@ Json Store::Update(const Entity& e, std::string_view id, const Json& changes) {
       errors.push_back({key, ReadOnlyOrUnknown(e, key)});
     } else if (f->immutable) {
       errors.push_back({key, "cannot be changed after creation"});
+    } else if (value.is_null() && !f->default_value.empty()) {
+      errors.push_back({key, "must not be null (its default is " + S(f->default_value) + ")"});
     } else if (value.is_null()) {
       merged[key] = nullptr;
       changed.push_back(f);

@@ -639,7 +639,7 @@ TEST(Office, HistoricizeRefusesUnknownIdsAndImpossibleDates) {
   EXPECT_EQ(engine->Restore("office", Uid(1)).error().code(), Code::kNotFound);
   auto bad = engine->Historicize("office", Str(c.office_a["office_id"]), Ymd(2026, 2, 30));
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(OnlyFieldError(bad.error()), "date: must be a real calendar date");
+  EXPECT_EQ(OnlyFieldError(bad.error()), "date: must be a real calendar date in the form YYYY-MM-DD");
   EXPECT_EQ(*engine->View("office", Str(c.office_a["office_id"])), c.office_a);
 }
 
@@ -1222,7 +1222,7 @@ TEST(PersonOffice, ParentsMustBelongToTheSameProject) {
                                                     {"person_id", acme.person["person_id"]},
                                                     {"office_id", beta.office_b["office_id"]}})
                          .error()),
-      "office_id: refers to a office of another project");
+      "office_id: refers to an office of another project");
 }
 
 TEST(PersonOffice, ReferencesCannotBeChangedAndJoinedFieldsAreReadOnly) {
@@ -1435,14 +1435,14 @@ TEST_P(OfficeResource, OfficeMustExistAndBelongToTheProject) {
                                                     {"office_id", acme.office_a["office_id"]},
                                                     {"name", "X"}})
                             .error()),
-            (std::vector<std::string>{"office_id: refers to a office of another project"}));
+            (std::vector<std::string>{"office_id: refers to an office of another project"}));
   EXPECT_EQ(FieldErrors(engine
                             ->Create(collection(), {{"project_id", Uid(2)},
                                                     {"office_id", acme.office_a["office_id"]},
                                                     {"name", "X"}})
                             .error()),
             (std::vector<std::string>{"project_id: refers to no project with this id",
-                                      "office_id: refers to a office of another project"}));
+                                      "office_id: refers to an office of another project"}));
   EXPECT_EQ(engine->Index(collection(), WithHistory())->total_count, 0);
 }
 
@@ -1743,7 +1743,8 @@ TEST(EntityEmployee, EntityMustBeInTheOfficeOfThePersonOffice) {
                                                         {"type", kind.type},
                                                         {"entity_id", in_b[kind.id_field]}})
                            .error()),
-        std::string("entity_id: refers to a ") + kind.collection + " of another office");
+        std::string("entity_id: refers to ") +
+            (kind.collection[0] == 'e' ? "an " : "a ") + kind.collection + " of another office");
   }
   EXPECT_EQ(engine->Index("entity-employee", WithHistory())->total_count, 4);
 }
@@ -1789,7 +1790,7 @@ TEST(EntityEmployee, PersonAndEntityPairIsUnique) {
   ASSERT_FALSE(dup.ok());
   EXPECT_EQ(dup.error().code(), Code::kConflict);
   EXPECT_EQ(dup.error().message(),
-            "a entity-employee with the same entity_id and person_office_id already exists "
+            "an entity-employee with the same entity_id and person_office_id already exists "
             "(entity_employee_id " +
                 Str(o.ee_role["entity_employee_id"]) + ")");
   auto same_id = engine->Create(

@@ -118,6 +118,11 @@ TEST(ActionRecord, CreateKeepsTheClientIdAndReturnsEveryFieldWithJoins) {
                    {"office_name", "Head office"},
                    {"project_name", "ACME"},
                    {"project_type", "safety"},
+                   {"countSubscribed", 0},
+                   {"countValid", 0},
+                   {"countExpiring", 0},
+                   {"countExpired", 0},
+                   {"countNew", 0},
                    {"retired_on", nullptr},
                    {"owned_active", true},
                    {"parent_active", true}};
@@ -155,7 +160,7 @@ TEST(ActionRecord, DuplicateClientIdIsAConflict) {
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code(), Code::kConflict);
   EXPECT_EQ(again.error().message(),
-            std::string("a action with action_id ") + kActionId + " already exists");
+            std::string("an action with action_id ") + kActionId + " already exists");
 }
 
 TEST(ActionRecord, EmptyRecordListsEveryRequiredField) {
@@ -253,7 +258,7 @@ TEST(ActionRecord, OfficeOfAnotherProjectIsRefused) {
   EXPECT_EQ(CreateError(*w.engine, "action",
                         w.ActionInput({{"tenant_id", w.ProjectId()},
                                        {"subtenant_id", w.other.office_a["office_id"]}})),
-            "subtenant_id: refers to a office of another project");
+            "subtenant_id: refers to an office of another project");
   EXPECT_EQ(CreateError(*w.engine, "action", w.ActionInput({{"subtenant_id", kMissingId}})),
             "subtenant_id: refers to no office with this id");
 }
@@ -541,7 +546,7 @@ TEST(CertificateRecord, ResourceMustExistInTheSameProject) {
   EXPECT_EQ(CreateError(*w.engine, "certificate",
                         w.CertificateInput({{"tenant_id", w.ProjectId()},
                                             {"resource_id", w.other.office_b["office_id"]}})),
-            "resource_id: refers to a office of another project");
+            "resource_id: refers to an office of another project");
   EXPECT_EQ(CreateError(*w.engine, "certificate", w.CertificateInput({{"resource_id", "ada"}})),
             "resource_id: must be a UUID (8-4-4-4-12 hexadecimal digits)");
   EXPECT_EQ(w.engine->Index("certificate")->total_count, 0);
@@ -878,7 +883,7 @@ TEST(IncidentActionRecord, ActionOfAnotherProjectIsRefused) {
   EXPECT_EQ(CreateError(*w.engine, "incident-action",
                         {{"office_incident_id", incident["office_incident_id"]},
                          {"entity_id", foreign["action_id"]}}),
-            "entity_id: refers to a action of another project");
+            "entity_id: refers to an action of another project");
   EXPECT_EQ(CreateError(*w.engine, "incident-action",
                         {{"office_incident_id", incident["office_incident_id"]},
                          {"entity_id", kMissingId}}),
@@ -896,13 +901,13 @@ TEST(IncidentActionRecord, IncidentOfAnotherProjectOrOfficeIsRefused) {
                          {"subtenant_id", w.OfficeA()},
                          {"office_incident_id", foreign["office_incident_id"]},
                          {"entity_id", action["action_id"]}}),
-            "office_incident_id: refers to a incident of another project");
+            "office_incident_id: refers to an incident of another project");
   Json in_plant = w.Incident({{"subtenant_id", w.OfficeB()}});
   EXPECT_EQ(CreateError(*w.engine, "incident-action",
                         {{"subtenant_id", w.OfficeA()},
                          {"office_incident_id", in_plant["office_incident_id"]},
                          {"entity_id", action["action_id"]}}),
-            "office_incident_id: refers to a incident of another office");
+            "office_incident_id: refers to an incident of another office");
   EXPECT_EQ(w.engine->Index("incident-action")->total_count, 0);
 }
 
@@ -920,7 +925,7 @@ TEST(IncidentActionRecord, SamePairTwiceIsAConflict) {
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code(), Code::kConflict);
   EXPECT_EQ(again.error().message(),
-            "a incident-action with the same office_incident_id and entity_id already exists "
+            "an incident-action with the same office_incident_id and entity_id already exists "
             "(office_incident_action_id " +
                 Str(first, "office_incident_action_id") + ")");
   EXPECT_EQ(w.engine->Index("incident-action")->total_count, 1);
@@ -1011,7 +1016,7 @@ TEST(IncidentPersonRecord, PersonAndIncidentMustBeOfTheSameProjectAndOffice) {
                          {"subtenant_id", w.OfficeA()},
                          {"office_incident_id", foreign_incident["office_incident_id"]},
                          {"person_office_id", w.c.person_office["person_office_id"]}}),
-            "office_incident_id: refers to a incident of another project");
+            "office_incident_id: refers to an incident of another project");
   Json in_plant = MustCreate(*w.engine, "person-office",
                              {{"person_id", w.c.person["person_id"]}, {"office_id", w.OfficeB()}});
   EXPECT_EQ(CreateError(*w.engine, "incident-person",
@@ -1035,7 +1040,7 @@ TEST(IncidentPersonRecord, SamePairTwiceIsAConflict) {
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code(), Code::kConflict);
   EXPECT_EQ(again.error().message(),
-            "a incident-person with the same office_incident_id and person_office_id already "
+            "an incident-person with the same office_incident_id and person_office_id already "
             "exists (office_incident_person_id " +
                 Str(first, "office_incident_person_id") + ")");
   EXPECT_EQ((*w.engine->View("incident", Str(incident, "office_incident_id")))["totSicknessDays"],

@@ -27,6 +27,7 @@ TEST(Registry, EveryDescriptorFieldIsAColumnAndEveryColumnIsDescribed) {
     std::set<std::string> described{std::string(e.id)};
     for (const Field& f : e.fields) described.insert(std::string(f.name));
     if (e.historicizable) described.insert("retired_on");
+    for (std::string_view column : e.maintained_columns) described.insert(std::string(column));
     EXPECT_EQ(columns, described) << e.collection;
   }
 }

@@ -61,12 +61,15 @@ int RunBatch(certo::Engine& engine) {
     if (request.is_discarded() || !request.is_object() || !request.contains("method") ||
         !request["method"].is_string() || !request.contains("path") ||
         !request["path"].is_string()) {
+      // Shaped like every other 400 of the JSON API.
       response.status = 400;
+      response.headers.emplace_back("Content-Type", "application/json");
       response.body = certo::Json{{"name", "Bad Request"},
                                   {"message", "line " + std::to_string(number) +
                                                   ": expected a JSON object with string "
                                                   "\"method\" and \"path\" and an optional "
                                                   "\"body\""},
+                                  {"code", static_cast<int>(certo::Code::kInvalidArgument)},
                                   {"status", 400}}
                           .dump();
     } else {
@@ -106,7 +109,7 @@ int main(int argc, char** argv) {
   app.add_option("--busy-timeout", busy_timeout_ms,
                  "Milliseconds to wait for a lock held by another process")
       ->default_val(5000)
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 3600000));
 
   CLI::App* api = app.add_subcommand(
       "api", "Send one JSON-API request and print the response body, or --batch from stdin");
