@@ -1,9 +1,10 @@
 -- certo schema 2: the compliance schedule (DESIGN.md sections 2 and 3) and the event outbox.
 --
+-- 'never' sorts after every ISO date, so the conditions below stay plain text comparisons.
 -- Each action_subscription row keeps the dates its status depends on, maintained by triggers:
 --   cover_release   date_release of the covering link's certificate (NULL: no covering link)
---   cover_expire    the covering expiry E (NULL: no link; 9999-12-31: never expires)
---   expiring_from   E - expire_interval days, the first EXPIRING day (9999-12-31: never)
+--   cover_expire    the covering expiry E (NULL: no link; 'never': never expires)
+--   expiring_from   E - expire_interval days, the first EXPIRING day ('never': never)
 -- so that the status on any day D is a range condition on stored dates:
 --   NEW: cover_expire IS NULL; EXPIRED: cover_expire < D;
 --   EXPIRING: expiring_from <= D <= cover_expire; VALID: D < expiring_from and D <= cover_expire.

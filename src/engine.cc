@@ -217,6 +217,16 @@ Result<Json> Engine::Create(std::string_view collection, const Json& record) {
   });
 }
 
+Result<std::string> Engine::Insert(std::string_view collection, const Json& record) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    const auto& e = EntityOf(collection);
+    return impl_->Write([&] {
+      return impl_->store->Create(e, record, /*full=*/false)[std::string(e.id)].get<std::string>();
+    });
+  });
+}
+
 Result<Json> Engine::View(std::string_view collection, std::string_view id) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] { return impl_->store->View(EntityOf(collection), id); });

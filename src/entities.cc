@@ -559,7 +559,7 @@ std::vector<Entity> Build() {
             {
                 status,
                 Ro("certificate_date_release", "t.cover_release", Match::kExact, true),
-                Ro("certificate_date_expire", "NULLIF(t.cover_expire, '9999-12-31')",
+                Ro("certificate_date_expire", "NULLIF(t.cover_expire, 'never')",
                    Match::kExact, true),
                 Ro("action_type", Lookup("action", "action_type", "action_id", "action_id"),
                    Match::kExact, true),
@@ -584,7 +584,7 @@ std::vector<Entity> Build() {
     date_expire.f.read_sql =
         "COALESCE(t.date_expire, (SELECT NULLIF(certo_expiry(NULL, c.date_expire, "
         "c.date_release, c.validity, c.validity_unit, a.validity, a.validity_unit), "
-        "'9999-12-31') FROM certificate c, action a WHERE c.certificate_id = t.certificate_id "
+        "'never') FROM certificate c, action a WHERE c.certificate_id = t.certificate_id "
         "AND a.action_id = t.action_id))";
     auto cert = [](const char* column) {
       return Lookup("certificate", column, "certificate_id", "certificate_id");

@@ -15,9 +15,10 @@
 
 namespace certo::internal {
 
-// Stored in place of an expiry for a link (or a cover) that never expires, so that "expires
-// after D" stays a plain comparison of ISO dates.
-inline constexpr std::string_view kNever = "9999-12-31";
+// Stored in place of an expiry for a link (or a cover) that never expires, and of the first
+// EXPIRING day of a cover that never becomes EXPIRING. It sorts after every ISO date ('n' > '9'),
+// so "expires after D" stays a plain comparison of text, even for D = 9999-12-31.
+inline constexpr std::string_view kNever = "never";
 
 // The inputs of one certificate-action link's effective expiry.
 struct LinkDates {

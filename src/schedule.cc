@@ -217,8 +217,7 @@ void CheckSchedule(Db& db, VerifyReport& report) {
       release = cover->second.release;
       expire = cover->second.expire;
       auto a = actions.find(st.getColumn(1).getString());
-      std::optional<Date> e = ParseDate(*expire);
-      if (*expire == kNever) e.reset();
+      std::optional<Date> e = ParseDate(*expire);  // nullopt for kNever
       std::optional<Date> from =
           ExpiringFrom(e, a == actions.end() ? std::nullopt : a->second.interval);
       expiring = from ? FormatDate(*from) : std::string(kNever);

@@ -40,7 +40,7 @@ struct Cover {
 };
 Cover CoverArg(sqlite3_value* v) {
   if (sqlite3_value_type(v) == SQLITE_NULL) return {};
-  return {true, DateArg(v)};  // kNever parses as 9999-12-31, a date no day passes
+  return {true, DateArg(v)};  // kNever is not a date: never expires
 }
 
 void Today(sqlite3_context* c, int, sqlite3_value**) { ResultText(c, FormatDate(Ctx(c).Today())); }
@@ -68,7 +68,6 @@ void ExpiringFromFn(sqlite3_context* c, int, sqlite3_value** argv) {
     return;
   }
   std::optional<Date> expire = cover.date;
-  if (expire && FormatDate(*expire) == kNever) expire.reset();
   std::optional<Date> from = ExpiringFrom(expire, IntArg(argv[1]));
   ResultText(c, from ? FormatDate(*from) : std::string(kNever));
 }

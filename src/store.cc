@@ -523,11 +523,13 @@ Json Store::Create(const Entity& e, const Json& input, bool full) {
   for (size_t i = 1; i < cols.size(); ++i) marks += ", ?";
   SQLite::Statement& st = db_.Cached("INSERT INTO " + S(e.table) + " (" + Join(cols, ", ") +
                                      ") VALUES (" + marks + ")");
+  // The write's own event goes first; the statement's triggers may add STATUS events after it.
+  // (A failing statement rolls the event back with it.)
+  Emit(e, "CREATE", id, stored);
   st.bind(1, id);
   int i = 2;
   for (const Field& f : e.fields) Bind(st, i++, Stored(f, stored[S(f.name)]));
   st.exec();
-  Emit(e, "CREATE", id, stored);
   return full ? View(e, id) : stored;
 }
 
@@ -589,8 +591,8 @@ Json Store::Update(const Entity& e, std::string_view id, const Json& changes) {
   int i = 1;
   for (const Field* f : changed) Bind(st, i++, Stored(*f, merged[S(f->name)]));
   st.bind(i, key);
-  st.exec();
   Emit(e, "UPDATE", key, event);
+  st.exec();
   return View(e, id);
 }
 
@@ -795,8 +797,8 @@ DeleteResult Store::Delete(const Entity& e, std::string_view id, bool force) {
     SQLite::Statement& st = db_.Cached("DELETE FROM " + S(row_entity.table) + " WHERE " +
                                        S(row_entity.id) + " = ?");
     st.bind(1, it->id);
-    st.exec();
     Emit(row_entity, "DELETE", it->id, *before);
+    st.exec();
   }
   return result;
 }

@@ -110,6 +110,11 @@ class Engine {
   // Errors: kNotFound (unknown collection), kValidation, kConflict.
   Result<Json> Create(std::string_view collection, const Json& record);
 
+  // Creates a record exactly like Create (same validation, events and errors) but returns only
+  // its id, without reading the record back: the fast path for loading many rows, e.g. inside
+  // BulkTransaction.
+  Result<std::string> Insert(std::string_view collection, const Json& record);
+
   // Returns one record, including retired ones. Errors: kNotFound.
   Result<Json> View(std::string_view collection, std::string_view id);
 

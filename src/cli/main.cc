@@ -1,31 +1,22 @@
 // certo: embedded compliance engine for occupational health and safety.
 // SPDX-License-Identifier: MIT
 //
-// The certo command: the JSON API from a shell.
+// The certo command. Each subcommand lives in its own file (api.cc, verify.cc, ...); this file
+// holds the global options and dispatch.
 //
-//   certo --db FILE [--today YYYY-MM-DD] [--create] api METHOD PATH [BODY]
-//   certo --db FILE [--today YYYY-MM-DD] [--create] api --batch < requests.jsonl
-//
-// Exit status: 0 success; 1 a request failed (status >= 400); 2 bad command line;
-// 3 the file cannot be opened.
+// Exit status: 0 success; 1 the command's work failed (a request >= 400, problems found, an
+// import refused); 2 bad command line; 3 the file cannot be opened.
 
-#include <unistd.h>
-
+#include <cstdio>
 #include <iostream>
-#include <string>
+#include <vector>
 
-#include <CLI/CLI.hpp>
-
-#include "certo/engine.h"
 #include "certo/version.h"
+#include "cli.h"
 
-namespace {
+namespace certo::cli {
 
-constexpr int kExitRequestFailed = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitOpen = 3;
-
-std::optional<std::chrono::year_month_day> ParseToday(const std::string& text) {
+std::optional<std::chrono::year_month_day> ParseIsoDate(const std::string& text) {
   unsigned y = 0, m = 0, d = 0;
   char tail = 0;
   if (text.size() != 10 || std::sscanf(text.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
@@ -37,92 +28,68 @@ std::optional<std::chrono::year_month_day> ParseToday(const std::string& text) {
   return date;
 }
 
-certo::Json HeadersJson(const certo::Response& r) {
-  certo::Json headers = certo::Json::object();
-  for (const auto& [name, value] : r.headers) headers[name] = value;
-  return headers;
+std::string FormatIsoDate(const std::chrono::year_month_day& date) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return buf;
 }
 
-certo::Json BodyJson(const certo::Response& r) {
-  certo::Json body = certo::Json::parse(r.body, nullptr, false);
-  return body.is_discarded() ? certo::Json(r.body) : body;
-}
-
-// One request per line: {"method", "path", "body"}; one response per line, in order.
-int RunBatch(certo::Engine& engine) {
-  int exit_code = 0;
-  std::string line;
-  long number = 0;
-  while (std::getline(std::cin, line)) {
-    ++number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    certo::Json request = certo::Json::parse(line, nullptr, false);
-    certo::Response response;
-    if (request.is_discarded() || !request.is_object() || !request.contains("method") ||
-        !request["method"].is_string() || !request.contains("path") ||
-        !request["path"].is_string()) {
-      // Shaped like every other 400 of the JSON API.
-      response.status = 400;
-      response.headers.emplace_back("Content-Type", "application/json");
-      response.body = certo::Json{{"name", "Bad Request"},
-                                  {"message", "line " + std::to_string(number) +
-                                                  ": expected a JSON object with string "
-                                                  "\"method\" and \"path\" and an optional "
-                                                  "\"body\""},
-                                  {"code", static_cast<int>(certo::Code::kInvalidArgument)},
-                                  {"status", 400}}
-                          .dump();
-    } else {
-      std::string body;
-      if (request.contains("body") && !request["body"].is_null()) {
-        body = request["body"].is_string() ? request["body"].get<std::string>()
-                                           : request["body"].dump();
-      }
-      response = engine.Request(request["method"].get<std::string>(),
-                                request["path"].get<std::string>(), body);
-    }
-    if (response.status >= 400) exit_code = kExitRequestFailed;
-    certo::Json out{{"status", response.status},
-                    {"headers", HeadersJson(response)},
-                    {"body", BodyJson(response)}};
-    std::cout << out.dump() << '\n';
+std::optional<std::optional<std::chrono::year_month_day>> ParseToday(const std::string& text) {
+  if (text.empty()) return std::optional<std::chrono::year_month_day>();
+  auto date = ParseIsoDate(text);
+  if (!date) {
+    std::cerr << "certo: --today: must be a real calendar date in the form YYYY-MM-DD, got '"
+              << text << "'\n";
+    return std::nullopt;
   }
-  std::cout.flush();
-  return exit_code;
+  return date;
 }
 
-}  // namespace
+std::unique_ptr<Engine> Open(const Global& global) {
+  Options options;
+  options.create_if_missing = global.create;
+  options.busy_timeout_ms = global.busy_timeout_ms;
+  options.today = *ParseToday(global.today);  // validated in main
+  auto engine = Engine::Open(global.db, options);
+  if (!engine.ok()) {
+    std::string hint;
+    if (engine.error().code() == Code::kIOError && !global.create) {
+      hint = " (pass --create to make a new file)";
+    }
+    std::cerr << "certo: " << engine.error().message() << hint << '\n';
+    return nullptr;
+  }
+  return std::move(*engine);
+}
+
+}  // namespace certo::cli
 
 int main(int argc, char** argv) {
+  using namespace certo::cli;
   CLI::App app{"certo " CERTO_VERSION_STRING
                " - embedded compliance engine for occupational health and safety"};
   app.require_subcommand(1);
   app.set_version_flag("--version", CERTO_VERSION_STRING);
 
-  std::string db_path, today_text;
-  bool create = false;
-  int busy_timeout_ms = 5000;
-  app.add_option("--db", db_path, "The certo file (SQLite)")->required();
-  app.add_option("--today", today_text,
+  Global global;
+  app.add_option("--db", global.db, "The certo file (SQLite)")->required();
+  app.add_option("--today", global.today,
                  "Pin the engine's date (YYYY-MM-DD); default: the local date");
-  app.add_flag("--create", create, "Create FILE when it does not exist");
-  app.add_option("--busy-timeout", busy_timeout_ms,
+  app.add_flag("--create", global.create, "Create FILE when it does not exist");
+  app.add_option("--busy-timeout", global.busy_timeout_ms,
                  "Milliseconds to wait for a lock held by another process")
       ->default_val(5000)
       ->check(CLI::Range(0, 3600000));
 
-  CLI::App* api = app.add_subcommand(
-      "api", "Send one JSON-API request and print the response body, or --batch from stdin");
-  std::string method, path, body;
-  bool batch = false, with_headers = false;
-  api->add_option("METHOD", method, "GET, POST, PUT or DELETE");
-  api->add_option("PATH", path, "e.g. /v2/person/index or /v2/person/view/{id}");
-  api->add_option("BODY", body, "JSON request body; - reads it from stdin");
-  api->add_flag("--batch", batch,
-                "Read requests as JSON lines {\"method\",\"path\",\"body\"} from stdin and write "
-                "one {\"status\",\"headers\",\"body\"} line per request");
-  api->add_flag("--headers", with_headers,
-                "Print {\"status\",\"headers\",\"body\"} instead of the body alone");
+  const Command commands[] = {AddApiCommand, AddVerifyCommand, AddOutboxCommand,
+                              AddGenerateCommand};
+  std::vector<std::pair<CLI::App*, Runner>> runners;
+  for (const Command& add : commands) {
+    size_t before = app.get_subcommands({}).size();
+    Runner run = add(app, global);
+    runners.emplace_back(app.get_subcommands({})[before], std::move(run));
+  }
 
   try {
     app.parse(argc, argv);
@@ -130,51 +97,9 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
-
-  certo::Options options;
-  options.create_if_missing = create;
-  options.busy_timeout_ms = busy_timeout_ms;
-  if (!today_text.empty()) {
-    options.today = ParseToday(today_text);
-    if (!options.today) {
-      std::cerr << "certo: --today: must be a real calendar date in the form YYYY-MM-DD, got '"
-                << today_text << "'\n";
-      return kExitUsage;
-    }
+  if (!ParseToday(global.today)) return kExitUsage;
+  for (auto& [sub, run] : runners) {
+    if (sub->parsed()) return run();
   }
-  if (api->parsed() && !batch && (method.empty() || path.empty())) {
-    std::cerr << "certo api: METHOD and PATH are required (or --batch)\n";
-    return kExitUsage;
-  }
-  if (api->parsed() && batch && !method.empty()) {
-    std::cerr << "certo api: --batch reads requests from stdin; do not pass METHOD or PATH\n";
-    return kExitUsage;
-  }
-
-  auto engine = certo::Engine::Open(db_path, options);
-  if (!engine.ok()) {
-    std::string hint;
-    if (engine.error().code() == certo::Code::kIOError && !create) {
-      hint = " (pass --create to make a new file)";
-    }
-    std::cerr << "certo: " << engine.error().message() << hint << '\n';
-    return kExitOpen;
-  }
-
-  if (batch) return RunBatch(**engine);
-
-  if (body == "-") {
-    body.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  }
-  certo::Response response = (*engine)->Request(method, path, body);
-  certo::Json out = with_headers ? certo::Json{{"status", response.status},
-                                               {"headers", HeadersJson(response)},
-                                               {"body", BodyJson(response)}}
-                                 : BodyJson(response);
-  if (response.status >= 400) {
-    std::cerr << "certo: HTTP " << response.status << ": " << out.dump(2) << '\n';
-    return kExitRequestFailed;
-  }
-  std::cout << out.dump(2) << '\n';
-  return 0;
+  return kExitUsage;
 }

@@ -1,0 +1,51 @@
+// certo: embedded compliance engine for occupational health and safety.
+// SPDX-License-Identifier: MIT
+//
+// The certo command's shared parts: global options, opening the file, exit codes, and the
+// registration of each command (one file per command).
+
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "certo/engine.h"
+
+namespace certo::cli {
+
+// Exit statuses, the same for every command.
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;  // a request failed, verify found problems, an import was refused
+constexpr int kExitUsage = 2;
+constexpr int kExitOpen = 3;
+
+struct Global {
+  std::string db;
+  std::string today;
+  bool create = false;
+  int busy_timeout_ms = 5000;
+};
+
+// The engine's today for --today, or nullopt (with a message on stderr) when it is not a date.
+std::optional<std::optional<std::chrono::year_month_day>> ParseToday(const std::string& text);
+std::optional<std::chrono::year_month_day> ParseIsoDate(const std::string& text);
+std::string FormatIsoDate(const std::chrono::year_month_day& date);
+
+// Opens --db with the global options. On failure prints "certo: <why>" to stderr and returns
+// nullptr; the caller exits with kExitOpen.
+std::unique_ptr<Engine> Open(const Global& global);
+
+// A command adds its subcommand and options to app and returns what to run when it was chosen.
+using Runner = std::function<int()>;
+using Command = std::function<Runner(CLI::App& app, Global& global)>;
+
+Runner AddApiCommand(CLI::App& app, Global& global);
+Runner AddVerifyCommand(CLI::App& app, Global& global);
+Runner AddOutboxCommand(CLI::App& app, Global& global);
+Runner AddGenerateCommand(CLI::App& app, Global& global);
+
+}  // namespace certo::cli
