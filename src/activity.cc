@@ -55,6 +55,10 @@ std::string ParentActive(const Entity& e, const std::string& alias, int& counter
 }  // namespace
 
 std::string ActiveSql(const Entity& e, const std::string& alias) {
+  if (!e.hidden_from.empty()) {
+    const std::string column = alias + "." + std::string(e.hidden_from);
+    return "(" + column + " IS NULL OR " + column + " > certo_as_of())";
+  }
   int counter = 0;
   return Active(e, alias, counter);
 }

@@ -79,6 +79,12 @@ Computed Ro(std::string_view name, std::string sql, Match match = Match::kNone,
             bool sortable = false, JsonKind kind = JsonKind::kString) {
   return Computed{name, std::move(sql), kind, match, sortable};
 }
+// Sorting by the stored column (same order; NULL first, never-expiring last) lets the indexes
+// deliver the rows in order.
+Computed SortBy(Computed c, std::string sql) {
+  c.sort_sql = std::move(sql);
+  return c;
+}
 Computed ProjectName(std::string_view field) {
   return Ro("project_name", Lookup("project", "name", "project_id", field), Match::kText, true);
 }
@@ -559,8 +565,9 @@ std::vector<Entity> Build() {
             {
                 status,
                 Ro("certificate_date_release", "t.cover_release", Match::kExact, true),
-                Ro("certificate_date_expire", "NULLIF(t.cover_expire, 'never')",
-                   Match::kExact, true),
+                SortBy(Ro("certificate_date_expire", "NULLIF(t.cover_expire, 'never')",
+                          Match::kExact, true),
+                       "t.cover_expire"),
                 Ro("action_type", Lookup("action", "action_type", "action_id", "action_id"),
                    Match::kExact, true),
                 Ro("action_code", Lookup("action", "code", "action_id", "action_id"),
@@ -574,7 +581,8 @@ std::vector<Entity> Build() {
             },
         .unique = {{"action_id", "subscriber_id"}},
         .db_rules = {SubscriberAllowed},
-        .maintained_columns = {"cover_release", "cover_expire", "expiring_from"},
+        .maintained_columns = {"cover_release", "cover_expire", "expiring_from", "hidden_from"},
+        .hidden_from = "hidden_from",
     });
   }
 

@@ -114,6 +114,7 @@ class Generator {
       const bool numbered = i >= static_cast<int>(std::size(kPersonRequirements));
       Action a{Uuid(), base.type, base.validity, *ParseUnit(base.unit)};
       Json action{{"action_id", a.id},
+                  {"tenant_id", project_},
                   {"subtenant_id", office},
                   {"action_type", base.type},
                   {"code", numbered ? std::string(base.code) + "-" + std::to_string(i) : base.code},
@@ -175,6 +176,7 @@ class Generator {
                                           std::to_string(Uniform(100, 999))}});
       Action plan{Uuid(), "MAINTENANCE", 1, Unit::kYear};
       Emit("action", Json{{"action_id", plan.id},
+                          {"tenant_id", project_},
                           {"subtenant_id", office},
                           {"action_type", "MAINTENANCE"},
                           {"name", m.check_name},

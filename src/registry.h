@@ -93,6 +93,7 @@ struct Computed {
   Match match = Match::kNone;
   bool sortable = false;
   CustomFilter filter;                // replaces equality when set
+  std::string sort_sql;               // what sort orders by, when not sql (e.g. an indexed column)
   std::function<std::string()> make_sql;  // builds sql on first use when set (needs the registry)
 };
 
@@ -120,6 +121,9 @@ struct Entity {
   std::vector<DbRule> db_rules;
   // Columns kept by triggers (never in JSON as such): the registry test accounts for them.
   std::vector<std::string_view> maintained_columns;
+  // A trigger-maintained date from which the row is hidden (its own or a parent's retirement),
+  // used instead of walking the parent chain when filtering by visibility ("" = walk it).
+  std::string_view hidden_from;
 
   const Field* FindField(std::string_view name) const;
   const Computed* FindComputed(std::string_view name) const;

@@ -267,6 +267,22 @@ void CheckReferences(Db& db, VerifyReport& report) {
   }
 }
 
+// hidden_from against its definition (the view of schema 3).
+void CheckVisibility(Db& db, VerifyReport& report) {
+  SQLite::Statement st(db.raw(),
+                       "SELECT s.action_subscription_id, s.hidden_from, h.hidden_from FROM "
+                       "action_subscription s JOIN action_subscription_hidden h ON h.rid = s.rowid "
+                       "WHERE s.hidden_from IS NOT h.hidden_from");
+  while (st.executeStep()) {
+    const std::string id = st.getColumn(0).getString();
+    const std::string stored = Show(Text(st, 1)), expected = Show(Text(st, 2));
+    report.problems.push_back(Problem{"schedule", "action-subscription", id, "hidden_from", stored,
+                                      expected,
+                                      "action-subscription " + id + ": stored hidden_from " +
+                                          stored + ", recomputed " + expected});
+  }
+}
+
 }  // namespace
 
 VerifyReport Verify(Db& db) {
@@ -303,6 +319,7 @@ VerifyReport Verify(Db& db) {
   }
   CheckReferences(db, report);
   CheckSchedule(db, report);
+  CheckVisibility(db, report);
   return report;
 }
 

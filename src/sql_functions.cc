@@ -3,6 +3,7 @@
 
 #include "sql_functions.h"
 
+#include <cstring>
 #include <string>
 
 #include "rules.h"
@@ -84,6 +85,23 @@ void StatusFn(sqlite3_context* c, int, sqlite3_value** argv) {
                       SQLITE_STATIC);
 }
 
+// The earliest of its text arguments, NULLs ignored; NULL when all are NULL.
+void Earliest(sqlite3_context* c, int argc, sqlite3_value** argv) {
+  int best = -1;
+  for (int i = 0; i < argc; ++i) {
+    if (sqlite3_value_type(argv[i]) != SQLITE_TEXT) continue;
+    if (best < 0 || std::strcmp(reinterpret_cast<const char*>(sqlite3_value_text(argv[i])),
+                                reinterpret_cast<const char*>(sqlite3_value_text(argv[best]))) < 0) {
+      best = i;
+    }
+  }
+  if (best < 0) {
+    sqlite3_result_null(c);
+  } else {
+    sqlite3_result_value(c, argv[best]);
+  }
+}
+
 void AddDaysFn(sqlite3_context* c, int, sqlite3_value** argv) {
   std::optional<Date> date = DateArg(argv[0]);
   if (!date) {
@@ -110,6 +128,7 @@ int RegisterFunctions(sqlite3* db, SqlContext* ctx) {
       {"certo_expiring_from", 2, true, ExpiringFromFn},
       {"certo_status", 3, true, StatusFn},
       {"certo_add_days", 2, true, AddDaysFn},
+      {"certo_earliest", -1, true, Earliest},
   };
   for (const Fn& f : fns) {
     int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | (f.deterministic ? SQLITE_DETERMINISTIC : 0);

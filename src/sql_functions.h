@@ -13,6 +13,7 @@
 //   certo_expiring_from(cover_expire, expire_interval) first EXPIRING day, or 'never'
 //   certo_status(cover_expire, expiring_from, day)    NEW, VALID, EXPIRING or EXPIRED
 //   certo_add_days(date, n)
+//   certo_earliest(date, ...)                         the earliest non-NULL date, or NULL
 
 #pragma once
 

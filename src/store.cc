@@ -631,12 +631,19 @@ std::string AllowedList(const Entity& e, bool sort) {
 void Store::Where(const Entity& e, const Json& filter, bool history,
                   std::vector<std::string>& where, std::vector<Json>& binds,
                   std::vector<FieldError>& errors) {
-  if (e.historicizable && !history) where.push_back(ActiveSql(e, "t"));
+  const std::string as_of = FormatDate(ctx_.AsOf());
+  if (e.historicizable && !history && !e.hidden_from.empty()) {
+    // A bound date rather than certo_as_of(), so the planner can read it from an index.
+    const std::string column = "t." + S(e.hidden_from);
+    where.push_back("(" + column + " IS NULL OR " + column + " > ?)");
+    binds.push_back(as_of);
+  } else if (e.historicizable && !history) {
+    where.push_back(ActiveSql(e, "t"));
+  }
   if (!filter.is_object()) {
     errors.push_back({"filter", "must be an object of field: value"});
     return;
   }
-  const std::string as_of = FormatDate(ctx_.AsOf());
   for (const auto& [key, value] : filter.items()) {
     const Field* f = e.FindField(key);
     const Computed* c = e.FindComputed(key);
@@ -717,7 +724,8 @@ Page Store::Index(const Entity& e, const Query& q) {
     const Computed* c = e.FindComputed(key);
     std::string expr = key == e.id             ? ""
                        : f && f->sortable      ? FieldSql(e, *f)
-                       : c && c->sortable      ? "(" + ComputedSql(e, *c) + ")"
+                       : c && c->sortable      ? (c->sort_sql.empty() ? "(" + ComputedSql(e, *c) + ")"
+                                                                          : c->sort_sql)
                                                : "-";
     if (expr == "-") {
       errors.push_back({"sort", "cannot sort " + S(e.collection) + " by '" + key +

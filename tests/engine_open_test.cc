@@ -32,7 +32,7 @@ void RawExec(const std::string& path, const std::string& sql) {
 TEST(EngineOpen, MemoryFileStartsEmptyAtTheLatestSchema) {
   auto engine = OpenEngine();
   ASSERT_NE(engine, nullptr);
-  EXPECT_EQ(engine->SchemaVersion(), 2);
+  EXPECT_EQ(engine->SchemaVersion(), 3);
   auto page = engine->Index("project");
   ASSERT_OK(page);
   EXPECT_EQ(page->total_count, 0);
@@ -70,7 +70,7 @@ TEST(EngineOpen, FileUsesWalAndRecordsItsIdentity) {
   };
   EXPECT_EQ(pragma("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(pragma("PRAGMA application_id"), std::to_string(0x4352544f));
-  EXPECT_EQ(pragma("PRAGMA user_version"), "2");
+  EXPECT_EQ(pragma("PRAGMA user_version"), "3");
   sqlite3_close(db);
 }
 
@@ -140,7 +140,7 @@ TEST(EngineOpen, FileFromANewerCertoIsRefusedAndLeftUntouched) {
   EXPECT_EQ(engine.error().code(), Code::kIncompatible);
   EXPECT_EQ(engine.error().message(), "'" + path +
                                           "' was written by a newer certo (schema 999; this "
-                                          "build reads up to schema 2)");
+                                          "build reads up to schema 3)");
   EXPECT_EQ(ReadAll(path), before);
 }
 

@@ -10,6 +10,7 @@
 #include "calendar.h"
 #include "registry.h"
 #include "schema.h"
+#include "sql_functions.h"
 #include "testutil.h"
 
 namespace certo::internal {
@@ -17,6 +18,8 @@ namespace {
 
 TEST(Registry, EveryDescriptorFieldIsAColumnAndEveryColumnIsDescribed) {
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  SqlContext ctx;
+  ASSERT_EQ(RegisterFunctions(db.getHandle(), &ctx), SQLITE_OK);  // migrations call them
   for (const Migration& m : Migrations()) db.exec(std::string(m.sql));
   for (const Entity& e : Entities()) {
     std::set<std::string> columns;
