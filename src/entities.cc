@@ -607,8 +607,9 @@ std::vector<Entity> Build() {
         .id = "certificate_action_id",
         .project_field = "tenant_id",
         .office_field = "",
-        .fields = {Project("tenant_id"), RefTo("certificate_id", "certificate"),
-                   RefTo("action_id", "action"), date_expire},
+        // The order of the 4hse document: the link, its date, then the project.
+        .fields = {RefTo("certificate_id", "certificate"), RefTo("action_id", "action"),
+                   date_expire, Project("tenant_id")},
         .computed =
             {
                 Ro("action_name", action("name"), Match::kText, true),
@@ -696,11 +697,11 @@ std::vector<Entity> Build() {
       .id = "office_incident_action_id",
       .project_field = "tenant_id",
       .office_field = "subtenant_id",
-      .fields = {Project("tenant_id"), Office("subtenant_id"),
-                 RefTo("office_incident_id", "incident").SameOffice(),
-                 RefTo("entity_id", "action"),
+      // The order of the 4hse document.
+      .fields = {RefTo("office_incident_id", "incident").SameOffice(),
                  Enum("entity_type", {"ACTION"}).Default("ACTION").Imm().Exact(),
-                 Text("description")},
+                 RefTo("entity_id", "action"), Text("description"), Office("subtenant_id"),
+                 Project("tenant_id")},
       .computed =
           {
               Ro("action_code", Lookup("action", "code", "action_id", "entity_id"), Match::kText,

@@ -836,13 +836,14 @@ TEST(IncidentActionRecord, CreateDerivesScopeAndJoinsActionAndIncident) {
                          {"office_incident_id", incident["office_incident_id"]},
                          {"entity_id", action["action_id"]},
                          {"description", "Dry the floor"}});
+  // The field order of the 4hse document.
   Json expected = {{"office_incident_action_id", link_id},
-                   {"tenant_id", w.ProjectId()},
-                   {"subtenant_id", w.OfficeA()},
                    {"office_incident_id", incident["office_incident_id"]},
-                   {"entity_id", action["action_id"]},
                    {"entity_type", "ACTION"},
+                   {"entity_id", action["action_id"]},
                    {"description", "Dry the floor"},
+                   {"subtenant_id", w.OfficeA()},
+                   {"tenant_id", w.ProjectId()},
                    {"action_code", "FS-01"},
                    {"action_name", "Fire safety course"},
                    {"action_type", "CHECK"},

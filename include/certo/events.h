@@ -13,6 +13,11 @@
 //   ACTION_SUBSCRIPTION::STATUS  payload: {"entity_id", "action_id", "subscriber_id",
 //                                          "subscriber_type", "old", "new"}
 //
+// A subscription created over links that already cover it is stored as NEW and then covered, so
+// its CREATE is followed by a STATUS event (NEW -> VALID, ...). Inside Engine::BulkTransaction the
+// schedule is recomputed once at the end, so STATUS events show only each subscription's net
+// change over the whole transaction (none when it ends where it started).
+//
 // Events are appended to the outbox table in the same transaction as the write, so a rolled-back
 // write emits nothing, and a committed one is never lost. Handlers registered with
 // Engine::Subscribe receive them after the commit, in order.
