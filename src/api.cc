@@ -189,7 +189,7 @@ Result<ChangesQuery> ParseChangesBody(const Json& body) {
         for (const FieldError& e : common.error().field_errors()) errors.push_back(e);
         continue;
       }
-      q.filter = common->filter;
+      if (key == "filter") q.filter = common->filter;
       if (key == "per-page") q.per_page = common->per_page;
       if (key == "page") q.page = common->page;
       if (key == "history") q.history = common->history;

@@ -64,6 +64,7 @@ void WriteScope::Commit() {
 
 WriteScope::~WriteScope() {
   if (done_) return;
+  db_.NoteRollback();
   // Never throws: a failed rollback leaves SQLite to roll back when the connection closes.
   if (savepoint_.empty()) {
     db_.raw().tryExec("ROLLBACK");

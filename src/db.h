@@ -38,9 +38,13 @@ class Db {
   // True while a transaction is open on the connection.
   bool InTransaction() const;
   void Exec(const std::string& sql) { db_->exec(sql); }
+  // Counts rollbacks: anything cached about the file's rows is stale once it changes.
+  uint64_t rollbacks() const { return rollbacks_; }
+  void NoteRollback() { ++rollbacks_; }
 
  private:
   std::unique_ptr<SQLite::Database> db_;
+  uint64_t rollbacks_ = 0;
   std::map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
 };
 

@@ -161,9 +161,9 @@ std::vector<std::string_view> AllowedSubscribers(std::string_view action_type) {
 }
 
 void SubscriberAllowed(const Json& r, const Finder& find, std::vector<FieldError>& errors) {
-  Json action = find("action", r.value("action_id", ""));
-  if (action.is_null()) return;
-  const std::string type = action.value("action_type", "");
+  Json action_type = find("action", r.value("action_id", ""), "action_type");
+  if (!action_type.is_string()) return;
+  const std::string type = action_type.get<std::string>();
   const std::string subscriber = r.value("subscriber_type", "");
   std::string allowed;
   for (std::string_view t : AllowedSubscribers(type)) {
@@ -175,13 +175,13 @@ void SubscriberAllowed(const Json& r, const Finder& find, std::vector<FieldError
 }
 
 void SameActionType(const Json& r, const Finder& find, std::vector<FieldError>& errors) {
-  Json certificate = find("certificate", r.value("certificate_id", ""));
-  Json action = find("action", r.value("action_id", ""));
-  if (certificate.is_null() || action.is_null()) return;
-  if (certificate["action_type"] != action["action_type"]) {
-    errors.push_back({"action_id", "is a " + action["action_type"].get<std::string>() +
+  Json certificate = find("certificate", r.value("certificate_id", ""), "action_type");
+  Json action = find("action", r.value("action_id", ""), "action_type");
+  if (!certificate.is_string() || !action.is_string()) return;
+  if (certificate != action) {
+    errors.push_back({"action_id", "is a " + action.get<std::string>() +
                                        " action but the certificate is for " +
-                                       certificate["action_type"].get<std::string>()});
+                                       certificate.get<std::string>()});
   }
 }
 

@@ -100,9 +100,11 @@ struct Computed {
 // A cross-field rule, run on the merged record (create: the input; update: stored + changes).
 using Rule = std::function<void(const Json& record, std::vector<FieldError>& errors)>;
 
-// A rule that reads other rows. find(collection, id) returns the stored fields of a row, or
-// null; it runs after the references of the record were checked.
-using Finder = std::function<Json(std::string_view collection, const std::string& id)>;
+// A rule that reads other rows. find(collection, id, field) returns one stored field of a row,
+// or null; it runs after the references of the record were checked. Rules may only read fields
+// that never change (the store caches them for the transaction), such as an action_type.
+using Finder = std::function<Json(std::string_view collection, const std::string& id,
+                                  std::string_view field)>;
 using DbRule = std::function<void(const Json& record, const Finder& find,
                                   std::vector<FieldError>& errors)>;
 

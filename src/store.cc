@@ -8,6 +8,8 @@
 #include <map>
 #include <set>
 
+#include <sqlite3.h>
+
 #include "uuid.h"
 
 namespace certo::internal {
@@ -192,9 +194,63 @@ Json Store::RowJson(const Entity& e, SQLite::Statement& st, int first) {
   return row;
 }
 
+const Store::EntitySql& Store::SqlOf(const Entity& e) {
+  if (sql_.empty()) sql_.resize(Entities().size());
+  EntitySql& sql = sql_[EntityIndex(e)];
+  if (!sql.view.empty()) return sql;
+  std::vector<std::string> cols{S(e.id)};
+  for (const Field& f : e.fields) cols.push_back(S(f.name));
+  std::string marks = "?";
+  for (size_t i = 1; i < cols.size(); ++i) marks += ", ?";
+  const std::string where_id = " WHERE " + S(e.id) + " = ?";
+  sql.view = "SELECT " + Columns(e) + " FROM " + S(e.table) + " t WHERE t." + S(e.id) + " = ?";
+  sql.load = "SELECT " + Join(cols, ", ") + " FROM " + S(e.table) + where_id;
+  sql.scope = "SELECT " + (e.project_field.empty() ? S(e.id) : S(e.project_field)) + ", " +
+              (e.office_field.empty() ? "NULL" : S(e.office_field)) + " FROM " + S(e.table) +
+              where_id;
+  sql.insert = "INSERT INTO " + S(e.table) + " (" + Join(cols, ", ") + ") VALUES (" + marks + ")";
+  sql.remove = "DELETE FROM " + S(e.table) + where_id;
+  return sql;
+}
+
+void Store::ForgetIfStale() {
+  if (db_.rollbacks() == seen_rollbacks_) return;
+  scopes_.clear();
+  facts_.clear();
+  seen_rollbacks_ = db_.rollbacks();
+}
+
+std::optional<Store::Scope> Store::ScopeOf(const Entity& p, const std::string& id) {
+  ForgetIfStale();
+  const std::string key = S(p.table) + "/" + id;
+  if (auto it = scopes_.find(key); it != scopes_.end()) return it->second;
+  SQLite::Statement& st = db_.Cached(SqlOf(p).scope);
+  st.bind(1, id);
+  if (!st.executeStep()) return std::nullopt;  // not cached: the row may be created later
+  Scope scope{st.getColumn(0).getString(), st.getColumn(1).getString()};
+  st.reset();
+  scopes_.emplace(key, scope);
+  return scope;
+}
+
+Json Store::Fact(const Entity& p, const std::string& id, std::string_view field) {
+  ForgetIfStale();
+  const std::string key = S(p.table) + "/" + id + "/" + S(field);
+  if (auto it = facts_.find(key); it != facts_.end()) return it->second;
+  const Field* f = p.FindField(field);
+  if (!f) return Json();
+  SQLite::Statement& st = db_.Cached("SELECT " + S(field) + " FROM " + S(p.table) + " WHERE " +
+                                     S(p.id) + " = ?");
+  st.bind(1, id);
+  if (!st.executeStep()) return Json();
+  Json value = ColumnJson(st.getColumn(0), f->type);
+  st.reset();
+  facts_.emplace(key, value);
+  return value;
+}
+
 Json Store::View(const Entity& e, std::string_view id) {
-  SQLite::Statement& st = db_.Cached("SELECT " + Columns(e) + " FROM " + S(e.table) +
-                                     " t WHERE t." + S(e.id) + " = ?");
+  SQLite::Statement& st = db_.Cached(SqlOf(e).view);
   st.bind(1, Lower(S(id)));
   if (!st.executeStep()) {
     Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
@@ -205,10 +261,7 @@ Json Store::View(const Entity& e, std::string_view id) {
 }
 
 std::optional<Json> Store::Load(const Entity& e, std::string_view id) {
-  std::vector<std::string> cols{S(e.id)};
-  for (const Field& f : e.fields) cols.push_back(S(f.name));
-  SQLite::Statement& st = db_.Cached("SELECT " + Join(cols, ", ") + " FROM " + S(e.table) +
-                                     " WHERE " + S(e.id) + " = ?");
+  SQLite::Statement& st = db_.Cached(SqlOf(e).load);
   st.bind(1, Lower(S(id)));
   if (!st.executeStep()) return std::nullopt;
   Json row = Json::object();
@@ -281,26 +334,6 @@ std::optional<Json> Store::CheckValue(const Field& f, const Json& v,
 
 namespace {
 
-std::optional<Scope> ScopeOf(Db& db, const Entity& p, const std::string& id) {
-  if (p.project_field.empty()) {
-    SQLite::Statement& st =
-        db.Cached("SELECT 1 FROM " + S(p.table) + " WHERE " + S(p.id) + " = ?");
-    st.bind(1, id);
-    bool found = st.executeStep();
-    st.reset();
-    if (!found) return std::nullopt;
-    return Scope{id, ""};
-  }
-  std::string office = p.office_field.empty() ? "NULL" : S(p.office_field);
-  SQLite::Statement& st = db.Cached("SELECT " + S(p.project_field) + ", " + office + " FROM " +
-                                    S(p.table) + " WHERE " + S(p.id) + " = ?");
-  st.bind(1, id);
-  if (!st.executeStep()) return std::nullopt;
-  Scope scope{st.getColumn(0).getString(), st.getColumn(1).getString()};
-  st.reset();
-  return scope;
-}
-
 // The targets a reference field may point at for this record.
 std::vector<RefTarget> TargetsFor(const Field& f, const Json& record) {
   if (f.ref.type_field.empty()) return f.ref.targets;
@@ -317,8 +350,10 @@ std::string Names(const std::vector<RefTarget>& targets) {
   return Join(names, " or ");
 }
 
+}  // namespace
+
 // Fills the project and office fields from a parent when the client left them out.
-void DeriveScope(Db& db, const Entity& e, Json& record) {
+void Store::DeriveScope(const Entity& e, Json& record) {
   bool need_project = !e.project_field.empty() && IsNull(record, e.project_field);
   bool need_office = !e.office_field.empty() && IsNull(record, e.office_field);
   if (!need_project && !need_office) return;
@@ -327,7 +362,7 @@ void DeriveScope(Db& db, const Entity& e, Json& record) {
     if (!record[S(f.name)].is_string()) continue;
     for (const RefTarget& t : TargetsFor(f, record)) {
       const Entity& p = *FindEntity(t.collection);
-      auto scope = ScopeOf(db, p, record[S(f.name)].get<std::string>());
+      auto scope = ScopeOf(p, record[S(f.name)].get<std::string>());
       if (!scope) continue;
       if (need_project) {
         record[S(e.project_field)] = scope->project;
@@ -345,8 +380,6 @@ void DeriveScope(Db& db, const Entity& e, Json& record) {
   }
 }
 
-}  // namespace
-
 void Store::CheckRefs(const Entity& e, const Json& record, const std::vector<const Field*>& fields,
                       std::vector<FieldError>& out) {
   const std::string project = e.project_field.empty() ? "" : Str(record, e.project_field);
@@ -359,7 +392,7 @@ void Store::CheckRefs(const Entity& e, const Json& record, const std::vector<con
     bool found = false;
     for (const RefTarget& t : targets) {
       const Entity& p = *FindEntity(t.collection);
-      auto scope = ScopeOf(db_, p, id);
+      auto scope = ScopeOf(p, id);
       if (!scope) continue;
       found = true;
       if (f->name == e.project_field) break;
@@ -455,9 +488,9 @@ void Store::Emit(const Entity& e, std::string_view verb, const std::string& id,
 
 void Store::CheckDbRules(const Entity& e, const Json& record, std::vector<FieldError>& out) {
   if (e.db_rules.empty()) return;
-  Finder find = [this](std::string_view collection, const std::string& id) -> Json {
-    std::optional<Json> row = Load(*FindEntity(collection), id);
-    return row ? *row : Json();
+  Finder find = [this](std::string_view collection, const std::string& id,
+                       std::string_view field) -> Json {
+    return Fact(*FindEntity(collection), id, field);
   };
   for (const DbRule& rule : e.db_rules) rule(record, find, out);
 }
@@ -492,7 +525,7 @@ Json Store::Create(const Entity& e, const Json& input, bool full) {
       record[S(f.name)] = numeric ? Json(std::stoll(S(f.default_value))) : Json(f.default_value);
     }
   }
-  DeriveScope(db_, e, record);
+  DeriveScope(e, record);
   CheckRequired(e, record, FieldsIn(errors), errors);
   CheckRules(e, record, errors);
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
@@ -503,33 +536,34 @@ Json Store::Create(const Entity& e, const Json& input, bool full) {
   if (errors.empty()) CheckDbRules(e, record, errors);
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
 
-  if (id.empty()) {
-    id = NewUuid();
-  } else if (Load(e, id)) {
-    Fail(Status::Conflict(A(e.collection) + " with " + S(e.id) + " " + id +
-                          " already exists"));
-  }
-  CheckUnique(e, record, id);
+  if (id.empty()) id = NewUuid();
 
   Json stored = Json::object();
   stored[S(e.id)] = id;
-  std::vector<std::string> cols{S(e.id)};
   for (const Field& f : e.fields) {
-    cols.push_back(S(f.name));
     auto it = record.find(S(f.name));
     stored[S(f.name)] = it == record.end() ? Json() : *it;
   }
-  std::string marks = "?";
-  for (size_t i = 1; i < cols.size(); ++i) marks += ", ?";
-  SQLite::Statement& st = db_.Cached("INSERT INTO " + S(e.table) + " (" + Join(cols, ", ") +
-                                     ") VALUES (" + marks + ")");
   // The write's own event goes first; the statement's triggers may add STATUS events after it.
   // (A failing statement rolls the event back with it.)
   Emit(e, "CREATE", id, stored);
+  SQLite::Statement& st = db_.Cached(SqlOf(e).insert);
   st.bind(1, id);
   int i = 2;
   for (const Field& f : e.fields) Bind(st, i++, Stored(f, stored[S(f.name)]));
-  st.exec();
+  try {
+    st.exec();
+  } catch (const SQLite::Exception& error) {
+    // Duplicates are found by the primary key and unique indexes; say which one.
+    if ((error.getErrorCode() & 0xff) != SQLITE_CONSTRAINT) throw;
+    st.tryReset();
+    if (Load(e, id)) {
+      Fail(Status::Conflict(A(e.collection) + " with " + S(e.id) + " " + id +
+                            " already exists"));
+    }
+    CheckUnique(e, record, id);
+    throw;
+  }
   return full ? View(e, id) : stored;
 }
 
@@ -797,13 +831,14 @@ DeleteResult Store::Delete(const Entity& e, std::string_view id, bool force) {
   result.forced = force;
   if (!force) return result;
   // Rows go children first; foreign keys are checked once, at the end of the transaction.
-  db_.Exec("PRAGMA defer_foreign_keys = ON");
+  if (result.rows.size() > 1) db_.Exec("PRAGMA defer_foreign_keys = ON");
+  scopes_.clear();  // cached facts about deleted rows must not outlive them
+  facts_.clear();
   for (auto it = result.rows.rbegin(); it != result.rows.rend(); ++it) {
     const Entity& row_entity = *FindEntity(it->collection);
     std::optional<Json> before = Load(row_entity, it->id);
     if (!before) continue;
-    SQLite::Statement& st = db_.Cached("DELETE FROM " + S(row_entity.table) + " WHERE " +
-                                       S(row_entity.id) + " = ?");
+    SQLite::Statement& st = db_.Cached(SqlOf(row_entity).remove);
     st.bind(1, it->id);
     Emit(row_entity, "DELETE", it->id, *before);
     st.exec();

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "calendar.h"
@@ -53,6 +54,22 @@ class Store {
   void Emit(const Entity& e, std::string_view verb, const std::string& id, const Json& payload);
 
  private:
+  // Each entity's fixed statements, built once.
+  struct EntitySql {
+    std::string view, load, scope, insert, remove;
+  };
+  const EntitySql& SqlOf(const Entity& e);
+
+  // The project and office of a row (never change), cached until a rollback or delete.
+  struct Scope {
+    std::string project, office;
+  };
+  std::optional<Scope> ScopeOf(const Entity& p, const std::string& id);
+  // One never-changing field of a row, for DbRules; cached like scopes.
+  Json Fact(const Entity& p, const std::string& id, std::string_view field);
+  void ForgetIfStale();
+  void DeriveScope(const Entity& e, Json& record);
+
   std::optional<Json> CheckValue(const Field& f, const Json& value, std::vector<FieldError>& out);
   void CheckRefs(const Entity& e, const Json& record, const std::vector<const Field*>& fields,
                  std::vector<FieldError>& out);
@@ -67,6 +84,10 @@ class Store {
   SqlContext& ctx_;
   std::vector<std::string> columns_;                 // by entity index
   std::vector<std::vector<std::string>> computed_;   // by entity index, by computed index
+  std::vector<EntitySql> sql_;                       // by entity index
+  std::unordered_map<std::string, Scope> scopes_;    // "table/id"
+  std::unordered_map<std::string, Json> facts_;      // "table/id/field"
+  uint64_t seen_rollbacks_ = 0;
 };
 
 }  // namespace certo::internal
