@@ -85,6 +85,8 @@ class Engine:
                  cache_size_kib: int = 65536) -> None:
         self._engine: Optional[_certo.Engine] = None
         self._path = os.fsdecode(path)
+        if "\0" in self._path:
+            raise ValueError("path: embedded null character")
         if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, (int, float)):
             raise TypeError(f"busy_timeout: expected seconds as a number, "
                             f"not {type(busy_timeout).__name__}")

@@ -90,6 +90,12 @@ def test_a_missing_file_with_create_if_missing_false_is_a_storage_error(
     assert not path.exists()
 
 
+def test_a_path_with_a_null_character_is_refused(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(ValueError, match="embedded null"):
+        certo.Engine(str(tmp_path / "a\0b.certo"))
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_missing_directory_is_a_storage_error(tmp_path: pathlib.Path) -> None:
     with pytest.raises(certo.StorageError, match="cannot open"):
         certo.Engine(tmp_path / "no" / "such" / "dir.certo")
