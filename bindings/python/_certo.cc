@@ -1,0 +1,611 @@
+// certo: embedded compliance engine for occupational health and safety.
+// SPDX-License-Identifier: MIT
+//
+// _certo: the private extension module under the certo Python package (certo/_engine.py wraps
+// it; nothing else should import it). It is a thin shim over include/certo/engine.h:
+//
+//   _certo.Engine        one certo::Engine, shared so that close() cannot pull it from under a
+//                        call running on another thread
+//     request            the JSON API                        -> (status, [(name, value)], body)
+//     create/view/update/historicize/restore                 -> dict
+//     index/changes                                          -> (rows, total, page, per_page, pages)
+//     delete                                                 -> (deleted, [(collection, id)])
+//     verify                                                 -> (subscriptions, links, [problem])
+//     read_outbox/ack_outbox, subscribe/unsubscribe          events as (seq, name, id, payload, date)
+//     transaction, bulk_import
+//   collections(), codes(), __version__
+//
+// Records cross as Python objects converted straight to and from certo::Json (no JSON text in
+// between). Dates cross as "YYYY-MM-DD" strings; certo/_dates.py accepts datetime.date too.
+//
+// Errors: a non-OK certo::Status is raised as the exception class certo._errors picks for its
+// code (certo.NotFoundError, certo.ValidationError, ...). Nothing here raises RuntimeError.
+//
+// The GIL and the engine's lock: every call converts its arguments with the GIL held, then
+// releases the GIL before entering the engine (which takes its own recursive mutex), and takes
+// the GIL back to convert the result. Python code that the engine calls back (event handlers,
+// transaction bodies) takes the GIL while the engine's mutex is held. So the lock order is always
+// mutex -> GIL and never the reverse: threads cannot deadlock, and long calls (verify, a large
+// index, a bulk import) let other Python threads run.
+
+#include <Python.h>
+#include <datetime.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "certo/engine.h"
+#include "certo/version.h"
+
+namespace py = pybind11;
+
+namespace {
+
+using certo::Json;
+using Date = std::chrono::year_month_day;
+
+// ---- Errors -----------------------------------------------------------------------------------
+
+// Raises the certo exception for a non-OK status. REQUIRES: the GIL is held.
+[[noreturn]] void Raise(const certo::Status& status) {
+  py::list errors;
+  for (const certo::FieldError& e : status.field_errors()) {
+    errors.append(py::make_tuple(e.field, e.message));
+  }
+  py::object error = py::module_::import("certo._errors")
+                         .attr("_from_status")(certo::CodeName(status.code()),
+                                               static_cast<int>(status.code()), status.message(),
+                                               errors, status.sqlite_code());
+  PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
+  throw py::error_already_set();
+}
+
+[[noreturn]] void RaiseClosed() {
+  py::object error = py::module_::import("certo._errors").attr("ClosedError")("the engine is closed");
+  PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
+  throw py::error_already_set();
+}
+
+template <typename T>
+T Check(certo::Result<T>&& result) {
+  if (!result.ok()) Raise(result.error());
+  return std::move(result).value();
+}
+
+void Check(const certo::Status& status) {
+  if (!status.ok()) Raise(status);
+}
+
+// ---- Dates ------------------------------------------------------------------------------------
+
+std::optional<Date> ParseDate(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  Date date{std::chrono::year{std::stoi(text.substr(0, 4))},
+            std::chrono::month{static_cast<unsigned>(std::stoi(text.substr(5, 2)))},
+            std::chrono::day{static_cast<unsigned>(std::stoi(text.substr(8, 2)))}};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+// The date in field, or a ValidationError naming field. REQUIRES: the GIL is held.
+Date DateArg(const std::string& field, const std::string& text) {
+  std::optional<Date> date = ParseDate(text);
+  if (!date) Raise(certo::Status::Validation(field, "must be a real calendar date in the form YYYY-MM-DD"));
+  return *date;
+}
+
+std::optional<Date> OptionalDateArg(const std::string& field, const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return DateArg(field, *text);
+}
+
+std::string FormatDate(const Date& date) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return buf;
+}
+
+// ---- Python <-> certo::Json ---------------------------------------------------------------------
+
+// Deeper than any record; stops a self-referencing list from overflowing the C stack.
+constexpr int kMaxDepth = 256;
+
+Json ToJson(py::handle h, int depth = 0) {
+  if (depth > kMaxDepth) {
+    throw py::value_error("the value is nested more than 256 levels deep (a circular reference?)");
+  }
+  PyObject* o = h.ptr();
+  if (o == Py_None) return nullptr;
+  if (PyBool_Check(o)) return o == Py_True;
+  if (PyLong_Check(o)) {
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (overflow == 0) {
+      if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+      return static_cast<int64_t>(v);
+    }
+    if (overflow > 0) {
+      unsigned long long u = PyLong_AsUnsignedLongLong(o);
+      if (!PyErr_Occurred()) return static_cast<uint64_t>(u);
+      PyErr_Clear();
+    }
+    throw py::value_error("the integer " + py::repr(h).cast<std::string>() +
+                          " does not fit in 64 bits");
+  }
+  if (PyFloat_Check(o)) {
+    double d = PyFloat_AS_DOUBLE(o);
+    if (!std::isfinite(d)) throw py::value_error("JSON has no NaN or infinity");
+    return d;
+  }
+  if (PyUnicode_Check(o)) {
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(o, &size);
+    if (!data) throw py::error_already_set();
+    return std::string(data, static_cast<size_t>(size));
+  }
+  if (PyDate_Check(o)) {
+    if (PyDateTime_Check(o)) {
+      throw py::type_error("certo dates are days: pass a datetime.date (value.date()), not a "
+                           "datetime.datetime");
+    }
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", PyDateTime_GET_YEAR(o),
+                  PyDateTime_GET_MONTH(o), PyDateTime_GET_DAY(o));
+    return std::string(buf);
+  }
+  if (PyDict_Check(o)) {
+    Json object = Json::object();
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(o, &pos, &key, &value)) {
+      if (!PyUnicode_Check(key)) {
+        throw py::type_error("JSON object keys must be str, not " +
+                             std::string(Py_TYPE(key)->tp_name));
+      }
+      Py_ssize_t size = 0;
+      const char* data = PyUnicode_AsUTF8AndSize(key, &size);
+      if (!data) throw py::error_already_set();
+      object[std::string(data, static_cast<size_t>(size))] = ToJson(value, depth + 1);
+    }
+    return object;
+  }
+  if (PyList_Check(o) || PyTuple_Check(o)) {
+    Json array = Json::array();
+    for (py::handle item : py::reinterpret_borrow<py::sequence>(h)) {
+      array.push_back(ToJson(item, depth + 1));
+    }
+    return array;
+  }
+  throw py::type_error("Object of type " + std::string(Py_TYPE(o)->tp_name) +
+                       " is not JSON serializable");
+}
+
+py::object FromJson(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::null:
+    case Json::value_t::discarded:
+      return py::none();
+    case Json::value_t::boolean:
+      return py::bool_(j.get<bool>());
+    case Json::value_t::number_integer:
+      return py::int_(j.get<int64_t>());
+    case Json::value_t::number_unsigned:
+      return py::int_(j.get<uint64_t>());
+    case Json::value_t::number_float:
+      return py::float_(j.get<double>());
+    case Json::value_t::string:
+      return py::str(j.get_ref<const std::string&>());
+    case Json::value_t::array: {
+      py::list list(j.size());
+      size_t i = 0;
+      for (const Json& item : j) list[i++] = FromJson(item);
+      return list;
+    }
+    case Json::value_t::object: {
+      py::dict dict;
+      for (const auto& [key, value] : j.items()) dict[py::str(key)] = FromJson(value);
+      return dict;
+    }
+    case Json::value_t::binary:
+      break;
+  }
+  return py::none();
+}
+
+// A request body: None -> empty, str/bytes -> as is, anything else -> serialized JSON.
+std::string BodyText(py::handle body) {
+  if (body.is_none()) return {};
+  if (PyUnicode_Check(body.ptr())) return body.cast<std::string>();
+  if (PyBytes_Check(body.ptr())) return std::string(py::reinterpret_borrow<py::bytes>(body));
+  return ToJson(body).dump();
+}
+
+py::object ParseBody(const std::string& text) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return py::none();
+  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return py::str(text);
+  return FromJson(parsed);
+}
+
+py::tuple ResponseTuple(const certo::Response& r) {
+  py::list headers;
+  for (const auto& [name, value] : r.headers) headers.append(py::make_tuple(name, value));
+  return py::make_tuple(r.status, headers, ParseBody(r.body));
+}
+
+py::tuple PageTuple(const certo::Page& page) {
+  return py::make_tuple(FromJson(page.rows), page.total_count, page.page, page.per_page,
+                        page.page_count);
+}
+
+py::tuple EventTuple(const certo::Event& e) {
+  return py::make_tuple(e.seq, e.name, e.entity_id, FromJson(e.payload), e.date);
+}
+
+// ---- Callbacks ----------------------------------------------------------------------------------
+
+// A Python callable held by C++ code that copies it without the GIL (the engine copies its
+// handler list before delivering events). Copies share this one reference; the last one drops it
+// with the GIL held.
+struct PyCallable {
+  py::object fn;
+  explicit PyCallable(py::object f) : fn(std::move(f)) {}
+  PyCallable(const PyCallable&) = delete;
+  PyCallable& operator=(const PyCallable&) = delete;
+  ~PyCallable() {
+    if (!Py_IsInitialized()) {
+      fn.release();  // the interpreter is gone: nothing left to decrement
+      return;
+    }
+    py::gil_scoped_acquire gil;
+    fn = py::object();
+  }
+};
+
+// ---- The engine ---------------------------------------------------------------------------------
+
+class PyEngine {
+ public:
+  PyEngine(const std::string& path, const std::optional<std::string>& today, int busy_timeout_ms,
+           bool create_if_missing, int cache_size_kib) {
+    certo::Options options;
+    options.today = OptionalDateArg("today", today);
+    options.busy_timeout_ms = busy_timeout_ms;
+    options.create_if_missing = create_if_missing;
+    options.cache_size_kib = cache_size_kib;
+    certo::Result<std::unique_ptr<certo::Engine>> opened = certo::Status::Internal("not opened");
+    {
+      py::gil_scoped_release release;  // opening may wait busy_timeout for a lock
+      opened = certo::Engine::Open(path, options);
+    }
+    engine_ = std::shared_ptr<certo::Engine>(Check(std::move(opened)));
+  }
+
+  // Drops this object's reference; a call still running on another thread keeps the engine
+  // open until it returns. Closing twice is harmless.
+  void Close() {
+    std::shared_ptr<certo::Engine> engine = std::move(engine_);
+    engine_.reset();
+    py::gil_scoped_release release;  // closing may checkpoint the WAL
+    engine.reset();
+  }
+
+  bool closed() const { return engine_ == nullptr; }
+
+  py::tuple Request(const std::string& method, const std::string& path, py::handle body) {
+    auto engine = Get();
+    std::string text = BodyText(body);
+    certo::Response response;
+    {
+      py::gil_scoped_release release;
+      response = engine->Request(method, path, text);
+    }
+    return ResponseTuple(response);
+  }
+
+  py::object Create(const std::string& collection, py::handle record) {
+    auto engine = Get();
+    Json json = ToJson(record);
+    return Call([&] { return engine->Create(collection, json); });
+  }
+
+  py::object View(const std::string& collection, const std::string& id) {
+    auto engine = Get();
+    return Call([&] { return engine->View(collection, id); });
+  }
+
+  py::object Update(const std::string& collection, const std::string& id, py::handle changes) {
+    auto engine = Get();
+    Json json = ToJson(changes);
+    return Call([&] { return engine->Update(collection, id, json); });
+  }
+
+  py::tuple Index(const std::string& collection, py::handle filter, int per_page, int page,
+                  const std::string& sort, bool history, const std::optional<std::string>& as_of) {
+    auto engine = Get();
+    certo::Query query;
+    query.filter = filter.is_none() ? Json::object() : ToJson(filter);
+    query.per_page = per_page;
+    query.page = page;
+    query.sort = sort;
+    query.history = history;
+    query.as_of = OptionalDateArg("as_of", as_of);
+    certo::Result<certo::Page> result = certo::Status::Internal("not run");
+    {
+      py::gil_scoped_release release;
+      result = engine->Index(collection, query);
+    }
+    return PageTuple(Check(std::move(result)));
+  }
+
+  py::tuple Delete(const std::string& collection, const std::string& id, bool force) {
+    auto engine = Get();
+    certo::Result<certo::DeleteResult> result = certo::Status::Internal("not run");
+    {
+      py::gil_scoped_release release;
+      result = engine->Delete(collection, id, force);
+    }
+    certo::DeleteResult deleted = Check(std::move(result));
+    py::list rows;
+    for (const certo::RowRef& row : deleted.rows) rows.append(py::make_tuple(row.collection, row.id));
+    return py::make_tuple(deleted.forced, rows);
+  }
+
+  py::object Historicize(const std::string& collection, const std::string& id,
+                         const std::optional<std::string>& date) {
+    auto engine = Get();
+    std::optional<Date> when = OptionalDateArg("date", date);
+    return Call([&] { return engine->Historicize(collection, id, when); });
+  }
+
+  py::object Restore(const std::string& collection, const std::string& id) {
+    auto engine = Get();
+    return Call([&] { return engine->Restore(collection, id); });
+  }
+
+  py::tuple Changes(const std::string& from, const std::string& to, py::handle filter,
+                    int per_page, int page, bool history) {
+    auto engine = Get();
+    certo::ChangesQuery query;
+    query.from = DateArg("from", from);
+    query.to = DateArg("to", to);
+    query.filter = filter.is_none() ? Json::object() : ToJson(filter);
+    query.per_page = per_page;
+    query.page = page;
+    query.history = history;
+    certo::Result<certo::Page> result = certo::Status::Internal("not run");
+    {
+      py::gil_scoped_release release;
+      result = engine->Changes(query);
+    }
+    return PageTuple(Check(std::move(result)));
+  }
+
+  py::tuple Verify() {
+    auto engine = Get();
+    certo::Result<certo::VerifyReport> result = certo::Status::Internal("not run");
+    {
+      py::gil_scoped_release release;
+      result = engine->Verify();
+    }
+    certo::VerifyReport report = Check(std::move(result));
+    py::list problems;
+    for (const certo::Problem& p : report.problems) {
+      problems.append(
+          py::make_tuple(p.check, p.collection, p.id, p.field, p.stored, p.expected, p.message));
+    }
+    return py::make_tuple(report.subscriptions_checked, report.links_checked, problems);
+  }
+
+  py::list ReadOutbox(int64_t after, int limit) {
+    auto engine = Get();
+    certo::Result<std::vector<certo::Event>> result = certo::Status::Internal("not run");
+    {
+      py::gil_scoped_release release;
+      result = engine->ReadOutbox(after, limit);
+    }
+    py::list events;
+    for (const certo::Event& e : Check(std::move(result))) events.append(EventTuple(e));
+    return events;
+  }
+
+  void AckOutbox(int64_t through) {
+    auto engine = Get();
+    certo::Status status;
+    {
+      py::gil_scoped_release release;
+      status = engine->AckOutbox(through);
+    }
+    Check(status);
+  }
+
+  // handler(event_tuple) runs after each committed write, on the writing thread. If it raises,
+  // the exception goes to sys.unraisablehook (as for a failing __del__): the write has
+  // committed and the engine carries on.
+  int Subscribe(py::function handler) {
+    auto engine = Get();
+    auto callable = std::make_shared<PyCallable>(std::move(handler));
+    certo::EventHandler deliver = [callable](const certo::Event& event) {
+      py::gil_scoped_acquire gil;
+      try {
+        callable->fn(EventTuple(event));
+      } catch (py::error_already_set& error) {
+        error.discard_as_unraisable(callable->fn);
+      } catch (const std::exception& error) {
+        PyErr_SetString(PyExc_Exception, error.what());
+        PyErr_WriteUnraisable(callable->fn.ptr());
+      }
+    };
+    py::gil_scoped_release release;
+    return engine->Subscribe(std::move(deliver));
+  }
+
+  void Unsubscribe(int token) {
+    auto engine = Get();
+    py::gil_scoped_release release;  // the last reference to the handler is dropped with the GIL
+    engine->Unsubscribe(token);
+  }
+
+  // Runs body() inside one transaction (bulk: a BulkTransaction). body's exception rolls
+  // everything back and is re-raised unchanged; otherwise its return value is returned.
+  py::object Transaction(py::function body, bool bulk) {
+    auto engine = Get();
+    py::object result = py::none();
+    std::optional<py::error_already_set> raised;
+    std::exception_ptr other;
+    certo::Status status;
+    {
+      py::gil_scoped_release release;
+      auto run = [&](certo::Engine&) -> certo::Status {
+        py::gil_scoped_acquire gil;
+        try {
+          result = body();
+          return certo::Status::OK();
+        } catch (py::error_already_set& error) {
+          raised.emplace(std::move(error));
+        } catch (...) {
+          other = std::current_exception();
+        }
+        return certo::Status::Internal("the transaction body raised");
+      };
+      status = bulk ? engine->BulkTransaction(run) : engine->Transaction(run);
+    }
+    if (raised) throw std::move(*raised);
+    if (other) std::rethrow_exception(other);
+    Check(status);
+    return result;
+  }
+
+  // Runs requests [(method, path, body)] through the JSON API inside one BulkTransaction.
+  // atomic: stops at the first failure and rolls back everything. Otherwise each failed request
+  // undoes only itself. Returns ([response], index of the failure or -1).
+  py::tuple BulkImport(py::iterable requests, bool atomic) {
+    auto engine = Get();
+    struct Call {
+      std::string method, path, body;
+    };
+    std::vector<Call> calls;
+    for (py::handle item : requests) {
+      auto request = item.cast<py::tuple>();
+      if (request.size() != 3) throw py::value_error("each request is (method, path, body)");
+      calls.push_back(Call{request[0].cast<std::string>(), request[1].cast<std::string>(),
+                           BodyText(request[2])});
+    }
+    std::vector<certo::Response> responses;
+    responses.reserve(calls.size());
+    long failed = -1;
+    certo::Status status;
+    {
+      py::gil_scoped_release release;
+      status = engine->BulkTransaction([&](certo::Engine& e) -> certo::Status {
+        for (const Call& call : calls) {
+          responses.push_back(e.Request(call.method, call.path, call.body));
+          if (responses.back().status >= 400 && failed < 0) {
+            failed = static_cast<long>(responses.size()) - 1;
+            if (atomic) return certo::Status::InvalidArgument("a request failed");
+          }
+        }
+        return certo::Status::OK();
+      });
+    }
+    if (!status.ok() && !(atomic && failed >= 0)) Raise(status);
+    py::list out;
+    for (const certo::Response& r : responses) out.append(ResponseTuple(r));
+    return py::make_tuple(out, failed);
+  }
+
+  std::string Today() { return FormatDate(Get()->Today()); }
+
+  int SchemaVersion() {
+    auto engine = Get();
+    py::gil_scoped_release release;
+    return engine->SchemaVersion();
+  }
+
+ private:
+  // The engine for one call. REQUIRES: the GIL is held (it guards engine_).
+  std::shared_ptr<certo::Engine> Get() const {
+    if (!engine_) RaiseClosed();
+    return engine_;
+  }
+
+  // Runs fn (an engine call returning Result<Json>) without the GIL; returns the record.
+  template <typename Fn>
+  py::object Call(Fn&& fn) {
+    certo::Result<Json> result = certo::Status::Internal("not run");
+    {
+      py::gil_scoped_release release;
+      result = fn();
+    }
+    return FromJson(Check(std::move(result)));
+  }
+
+  std::shared_ptr<certo::Engine> engine_;
+};
+
+// Every Code the library knows, as (value, name, http status): the codes are numbered densely
+// from 0, and CodeName() answers "internal" past the last.
+py::list Codes() {
+  py::list codes;
+  for (int value = 0; value < 64; ++value) {
+    auto code = static_cast<certo::Code>(value);
+    const std::string name = certo::CodeName(code);
+    if (name == "internal" && code != certo::Code::kInternal) break;
+    codes.append(py::make_tuple(value, name, certo::HttpStatus(code)));
+  }
+  return codes;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_certo, m) {
+  PyDateTime_IMPORT;
+  if (!PyDateTimeAPI) throw py::error_already_set();
+
+  m.doc() = "Private extension module of the certo package; use `import certo` instead.";
+  m.attr("__version__") = CERTO_VERSION_STRING;
+  m.def("collections", &certo::Engine::Collections,
+        "The collections this build knows, parents before children.");
+  m.def("codes", &Codes, "Every error code as (value, name, http_status).");
+
+  py::class_<PyEngine>(m, "Engine")
+      .def(py::init<const std::string&, const std::optional<std::string>&, int, bool, int>(),
+           py::arg("path"), py::arg("today"), py::arg("busy_timeout_ms"),
+           py::arg("create_if_missing"), py::arg("cache_size_kib"))
+      .def("close", &PyEngine::Close)
+      .def_property_readonly("closed", &PyEngine::closed)
+      .def("request", &PyEngine::Request, py::arg("method"), py::arg("path"), py::arg("body"))
+      .def("create", &PyEngine::Create, py::arg("collection"), py::arg("record"))
+      .def("view", &PyEngine::View, py::arg("collection"), py::arg("id"))
+      .def("update", &PyEngine::Update, py::arg("collection"), py::arg("id"), py::arg("changes"))
+      .def("index", &PyEngine::Index, py::arg("collection"), py::arg("filter"),
+           py::arg("per_page"), py::arg("page"), py::arg("sort"), py::arg("history"),
+           py::arg("as_of"))
+      .def("delete", &PyEngine::Delete, py::arg("collection"), py::arg("id"), py::arg("force"))
+      .def("historicize", &PyEngine::Historicize, py::arg("collection"), py::arg("id"),
+           py::arg("date"))
+      .def("restore", &PyEngine::Restore, py::arg("collection"), py::arg("id"))
+      .def("changes", &PyEngine::Changes, py::arg("from_date"), py::arg("to_date"),
+           py::arg("filter"), py::arg("per_page"), py::arg("page"), py::arg("history"))
+      .def("verify", &PyEngine::Verify)
+      .def("read_outbox", &PyEngine::ReadOutbox, py::arg("after"), py::arg("limit"))
+      .def("ack_outbox", &PyEngine::AckOutbox, py::arg("through"))
+      .def("subscribe", &PyEngine::Subscribe, py::arg("handler"))
+      .def("unsubscribe", &PyEngine::Unsubscribe, py::arg("token"))
+      .def("transaction", &PyEngine::Transaction, py::arg("body"), py::arg("bulk"))
+      .def("bulk_import", &PyEngine::BulkImport, py::arg("requests"), py::arg("atomic"))
+      .def("today", &PyEngine::Today)
+      .def("schema_version", &PyEngine::SchemaVersion);
+}

@@ -1,0 +1,146 @@
+# certo: embedded compliance engine for occupational health and safety.
+# SPDX-License-Identifier: MIT
+"""A small, independent Python implementation of the status rule of DESIGN.md section 2.
+
+It shares no code with certo: the property tests apply the same random writes to the engine and
+to this model and compare every subscription's status and cover dates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+UNITS = ("DAY", "MONTH", "YEAR")
+
+
+def add_period(start: datetime.date, n: int, unit: str) -> datetime.date:
+    """start + n units; months and years clamp to the end of the month (Jan 31 + 1 MONTH =
+    Feb 28/29; Feb 29 + 1 YEAR = Feb 28)."""
+    if unit == "DAY":
+        return start + datetime.timedelta(days=n)
+    months = n * 12 if unit == "YEAR" else n
+    if unit not in ("MONTH", "YEAR"):
+        raise ValueError(unit)
+    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return datetime.date(year, month0 + 1, min(start.day, last))
+
+
+@dataclass
+class Action:
+    validity: Optional[int] = None
+    unit: Optional[str] = None
+    expire_interval: Optional[int] = None
+
+
+@dataclass
+class Certificate:
+    resource: str
+    release: datetime.date
+    expire: Optional[datetime.date] = None
+    validity: Optional[int] = None
+    unit: Optional[str] = None
+
+
+@dataclass
+class Link:
+    certificate: str
+    action: str
+    expire: Optional[datetime.date] = None
+
+
+@dataclass
+class Subscription:
+    action: str
+    subscriber: str
+
+
+#: A link's effective expiry; None means it never expires.
+Expiry = Optional[datetime.date]
+
+
+@dataclass
+class Model:
+    actions: Dict[str, Action] = field(default_factory=dict)
+    certificates: Dict[str, Certificate] = field(default_factory=dict)
+    links: Dict[str, Link] = field(default_factory=dict)
+    subscriptions: Dict[str, Subscription] = field(default_factory=dict)
+
+    def effective_expiry(self, link: Link) -> Expiry:
+        """Rule 2: the link's date, the certificate's date, release + the certificate's
+        validity, release + the action's validity, else never."""
+        cert = self.certificates[link.certificate]
+        action = self.actions[link.action]
+        if link.expire is not None:
+            return link.expire
+        if cert.expire is not None:
+            return cert.expire
+        if cert.validity is not None and cert.unit is not None:
+            return add_period(cert.release, cert.validity, cert.unit)
+        if action.validity is not None and action.unit is not None:
+            return add_period(cert.release, action.validity, action.unit)
+        return None
+
+    def cover(self, subscription: Subscription) -> Optional[Tuple[Expiry, datetime.date]]:
+        """Rules 1, 3 and 5: (E, release of the link giving E), or None without covering links.
+        The latest expiry wins, "never" beats any date; among equals, the latest release."""
+        best: Optional[Tuple[Expiry, datetime.date]] = None
+        for link in self.links.values():
+            cert = self.certificates[link.certificate]
+            if link.action != subscription.action or cert.resource != subscription.subscriber:
+                continue
+            candidate = (self.effective_expiry(link), cert.release)
+            if best is None or _later(candidate, best):
+                best = candidate
+        return best
+
+    def status(self, subscription: Subscription, day: datetime.date) -> str:
+        """Rule 4."""
+        cover = self.cover(subscription)
+        if cover is None:
+            return "NEW"
+        expire = cover[0]
+        if expire is None:
+            return "VALID"
+        if day > expire:
+            return "EXPIRED"
+        interval = self.actions[subscription.action].expire_interval or 0
+        if interval > 0 and day >= expire - datetime.timedelta(days=interval):
+            return "EXPIRING"
+        return "VALID"
+
+    def row(self, subscription_id: str, day: datetime.date) -> Dict[str, Optional[str]]:
+        """What the engine's action-subscription row should show as of day."""
+        subscription = self.subscriptions[subscription_id]
+        cover = self.cover(subscription)
+        return {
+            "status": self.status(subscription, day),
+            "certificate_date_release": cover[1].isoformat() if cover else None,
+            "certificate_date_expire": cover[0].isoformat() if cover and cover[0] else None,
+        }
+
+    def delete_certificate(self, certificate_id: str) -> None:
+        del self.certificates[certificate_id]
+        for link_id in [k for k, v in self.links.items() if v.certificate == certificate_id]:
+            del self.links[link_id]
+
+    def delete_action(self, action_id: str) -> None:
+        del self.actions[action_id]
+        for link_id in [k for k, v in self.links.items() if v.action == action_id]:
+            del self.links[link_id]
+        for sub_id in [k for k, v in self.subscriptions.items() if v.action == action_id]:
+            del self.subscriptions[sub_id]
+
+
+def _later(a: Tuple[Expiry, datetime.date], b: Tuple[Expiry, datetime.date]) -> bool:
+    def key(c: Tuple[Expiry, datetime.date]) -> Tuple[int, datetime.date, datetime.date]:
+        never = c[0] is None
+        return (1 if never else 0, c[0] or datetime.date.min, c[1])
+    return key(a) > key(b)
+
+
+def statuses(model: Model, day: datetime.date) -> List[Tuple[str, str]]:
+    return sorted((sid, model.status(s, day)) for sid, s in model.subscriptions.items())

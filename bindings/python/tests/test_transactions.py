@@ -1,0 +1,142 @@
+# certo: embedded compliance engine for occupational health and safety.
+# SPDX-License-Identifier: MIT
+"""transaction, bulk_transaction and bulk_import."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+
+import certo
+from conftest import id_of
+
+
+def test_transaction_commits_and_returns_the_body_result(engine: certo.Engine) -> None:
+    def body(e: certo.Engine) -> str:
+        project = e.create("project", name="P")
+        e.create("office", project_id=project["project_id"], name="O")
+        return "done"
+
+    assert engine.transaction(body) == "done"
+    assert engine.index("office").total_count == 1
+
+
+def test_an_exception_in_the_body_rolls_back_and_propagates(engine: certo.Engine) -> None:
+    class Stop(Exception):
+        pass
+
+    def body(e: certo.Engine) -> None:
+        e.create("project", name="P")
+        raise Stop("no")
+
+    with pytest.raises(Stop, match="no"):
+        engine.transaction(body)
+    assert engine.index("project").total_count == 0
+    assert engine.read_outbox() == []
+
+
+def test_a_certo_error_in_the_body_propagates_unchanged(engine: certo.Engine) -> None:
+    def body(e: certo.Engine) -> None:
+        e.create("project", name="P")
+        e.create("project", name="")
+
+    with pytest.raises(certo.ValidationError) as caught:
+        engine.transaction(body)
+    assert caught.value.errors == [certo.FieldError("name", "must not be empty")]
+    assert engine.index("project").total_count == 0
+
+
+def test_a_failed_operation_caught_in_the_body_undoes_only_itself(engine: certo.Engine) -> None:
+    def body(e: certo.Engine) -> None:
+        e.create("project", name="kept")
+        with pytest.raises(certo.ValidationError):
+            e.create("project", name="")
+        e.create("project", name="kept too")
+
+    engine.transaction(body)
+    assert sorted(p["name"] for p in engine.index("project")) == ["kept", "kept too"]
+
+
+def test_nested_transactions(engine: certo.Engine) -> None:
+    def inner(e: certo.Engine) -> None:
+        e.create("project", name="inner")
+        raise KeyError("inner fails")
+
+    def outer(e: certo.Engine) -> None:
+        e.create("project", name="outer")
+        with pytest.raises(KeyError):
+            e.transaction(inner)
+
+    engine.transaction(outer)
+    assert [p["name"] for p in engine.index("project")] == ["outer"]
+
+
+def test_bulk_transaction_recomputes_the_schedule_once(engine: certo.Engine) -> None:
+    project = id_of(engine.create("project", name="P"))
+    office = id_of(engine.create("office", project_id=project, name="O"))
+    action = id_of(engine.create("action", subtenant_id=office, action_type="TRAINING",
+                                 name="Course", validity=2, validity_unit="YEAR"))
+
+    def load(e: certo.Engine) -> int:
+        for i in range(30):
+            person = id_of(e.create("person", project_id=project, first_name=f"P{i}",
+                                    last_name="X"))
+            e.create("action-subscription", action_id=action, subscriber_type="PERSON",
+                     subscriber_id=person)
+            if i % 2 == 0:
+                cert = id_of(e.create("certificate", tenant_id=project, resource_id=person,
+                                      action_type="TRAINING", name="C",
+                                      date_release="2025-06-01"))
+                e.create("certificate-action", certificate_id=cert, action_id=action)
+        return 30
+
+    assert engine.bulk_transaction(load) == 30
+    assert engine.subscriptions(status="VALID").total_count == 15
+    assert engine.subscriptions(status="NEW").total_count == 15
+    assert engine.subscriptions("2027-06-02", status="EXPIRED").total_count == 15
+    assert engine.verify().ok
+
+
+def requests(project: str) -> List[Dict[str, Any]]:
+    return [
+        {"method": "POST", "path": "/v2/office/create", "body": {"project_id": project,
+                                                                 "name": "A"}},
+        {"method": "POST", "path": "/v2/office/create", "body": {"project_id": project,
+                                                                 "name": ""}},
+        {"method": "POST", "path": "/v2/office/create", "body": {"project_id": project,
+                                                                 "name": "C"}},
+    ]
+
+
+def test_bulk_import_is_atomic_by_default(engine: certo.Engine) -> None:
+    project = id_of(engine.create("project", name="P"))
+    with pytest.raises(certo.ValidationError) as caught:
+        engine.bulk_import(requests(project))
+    assert caught.value.request_index == 1
+    assert caught.value.errors == [certo.FieldError("name", "must not be empty")]
+    assert engine.index("office").total_count == 0
+
+
+def test_bulk_import_non_atomic_keeps_the_good_requests(engine: certo.Engine) -> None:
+    project = id_of(engine.create("project", name="P"))
+    responses = engine.bulk_import(requests(project), atomic=False)
+    assert [r.status for r in responses] == [201, 422, 201]
+    assert responses[1].body == [{"field": "name", "message": "must not be empty"}]
+    assert sorted(o["name"] for o in engine.index("office")) == ["A", "C"]
+
+
+def test_bulk_import_takes_tuples(engine: certo.Engine) -> None:
+    responses = engine.bulk_import([("POST", "/v2/project/create", {"name": "T"}),
+                                    ("POST", "/v2/project/index")])
+    assert [r.status for r in responses] == [201, 200]
+    assert responses[1].body[0]["name"] == "T"
+    with pytest.raises(TypeError):
+        engine.bulk_import(["POST /v2/project/index"])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        engine.bulk_import([{"method": "POST"}])
+    with pytest.raises(certo.NotFoundError) as caught:
+        engine.bulk_import([("POST", "/v2/project/create", {"name": "U"}),
+                            ("GET", "/v2/nothing/view/1")])
+    assert caught.value.request_index == 1
+    assert engine.index("project").total_count == 1
