@@ -48,7 +48,6 @@ page = 1
 while True:
     response = engine.request("POST", "/v2/action-subscription/changes", {
         "from": first.isoformat(), "to": after.isoformat(), "per-page": 1000, "page": page,
-        # "filter" last: certo 0.1.0 drops a changes filter followed by per-page, page or history.
         "filter": {"action_type": "TRAINING", "subscriber_type": "PERSON"},
     }).raise_for_status()
     expiring += [change for change in response.body if change["to"] == "EXPIRED"]

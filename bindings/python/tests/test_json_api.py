@@ -113,8 +113,6 @@ def test_bodies_that_cannot_be_json_are_type_errors(engine: certo.Engine) -> Non
     assert json.loads(json.dumps(engine.request("POST", "/v2/project/index").body)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="C++ bug in src/api.cc ParseChangesBody: a 'filter' "
-                   "followed by 'per-page', 'page' or 'history' is replaced by an empty filter")
 def test_changes_filter_survives_the_keys_after_it(engine: certo.Engine) -> None:
     project = engine.create("project", name="P")["project_id"]
     office = engine.create("office", project_id=project, name="O")["office_id"]
