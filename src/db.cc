@@ -39,7 +39,9 @@ SQLite::Statement& Db::Cached(const std::string& sql) {
   if (it == cache_.end()) {
     it = cache_.emplace(sql, std::make_unique<SQLite::Statement>(*db_, sql)).first;
   } else {
-    it->second->reset();
+    // tryReset: reset() would rethrow the error of the statement's last failed step (a BUSY
+    // BEGIN, say), which belongs to the call that already reported it.
+    it->second->tryReset();
     it->second->clearBindings();
   }
   return *it->second;
@@ -47,18 +49,16 @@ SQLite::Statement& Db::Cached(const std::string& sql) {
 
 bool Db::InTransaction() const { return sqlite3_get_autocommit(db_->getHandle()) == 0; }
 
+// Savepoints may share a name: RELEASE and ROLLBACK TO act on the innermost one. One name means
+// the three statements are prepared once, which matters when every row of a bulk load is an
+// operation of its own.
 WriteScope::WriteScope(Db& db) : db_(db) {
-  if (db_.InTransaction()) {
-    static thread_local unsigned counter = 0;
-    savepoint_ = "certo_" + std::to_string(++counter);
-    db_.Exec("SAVEPOINT " + savepoint_);
-  } else {
-    db_.Exec("BEGIN IMMEDIATE");
-  }
+  nested_ = db_.InTransaction();
+  db_.Cached(nested_ ? "SAVEPOINT certo" : "BEGIN IMMEDIATE").exec();
 }
 
 void WriteScope::Commit() {
-  db_.Exec(savepoint_.empty() ? "COMMIT" : "RELEASE " + savepoint_);
+  db_.Cached(nested_ ? "RELEASE certo" : "COMMIT").exec();
   done_ = true;
 }
 
@@ -66,10 +66,10 @@ WriteScope::~WriteScope() {
   if (done_) return;
   db_.NoteRollback();
   // Never throws: a failed rollback leaves SQLite to roll back when the connection closes.
-  if (savepoint_.empty()) {
+  if (!nested_) {
     db_.raw().tryExec("ROLLBACK");
   } else {
-    db_.raw().tryExec("ROLLBACK TO " + savepoint_ + "; RELEASE " + savepoint_);
+    db_.raw().tryExec("ROLLBACK TO certo; RELEASE certo");
   }
 }
 

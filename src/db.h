@@ -60,7 +60,7 @@ class WriteScope {
 
  private:
   Db& db_;
-  std::string savepoint_;  // empty at the top level
+  bool nested_ = false;  // a SAVEPOINT inside a transaction, else BEGIN IMMEDIATE
   bool done_ = false;
 };
 

@@ -615,7 +615,7 @@ std::vector<Entity> Build() {
                 Ro("action_name", action("name"), Match::kText, true),
                 Ro("action_code", action("code"), Match::kText),
                 Ro("action_type", action("action_type"), Match::kExact),
-                Ro("resource_id", cert("resource_id"), Match::kExact),
+                Ro("resource_id", "t.resource_id", Match::kExact),
                 Ro("certificate_name", cert("name"), Match::kText, true),
                 Ro("is_date_inherited", "(t.date_expire IS NULL)", Match::kExact, false,
                    JsonKind::kInt),
@@ -628,6 +628,7 @@ std::vector<Entity> Build() {
             },
         .unique = {{"certificate_id", "action_id"}},
         .db_rules = {SameActionType},
+        .copies = {{"resource_id", "certificate_id", "resource_id"}},
     });
   }
 

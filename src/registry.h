@@ -123,6 +123,12 @@ struct Entity {
   std::vector<DbRule> db_rules;
   // Columns kept by triggers (never in JSON as such): the registry test accounts for them.
   std::vector<std::string_view> maintained_columns;
+  // Columns filled at creation from a field of a referenced row, then kept current by triggers
+  // (never in JSON as such), e.g. a link's resource_id copied from its certificate.
+  struct Copy {
+    std::string_view column, ref_field, parent_field;
+  };
+  std::vector<Copy> copies;
   // A trigger-maintained date from which the row is hidden (its own or a parent's retirement),
   // used instead of walking the parent chain when filtering by visibility ("" = walk it).
   std::string_view hidden_from;

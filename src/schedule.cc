@@ -122,11 +122,17 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
 // ---- Bulk -----------------------------------------------------------------------------------
 
 void RecomputeTouched(Db& db) {
-  // Each distinct pair is queued once more; the queue's trigger recomputes it and removes the
-  // copy. Then the deferred rows go. (SQLite reads the SELECT fully before inserting.)
+  // One pass over every touched subscription: its cover and its visibility (new rows have
+  // neither yet), both as the views of schema 3 define them.
   db.Exec(
-      "INSERT INTO schedule_touch (action_id, subscriber_id)"
-      " SELECT DISTINCT action_id, subscriber_id FROM schedule_touch");
+      "UPDATE action_subscription SET"
+      " (cover_release, cover_expire, expiring_from) ="
+      "   (SELECT v.cover_release, v.cover_expire, v.expiring_from"
+      "      FROM action_subscription_cover v WHERE v.rid = action_subscription.rowid),"
+      " hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h"
+      "                 WHERE h.rid = action_subscription.rowid)"
+      " WHERE rowid IN (SELECT s.rowid FROM schedule_touch t JOIN action_subscription s"
+      "                  ON s.action_id = t.action_id AND s.subscriber_id = t.subscriber_id)");
   db.Exec("DELETE FROM schedule_touch");
 }
 

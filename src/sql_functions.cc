@@ -51,6 +51,10 @@ void AsOf(sqlite3_context* c, int, sqlite3_value**) { ResultText(c, FormatDate(C
 void Bulk(sqlite3_context* c, int, sqlite3_value**) { sqlite3_result_int(c, Ctx(c).bulk ? 1 : 0); }
 
 void Expiry(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[2]) == SQLITE_NULL) {  // no link: no expiry at all
+    sqlite3_result_null(c);
+    return;
+  }
   std::optional<Date> release = DateArg(argv[2]);
   if (!release) {
     sqlite3_result_error(c, "certo_expiry: date_release is not a date", -1);

@@ -9,7 +9,8 @@
 //   certo_as_of()            the date reads are evaluated at (Query::as_of, else today)
 //   certo_bulk()             1 while a bulk transaction defers recalculation
 //   certo_expiry(link_expire, cert_expire, release, cert_validity, cert_unit,
-//                action_validity, action_unit)        a link's effective expiry, or 'never'
+//                action_validity, action_unit)        a link's effective expiry, 'never', or NULL
+//                                       when release is NULL (no link)
 //   certo_expiring_from(cover_expire, expire_interval) first EXPIRING day, or 'never'
 //   certo_status(cover_expire, expiring_from, day)    NEW, VALID, EXPIRING or EXPIRED
 //   certo_add_days(date, n)

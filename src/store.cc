@@ -200,11 +200,18 @@ const Store::EntitySql& Store::SqlOf(const Entity& e) {
   if (!sql.view.empty()) return sql;
   std::vector<std::string> cols{S(e.id)};
   for (const Field& f : e.fields) cols.push_back(S(f.name));
-  std::string marks = "?";
-  for (size_t i = 1; i < cols.size(); ++i) marks += ", ?";
   const std::string where_id = " WHERE " + S(e.id) + " = ?";
   sql.view = "SELECT " + Columns(e) + " FROM " + S(e.table) + " t WHERE t." + S(e.id) + " = ?";
   sql.load = "SELECT " + Join(cols, ", ") + " FROM " + S(e.table) + where_id;
+  for (const Entity::Copy& copy : e.copies) {
+    const Field& ref = *e.FindField(copy.ref_field);
+    const Entity& parent = *FindEntity(ref.ref.targets.front().collection);
+    cols.push_back(S(copy.column));
+    sql.copies.push_back("SELECT " + S(copy.parent_field) + " FROM " + S(parent.table) +
+                         " WHERE " + S(parent.id) + " = ?");
+  }
+  std::string marks = "?";
+  for (size_t i = 1; i < cols.size(); ++i) marks += ", ?";
   sql.scope = "SELECT " + (e.project_field.empty() ? S(e.id) : S(e.project_field)) + ", " +
               (e.office_field.empty() ? "NULL" : S(e.office_field)) + " FROM " + S(e.table) +
               where_id;
@@ -551,6 +558,15 @@ Json Store::Create(const Entity& e, const Json& input, bool full) {
   st.bind(1, id);
   int i = 2;
   for (const Field& f : e.fields) Bind(st, i++, Stored(f, stored[S(f.name)]));
+  for (size_t c = 0; c < e.copies.size(); ++c) {
+    SQLite::Statement& copy = db_.Cached(SqlOf(e).copies[c]);
+    copy.bind(1, stored[S(e.copies[c].ref_field)].get<std::string>());
+    if (copy.executeStep()) {
+      st.bind(i, copy.getColumn(0).getString());
+      copy.reset();
+    }
+    ++i;
+  }
   try {
     st.exec();
   } catch (const SQLite::Exception& error) {

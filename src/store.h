@@ -57,6 +57,7 @@ class Store {
   // Each entity's fixed statements, built once.
   struct EntitySql {
     std::string view, load, scope, insert, remove;
+    std::vector<std::string> copies;  // per Entity::copies: the parent value's SELECT
   };
   const EntitySql& SqlOf(const Entity& e);
 
