@@ -340,6 +340,28 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
     if (!page.ok()) return ErrorResponse(page.error());
     return PageResponse(*page);
   }
+  if (verb == "counts" && collection == "action-subscription") {
+    if (auto bad = needs("POST", false)) return *bad;
+    Result<Json> parsed = ParseBody(body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    for (const char* paging : {"per-page", "page", "sort"}) {
+      if (parsed->is_object() && parsed->contains(paging)) {
+        return ErrorResponse(Status::Validation(paging, "is not a counts parameter (filter, as_of, history)"));
+      }
+    }
+    Result<Query> query = ParseIndexBody(*parsed);
+    if (!query.ok()) return ErrorResponse(query.error());
+    auto counts = engine.StatusCounts(*query);
+    if (!counts.ok()) return ErrorResponse(counts.error());
+    Json out = Json::object();
+    int64_t total = 0;
+    for (const char* status : {"NEW", "VALID", "EXPIRING", "EXPIRED"}) {
+      out[status] = counts->at(status);
+      total += counts->at(status);
+    }
+    out["total"] = total;
+    return JsonResponse(200, out);
+  }
   if (verb == "changes" && collection == "action-subscription") {
     if (auto bad = needs("POST", false)) return *bad;
     Result<Json> parsed = ParseBody(body);

@@ -309,6 +309,17 @@ Result<Page> Engine::Changes(const ChangesQuery& query) {
   return Guard([&] { return internal::Changes(*impl_->db, *impl_->store, query); });
 }
 
+Result<std::map<std::string, int64_t>> Engine::StatusCounts(const Query& query) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    if (query.as_of && !query.as_of->ok()) {
+      Fail(Status::Validation("as_of", "must be a real calendar date"));
+    }
+    internal::AsOfScope as_of(impl_->ctx, query.as_of);
+    return internal::StatusCounts(*impl_->db, *impl_->store, query);
+  });
+}
+
 Result<VerifyReport> Engine::Verify() {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] { return internal::Verify(*impl_->db); });

@@ -119,6 +119,46 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
   return page;
 }
 
+// ---- Counts ---------------------------------------------------------------------------------
+
+std::map<std::string, int64_t> StatusCounts(Db& db, Store& store, const Query& q) {
+  const Entity& e = *FindEntity("action-subscription");
+  if (q.filter.is_object() && q.filter.contains("status")) {
+    Fail(Status::Validation("filter.status",
+                            "is what the counts are grouped by; leave it out of the filter"));
+  }
+  std::map<std::string, int64_t> counts;
+  for (const char* status : {"NEW", "VALID", "EXPIRING", "EXPIRED"}) {
+    Json filter = q.filter.is_object() ? q.filter : Json::object();
+    filter["status"] = status;
+    std::vector<std::string> where;
+    std::vector<Json> binds;
+    std::vector<FieldError> errors;
+    store.Where(e, filter, q.history, where, binds, errors);
+    if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+    std::string sql = "SELECT count(*) FROM action_subscription t";
+    for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
+    SQLite::Statement& st = db.Cached(sql);
+    for (size_t i = 0; i < binds.size(); ++i) {
+      const Json& b = binds[i];
+      const int index = static_cast<int>(i + 1);
+      if (b.is_string()) {
+        st.bind(index, b.get<std::string>());
+      } else if (b.is_number_integer()) {
+        st.bind(index, b.get<int64_t>());
+      } else if (b.is_boolean()) {
+        st.bind(index, b.get<bool>() ? 1 : 0);
+      } else {
+        st.bind(index);
+      }
+    }
+    st.executeStep();
+    counts[status] = st.getColumn(0).getInt64();
+    st.reset();
+  }
+  return counts;
+}
+
 // ---- Bulk -----------------------------------------------------------------------------------
 
 void RecomputeTouched(Db& db) {

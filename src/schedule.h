@@ -6,6 +6,9 @@
 
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "certo/query.h"
 #include "certo/verify.h"
 #include "db.h"
@@ -15,6 +18,9 @@ namespace certo::internal {
 
 // Status changes in (query.from, query.to]; throws StatusError.
 Page Changes(Db& db, Store& store, const ChangesQuery& query);
+
+// Counts of action-subscription rows per status; throws StatusError.
+std::map<std::string, int64_t> StatusCounts(Db& db, Store& store, const Query& query);
 
 // Recomputes every subscription's cover from scratch and checks the file.
 VerifyReport Verify(Db& db);

@@ -1258,6 +1258,74 @@ TEST(ScheduleIndex, StatusFilterAgreesWithTheStatusFieldOnEveryDay) {
   }
 }
 
+TEST(ScheduleCounts, CountsAgreeWithTheStatusFieldOnEveryDay) {
+  Four f = MakeFour();
+  Engine& e = f.w.e();
+  for (int i = 0; i < 500; i += 7) {
+    ymd day = AddDays(Ymd(2026, 9, 1), i);
+    Query all;
+    all.as_of = day;
+    auto page = e.Index("action-subscription", all);
+    ASSERT_OK(page);
+    std::map<std::string, int64_t> expected{{"NEW", 0}, {"VALID", 0}, {"EXPIRING", 0},
+                                            {"EXPIRED", 0}};
+    for (const Json& row : page->rows) expected[row["status"].get<std::string>()]++;
+    auto counts = e.StatusCounts(all);
+    ASSERT_OK(counts);
+    EXPECT_EQ(*counts, expected) << Fmt(day);
+  }
+}
+
+TEST(ScheduleCounts, FilterAndHistoryApplyAndStatusCannotBeFiltered) {
+  Four f = MakeFour();
+  Engine& e = f.w.e();
+  Query other_office;
+  other_office.filter = {{"subtenant_id", f.w.office_b}};
+  auto none = e.StatusCounts(other_office);
+  ASSERT_OK(none);
+  EXPECT_EQ(*none, (std::map<std::string, int64_t>{
+                       {"NEW", 0}, {"VALID", 0}, {"EXPIRING", 0}, {"EXPIRED", 0}}));
+  Query by_status;
+  by_status.filter = {{"status", "NEW"}};
+  EXPECT_EQ(OnlyFieldError(e.StatusCounts(by_status).error()),
+            "filter.status: is what the counts are grouped by; leave it out of the filter");
+  // A retired action's subscriptions leave the counts unless history is asked for.
+  Query all;
+  auto before = e.StatusCounts(all);
+  ASSERT_OK(before);
+  ASSERT_OK(e.Historicize("action", f.action, Ymd(2026, 1, 1)));
+  auto after = e.StatusCounts(all);
+  all.history = true;
+  auto with_history = e.StatusCounts(all);
+  int64_t total_before = 0, total_after = 0;
+  for (const auto& [status, n] : *before) total_before += n;
+  for (const auto& [status, n] : *after) total_after += n;
+  EXPECT_GT(total_before, 0);
+  EXPECT_EQ(total_after, 0);
+  EXPECT_EQ(*with_history, *before);
+}
+
+TEST(ScheduleCounts, JsonRouteReturnsEachStatusAndTheTotal) {
+  Four f = MakeFour();
+  Engine& e = f.w.e();
+  Query all;
+  auto counts = e.StatusCounts(all);
+  ASSERT_OK(counts);
+  Response r = e.Request("POST", "/v2/action-subscription/counts", "{}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json body = Json::parse(r.body);
+  EXPECT_EQ(body, (Json{{"NEW", counts->at("NEW")},
+                        {"VALID", counts->at("VALID")},
+                        {"EXPIRING", counts->at("EXPIRING")},
+                        {"EXPIRED", counts->at("EXPIRED")},
+                        {"total", counts->at("NEW") + counts->at("VALID") +
+                                      counts->at("EXPIRING") + counts->at("EXPIRED")}}));
+  Response paged = e.Request("POST", "/v2/action-subscription/counts", R"({"per-page": 5})");
+  EXPECT_EQ(paged.status, 422);
+  EXPECT_EQ(paged.body,
+            R"x([{"field":"per-page","message":"is not a counts parameter (filter, as_of, history)"}])x");
+}
+
 TEST(ScheduleIndex, SortByCertificateDateExpireBothWays) {
   Four f = MakeFour();
   const Json covered = {{"status", {"VALID", "EXPIRING", "EXPIRED"}}};

@@ -38,6 +38,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,6 +96,7 @@ class Engine {
   //   POST   /v2/<collection>/historicize/{id}   body {"date": "YYYY-MM-DD"} (optional)
   //   POST   /v2/<collection>/restore/{id}
   //   POST   /v2/action-subscription/changes      body {"from","to","filter","per-page","page"}
+  //   POST   /v2/action-subscription/counts       body {"filter","as_of","history"}
   //   GET    /v2/outbox/index?after=SEQ&limit=N   the pending events, oldest first
   //   POST   /v2/outbox/ack                      body {"through": SEQ}
   //   GET    /v2/verify                          the VerifyReport as JSON
@@ -159,6 +161,12 @@ class Engine {
   // VALID/EXPIRING -> EXPIRED; writes are not changes in this sense.
   // Errors: kValidation (window, filter, paging).
   Result<Page> Changes(const ChangesQuery& query);
+
+  // How many action-subscription rows matching query.filter are in each status as of
+  // query.as_of (history as in Index; paging and sort are ignored): keys NEW, VALID, EXPIRING,
+  // EXPIRED. Each count is an index range read. Errors: kValidation (filter; "status" is what
+  // the counts are grouped by, so it cannot be filtered on).
+  Result<std::map<std::string, int64_t>> StatusCounts(const Query& query);
 
   // Recomputes every subscription from scratch with the rule of DESIGN.md section 2 and
   // compares it with the stored state; also runs PRAGMA integrity_check and foreign_key_check
