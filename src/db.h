@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <map>
+#include <unordered_map>
 #include <memory>
 #include <string>
 
@@ -45,7 +45,7 @@ class Db {
  private:
   std::unique_ptr<SQLite::Database> db_;
   uint64_t rollbacks_ = 0;
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
 };
 
 // A write unit: BEGIN IMMEDIATE at the top level, a SAVEPOINT when nested. Rolls back unless

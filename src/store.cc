@@ -483,11 +483,20 @@ std::string ReadOnlyOrUnknown(const Entity& e, const std::string& key) {
 
 void Store::Emit(const Entity& e, std::string_view verb, const std::string& id,
                  const Json& payload) {
-  SQLite::Statement& st = db_.Cached(
-      "INSERT INTO outbox (event, entity_id, payload, date) VALUES (?, ?, ?, certo_today())");
-  st.bind(1, S(e.event_prefix) + "::" + S(verb));
-  st.bind(2, id);
-  st.bind(3, payload.dump());
+  static const std::string kInsert =
+      "INSERT INTO outbox (event, entity_id, payload, date) VALUES (?, ?, ?, ?)";
+  SQLite::Statement& st = db_.Cached(kInsert);
+  const Date today = ctx_.Today();
+  if (today != emitted_on_) {  // formatted once a day, not once an event
+    emitted_on_ = today;
+    emitted_on_text_ = FormatDate(today);
+  }
+  const std::string name = S(e.event_prefix) + "::" + S(verb);
+  const std::string text = payload.dump();
+  st.bindNoCopy(1, name);
+  st.bindNoCopy(2, id);
+  st.bindNoCopy(3, text);
+  st.bindNoCopy(4, emitted_on_text_);
   st.exec();
 }
 

@@ -89,6 +89,8 @@ class Store {
   std::unordered_map<std::string, Scope> scopes_;    // "table/id"
   std::unordered_map<std::string, Json> facts_;      // "table/id/field"
   uint64_t seen_rollbacks_ = 0;
+  Date emitted_on_{};             // the day emitted_on_text_ spells
+  std::string emitted_on_text_;
 };
 
 }  // namespace certo::internal
