@@ -24,25 +24,6 @@ nlohmann::json Plain(const Json& j) { return nlohmann::json::parse(j.dump()); }
 
 std::string S(const Json& j, const char* key) { return j.at(key).get<std::string>(); }
 
-::testing::AssertionResult Verified(Engine& engine) {
-  auto report = engine.Verify();
-  if (!report.ok()) return ::testing::AssertionFailure() << report.status().ToString();
-  if (report->ok()) return ::testing::AssertionSuccess();
-  auto failure = ::testing::AssertionFailure();
-  for (const Problem& p : report->problems) failure << p.message << "\n";
-  return failure;
-}
-
-struct Reply {
-  int status = 0;
-  Json body;
-  Response raw;
-};
-Reply Call(Engine& engine, std::string_view method, std::string_view target,
-           const Json& body = Json()) {
-  Response r = engine.Request(method, target, body.is_null() ? "" : body.dump());
-  return Reply{r.status, Json::parse(r.body, nullptr, /*allow_exceptions=*/false), r};
-}
 
 std::vector<Event> Outbox(Engine& engine, int64_t after = 0) {
   auto events = engine.ReadOutbox(after, 10000);

@@ -42,26 +42,6 @@ ymd Parse(const char* text) {
 
 ymd AddDays(const ymd& d, int n) { return ymd{std::chrono::sys_days{d} + std::chrono::days{n}}; }
 
-::testing::AssertionResult Verified(Engine& engine) {
-  auto report = engine.Verify();
-  if (!report.ok()) return ::testing::AssertionFailure() << report.status().ToString();
-  if (report->ok()) return ::testing::AssertionSuccess();
-  auto failure = ::testing::AssertionFailure();
-  for (const Problem& p : report->problems) failure << p.message << "\n";
-  return failure;
-}
-
-struct Reply {
-  int status = 0;
-  Json body;
-  Response raw;
-};
-Reply Call(Engine& engine, std::string_view method, std::string_view target,
-           const Json& body = Json()) {
-  Response r = engine.Request(method, target, body.is_null() ? "" : body.dump());
-  Json parsed = Json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-  return Reply{r.status, parsed, r};
-}
 
 // One subscription as listed by index (history on, so retired rows are found too).
 Json SubRow(Engine& engine, const std::string& id, std::optional<ymd> as_of = std::nullopt,

@@ -72,6 +72,28 @@ inline std::string OnlyFieldError(const Status& status) {
   return status.field_errors()[0].field + ": " + status.field_errors()[0].message;
 }
 
+// Verify() found nothing; otherwise the failure lists each problem.
+inline ::testing::AssertionResult Verified(Engine& engine) {
+  auto report = engine.Verify();
+  if (!report.ok()) return ::testing::AssertionFailure() << report.status().ToString();
+  if (report->ok()) return ::testing::AssertionSuccess();
+  auto failure = ::testing::AssertionFailure();
+  for (const Problem& p : report->problems) failure << p.message << "\n";
+  return failure;
+}
+
+// A JSON-API call with its body parsed (discarded JSON when the body is not JSON).
+struct Reply {
+  int status = 0;
+  Json body;
+  Response raw;
+};
+inline Reply Call(Engine& engine, std::string_view method, std::string_view target,
+                  const Json& body = Json()) {
+  Response r = engine.Request(method, target, body.is_null() ? "" : body.dump());
+  return Reply{r.status, Json::parse(r.body, nullptr, /*allow_exceptions=*/false), r};
+}
+
 // A small company: project, two offices, a person in office A.
 struct Company {
   Json project, office_a, office_b, person, person_office;
