@@ -480,13 +480,15 @@ void Changes(benchmark::State& state) {
       });
 }
 
-void Verify(benchmark::State& state) {
+void Verify(benchmark::State& state, VerifyOptions::Depth depth) {
   auto o = OpenLoaded(state);
   if (!o) return;
   Compare(
       state,
       [&] {
-        auto report = o->engine->Verify();
+        VerifyOptions options;
+        options.depth = depth;
+        auto report = o->engine->Verify(options);
         if (!report.ok() || !report->ok()) state.SkipWithError("verify found problems");
       },
       [&] {
@@ -508,6 +510,9 @@ void Verify(benchmark::State& state) {
       });
 }
 
+void VerifyFull(benchmark::State& state) { Verify(state, VerifyOptions::Depth::kFull); }
+void VerifySchedule(benchmark::State& state) { Verify(state, VerifyOptions::Depth::kSchedule); }
+
 void Register() {
   for (int64_t n : Sizes()) {
     auto name = [&](const char* what) { return std::string(what) + "/" + std::to_string(n); };
@@ -525,7 +530,9 @@ void Register() {
         ->Arg(n)->Iterations(50)->UseManualTime()->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(name("changes").c_str(), Changes)
         ->Arg(n)->Iterations(50)->UseManualTime()->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(name("verify").c_str(), Verify)
+    benchmark::RegisterBenchmark(name("verify").c_str(), VerifyFull)
+        ->Arg(n)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+    benchmark::RegisterBenchmark(name("verify_schedule").c_str(), VerifySchedule)
         ->Arg(n)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
   }
 }

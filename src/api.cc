@@ -235,7 +235,19 @@ std::optional<Response> ServiceRoute(Engine& engine, std::string_view method,
                                       std::string_view body) {
   if (seg.size() == 2 && seg[1] == "verify") {
     if (method != "GET") return MethodNotAllowed("GET");
-    Result<VerifyReport> report = engine.Verify();
+    VerifyOptions options;
+    if (auto it = params.find("depth"); it != params.end()) {
+      if (it->second == "full") {
+        options.depth = VerifyOptions::Depth::kFull;
+      } else if (it->second == "quick") {
+        options.depth = VerifyOptions::Depth::kQuick;
+      } else if (it->second == "schedule") {
+        options.depth = VerifyOptions::Depth::kSchedule;
+      } else {
+        return Failure(400, "depth must be full, quick or schedule", Code::kInvalidArgument);
+      }
+    }
+    Result<VerifyReport> report = engine.Verify(options);
     if (!report.ok()) return ErrorResponse(report.error());
     return JsonResponse(200, ReportJson(*report));
   }

@@ -37,10 +37,21 @@ std::optional<Date> ParseDate(std::string_view text) {
 }
 
 std::string FormatDate(const Date& date) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return buf;
+  // By hand: verify formats two dates per link, millions of times.
+  int y = static_cast<int>(date.year());
+  unsigned m = static_cast<unsigned>(date.month()), d = static_cast<unsigned>(date.day());
+  if (y < 0 || y > 9999) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+    return buf;
+  }
+  std::string out = "0000-00-00";
+  for (int i = 3; i >= 0; --i, y /= 10) out[i] = static_cast<char>('0' + y % 10);
+  out[5] = static_cast<char>('0' + m / 10);
+  out[6] = static_cast<char>('0' + m % 10);
+  out[8] = static_cast<char>('0' + d / 10);
+  out[9] = static_cast<char>('0' + d % 10);
+  return out;
 }
 
 Date LocalToday() {

@@ -320,9 +320,9 @@ Result<std::map<std::string, int64_t>> Engine::StatusCounts(const Query& query) 
   });
 }
 
-Result<VerifyReport> Engine::Verify() {
+Result<VerifyReport> Engine::Verify(const VerifyOptions& options) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
-  return Guard([&] { return internal::Verify(*impl_->db); });
+  return Guard([&] { return internal::Verify(*impl_->db, options); });
 }
 
 Result<std::vector<Event>> Engine::ReadOutbox(int64_t after, int limit) {

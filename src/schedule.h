@@ -23,7 +23,7 @@ Page Changes(Db& db, Store& store, const ChangesQuery& query);
 std::map<std::string, int64_t> StatusCounts(Db& db, Store& store, const Query& query);
 
 // Recomputes every subscription's cover from scratch and checks the file.
-VerifyReport Verify(Db& db);
+VerifyReport Verify(Db& db, const VerifyOptions& options);
 
 // Recomputes every subscription touched while recalculation was deferred (SqlContext::bulk).
 // REQUIRES: ctx.bulk is false again.

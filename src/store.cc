@@ -65,7 +65,9 @@ std::string Str(const Json& record, std::string_view field) {
   return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-void Bind(SQLite::Statement& st, int index, const Json& v) {
+}  // namespace
+
+void Store::Bind(SQLite::Statement& st, int index, const Json& v) {
   if (v.is_null()) {
     st.bind(index);
   } else if (v.is_string()) {
@@ -80,6 +82,8 @@ void Bind(SQLite::Statement& st, int index, const Json& v) {
     st.bind(index, v.dump());
   }
 }
+
+namespace {
 
 // The stored form of a field value: JSON fields become JSON text.
 Json Stored(const Field& f, const Json& v) {
@@ -178,6 +182,13 @@ const std::string& Store::Columns(const Entity& e) {
   }
   sql = Join(cols, ", ");
   return sql;
+}
+
+std::string Store::Expression(const Entity& e, std::string_view name) {
+  if (name == e.id) return "t." + S(name);
+  if (const Field* f = e.FindField(name)) return FieldSql(e, *f);
+  if (const Computed* c = e.FindComputed(name)) return "(" + ComputedSql(e, *c) + ")";
+  Fail(Status::Internal("no field " + S(name) + " in " + S(e.collection)));
 }
 
 Json Store::RowJson(const Entity& e, SQLite::Statement& st, int first) {

@@ -42,12 +42,16 @@ class Store {
 
   // "col AS name, ..." for every JSON field of e over alias t, in JSON order.
   const std::string& Columns(const Entity& e);
+  // The SQL (over alias t) of one JSON field of e: its id, a field or a computed field.
+  std::string Expression(const Entity& e, std::string_view name);
   // The conditions (over alias t) of a filter, plus visibility unless history.
   // Errors are added to errors with field "filter.<key>".
   void Where(const Entity& e, const Json& filter, bool history, std::vector<std::string>& where,
              std::vector<Json>& binds, std::vector<FieldError>& errors);
   // The record in the current row of st, whose columns start at first.
   static Json RowJson(const Entity& e, SQLite::Statement& st, int first = 0);
+  // Binds a JSON value (null, string, integer, boolean, float) to parameter index of st.
+  static void Bind(SQLite::Statement& st, int index, const Json& value);
   // The stored fields of a row (no computed ones), or nullopt.
   std::optional<Json> Load(const Entity& e, std::string_view id);
   // Appends an event to the outbox.

@@ -99,7 +99,7 @@ class Engine {
   //   POST   /v2/action-subscription/counts       body {"filter","as_of","history"}
   //   GET    /v2/outbox/index?after=SEQ&limit=N   the pending events, oldest first
   //   POST   /v2/outbox/ack                      body {"through": SEQ}
-  //   GET    /v2/verify                          the VerifyReport as JSON
+  //   GET    /v2/verify?depth=full|quick|schedule   the VerifyReport as JSON
   // Index bodies also take "as_of": "YYYY-MM-DD".
   // Never fails: every error becomes a response (see Response::status).
   Response Request(std::string_view method, std::string_view target, std::string_view body = {});
@@ -168,10 +168,11 @@ class Engine {
   // the counts are grouped by, so it cannot be filtered on).
   Result<std::map<std::string, int64_t>> StatusCounts(const Query& query);
 
-  // Recomputes every subscription from scratch with the rule of DESIGN.md section 2 and
-  // compares it with the stored state; also runs PRAGMA integrity_check and foreign_key_check
-  // and checks the references no foreign key can (resource_id, subscriber_id, entity_id).
-  Result<VerifyReport> Verify();
+  // Recomputes every subscription (cover dates and visibility) from scratch with the rule of
+  // DESIGN.md section 2 and compares it with the stored state; checks the references no foreign
+  // key can (resource_id, subscriber_id, entity_id); and, by options.depth, runs SQLite's
+  // PRAGMA integrity_check (or quick_check) and foreign_key_check.
+  Result<VerifyReport> Verify(const VerifyOptions& options = VerifyOptions());
 
   // ---- Events -------------------------------------------------------------------------------
 

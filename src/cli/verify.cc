@@ -1,7 +1,7 @@
 // certo: embedded compliance engine for occupational health and safety.
 // SPDX-License-Identifier: MIT
 //
-//   certo --db FILE verify [--json]
+//   certo --db FILE verify [--depth full|quick|schedule] [--json]
 // Recomputes every subscription from scratch and checks the file; prints each problem and exits
 // 1 if there is any.
 
@@ -17,17 +17,28 @@ Runner AddVerifyCommand(CLI::App& app, Global& global) {
       "Recompute every subscription's status inputs from scratch, run SQLite's integrity and "
       "foreign-key checks, and print every disagreement (exit 1 if any)");
   auto json = std::make_shared<bool>(false);
+  auto depth = std::make_shared<std::string>("full");
   cmd->add_flag("--json", *json, "Print the report as JSON");
-  return [json, &global]() -> int {
+  cmd->add_option("--depth", *depth,
+                  "full: also SQLite's integrity_check and foreign_key_check (reads the whole "
+                  "file); quick: quick_check instead of integrity_check; schedule: certo's "
+                  "checks only")
+      ->default_val("full")
+      ->check(CLI::IsMember({"full", "quick", "schedule"}));
+  return [json, depth, &global]() -> int {
     auto engine = Open(global);
     if (!engine) return kExitOpen;
-    auto report = engine->Verify();
+    VerifyOptions options;
+    options.depth = *depth == "full"    ? VerifyOptions::Depth::kFull
+                    : *depth == "quick" ? VerifyOptions::Depth::kQuick
+                                        : VerifyOptions::Depth::kSchedule;
+    auto report = engine->Verify(options);
     if (!report.ok()) {
       std::cerr << "certo verify: " << report.error().ToString() << '\n';
       return kExitFailed;
     }
     if (*json) {
-      Response r = engine->Request("GET", "/v2/verify");
+      Response r = engine->Request("GET", "/v2/verify?depth=" + *depth);
       std::cout << Json::parse(r.body).dump(2) << '\n';
     } else {
       for (const Problem& p : report->problems) std::cout << p.check << ": " << p.message << '\n';
