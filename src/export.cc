@@ -12,6 +12,7 @@
 
 #include "registry.h"
 #include "report.h"
+#include "uuid.h"
 
 namespace certo::internal {
 
@@ -34,9 +35,14 @@ Json ColumnValue(const SQLite::Column& c, FieldType type) {
 
 }  // namespace
 
-void ExportRequests(Db& db, const std::string& project_id,
+void ExportRequests(Db& db, const std::string& project,
                     const std::function<void(const Json& request)>& sink) {
   ReadScope read(db);
+  std::string project_id = project;
+  for (char& c : project_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!project_id.empty() && !IsUuid(project_id)) {
+    Fail(Status::NotFound("no project with project_id " + project + " (not a UUID)"));
+  }
   if (!project_id.empty()) {
     SQLite::Statement& st = db.Cached("SELECT 1 FROM project WHERE project_id = ?");
     st.bind(1, project_id);
