@@ -153,7 +153,7 @@ void Text(std::ostream& out, const ComplianceReport& r) {
   } else {
     Table t({"Last valid day", "Days overdue", "Office", "Who / what", "Requirement", "Type"}, "lr");
     for (const ReportEntry& e : r.expired) {
-      t.Add({e.date_expire, std::to_string(e.days), e.office_name, Who(e), Requirement(e),
+      t.Add({e.date_expire, std::to_string(e.days), e.office_name, Who(e), e.action_name,
              e.action_type});
     }
     t.Print(out);
@@ -169,7 +169,7 @@ void Text(std::ostream& out, const ComplianceReport& r) {
             "lr");
     for (const ReportEntry& e : r.expiring) {
       t.Add({e.date_expire, std::to_string(e.days), e.status, e.office_name, Who(e),
-             Requirement(e), e.action_type});
+             e.action_name, e.action_type});
     }
     t.Print(out);
     PrintMore(out, r.expiring.size(), r.expiring_total);
@@ -374,7 +374,7 @@ void HtmlEntries(std::ostream& out, const std::string& id, const std::vector<Rep
       << "</th><th>Status</th><th>Office</th><th>Who / what</th><th>Requirement</th>"
          "<th>Type</th></tr></thead>\n<tbody>\n";
   for (const ReportEntry& e : list) {
-    out << "<tr data-id=\"" << Esc(e.action_subscription_id) << "\"><td>" << e.date_expire
+    out << "<tr data-id=\"" << Esc(e.action_subscription_id) << "\"><td class=\"d\">" << e.date_expire
         << "</td><td class=\"n\">" << e.days << "</td><td><span class=\"status "
         << Lower(e.status) << "\">" << e.status << "</span></td><td>" << Esc(e.office_name)
         << "</td><td>" << Esc(Who(e)) << "</td><td>" << Esc(Requirement(e)) << "</td><td>"
@@ -401,7 +401,7 @@ void Html(std::ostream& out, const ComplianceReport& r) {
          ".card.compliance{background:#34495e}\n"
          "table{border-collapse:collapse;margin:.5em 0}\n"
          "th,td{padding:.25em .7em;border-bottom:1px solid #eee;text-align:left}\n"
-         "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+         "td.n{text-align:right;font-variant-numeric:tabular-nums}td.d{white-space:nowrap}\n"
          ".status{padding:0 .4em;border-radius:3px;color:#fff;font-size:.85em}\n"
          ".status.expired{background:#c0392b}.status.expiring{background:#e67e22}\n"
          ".status.valid{background:#27ae60}.status.new{background:#95a5a6}\n"
@@ -465,7 +465,7 @@ void Html(std::ostream& out, const ComplianceReport& r) {
            "<th>Code</th><th>Incident</th><th>Category</th><th>Status</th></tr></thead>\n"
            "<tbody>\n";
     for (const ReportIncident& i : r.open_incidents) {
-      out << "<tr data-id=\"" << Esc(i.office_incident_id) << "\"><td>" << i.date_incident
+      out << "<tr data-id=\"" << Esc(i.office_incident_id) << "\"><td class=\"d\">" << i.date_incident
           << "</td><td class=\"n\">" << i.days_open << "</td><td>" << Esc(i.office_name)
           << "</td><td>" << Esc(i.code.value_or("")) << "</td><td>" << Esc(i.name) << "</td><td>"
           << Esc(i.category.value_or("")) << "</td><td>" << Esc(i.status) << "</td></tr>\n";
