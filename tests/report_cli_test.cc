@@ -415,6 +415,15 @@ TEST_F(ReportCli, ReadmeQuickStartCommandPrintsTheGoldenReport) {
   const std::string imported = "imported 2284 requests from examples/company.jsonl\n";
   ASSERT_EQ(r.out.substr(0, imported.size()), imported);
   EXPECT_EQ(r.out.substr(imported.size()), ReadFile(SourcePath("tests/golden/report.txt")));
+
+  // The excerpt the README shows after the command is the start of that output.
+  const std::string intro = "the whole output is `tests/golden/report.txt`):\n\n```\n";
+  at = readme.find(intro);
+  ASSERT_NE(at, std::string::npos) << "README.md has no excerpt introduced by: " << intro;
+  at += intro.size();
+  std::string excerpt = readme.substr(at, readme.find("...\n```", at) - at);
+  ASSERT_GT(excerpt.size(), 100u);
+  EXPECT_EQ(ReadFile(SourcePath("tests/golden/report.txt")).substr(0, excerpt.size()), excerpt);
 }
 
 }  // namespace
