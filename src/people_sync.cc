@@ -6,13 +6,14 @@
 // so that exactly the engine's own rules decide what is valid. The transaction is rolled back
 // unless everything succeeded, the cap holds and this is not a dry run.
 
+#include "certo/engine.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "certo/engine.h"
 #include "registry.h"
 #include "uuid.h"
 
@@ -20,10 +21,14 @@ namespace certo {
 
 const char* PeopleSyncKindName(PeopleSyncChange::Kind kind) {
   switch (kind) {
-    case PeopleSyncChange::Kind::kCreate: return "create";
-    case PeopleSyncChange::Kind::kUpdate: return "update";
-    case PeopleSyncChange::Kind::kRestore: return "restore";
-    case PeopleSyncChange::Kind::kHistoricize: return "historicize";
+    case PeopleSyncChange::Kind::kCreate:
+      return "create";
+    case PeopleSyncChange::Kind::kUpdate:
+      return "update";
+    case PeopleSyncChange::Kind::kRestore:
+      return "restore";
+    case PeopleSyncChange::Kind::kHistoricize:
+      return "historicize";
   }
   return "create";
 }
@@ -93,8 +98,8 @@ bool ParseCsv(std::string_view text, char sep, std::vector<CsvRecord>& out, int6
         end_of_record = true;
       }
     }
-    bool blank = record.cells.size() == 1 &&
-                 record.cells[0].find_first_not_of(" \t") == std::string::npos;
+    bool blank =
+        record.cells.size() == 1 && record.cells[0].find_first_not_of(" \t") == std::string::npos;
     if (!blank) out.push_back(std::move(record));
   }
   return true;
@@ -208,8 +213,7 @@ Result<PeopleSyncResult> Engine::SyncPeople(std::string_view csv,
               "is named by columns " + std::to_string(seen[name] + 1) + " and " +
                   std::to_string(c + 1));
       } else if (!f || f->name == person.project_field) {
-        error(header.line, name,
-              "is not a column of the people file; allowed: " + Join(allowed));
+        error(header.line, name, "is not a column of the people file; allowed: " + Join(allowed));
       }
       seen.emplace(name, c);
       columns.push_back(f && f->name != person.project_field ? f : nullptr);
@@ -354,7 +358,8 @@ Result<PeopleSyncResult> Engine::SyncPeople(std::string_view csv,
     for (Planned& p : plan) {
       auto fail = [&](const Status& status) {
         if (status.IsValidation()) {
-          for (const FieldError& e : status.field_errors()) error(p.change.line, e.field, e.message);
+          for (const FieldError& e : status.field_errors())
+            error(p.change.line, e.field, e.message);
         } else {
           error(p.change.line, "", status.message());
         }
@@ -362,8 +367,10 @@ Result<PeopleSyncResult> Engine::SyncPeople(std::string_view csv,
       switch (p.change.kind) {
         case PeopleSyncChange::Kind::kCreate: {
           Result<std::string> id = engine.Insert("person", p.record);
-          if (!id.ok()) fail(id.status());
-          else p.change.person_id = *id;
+          if (!id.ok())
+            fail(id.status());
+          else
+            p.change.person_id = *id;
           break;
         }
         case PeopleSyncChange::Kind::kRestore: {
@@ -393,8 +400,9 @@ Result<PeopleSyncResult> Engine::SyncPeople(std::string_view csv,
   if (keep && !written.ok()) return written;  // the commit itself failed
   if (!written.ok() && !written.IsConflict()) return written;
 
-  std::stable_sort(result.errors.begin(), result.errors.end(),
-                   [](const PeopleSyncError& a, const PeopleSyncError& b) { return a.line < b.line; });
+  std::stable_sort(
+      result.errors.begin(), result.errors.end(),
+      [](const PeopleSyncError& a, const PeopleSyncError& b) { return a.line < b.line; });
   result.applied = keep;
   for (Planned& p : plan) {
     if (!keep && p.change.kind == PeopleSyncChange::Kind::kCreate) p.change.person_id.clear();

@@ -216,8 +216,7 @@ ComplianceReport BuildReport(Db& db, Store& store, const ReportQuery& q) {
   {
     std::vector<Json> b = binds;
     b.push_back(as_of);
-    report.expired =
-        Entries(db, store, with("t.cover_expire < ?"), b, *q.as_of, q.limit);
+    report.expired = Entries(db, store, with("t.cover_expire < ?"), b, *q.as_of, q.limit);
   }
   {
     std::vector<Json> b = binds;
@@ -265,10 +264,9 @@ ComplianceReport BuildReport(Db& db, Store& store, const ReportQuery& q) {
     incident_binds.push_back(as_of);
     const std::string from_incident = " FROM incident t" + Where(incident_where);
     report.open_incidents_total = Count(db, "SELECT count(*)" + from_incident, incident_binds);
-    std::string sql = "SELECT " + store.Columns(incident) + from_incident +
-                      " ORDER BY t.date_incident, " +
-                      std::to_string(ComputedPosition(incident, "office_name", 0)) +
-                      ", t.office_incident_id";
+    std::string sql =
+        "SELECT " + store.Columns(incident) + from_incident + " ORDER BY t.date_incident, " +
+        std::to_string(ComputedPosition(incident, "office_name", 0)) + ", t.office_incident_id";
     if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
     SQLite::Statement& st = db.Cached(sql);
     BindAll(st, incident_binds);

@@ -7,10 +7,11 @@
 
 #pragma once
 
+#include "certo/report.h"
+
 #include <functional>
 #include <string>
 
-#include "certo/report.h"
 #include "db.h"
 #include "store.h"
 

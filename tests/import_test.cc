@@ -80,12 +80,11 @@ class ImportTest : public ::testing::Test {
 
   // A file with one project and one office.
   void MakeSmallCompany(const std::string& db) {
-    RunResult r = Certo(db, {"import", "-"},
-                        Line("POST", "/v2/project/create",
-                             {{"project_id", kProject}, {"name", "ACME"}}) +
-                            Line("POST", "/v2/office/create",
-                                 {{"office_id", kOffice}, {"project_id", kProject},
-                                  {"name", "Plant"}}));
+    RunResult r =
+        Certo(db, {"import", "-"},
+              Line("POST", "/v2/project/create", {{"project_id", kProject}, {"name", "ACME"}}) +
+                  Line("POST", "/v2/office/create",
+                       {{"office_id", kOffice}, {"project_id", kProject}, {"name", "Plant"}}));
     ASSERT_EQ(r.exit_code, kExitOk) << r.err;
     ASSERT_EQ(r.out, "imported 2 requests from stdin\n");
   }
@@ -114,13 +113,13 @@ TEST_F(ImportTest, AFailingLineInTheMiddleLeavesTheFileUnchanged) {
   const std::string before = Export(Db());
   const Json outbox = Outbox(Db());
   const std::string file = dir_.File("requests.jsonl");
-  WriteFile(file,
-            Line("POST", "/v2/person/create",
-                 {{"project_id", kProject}, {"first_name", "Ada"}, {"last_name", "Rossi"}}) +
-                Line("POST", "/v2/role/create", {{"office_id", kOffice}, {"name", "RSPP"}}) +
-                Line("POST", "/v2/person/create",
-                     {{"project_id", kProject}, {"first_name", "Bob"}}) +
-                Line("POST", "/v2/equipment/create", {{"office_id", kOffice}, {"name", "Crane"}}));
+  WriteFile(
+      file,
+      Line("POST", "/v2/person/create",
+           {{"project_id", kProject}, {"first_name", "Ada"}, {"last_name", "Rossi"}}) +
+          Line("POST", "/v2/role/create", {{"office_id", kOffice}, {"name", "RSPP"}}) +
+          Line("POST", "/v2/person/create", {{"project_id", kProject}, {"first_name", "Bob"}}) +
+          Line("POST", "/v2/equipment/create", {{"office_id", kOffice}, {"name", "Crane"}}));
   RunResult r = Certo(Db(), {"import", file});
   EXPECT_EQ(r.exit_code, kExitFailed);
   EXPECT_EQ(r.out, "");
@@ -139,22 +138,23 @@ TEST_F(ImportTest, AMalformedLineIsReportedWithItsNumberCountingBlankLines) {
                       Line("POST", "/v2/role/create", {{"office_id", kOffice}, {"name", "RLS"}}) +
                           "\n   \n{\"method\": \"POST\"}\n");
   EXPECT_EQ(r.exit_code, kExitFailed);
-  EXPECT_EQ(r.err,
-            "certo import: stdin line 4: HTTP 400: {\"name\":\"Bad Request\",\"message\":\"expected "
-            "a JSON object with string \\\"method\\\" and \\\"path\\\" and an optional "
-            "\\\"body\\\"\",\"code\":8,\"status\":400}\n"
-            "certo import: nothing was imported\n");
+  EXPECT_EQ(
+      r.err,
+      "certo import: stdin line 4: HTTP 400: {\"name\":\"Bad Request\",\"message\":\"expected "
+      "a JSON object with string \\\"method\\\" and \\\"path\\\" and an optional "
+      "\\\"body\\\"\",\"code\":8,\"status\":400}\n"
+      "certo import: nothing was imported\n");
   EXPECT_EQ(Export(Db()), before);
 }
 
 TEST_F(ImportTest, EachCommitsTheGoodLinesAndReportsEveryBadOne) {
   MakeSmallCompany(Db());
-  RunResult r = Certo(
-      Db(), {"import", "--each", "-"},
-      Line("POST", "/v2/role/create", {{"office_id", kOffice}, {"name", "RLS"}}) +
-          Line("POST", "/v2/role/create", {{"office_id", kOffice}}) +
-          Line("POST", "/v2/role/create", {{"office_id", kOffice}, {"name", "Preposto"}}) +
-          Line("GET", "/v2/role/view/00000000-0000-4000-8000-0000000000ff", nullptr));
+  RunResult r =
+      Certo(Db(), {"import", "--each", "-"},
+            Line("POST", "/v2/role/create", {{"office_id", kOffice}, {"name", "RLS"}}) +
+                Line("POST", "/v2/role/create", {{"office_id", kOffice}}) +
+                Line("POST", "/v2/role/create", {{"office_id", kOffice}, {"name", "Preposto"}}) +
+                Line("GET", "/v2/role/view/00000000-0000-4000-8000-0000000000ff", nullptr));
   EXPECT_EQ(r.exit_code, kExitFailed);
   EXPECT_EQ(r.out, "imported 2 requests from stdin; 2 failed and were skipped\n");
   EXPECT_EQ(r.err,
@@ -185,35 +185,46 @@ TEST_F(ImportTest, ExportThenImportIntoAnEmptyFileGivesTheSameState) {
     // collections it does not use, a retired office (hiding rows under it), a restored row, a
     // future retirement.
     auto engine = OpenEngine(Db());
-    Json p2 = MustCreate(*engine, "project", {{"name", "Other S.r.l."},
-                                              {"data", {{"erp", {"id", 42}}}}});
+    Json p2 =
+        MustCreate(*engine, "project", {{"name", "Other S.r.l."}, {"data", {{"erp", {"id", 42}}}}});
     Json o2 = MustCreate(*engine, "office", {{"project_id", p2["project_id"]}, {"name", "Depot"}});
-    Json ada = MustCreate(*engine, "person", {{"project_id", p2["project_id"]},
-                                              {"first_name", "Ada"}, {"last_name", "Neri"}});
+    Json ada = MustCreate(
+        *engine, "person",
+        {{"project_id", p2["project_id"]}, {"first_name", "Ada"}, {"last_name", "Neri"}});
     Json course = MustCreate(*engine, "action",
-                             {{"subtenant_id", o2["office_id"]}, {"action_type", "TRAINING"},
-                              {"name", "Induction"}, {"validity", 2}, {"validity_unit", "YEAR"},
-                              {"expire_interval", 30}, {"manager", Json::array({"RSPP"})}});
+                             {{"subtenant_id", o2["office_id"]},
+                              {"action_type", "TRAINING"},
+                              {"name", "Induction"},
+                              {"validity", 2},
+                              {"validity_unit", "YEAR"},
+                              {"expire_interval", 30},
+                              {"manager", Json::array({"RSPP"})}});
     MustCreate(*engine, "action-subscription",
-               {{"action_id", course["action_id"]}, {"subscriber_type", "PERSON"},
-                {"subscriber_id", ada["person_id"]}, {"data", {{"note", "first"}}}});
+               {{"action_id", course["action_id"]},
+                {"subscriber_type", "PERSON"},
+                {"subscriber_id", ada["person_id"]},
+                {"data", {{"note", "first"}}}});
     Json cert = MustCreate(*engine, "certificate",
-                           {{"tenant_id", p2["project_id"]}, {"resource_id", ada["person_id"]},
-                            {"action_type", "TRAINING"}, {"name", "Induction"},
+                           {{"tenant_id", p2["project_id"]},
+                            {"resource_id", ada["person_id"]},
+                            {"action_type", "TRAINING"},
+                            {"name", "Induction"},
                             {"date_release", "2025-01-15"}});
-    MustCreate(*engine, "certificate-action", {{"certificate_id", cert["certificate_id"]},
-                                               {"action_id", course["action_id"]},
-                                               {"date_expire", "2026-12-31"}});
-    Json ada_po = MustCreate(*engine, "person-office", {{"person_id", ada["person_id"]},
-                                                        {"office_id", o2["office_id"]}});
+    MustCreate(*engine, "certificate-action",
+               {{"certificate_id", cert["certificate_id"]},
+                {"action_id", course["action_id"]},
+                {"date_expire", "2026-12-31"}});
+    Json ada_po = MustCreate(*engine, "person-office",
+                             {{"person_id", ada["person_id"]}, {"office_id", o2["office_id"]}});
     MustCreate(*engine, "work-environment", {{"office_id", o2["office_id"]}, {"name", "Yard"}});
     MustCreate(*engine, "substance", {{"office_id", o2["office_id"]}, {"name", "Diesel"}});
-    Json drivers = MustCreate(*engine, "work-group", {{"office_id", o2["office_id"]},
-                                                      {"name", "Drivers"},
-                                                      {"work_group_type", "JOB"}});
-    MustCreate(*engine, "work-group-person", {{"work_group_id", drivers["work_group_id"]},
-                                              {"person_office_id", ada_po["person_office_id"]},
-                                              {"time_spent_measure", "20 h/week"}});
+    Json drivers = MustCreate(
+        *engine, "work-group",
+        {{"office_id", o2["office_id"]}, {"name", "Drivers"}, {"work_group_type", "JOB"}});
+    MustCreate(*engine, "work-group-person",
+               {{"work_group_id", drivers["work_group_id"]},
+                {"person_office_id", ada_po["person_office_id"]},
+                {"time_spent_measure", "20 h/week"}});
     Json shed = MustCreate(*engine, "office", {{"project_id", p2["project_id"]}, {"name", "Shed"}});
     MustCreate(*engine, "role", {{"office_id", shed["office_id"]}, {"name", "Preposto"}});
     ASSERT_OK(engine->Historicize("office", shed["office_id"].get<std::string>(), Ymd(2026, 1, 1)));
@@ -328,8 +339,8 @@ TEST_F(ImportPeopleTest, DryRunPrintsThePlanAndWritesNothing) {
 TEST_F(ImportPeopleTest, SyncWritesThePlanAndHistoricizesTheAbsent) {
   RunResult r = People({dir_.File("roster.csv")});
   EXPECT_EQ(r.exit_code, kExitOk) << r.err;
-  EXPECT_EQ(r.out, "people sync of " + dir_.File("roster.csv") + " (match: code)\n" + kPlan +
-                       "written\n");
+  EXPECT_EQ(r.out,
+            "people sync of " + dir_.File("roster.csv") + " (match: code)\n" + kPlan + "written\n");
   Json people = State(Db())["person"];
   std::map<std::string, Json> by_code;
   for (const Json& p : people) by_code[p["code"]] = p;
@@ -361,12 +372,12 @@ TEST_F(ImportPeopleTest, BadRowsAreListedWithTheirLinesAndNothingIsWritten) {
   RunResult r = People({file});
   EXPECT_EQ(r.exit_code, kExitFailed);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err,
-            "certo import-people: " + file +
-                " line 2: birth_date: must be a real calendar date in the form YYYY-MM-DD\n"
-                "certo import-people: " + file +
-                " line 4: code: 'E002' appears twice in the file (lines 3 and 4)\n"
-                "certo import-people: 2 errors; nothing written\n");
+  EXPECT_EQ(r.err, "certo import-people: " + file +
+                       " line 2: birth_date: must be a real calendar date in the form YYYY-MM-DD\n"
+                       "certo import-people: " +
+                       file +
+                       " line 4: code: 'E002' appears twice in the file (lines 3 and 4)\n"
+                       "certo import-people: 2 errors; nothing written\n");
   WriteFile(file, "code,first_name,birth_date\nE001,Mario,1980-01-01\n");
   r = People({file});
   EXPECT_EQ(r.exit_code, kExitFailed);

@@ -32,13 +32,18 @@ class PeopleSync : public ::testing::Test {
     luca_ = Person("E003", "Luca", "Verdi", nullptr);
     // Another project's person with the same code is never matched nor touched.
     std::string other = MustCreate(*engine_, "project", {{"name", "Other"}})["project_id"];
-    stranger_ = MustCreate(*engine_, "person", {{"project_id", other}, {"code", "E002"},
-                                                {"first_name", "Someone"},
-                                                {"last_name", "Else"}})["person_id"];
+    stranger_ = MustCreate(*engine_, "person",
+                           {{"project_id", other},
+                            {"code", "E002"},
+                            {"first_name", "Someone"},
+                            {"last_name", "Else"}})["person_id"];
   }
 
   std::string Person(const char* code, const char* first, const char* last, const char* tax) {
-    Json p{{"project_id", pid_}, {"code", code}, {"first_name", first}, {"last_name", last},
+    Json p{{"project_id", pid_},
+           {"code", code},
+           {"first_name", first},
+           {"last_name", last},
            {"birth_date", "1980-01-01"}};
     if (tax) p["tax_code"] = tax;
     return MustCreate(*engine_, "person", p)["person_id"];
@@ -76,8 +81,8 @@ class PeopleSync : public ::testing::Test {
 
 const std::string kRoster =
     "code,first_name,last_name,birth_date,locality\n"
-    "E001,Mario,Rossi,1980-01-01,Milano\n"   // locality changes
-    "E003,Luca,Verdi,1980-01-01,\n"          // unchanged
+    "E001,Mario,Rossi,1980-01-01,Milano\n"    // locality changes
+    "E003,Luca,Verdi,1980-01-01,\n"           // unchanged
     "E004,Giulia,Neri,1992-05-17,Bergamo\n";  // new; E002 is absent
 
 TEST_F(PeopleSync, CreatesUpdatesAndHistoricizesTheAbsentWithoutDeleting) {
@@ -85,9 +90,9 @@ TEST_F(PeopleSync, CreatesUpdatesAndHistoricizesTheAbsentWithoutDeleting) {
   EXPECT_TRUE(r.errors.empty());
   EXPECT_TRUE(r.applied);
   EXPECT_FALSE(r.cap_exceeded);
-  EXPECT_EQ(Summary(r), (std::vector<std::string>{"update 2 E001 Mario Rossi",
-                                                  "create 4 E004 Giulia Neri",
-                                                  "historicize 0 E002 Anna Bianchi"}));
+  EXPECT_EQ(Summary(r),
+            (std::vector<std::string>{"update 2 E001 Mario Rossi", "create 4 E004 Giulia Neri",
+                                      "historicize 0 E002 Anna Bianchi"}));
   EXPECT_EQ(r.unchanged, 1);
   EXPECT_EQ(r.Count(Kind::kCreate), 1);
   EXPECT_EQ(r.changes[0].person_id, mario_);
@@ -117,9 +122,9 @@ TEST_F(PeopleSync, DryRunPlansEverythingAndWritesNothing) {
   options.dry_run = true;
   PeopleSyncResult r = Sync(kRoster, options);
   EXPECT_FALSE(r.applied);
-  EXPECT_EQ(Summary(r), (std::vector<std::string>{"update 2 E001 Mario Rossi",
-                                                  "create 4 E004 Giulia Neri",
-                                                  "historicize 0 E002 Anna Bianchi"}));
+  EXPECT_EQ(Summary(r),
+            (std::vector<std::string>{"update 2 E001 Mario Rossi", "create 4 E004 Giulia Neri",
+                                      "historicize 0 E002 Anna Bianchi"}));
   EXPECT_EQ(r.changes[1].person_id, "");  // not created
   EXPECT_EQ(People(), before);
 }
@@ -153,15 +158,14 @@ TEST_F(PeopleSync, EveryBadRowIsListedWithItsLineAndNothingIsWritten) {
       "E010,Too,Many,1999-01-01,1,extra\n"
       "E011,Ok,Fine,1999-01-01,0\n");
   EXPECT_FALSE(r.applied);
-  EXPECT_EQ(r.errors,
-            (std::vector<PeopleSyncError>{
-                {2, "birth_date", "must be a real calendar date in the form YYYY-MM-DD"},
-                {4, "code", "'E002' appears twice in the file (lines 3 and 4)"},
-                {5, "code", "is empty: every row needs its match key"},
-                {6, "is_employee", "must be 0, 1, true or false"},
-                {6, "first_name", "is required"},
-                {8, "", "has 6 cells but the header names 5 columns"},
-            }));
+  EXPECT_EQ(r.errors, (std::vector<PeopleSyncError>{
+                          {2, "birth_date", "must be a real calendar date in the form YYYY-MM-DD"},
+                          {4, "code", "'E002' appears twice in the file (lines 3 and 4)"},
+                          {5, "code", "is empty: every row needs its match key"},
+                          {6, "is_employee", "must be 0, 1, true or false"},
+                          {6, "first_name", "is required"},
+                          {8, "", "has 6 cells but the header names 5 columns"},
+                      }));
   EXPECT_EQ(People(), before);
 }
 
@@ -193,11 +197,10 @@ TEST_F(PeopleSync, TheHeaderMustNameKnownColumnsAndTheRequiredOnes) {
 
 TEST_F(PeopleSync, ARetiredPersonBackInTheRosterIsRestored) {
   ASSERT_OK(engine_->Historicize("person", anna_, Ymd(2026, 6, 30)));
-  PeopleSyncResult r = Sync(
-      "code,first_name,last_name\nE001,Mario,Rossi\nE002,Anna,Bianchi\nE003,Luca,Verdi\n");
+  PeopleSyncResult r =
+      Sync("code,first_name,last_name\nE001,Mario,Rossi\nE002,Anna,Bianchi\nE003,Luca,Verdi\n");
   EXPECT_EQ(Summary(r), std::vector<std::string>{"restore 3 E002 Anna Bianchi"});
-  EXPECT_EQ(r.changes[0].fields,
-            (Json{{"retired_on", {{"old", "2026-06-30"}, {"new", nullptr}}}}));
+  EXPECT_EQ(r.changes[0].fields, (Json{{"retired_on", {{"old", "2026-06-30"}, {"new", nullptr}}}}));
   EXPECT_EQ(Get(anna_)["retired_on"], nullptr);
 }
 
@@ -228,12 +231,13 @@ TEST_F(PeopleSync, QuotedCellsSemicolonsCrLfAndAByteOrderMarkAreRead) {
   EXPECT_EQ(Summary(r), std::vector<std::string>{"update 2 E001 Mario Rossi"});
   EXPECT_EQ(Get(mario_)["note"], "line one\nline two; with \"quotes\"");
   // A record's line is where it starts: the quoted line break moves the next ones.
-  r = Sync("code,first_name,last_name,note\nE001,Mario,Rossi,\"a\nb\"\nE002,Anna,Bianchi,\n"
-           "E003,,Verdi,\n");
+  r = Sync(
+      "code,first_name,last_name,note\nE001,Mario,Rossi,\"a\nb\"\nE002,Anna,Bianchi,\n"
+      "E003,,Verdi,\n");
   EXPECT_EQ(r.errors, (std::vector<PeopleSyncError>{{5, "first_name", "is required"}}));
   r = Sync("code,first_name,last_name,note\nE001,Mario,Rossi,\"never closed\n");
-  EXPECT_EQ(r.errors, (std::vector<PeopleSyncError>{
-                          {2, "", "a quoted cell starts here and never ends"}}));
+  EXPECT_EQ(r.errors,
+            (std::vector<PeopleSyncError>{{2, "", "a quoted cell starts here and never ends"}}));
 }
 
 TEST_F(PeopleSync, TheDateOfHistoricizationCanBeGiven) {

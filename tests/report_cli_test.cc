@@ -45,9 +45,8 @@ class ReportCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    RunResult r = RunCerto({"--db", Db(), "--create", "import",
-                            SourcePath("examples/company.jsonl")},
-                           *dir_);
+    RunResult r =
+        RunCerto({"--db", Db(), "--create", "import", SourcePath("examples/company.jsonl")}, *dir_);
     ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   }
   static void TearDownTestSuite() {
@@ -135,8 +134,9 @@ TEST_F(ReportCli, OfficeFilterByCodeGivesThatOfficesCounts) {
     if (office["office_name"] == "Cantiere Bergamo - Via Carducci") site = office;
   }
   ASSERT_TRUE(site.is_object());
-  for (const std::string& which : {std::string("BG1"), std::string("cantiere bergamo - via carducci"),
-                                   site["office_id"].get<std::string>()}) {
+  for (const std::string& which :
+       {std::string("BG1"), std::string("cantiere bergamo - via carducci"),
+        site["office_id"].get<std::string>()}) {
     Json only = JsonReport({"--office", which});
     ASSERT_EQ(only["offices"].size(), 1u) << which;
     EXPECT_EQ(only["offices"][0], site) << which;
@@ -189,9 +189,11 @@ TEST_F(ReportCli, UnknownOfficeOrSubscriberIsAClearError) {
 }
 
 TEST_F(ReportCli, BadOptionsAreUsageErrors) {
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"--days", "-1"}, {"--days", "soon"}, {"--format", "pdf"},
-        {"--action-type", "COOKING"}, {"--limit", "-5"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--days", "-1"},
+                                               {"--days", "soon"},
+                                               {"--format", "pdf"},
+                                               {"--action-type", "COOKING"},
+                                               {"--limit", "-5"}}) {
     RunResult r = Report(args);
     EXPECT_EQ(r.exit_code, kExitUsage) << args[0] << " " << args[1];
     EXPECT_EQ(r.out, "");
@@ -298,13 +300,14 @@ TEST_F(ReportCli, HtmlOpensInHeadlessChromiumWithChartsThatMatchTheJsonReport) {
     cards[m[1]] = std::stoi(m[2]);
   }
   EXPECT_EQ(cards, (std::map<std::string, int>{{"NEW", report["totals"]["NEW"]},
-                                                {"VALID", report["totals"]["VALID"]},
-                                                {"EXPIRING", report["totals"]["EXPIRING"]},
-                                                {"EXPIRED", report["totals"]["EXPIRED"]}}));
+                                               {"VALID", report["totals"]["VALID"]},
+                                               {"EXPIRING", report["totals"]["EXPIRING"]},
+                                               {"EXPIRED", report["totals"]["EXPIRED"]}}));
 
   // Status per office: one group per office, one segment per status, widths in proportion.
   std::vector<std::smatch> offices = Matches(
-      out, R"re(<g class="office" data-office-id="([^"]+)" data-office="([^"]*)" data-total="(\d+)">([\s\S]*?)</g>)re");
+      out,
+      R"re(<g class="office" data-office-id="([^"]+)" data-office="([^"]*)" data-total="(\d+)">([\s\S]*?)</g>)re");
   ASSERT_EQ(offices.size(), report["offices"].size());
   for (size_t i = 0; i < offices.size(); ++i) {
     const Json& expected = report["offices"][i];
@@ -313,9 +316,10 @@ TEST_F(ReportCli, HtmlOpensInHeadlessChromiumWithChartsThatMatchTheJsonReport) {
     EXPECT_EQ(std::stoi(offices[i][3]), expected["total"].get<int>());
     const std::string body = offices[i][4];
     std::map<std::string, int> counts;
-    for (const std::smatch& m : Matches(
-             body,
-             R"re(data-status="(\w+)" data-count="(\d+)" x="[\d.]+" y="[\d.]+" width="([\d.]+)")re")) {
+    for (
+        const std::smatch& m : Matches(
+            body,
+            R"re(data-status="(\w+)" data-count="(\d+)" x="[\d.]+" y="[\d.]+" width="([\d.]+)")re")) {
       counts[m[1]] = std::stoi(m[2]);
       const double share = expected["total"].get<int>() == 0
                                ? 0.0
@@ -331,7 +335,8 @@ TEST_F(ReportCli, HtmlOpensInHeadlessChromiumWithChartsThatMatchTheJsonReport) {
 
   // Expiries per month: twelve bars, the JSON's counts, tallest bar for the largest count.
   std::vector<std::smatch> months = Matches(
-      out, R"re(<rect class="bar" data-month="(\d{4}-\d{2})" data-count="(\d+)"[^>]*height="([\d.]+)")re");
+      out,
+      R"re(<rect class="bar" data-month="(\d{4}-\d{2})" data-count="(\d+)"[^>]*height="([\d.]+)")re");
   ASSERT_EQ(months.size(), 12u);
   int max = 0;
   for (const Json& m : report["expiries_by_month"]) max = std::max(max, m["count"].get<int>());
@@ -375,8 +380,8 @@ std::string Python() {
 TEST(ExampleCompany, GeneratorReproducesTheCommittedFileByteForByte) {
   TempDir dir;
   const std::string out = dir.File("company.jsonl");
-  RunResult r = RunProgram({Python(), SourcePath("examples/make_company.py"), "--output", out},
-                           "", dir);
+  RunResult r =
+      RunProgram({Python(), SourcePath("examples/make_company.py"), "--output", out}, "", dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   const std::string committed = ReadFile(SourcePath("examples/company.jsonl"));
@@ -407,9 +412,9 @@ TEST_F(ReportCli, ReadmeQuickStartCommandPrintsTheGoldenReport) {
   TempDir dir;
   replace_all("build/release/certo", CERTO_CLI);
   replace_all("example.certo", dir.File("example.certo"));
-  RunResult r = RunProgram({"bash", "-o", "pipefail", "-ec",
-                            "cd '" + std::string(CERTO_SOURCE_DIR) + "' && " + command},
-                           "", dir);
+  RunResult r = RunProgram(
+      {"bash", "-o", "pipefail", "-ec", "cd '" + std::string(CERTO_SOURCE_DIR) + "' && " + command},
+      "", dir);
   ASSERT_EQ(r.exit_code, 0) << command << "\n" << r.err;
   EXPECT_EQ(r.err, "");
   const std::string imported = "imported 2284 requests from examples/company.jsonl\n";

@@ -23,11 +23,15 @@ class ReportTest : public ::testing::Test {
     a_ = c_.office_a["office_id"];
     b_ = c_.office_b["office_id"];
     ada_ = c_.person["person_id"];
-    bruno_ = MustCreate(*engine_, "person", {{"project_id", pid_}, {"first_name", "Bruno"},
-                                             {"last_name", "Verdi"}, {"code", "E002"}})["person_id"];
+    bruno_ = MustCreate(*engine_, "person",
+                        {{"project_id", pid_},
+                         {"first_name", "Bruno"},
+                         {"last_name", "Verdi"},
+                         {"code", "E002"}})["person_id"];
     MustCreate(*engine_, "person-office", {{"person_id", bruno_}, {"office_id", b_}});
-    forklift_ = MustCreate(*engine_, "equipment", {{"office_id", b_}, {"name", "Forklift"},
-                                                   {"code", "FL-1"}})["office_equipment_id"];
+    forklift_ = MustCreate(
+        *engine_, "equipment",
+        {{"office_id", b_}, {"name", "Forklift"}, {"code", "FL-1"}})["office_equipment_id"];
     // A: yearly training (warning 30 days) and a 3-year course (warning 60 days).
     general_ = Action(a_, "TRAINING", "General training", "GEN", 1, 30);
     fire_ = Action(a_, "TRAINING", "Fire safety", "FIRE", 3, 60);
@@ -50,8 +54,8 @@ class ReportTest : public ::testing::Test {
 
   std::string Action(const std::string& office, const char* type, const char* name,
                      const char* code, int years, int warning) {
-    Json action{{"subtenant_id", office}, {"action_type", type}, {"name", name},
-                {"validity", years}, {"validity_unit", "YEAR"}, {"expire_interval", warning}};
+    Json action{{"subtenant_id", office}, {"action_type", type},     {"name", name},
+                {"validity", years},      {"validity_unit", "YEAR"}, {"expire_interval", warning}};
     if (code) action["code"] = code;
     return MustCreate(*engine_, "action", action)["action_id"];
   }
@@ -59,13 +63,15 @@ class ReportTest : public ::testing::Test {
   std::string Subscribe(const std::string& action, const std::string& office, const char* type,
                         const std::string& subscriber, const char* released) {
     std::string id = MustCreate(*engine_, "action-subscription",
-                                {{"action_id", action}, {"subtenant_id", office},
+                                {{"action_id", action},
+                                 {"subtenant_id", office},
                                  {"subscriber_type", type},
                                  {"subscriber_id", subscriber}})["action_subscription_id"];
     if (released) {
       Json action_row = *engine_->View("action", action);
       std::string cert = MustCreate(*engine_, "certificate",
-                                    {{"tenant_id", pid_}, {"resource_id", subscriber},
+                                    {{"tenant_id", pid_},
+                                     {"resource_id", subscriber},
                                      {"action_type", action_row["action_type"]},
                                      {"name", "Certificate"},
                                      {"date_release", released}})["certificate_id"];
@@ -162,8 +168,7 @@ TEST_F(ReportTest, ListsSayWhoWhatAndUntilWhenMostUrgentFirst) {
 TEST_F(ReportTest, DaysWidensTheExpiringListAndZeroKeepsOnlyToday) {
   ReportQuery q;
   q.days = 60;
-  EXPECT_EQ(Ids(Report(q).expiring),
-            (std::vector<std::string>{s_expiring_, s_soon_, s_valid_}));
+  EXPECT_EQ(Ids(Report(q).expiring), (std::vector<std::string>{s_expiring_, s_soon_, s_valid_}));
   q.days = 0;
   EXPECT_TRUE(Report(q).expiring.empty());
   q.as_of = Ymd(2026, 12, 1);  // the fire course's last valid day
@@ -244,16 +249,19 @@ TEST_F(ReportTest, ExpiriesByMonthCountCoversFromAsOfOnForTheRequestedMonths) {
 TEST_F(ReportTest, OpenIncidentsWithoutACorrectiveActionAreListedOldestFirst) {
   auto incident = [&](const std::string& office, const char* name, const char* date,
                       const char* status) {
-    Json body{{"subtenant_id", office}, {"name", name}, {"date_incident", date},
-              {"status", status}, {"category", "NON_COMPLIANCE"}};
+    Json body{{"subtenant_id", office},
+              {"name", name},
+              {"date_incident", date},
+              {"status", status},
+              {"category", "NON_COMPLIANCE"}};
     if (std::string(status) == "closed") body["date_closed"] = "2026-11-20";
     return MustCreate(*engine_, "incident", body)["office_incident_id"].get<std::string>();
   };
   std::string open = incident(b_, "Guardrail missing", "2026-11-10", "open");
   std::string fresh = incident(a_, "Blocked exit", "2026-11-18", "new");
   std::string handled = incident(b_, "Near miss", "2026-10-01", "open");
-  MustCreate(*engine_, "incident-action", {{"office_incident_id", handled},
-                                           {"entity_id", forklift_course_}});
+  MustCreate(*engine_, "incident-action",
+             {{"office_incident_id", handled}, {"entity_id", forklift_course_}});
   incident(b_, "Cut hand", "2026-06-03", "closed");
   incident(a_, "Tomorrow's", "2026-11-23", "open");  // after the report's date
 
@@ -317,8 +325,12 @@ TEST_F(ReportTest, JsonRouteReturnsTheReportAsReportJson) {
   EXPECT_EQ(Json::parse(r.body), ReportJson(*engine_->Report(q)));
 
   Json body = Json::parse(engine_->Request("POST", "/v2/report").body);
-  EXPECT_EQ(body["totals"], (Json{{"NEW", 1}, {"VALID", 2}, {"EXPIRING", 1}, {"EXPIRED", 1},
-                                  {"total", 5}, {"compliance", 60.0}}));
+  EXPECT_EQ(body["totals"], (Json{{"NEW", 1},
+                                  {"VALID", 2},
+                                  {"EXPIRING", 1},
+                                  {"EXPIRED", 1},
+                                  {"total", 5},
+                                  {"compliance", 60.0}}));
   EXPECT_EQ(body["expired"][0]["days"], 325);
   EXPECT_EQ(body["expiring"][1]["action_code"], nullptr);
 

@@ -24,20 +24,20 @@
 
 #pragma once
 
+#include "certo/record.h"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "certo/record.h"
-
 namespace certo {
 
 struct PeopleSyncOptions {
-  std::string project_id;        // required: the project whose people the file lists
-  std::string match = "code";    // the matching key: "code" or "tax_code"
-  bool dry_run = false;          // plan and validate, write nothing
+  std::string project_id;              // required: the project whose people the file lists
+  std::string match = "code";          // the matching key: "code" or "tax_code"
+  bool dry_run = false;                // plan and validate, write nothing
   std::optional<int64_t> max_changes;  // refuse (write nothing) above this many changes
   // The date absent people are historicized on. Default: the engine's today.
   std::optional<std::chrono::year_month_day> date;
@@ -66,10 +66,10 @@ struct PeopleSyncError {
 struct PeopleSyncResult {
   // Creates, updates and restores in file order, then historicizations by key.
   std::vector<PeopleSyncChange> changes;
-  int64_t unchanged = 0;  // rows that match a person and change nothing
+  int64_t unchanged = 0;                // rows that match a person and change nothing
   std::vector<PeopleSyncError> errors;  // by line; empty when the file is valid
-  bool cap_exceeded = false;  // more changes than max_changes
-  bool applied = false;       // the changes were written
+  bool cap_exceeded = false;            // more changes than max_changes
+  bool applied = false;                 // the changes were written
 
   int64_t Count(PeopleSyncChange::Kind kind) const {
     int64_t n = 0;

@@ -19,13 +19,13 @@
 
 #pragma once
 
+#include "certo/record.h"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "certo/record.h"
 
 namespace certo {
 
@@ -72,7 +72,7 @@ struct ReportGroup {
 // One row of the expired or expiring list: who or what, which requirement, until when.
 struct ReportEntry {
   std::string action_subscription_id;
-  std::string status;  // the row's status on as_of: EXPIRED, EXPIRING or VALID
+  std::string status;       // the row's status on as_of: EXPIRED, EXPIRING or VALID
   std::string date_expire;  // the cover's last valid day (certificate_date_expire)
   // EXPIRED: days since the last valid day (>= 1). Otherwise days left until it (0: today).
   int64_t days = 0;
@@ -96,7 +96,7 @@ struct ReportIncident {
   std::string name;
   std::string date_incident;
   std::optional<std::string> category;
-  std::string status;  // new or open
+  std::string status;     // new or open
   int64_t days_open = 0;  // as_of - date_incident
   std::string office_id;
   std::string office_name;

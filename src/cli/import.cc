@@ -8,14 +8,14 @@
 // line by line, reports every failing line and goes on. A progress bar is drawn on stderr when
 // it is a terminal.
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
+
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -76,24 +76,23 @@ Line ParseLine(const std::string& text) {
   Line line;
   Json request = Json::parse(text, nullptr, false);
   if (request.is_discarded() || !request.is_object() || !request.contains("method") ||
-      !request["method"].is_string() || !request.contains("path") ||
-      !request["path"].is_string()) {
+      !request["method"].is_string() || !request.contains("path") || !request["path"].is_string()) {
     line.bad.status = 400;
-    line.bad.body = Json{{"name", "Bad Request"},
-                         {"message",
-                          "expected a JSON object with string \"method\" and \"path\" and an "
-                          "optional \"body\""},
-                         {"code", static_cast<int>(Code::kInvalidArgument)},
-                         {"status", 400}}
-                        .dump();
+    line.bad.body = Json{
+        {"name", "Bad Request"},
+        {"message",
+         "expected a JSON object with string \"method\" and \"path\" and an "
+         "optional \"body\""},
+        {"code", static_cast<int>(Code::kInvalidArgument)},
+        {"status", 400}}.dump();
     return line;
   }
   line.ok = true;
   line.method = request["method"].get<std::string>();
   line.path = request["path"].get<std::string>();
   if (request.contains("body") && !request["body"].is_null()) {
-    line.body = request["body"].is_string() ? request["body"].get<std::string>()
-                                            : request["body"].dump();
+    line.body =
+        request["body"].is_string() ? request["body"].get<std::string>() : request["body"].dump();
   }
   return line;
 }
@@ -196,7 +195,8 @@ Runner AddImportCommand(CLI::App& app, Global& global) {
       return kExitFailed;
     }
     if (!status.ok()) {
-      std::cerr << "certo import: " << status.ToString() << "\ncerto import: nothing was imported\n";
+      std::cerr << "certo import: " << status.ToString()
+                << "\ncerto import: nothing was imported\n";
       return kExitFailed;
     }
     std::cout << "imported " << applied << " request" << (applied == 1 ? "" : "s") << " from "

@@ -106,7 +106,7 @@ class Table {
 };
 
 std::vector<std::string> CountCells(const StatusCounts& c) {
-  return {std::to_string(c.new_count), std::to_string(c.valid), std::to_string(c.expiring),
+  return {std::to_string(c.new_count), std::to_string(c.valid),   std::to_string(c.expiring),
           std::to_string(c.expired),   std::to_string(c.total()), Percent(c.compliance())};
 }
 
@@ -151,7 +151,8 @@ void Text(std::ostream& out, const ComplianceReport& r) {
   if (r.expired.empty()) {
     out << "(none)\n";
   } else {
-    Table t({"Last valid day", "Days overdue", "Office", "Who / what", "Requirement", "Type"}, "lr");
+    Table t({"Last valid day", "Days overdue", "Office", "Who / what", "Requirement", "Type"},
+            "lr");
     for (const ReportEntry& e : r.expired) {
       t.Add({e.date_expire, std::to_string(e.days), e.office_name, Who(e), e.action_name,
              e.action_type});
@@ -168,8 +169,8 @@ void Text(std::ostream& out, const ComplianceReport& r) {
     Table t({"Valid until", "Days left", "Status", "Office", "Who / what", "Requirement", "Type"},
             "lr");
     for (const ReportEntry& e : r.expiring) {
-      t.Add({e.date_expire, std::to_string(e.days), e.status, e.office_name, Who(e),
-             e.action_name, e.action_type});
+      t.Add({e.date_expire, std::to_string(e.days), e.status, e.office_name, Who(e), e.action_name,
+             e.action_type});
     }
     t.Print(out);
     PrintMore(out, r.expiring.size(), r.expiring_total);
@@ -218,8 +219,8 @@ void Csv(std::ostream& out, const ComplianceReport& r) {
                  std::to_string(c.expiring), std::to_string(c.expired), std::to_string(c.total()),
                  CsvPercent(c.compliance())});
   };
-  CsvRow(out, {"section", "key", "name", "NEW", "VALID", "EXPIRING", "EXPIRED", "total",
-               "compliance"});
+  CsvRow(out,
+         {"section", "key", "name", "NEW", "VALID", "EXPIRING", "EXPIRED", "total", "compliance"});
   counts("total", FormatIsoDate(r.as_of), "all", r.totals);
   for (const ReportGroup& g : r.offices) counts("office", g.key, g.name, g.counts);
   for (const ReportGroup& g : r.action_types) counts("action_type", g.key, g.name, g.counts);
@@ -230,11 +231,11 @@ void Csv(std::ostream& out, const ComplianceReport& r) {
                "certificate_date_release", "action_subscription_id", "subscriber_id", "action_id",
                "office_id"});
   auto entry = [&](const char* list, const ReportEntry& e) {
-    CsvRow(out, {list, e.status, e.date_expire, std::to_string(e.days), e.office_name,
-                 e.subscriber_type, e.subscriber_code.value_or(""), e.subscriber_name,
-                 e.action_type, e.action_code.value_or(""), e.action_name,
-                 e.certificate_date_release.value_or(""), e.action_subscription_id,
-                 e.subscriber_id, e.action_id, e.office_id});
+    CsvRow(out,
+           {list, e.status, e.date_expire, std::to_string(e.days), e.office_name, e.subscriber_type,
+            e.subscriber_code.value_or(""), e.subscriber_name, e.action_type,
+            e.action_code.value_or(""), e.action_name, e.certificate_date_release.value_or(""),
+            e.action_subscription_id, e.subscriber_id, e.action_id, e.office_id});
   };
   for (const ReportEntry& e : r.expired) entry("expired", e);
   for (const ReportEntry& e : r.expiring) entry("expiring", e);
@@ -258,12 +259,23 @@ std::string Esc(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -304,8 +316,8 @@ void OfficeChart(std::ostream& out, const ComplianceReport& r) {
       const double w = total ? bar_w * static_cast<double>(n) / static_cast<double>(total) : 0;
       out << "<rect class=\"segment\" data-status=\"" << status << "\" data-count=\"" << n
           << "\" x=\"" << Number(x) << "\" y=\"" << Number(y) << "\" width=\"" << Number(w)
-          << "\" height=\"24\" fill=\"" << Color(status) << "\"><title>" << Esc(g.name) << ": "
-          << n << ' ' << status << "</title></rect>\n";
+          << "\" height=\"24\" fill=\"" << Color(status) << "\"><title>" << Esc(g.name) << ": " << n
+          << ' ' << status << "</title></rect>\n";
       if (n > 0 && w >= 28) {
         out << "<text class=\"count\" x=\"" << Number(x + w / 2) << "\" y=\"" << Number(y + 17)
             << "\" text-anchor=\"middle\" fill=\"#fff\">" << n << "</text>\n";
@@ -374,8 +386,8 @@ void HtmlEntries(std::ostream& out, const std::string& id, const std::vector<Rep
       << "</th><th>Status</th><th>Office</th><th>Who / what</th><th>Requirement</th>"
          "<th>Type</th></tr></thead>\n<tbody>\n";
   for (const ReportEntry& e : list) {
-    out << "<tr data-id=\"" << Esc(e.action_subscription_id) << "\"><td class=\"d\">" << e.date_expire
-        << "</td><td class=\"n\">" << e.days << "</td><td><span class=\"status "
+    out << "<tr data-id=\"" << Esc(e.action_subscription_id) << "\"><td class=\"d\">"
+        << e.date_expire << "</td><td class=\"n\">" << e.days << "</td><td><span class=\"status "
         << Lower(e.status) << "\">" << e.status << "</span></td><td>" << Esc(e.office_name)
         << "</td><td>" << Esc(Who(e)) << "</td><td>" << Esc(Requirement(e)) << "</td><td>"
         << e.action_type << "</td></tr>\n";
@@ -441,23 +453,26 @@ void Html(std::ostream& out, const ComplianceReport& r) {
   MonthChart(out, r);
 
   out << "<h2>Expired: " << r.expired_total << "</h2>\n";
-  if (r.expired.empty()) out << "<p class=\"none\">None.</p>\n";
-  else HtmlEntries(out, "expired", r.expired, true);
+  if (r.expired.empty())
+    out << "<p class=\"none\">None.</p>\n";
+  else
+    HtmlEntries(out, "expired", r.expired, true);
   if (static_cast<int64_t>(r.expired.size()) < r.expired_total) {
     out << "<p>... and " << r.expired_total - static_cast<int64_t>(r.expired.size())
         << " more.</p>\n";
   }
 
   out << "<h2>Expiring within " << r.days << " days: " << r.expiring_total << "</h2>\n";
-  if (r.expiring.empty()) out << "<p class=\"none\">None.</p>\n";
-  else HtmlEntries(out, "expiring", r.expiring, false);
+  if (r.expiring.empty())
+    out << "<p class=\"none\">None.</p>\n";
+  else
+    HtmlEntries(out, "expiring", r.expiring, false);
   if (static_cast<int64_t>(r.expiring.size()) < r.expiring_total) {
     out << "<p>... and " << r.expiring_total - static_cast<int64_t>(r.expiring.size())
         << " more.</p>\n";
   }
 
-  out << "<h2>Open incidents without a corrective action: " << r.open_incidents_total
-      << "</h2>\n";
+  out << "<h2>Open incidents without a corrective action: " << r.open_incidents_total << "</h2>\n";
   if (r.open_incidents.empty()) {
     out << "<p class=\"none\">None.</p>\n";
   } else {
@@ -465,10 +480,11 @@ void Html(std::ostream& out, const ComplianceReport& r) {
            "<th>Code</th><th>Incident</th><th>Category</th><th>Status</th></tr></thead>\n"
            "<tbody>\n";
     for (const ReportIncident& i : r.open_incidents) {
-      out << "<tr data-id=\"" << Esc(i.office_incident_id) << "\"><td class=\"d\">" << i.date_incident
-          << "</td><td class=\"n\">" << i.days_open << "</td><td>" << Esc(i.office_name)
-          << "</td><td>" << Esc(i.code.value_or("")) << "</td><td>" << Esc(i.name) << "</td><td>"
-          << Esc(i.category.value_or("")) << "</td><td>" << Esc(i.status) << "</td></tr>\n";
+      out << "<tr data-id=\"" << Esc(i.office_incident_id) << "\"><td class=\"d\">"
+          << i.date_incident << "</td><td class=\"n\">" << i.days_open << "</td><td>"
+          << Esc(i.office_name) << "</td><td>" << Esc(i.code.value_or("")) << "</td><td>"
+          << Esc(i.name) << "</td><td>" << Esc(i.category.value_or("")) << "</td><td>"
+          << Esc(i.status) << "</td></tr>\n";
     }
     out << "</tbody>\n</table>\n";
   }
@@ -539,10 +555,14 @@ std::vector<std::string> ResolveSubscriber(Engine& engine, const std::string& va
 // The command-line option behind a report parameter, for error messages.
 std::string OptionFor(const std::string& field) {
   static const std::map<std::string, std::string> names = {
-      {"filter.subtenant_id", "--office"},         {"filter.action_type", "--action-type"},
-      {"filter.subscriber_id", "--subscriber"},    {"filter.subscriber_type", "--subscriber-type"},
-      {"filter.tenant_id", "--project"},           {"days", "--days"},
-      {"limit", "--limit"},                        {"as_of", "--today"}};
+      {"filter.subtenant_id", "--office"},
+      {"filter.action_type", "--action-type"},
+      {"filter.subscriber_id", "--subscriber"},
+      {"filter.subscriber_type", "--subscriber-type"},
+      {"filter.tenant_id", "--project"},
+      {"days", "--days"},
+      {"limit", "--limit"},
+      {"as_of", "--today"}};
   auto it = names.find(field);
   return it == names.end() ? field : it->second;
 }
@@ -577,16 +597,16 @@ Runner AddReportCommand(CLI::App& app, Global& global) {
   cmd->add_option("--action-type", args->action_types,
                   "Only this action type: TRAINING, HEALTH, PER, CHECK or MAINTENANCE (repeat for "
                   "several)")
-      ->transform(CLI::IsMember({"TRAINING", "HEALTH", "PER", "CHECK", "MAINTENANCE"},
-                                CLI::ignore_case));
+      ->transform(
+          CLI::IsMember({"TRAINING", "HEALTH", "PER", "CHECK", "MAINTENANCE"}, CLI::ignore_case));
   cmd->add_option("--subscriber", args->subscribers,
                   "Only this subscriber (who or what): its id, code or name (repeat for several)");
   cmd->add_option("--subscriber-type", args->subscriber_types,
                   "Only this kind of subscriber: PERSON, ROLE, EQUIPMENT, WORK_ENVIRONMENT, "
                   "SUBSTANCE, WORK_GROUP or OFFICE (repeat for several)")
-      ->transform(CLI::IsMember({"PERSON", "ROLE", "EQUIPMENT", "WORK_ENVIRONMENT", "SUBSTANCE",
-                                 "WORK_GROUP", "OFFICE"},
-                                CLI::ignore_case));
+      ->transform(CLI::IsMember(
+          {"PERSON", "ROLE", "EQUIPMENT", "WORK_ENVIRONMENT", "SUBSTANCE", "WORK_GROUP", "OFFICE"},
+          CLI::ignore_case));
   cmd->add_option("--project", args->project, "Only this project (its id)");
   cmd->add_option("--limit", args->limit, "At most N rows per list; 0 = all")
       ->default_val(0)
