@@ -354,7 +354,8 @@ def main():
         if sub_type == "PERSON" and label > total - RECENT_HIRES:
             continue  # hired this month: NEW
         span = validity * (365 if unit == "YEAR" else 30)
-        roll = ROLL.get(FORCED.get((action_key, label)), h("status", action_key, office, label) % 100)
+        roll = ROLL.get(FORCED.get((action_key, label)),
+                        h("status", action_key, office, label) % 100)
         if roll < 4:
             continue  # never done: NEW
         if roll < 14:  # EXPIRED: the last valid day was 1..min(span, 400) days ago

@@ -262,7 +262,7 @@ Json ReportJson(const VerifyReport& report) {
               {"links_checked", report.links_checked}, {"problems", problems}};
 }
 
-// Routes that are not CRUD on a collection: outbox, verify.
+// Routes that are not CRUD on a collection: report, outbox, verify.
 std::optional<Response> ServiceRoute(Engine& engine, std::string_view method,
                                       const std::vector<std::string>& seg,
                                       std::map<std::string, std::string>& params,

@@ -188,6 +188,21 @@ TEST_F(ReportCli, UnknownOfficeOrSubscriberIsAClearError) {
             "'00000000-0000-4000-8000-000000000000'\n");
 }
 
+TEST_F(ReportCli, HelpListsEveryOptionAndTheNewCommandsAreListed) {
+  RunResult r = RunCerto({"report", "--help"}, *dir_);
+  EXPECT_EQ(r.exit_code, kExitOk);
+  for (const char* word : {"--days", "--format", "text", "json", "csv", "html", "--office",
+                           "--action-type", "--subscriber", "--subscriber-type", "--project",
+                           "--limit"}) {
+    EXPECT_NE(r.out.find(word), std::string::npos) << word << " missing from:\n" << r.out;
+  }
+  r = RunCerto({"--help"}, *dir_);
+  for (const char* command : {"report", "import", "import-people", "export"}) {
+    EXPECT_NE(r.out.find(std::string("  ") + command + " "), std::string::npos)
+        << command << " missing from:\n" << r.out;
+  }
+}
+
 TEST_F(ReportCli, BadOptionsAreUsageErrors) {
   for (const std::vector<std::string>& args : {std::vector<std::string>{"--days", "-1"},
                                                {"--days", "soon"},
