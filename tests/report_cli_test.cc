@@ -176,6 +176,11 @@ TEST_F(ReportCli, UnknownOfficeOrSubscriberIsAClearError) {
   EXPECT_EQ(r.exit_code, kExitFailed);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "certo report: --office: no office with id, code or name 'Atlantis'\n");
+  r = Report({"--office", "00000000-0000-4000-8000-000000000000"});
+  EXPECT_EQ(r.exit_code, kExitFailed);
+  EXPECT_EQ(r.err,
+            "certo report: --office: no office with id, code or name "
+            "'00000000-0000-4000-8000-000000000000'\n");
   r = Report({"--subscriber", "E999"});
   EXPECT_EQ(r.exit_code, kExitFailed);
   EXPECT_EQ(r.err,

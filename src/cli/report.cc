@@ -527,7 +527,10 @@ bool SameText(const Json& value, const std::string& text) {
 
 // --office: an id, or an office's code or name (case-insensitive).
 std::vector<std::string> ResolveOffice(Engine& engine, const std::string& value) {
-  if (LooksLikeUuid(value)) return {Lower(value)};
+  if (LooksLikeUuid(value)) {
+    if (!engine.View("office", value).ok()) return {};
+    return {Lower(value)};
+  }
   std::vector<std::string> ids;
   for (const Json& office : All(engine, "office", Json::object(), true)) {
     if (SameText(office["code"], value) || SameText(office["name"], value)) {
@@ -539,7 +542,15 @@ std::vector<std::string> ResolveOffice(Engine& engine, const std::string& value)
 
 // --subscriber: an id, or the code or name of a subscriber that has schedule rows.
 std::vector<std::string> ResolveSubscriber(Engine& engine, const std::string& value) {
-  if (LooksLikeUuid(value)) return {Lower(value)};
+  if (LooksLikeUuid(value)) {
+    Query q;
+    q.filter = {{"subscriber_id", Lower(value)}};
+    q.history = true;
+    q.per_page = 1;
+    auto rows = engine.Index("action-subscription", q);
+    if (!rows.ok() || rows->total_count == 0) return {};
+    return {Lower(value)};
+  }
   std::vector<std::string> ids;
   for (const char* field : {"subscriber_code", "subscriber_name"}) {
     for (const Json& row : All(engine, "action-subscription", Json{{field, value}}, true)) {
