@@ -236,125 +236,128 @@ Result<PeopleSyncResult> Engine::SyncPeople(std::string_view csv,
     if (columns[c] && columns[c]->name == options.match) key_column = c;
   }
 
-  // ---- The people of the project, by key (retired ones too: they may come back) ----
-  std::map<std::string, std::vector<Json>> existing;
-  std::vector<Json> keyless;
-  for (int page = 1;; ++page) {
-    Query q;
-    q.filter = {{"project_id", project_id}};
-    q.history = true;
-    q.per_page = 1000;
-    q.page = page;
-    q.sort = options.match;
-    Result<Page> rows = Index("person", q);
-    if (!rows.ok()) return rows.status();
-    for (Json& row : rows->rows) {
-      const Json& key = row[options.match];
-      if (key.is_string()) {
-        existing[key.get<std::string>()].push_back(std::move(row));
-      } else {
-        keyless.push_back(std::move(row));
-      }
-    }
-    if (page >= rows->page_count) break;
-  }
-
-  // ---- The plan ----
   struct Planned {
     PeopleSyncChange change;
     Json record;  // create: the fields; update/restore: the changes
   };
   std::vector<Planned> plan;
-  std::map<std::string, int64_t> first_line;  // key -> line
-  for (size_t r = 1; r < records.size(); ++r) {
-    const CsvRecord& row = records[r];
-    if (row.cells.size() != columns.size()) {
-      error(row.line, "",
-            "has " + std::to_string(row.cells.size()) + " cells but the header names " +
-                std::to_string(columns.size()) + " columns");
-      continue;
-    }
-    const std::string key = Trim(row.cells[key_column]);
-    if (key.empty()) {
-      error(row.line, options.match, "is empty: every row needs its match key");
-      continue;
-    }
-    if (auto [it, inserted] = first_line.emplace(key, row.line); !inserted) {
-      error(row.line, options.match,
-            "'" + key + "' appears twice in the file (lines " + std::to_string(it->second) +
-                " and " + std::to_string(row.line) + ")");
-      continue;
-    }
-    Json record = Json::object();
-    for (size_t c = 0; c < columns.size(); ++c) {
-      record[std::string(columns[c]->name)] = CellValue(*columns[c], row.cells[c]);
-    }
-    auto found = existing.find(key);
-    if (found != existing.end() && found->second.size() > 1) {
-      std::vector<std::string> ids;
-      for (const Json& p : found->second) ids.push_back(p["person_id"].get<std::string>());
-      error(row.line, options.match,
-            "'" + key + "' matches " + std::to_string(ids.size()) + " people (" + Join(ids) +
-                "); make it unique first");
-      continue;
-    }
-    Planned p;
-    p.change.line = row.line;
-    p.change.key = key;
-    if (found == existing.end()) {
-      p.change.kind = PeopleSyncChange::Kind::kCreate;
-      p.change.name = NameOf(record);
-      record["project_id"] = project_id;
-      p.record = std::move(record);
-      plan.push_back(std::move(p));
-      continue;
-    }
-    const Json& stored = found->second.front();
-    p.change.person_id = stored["person_id"].get<std::string>();
-    p.change.name = NameOf(record);
-    if (p.change.name.empty()) p.change.name = NameOf(stored);
-    p.record = Json::object();
-    for (const auto& [field, value] : record.items()) {
-      if (stored[field] != value) {
-        p.change.fields[field] = Json{{"old", stored[field]}, {"new", value}};
-        p.record[field] = value;
-      }
-    }
-    const bool retired = !stored["owned_active"].get<bool>();
-    if (retired) {
-      p.change.kind = PeopleSyncChange::Kind::kRestore;
-      p.change.fields["retired_on"] = Json{{"old", stored["retired_on"]}, {"new", nullptr}};
-    } else if (p.record.empty()) {
-      ++result.unchanged;
-      continue;
-    } else {
-      p.change.kind = PeopleSyncChange::Kind::kUpdate;
-    }
-    plan.push_back(std::move(p));
-  }
-  // Absent people: every active person whose key no row names (and every one without a key).
-  auto absent = [&](const Json& stored, const std::string& key) {
-    if (!stored["retired_on"].is_null()) return;  // already retired, or retiring on its date
-    Planned p;
-    p.change.kind = PeopleSyncChange::Kind::kHistoricize;
-    p.change.person_id = stored["person_id"].get<std::string>();
-    p.change.key = key;
-    p.change.name = NameOf(stored);
-    plan.push_back(std::move(p));
-  };
-  for (const auto& [key, people] : existing) {
-    if (first_line.count(key)) continue;
-    for (const Json& stored : people) absent(stored, key);
-  }
-  for (const Json& stored : keyless) absent(stored, "");
-
-  const int64_t changes = static_cast<int64_t>(plan.size());
-  result.cap_exceeded = options.max_changes && changes > *options.max_changes;
-
-  // ---- Validate by writing, inside one transaction; keep it only when all is well ----
+  // Read, plan and write inside one transaction, so that no other writer can come between the
+  // people the plan was made from and the changes it makes. It is rolled back unless everything
+  // succeeded, the cap holds and this is not a dry run.
   const std::chrono::year_month_day date = options.date ? *options.date : Today();
-  bool keep = false;
+  bool keep = false, done = false;
   Status written = Transaction([&](Engine& engine) -> Status {
+    // ---- The people of the project, by key (retired ones too: they may come back) ----
+    std::map<std::string, std::vector<Json>> existing;
+    std::vector<Json> keyless;
+    for (int page = 1;; ++page) {
+      Query q;
+      q.filter = {{"project_id", project_id}};
+      q.history = true;
+      q.per_page = 1000;
+      q.page = page;
+      q.sort = options.match;
+      Result<Page> rows = engine.Index("person", q);
+      if (!rows.ok()) return rows.status();
+      for (Json& row : rows->rows) {
+        const Json& key = row[options.match];
+        if (key.is_string()) {
+          existing[key.get<std::string>()].push_back(std::move(row));
+        } else {
+          keyless.push_back(std::move(row));
+        }
+      }
+      if (page >= rows->page_count) break;
+    }
+
+    // ---- The plan ----
+    std::map<std::string, int64_t> first_line;  // key -> line
+    for (size_t r = 1; r < records.size(); ++r) {
+      const CsvRecord& row = records[r];
+      if (row.cells.size() != columns.size()) {
+        error(row.line, "",
+              "has " + std::to_string(row.cells.size()) + " cells but the header names " +
+                  std::to_string(columns.size()) + " columns");
+        continue;
+      }
+      const std::string key = Trim(row.cells[key_column]);
+      if (key.empty()) {
+        error(row.line, options.match, "is empty: every row needs its match key");
+        continue;
+      }
+      if (auto [it, inserted] = first_line.emplace(key, row.line); !inserted) {
+        error(row.line, options.match,
+              "'" + key + "' appears twice in the file (lines " + std::to_string(it->second) +
+                  " and " + std::to_string(row.line) + ")");
+        continue;
+      }
+      Json record = Json::object();
+      for (size_t c = 0; c < columns.size(); ++c) {
+        record[std::string(columns[c]->name)] = CellValue(*columns[c], row.cells[c]);
+      }
+      auto found = existing.find(key);
+      if (found != existing.end() && found->second.size() > 1) {
+        std::vector<std::string> ids;
+        for (const Json& p : found->second) ids.push_back(p["person_id"].get<std::string>());
+        error(row.line, options.match,
+              "'" + key + "' matches " + std::to_string(ids.size()) + " people (" + Join(ids) +
+                  "); make it unique first");
+        continue;
+      }
+      Planned p;
+      p.change.line = row.line;
+      p.change.key = key;
+      if (found == existing.end()) {
+        p.change.kind = PeopleSyncChange::Kind::kCreate;
+        p.change.name = NameOf(record);
+        record["project_id"] = project_id;
+        p.record = std::move(record);
+        plan.push_back(std::move(p));
+        continue;
+      }
+      const Json& stored = found->second.front();
+      p.change.person_id = stored["person_id"].get<std::string>();
+      p.change.name = NameOf(record);
+      if (p.change.name.empty()) p.change.name = NameOf(stored);
+      p.record = Json::object();
+      for (const auto& [field, value] : record.items()) {
+        if (stored[field] != value) {
+          p.change.fields[field] = Json{{"old", stored[field]}, {"new", value}};
+          p.record[field] = value;
+        }
+      }
+      const bool retired = !stored["owned_active"].get<bool>();
+      if (retired) {
+        p.change.kind = PeopleSyncChange::Kind::kRestore;
+        p.change.fields["retired_on"] = Json{{"old", stored["retired_on"]}, {"new", nullptr}};
+      } else if (p.record.empty()) {
+        ++result.unchanged;
+        continue;
+      } else {
+        p.change.kind = PeopleSyncChange::Kind::kUpdate;
+      }
+      plan.push_back(std::move(p));
+    }
+    // Absent people: every active person whose key no row names (and every one without a key).
+    auto absent = [&](const Json& stored, const std::string& key) {
+      if (!stored["retired_on"].is_null()) return;  // already retired, or retiring on its date
+      Planned p;
+      p.change.kind = PeopleSyncChange::Kind::kHistoricize;
+      p.change.person_id = stored["person_id"].get<std::string>();
+      p.change.key = key;
+      p.change.name = NameOf(stored);
+      plan.push_back(std::move(p));
+    };
+    for (const auto& [key, people] : existing) {
+      if (first_line.count(key)) continue;
+      for (const Json& stored : people) absent(stored, key);
+    }
+    for (const Json& stored : keyless) absent(stored, "");
+
+    const int64_t changes = static_cast<int64_t>(plan.size());
+    result.cap_exceeded = options.max_changes && changes > *options.max_changes;
+
+    // ---- Validate by writing: the engine's own rules decide what is valid ----
     for (Planned& p : plan) {
       auto fail = [&](const Status& status) {
         if (status.IsValidation()) {
@@ -395,10 +398,10 @@ Result<PeopleSyncResult> Engine::SyncPeople(std::string_view csv,
       }
     }
     keep = result.errors.empty() && !result.cap_exceeded && !options.dry_run;
+    done = true;
     return keep ? Status::OK() : Status::Conflict("people sync: nothing written");
   });
-  if (keep && !written.ok()) return written;  // the commit itself failed
-  if (!written.ok() && !written.IsConflict()) return written;
+  if (!done || (keep && !written.ok())) return written;  // a read failed, or the commit did
 
   std::stable_sort(
       result.errors.begin(), result.errors.end(),
