@@ -56,7 +56,7 @@ std::optional<std::string> OptString(const Json& row, const char* key) {
 
 std::string String(const Json& row, const char* key) { return OptString(row, key).value_or(""); }
 
-void Add(StatusCounts& counts, const std::string& status, int64_t n) {
+void Add(ReportCounts& counts, const std::string& status, int64_t n) {
   if (status == "NEW") counts.new_count += n;
   if (status == "VALID") counts.valid += n;
   if (status == "EXPIRING") counts.expiring += n;
@@ -184,7 +184,7 @@ ComplianceReport BuildReport(Db& db, Store& store, const ReportQuery& q) {
         Where(where) + " GROUP BY 1, 2, 3";
     SQLite::Statement& st = db.Cached(sql);
     BindAll(st, binds);
-    std::map<std::string, StatusCounts> by_office, by_type;
+    std::map<std::string, ReportCounts> by_office, by_type;
     while (st.executeStep()) {
       const std::string office = st.getColumn(0).getString();
       const std::string type = st.getColumn(1).getString();
@@ -298,7 +298,7 @@ namespace {
 
 Json Nullable(const std::optional<std::string>& s) { return s ? Json(*s) : Json(); }
 
-void PutCounts(Json& out, const StatusCounts& c) {
+void PutCounts(Json& out, const ReportCounts& c) {
   out["NEW"] = c.new_count;
   out["VALID"] = c.valid;
   out["EXPIRING"] = c.expiring;

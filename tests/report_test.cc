@@ -100,8 +100,8 @@ class ReportTest : public ::testing::Test {
   std::string s_valid_, s_expiring_, s_expired_, s_new_, s_soon_;
 };
 
-StatusCounts Counts(int64_t n, int64_t valid, int64_t expiring, int64_t expired) {
-  return StatusCounts{.new_count = n, .valid = valid, .expiring = expiring, .expired = expired};
+ReportCounts Counts(int64_t n, int64_t valid, int64_t expiring, int64_t expired) {
+  return ReportCounts{.new_count = n, .valid = valid, .expiring = expiring, .expired = expired};
 }
 
 TEST_F(ReportTest, TotalsAndGroupsCountEveryStatusOnTheDate) {
@@ -346,7 +346,7 @@ TEST_F(ReportTest, JsonRouteReturnsTheReportAsReportJson) {
 TEST(ReportJson, ComplianceIsRoundedToOneDecimalAndNullWithoutRows) {
   ComplianceReport r;
   r.as_of = kToday;
-  r.totals = StatusCounts{.new_count = 1, .valid = 1, .expiring = 0, .expired = 1};
+  r.totals = ReportCounts{.new_count = 1, .valid = 1, .expiring = 0, .expired = 1};
   Json json = ReportJson(r);
   EXPECT_EQ(json["totals"]["compliance"], 33.3);
   EXPECT_EQ(json["as_of"], "2026-11-22");

@@ -46,7 +46,7 @@ struct ReportQuery {
 };
 
 // How many rows have each status.
-struct StatusCounts {
+struct ReportCounts {
   int64_t new_count = 0;
   int64_t valid = 0;
   int64_t expiring = 0;
@@ -59,14 +59,14 @@ struct StatusCounts {
     return 100.0 * static_cast<double>(valid + expiring) / static_cast<double>(total());
   }
 
-  friend bool operator==(const StatusCounts&, const StatusCounts&) = default;
+  friend bool operator==(const ReportCounts&, const ReportCounts&) = default;
 };
 
 // The counts of one office or one action type.
 struct ReportGroup {
   std::string key;   // the office_id, or the action type
   std::string name;  // the office's name, or the action type
-  StatusCounts counts;
+  ReportCounts counts;
 };
 
 // One row of the expired or expiring list: who or what, which requirement, until when.
@@ -113,7 +113,7 @@ struct MonthCount {
 struct ComplianceReport {
   std::chrono::year_month_day as_of;
   int days = 30;
-  StatusCounts totals;
+  ReportCounts totals;
   // Offices with at least one row, by name then id.
   std::vector<ReportGroup> offices;
   // Action types with at least one row, in the order TRAINING, HEALTH, PER, CHECK, MAINTENANCE.

@@ -26,7 +26,7 @@ namespace {
 
 const char* const kStatuses[] = {"EXPIRED", "EXPIRING", "VALID", "NEW"};
 
-int64_t CountOf(const StatusCounts& c, std::string_view status) {
+int64_t CountOf(const ReportCounts& c, std::string_view status) {
   if (status == "NEW") return c.new_count;
   if (status == "VALID") return c.valid;
   if (status == "EXPIRING") return c.expiring;
@@ -105,7 +105,7 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
-std::vector<std::string> CountCells(const StatusCounts& c) {
+std::vector<std::string> CountCells(const ReportCounts& c) {
   return {std::to_string(c.new_count), std::to_string(c.valid),   std::to_string(c.expiring),
           std::to_string(c.expired),   std::to_string(c.total()), Percent(c.compliance())};
 }
@@ -214,7 +214,7 @@ std::string CsvPercent(std::optional<double> value) {
 // incidents without a corrective action.
 void Csv(std::ostream& out, const ComplianceReport& r) {
   auto counts = [&](const std::string& section, const std::string& key, const std::string& name,
-                    const StatusCounts& c) {
+                    const ReportCounts& c) {
     CsvRow(out, {section, key, name, std::to_string(c.new_count), std::to_string(c.valid),
                  std::to_string(c.expiring), std::to_string(c.expired), std::to_string(c.total()),
                  CsvPercent(c.compliance())});
