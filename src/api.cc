@@ -203,6 +203,40 @@ Result<ChangesQuery> ParseChangesBody(const Json& body) {
   return q;
 }
 
+Result<ReportQuery> ParseReportBody(const Json& body) {
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  ReportQuery q;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "as_of") {
+      std::optional<Date> date = value.is_string() ? ParseDate(value.get<std::string>())
+                                                   : std::nullopt;
+      if (!date && !value.is_null()) {
+        errors.push_back({key, "must be a real calendar date in the form YYYY-MM-DD"});
+      }
+      q.as_of = date;
+    } else if (key == "days" || key == "months" || key == "limit") {
+      if (!value.is_number_integer()) {
+        errors.push_back({key, "must be an integer"});
+        continue;
+      }
+      // Out-of-range values are reported by the report itself, with its message.
+      int v = static_cast<int>(std::clamp<int64_t>(value.get<int64_t>(), -1, 1000000));
+      (key == "days" ? q.days : key == "months" ? q.months : q.limit) = v;
+    } else if (key == "filter") {
+      if (value.is_object()) {
+        q.filter = value;
+      } else if (!value.is_null()) {
+        errors.push_back({key, "must be an object of field: value"});
+      }
+    } else {
+      errors.push_back({key, "is not a report parameter (as_of, days, months, filter, limit)"});
+    }
+  }
+  if (!errors.empty()) return Status::Validation(std::move(errors));
+  return q;
+}
+
 Response PageResponse(const Page& page) {
   Response r = JsonResponse(200, page.rows);
   r.headers.emplace_back("X-Pagination-Current-Page", std::to_string(page.page));
@@ -228,11 +262,21 @@ Json ReportJson(const VerifyReport& report) {
               {"links_checked", report.links_checked}, {"problems", problems}};
 }
 
-// Routes that are not CRUD on a collection: outbox, verify.
+// Routes that are not CRUD on a collection: report, outbox, verify.
 std::optional<Response> ServiceRoute(Engine& engine, std::string_view method,
                                       const std::vector<std::string>& seg,
                                       std::map<std::string, std::string>& params,
                                       std::string_view body) {
+  if (seg.size() == 2 && seg[1] == "report") {
+    if (method != "POST") return MethodNotAllowed("POST");
+    Result<Json> parsed = ParseBody(body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    Result<ReportQuery> query = ParseReportBody(*parsed);
+    if (!query.ok()) return ErrorResponse(query.error());
+    Result<ComplianceReport> report = engine.Report(*query);
+    if (!report.ok()) return ErrorResponse(report.error());
+    return JsonResponse(200, ReportJson(*report));
+  }
   if (seg.size() == 2 && seg[1] == "verify") {
     if (method != "GET") return MethodNotAllowed("GET");
     VerifyOptions options;

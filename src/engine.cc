@@ -14,6 +14,7 @@
 #include "calendar.h"
 #include "db.h"
 #include "registry.h"
+#include "report.h"
 #include "schedule.h"
 #include "schema.h"
 #include "sql_functions.h"
@@ -323,6 +324,31 @@ Result<std::map<std::string, int64_t>> Engine::StatusCounts(const Query& query) 
 Result<VerifyReport> Engine::Verify(const VerifyOptions& options) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] { return internal::Verify(*impl_->db, options); });
+}
+
+// ---- Reports and data exchange (SyncPeople is in people_sync.cc) ------------------------------
+
+Result<ComplianceReport> Engine::Report(const ReportQuery& query) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    if (query.as_of && !query.as_of->ok()) {
+      Fail(Status::Validation("as_of", "must be a real calendar date"));
+    }
+    ReportQuery q = query;
+    if (!q.as_of) q.as_of = impl_->Today();
+    internal::AsOfScope as_of(impl_->ctx, q.as_of);
+    return internal::BuildReport(*impl_->db, *impl_->store, q);
+  });
+}
+
+Status Engine::Export(std::string_view project_id,
+                      const std::function<void(const Json& request)>& sink) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+           internal::ExportRequests(*impl_->db, std::string(project_id), sink);
+           return true;
+         })
+      .status();
 }
 
 Result<std::vector<Event>> Engine::ReadOutbox(int64_t after, int limit) {

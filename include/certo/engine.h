@@ -47,8 +47,10 @@
 
 #include "certo/events.h"
 #include "certo/options.h"
+#include "certo/people_sync.h"
 #include "certo/query.h"
 #include "certo/record.h"
+#include "certo/report.h"
 #include "certo/response.h"
 #include "certo/status.h"
 #include "certo/verify.h"
@@ -100,6 +102,8 @@ class Engine {
   //   GET    /v2/outbox/index?after=SEQ&limit=N   the pending events, oldest first
   //   POST   /v2/outbox/ack                      body {"through": SEQ}
   //   GET    /v2/verify?depth=full|quick|schedule   the VerifyReport as JSON
+  //   POST   /v2/report                          body {"as_of","days","months","filter","limit"}:
+  //                                              the ComplianceReport as JSON (ReportJson)
   // Index bodies also take "as_of": "YYYY-MM-DD".
   // Never fails: every error becomes a response (see Response::status).
   Response Request(std::string_view method, std::string_view target, std::string_view body = {});
@@ -173,6 +177,27 @@ class Engine {
   // key can (resource_id, subscriber_id, entity_id); and, by options.depth, runs SQLite's
   // PRAGMA integrity_check (or quick_check) and foreign_key_check.
   Result<VerifyReport> Verify(const VerifyOptions& options = VerifyOptions());
+
+  // ---- Reports and data exchange ------------------------------------------------------------
+
+  // The compliance report as of query.as_of (default: today): status totals, compliance per
+  // office and action type, the expired and expiring lists, expiries per month and open incidents
+  // without a corrective action (certo/report.h). Reads one snapshot of the file.
+  // Errors: kValidation (as_of, days, months, limit, filter).
+  Result<ComplianceReport> Report(const ReportQuery& query = ReportQuery());
+
+  // Calls sink with one JSON-API request {"method", "path", "body"} per stored row of project_id
+  // ("" = every project), parents before children: a create request with the row's id and stored
+  // fields, then a historicize request for each retired row. Replayed in order into an empty file
+  // (Request, or `certo import`) they rebuild the same rows. Reads one snapshot of the file.
+  // Errors: kNotFound (no such project).
+  Status Export(std::string_view project_id, const std::function<void(const Json& request)>& sink);
+
+  // Brings a project's people in line with a full HR roster given as CSV text (create, update,
+  // restore, historicize; certo/people_sync.h). Writes nothing unless the whole file is valid,
+  // within options.max_changes and not a dry run. Errors: kNotFound (project), kValidation
+  // (options); bad rows are listed in the result, not returned as an error.
+  Result<PeopleSyncResult> SyncPeople(std::string_view csv, const PeopleSyncOptions& options);
 
   // ---- Events -------------------------------------------------------------------------------
 

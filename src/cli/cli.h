@@ -47,5 +47,9 @@ Runner AddApiCommand(CLI::App& app, Global& global);
 Runner AddVerifyCommand(CLI::App& app, Global& global);
 Runner AddOutboxCommand(CLI::App& app, Global& global);
 Runner AddGenerateCommand(CLI::App& app, Global& global);
+Runner AddReportCommand(CLI::App& app, Global& global);
+Runner AddImportCommand(CLI::App& app, Global& global);
+Runner AddImportPeopleCommand(CLI::App& app, Global& global);
+Runner AddExportCommand(CLI::App& app, Global& global);
 
 }  // namespace certo::cli

@@ -82,8 +82,9 @@ int main(int argc, char** argv) {
       ->default_val(5000)
       ->check(CLI::Range(0, 3600000));
 
-  const Command commands[] = {AddApiCommand, AddVerifyCommand, AddOutboxCommand,
-                              AddGenerateCommand};
+  const Command commands[] = {AddApiCommand,     AddVerifyCommand,       AddOutboxCommand,
+                              AddGenerateCommand, AddReportCommand,       AddImportCommand,
+                              AddImportPeopleCommand, AddExportCommand};
   std::vector<std::pair<CLI::App*, Runner>> runners;
   for (const Command& add : commands) {
     size_t before = app.get_subcommands({}).size();

@@ -1,0 +1,695 @@
+// certo: embedded compliance engine for occupational health and safety.
+// SPDX-License-Identifier: MIT
+//
+//   certo --db FILE [--today D] report [--days N] [--format text|json|csv|html]
+//         [--office X]... [--action-type T]... [--subscriber X]... [--subscriber-type T]...
+//         [--project ID] [--limit N]
+// The compliance report of Engine::Report, formatted: a terminal table (text), the JSON of
+// POST /v2/report (json), sections of comma-separated values (csv), or one self-contained HTML
+// page with its charts drawn as inline SVG (html: no script, no network, a Content-Security-
+// Policy that forbids loading anything).
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+
+namespace certo::cli {
+
+namespace {
+
+const char* const kStatuses[] = {"EXPIRED", "EXPIRING", "VALID", "NEW"};
+
+int64_t CountOf(const ReportCounts& c, std::string_view status) {
+  if (status == "NEW") return c.new_count;
+  if (status == "VALID") return c.valid;
+  if (status == "EXPIRING") return c.expiring;
+  return c.expired;
+}
+
+std::string Percent(std::optional<double> value) {
+  if (!value) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", std::round(*value * 10.0) / 10.0);
+  return buf;
+}
+
+std::string Number(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", value);
+  return buf;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// Who or what: "Marco Ferrari (E002)".
+std::string Who(const ReportEntry& e) {
+  return e.subscriber_code ? e.subscriber_name + " (" + *e.subscriber_code + ")"
+                           : e.subscriber_name;
+}
+
+std::string Requirement(const ReportEntry& e) {
+  return e.action_code ? e.action_name + " (" + *e.action_code + ")" : e.action_name;
+}
+
+// ---- text -----------------------------------------------------------------------------------
+
+size_t Width(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xc0) != 0x80;
+  return n;
+}
+
+// A table of left-aligned text and right-aligned numbers, two spaces between columns.
+class Table {
+ public:
+  Table(std::vector<std::string> header, std::string right) : right_(std::move(right)) {
+    rows_.push_back(std::move(header));
+  }
+  void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  void Print(std::ostream& out) const {
+    std::vector<size_t> widths(rows_[0].size(), 0);
+    for (const auto& row : rows_) {
+      for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
+    }
+    for (size_t r = 0; r < rows_.size(); ++r) {
+      std::string line;
+      for (size_t i = 0; i < rows_[r].size(); ++i) {
+        const std::string& cell = rows_[r][i];
+        const std::string pad(widths[i] - Width(cell), ' ');
+        const bool right = i < right_.size() && right_[i] == 'r';
+        if (i) line += "  ";
+        line += right ? pad + cell : cell + (i + 1 < rows_[r].size() ? pad : "");
+      }
+      line.erase(line.find_last_not_of(' ') + 1);
+      out << line << '\n';
+      if (r == 0) {
+        size_t total = 0;
+        for (size_t w : widths) total += w;
+        out << std::string(total + 2 * (widths.size() - 1), '-') << '\n';
+      }
+    }
+  }
+
+ private:
+  std::string right_;  // 'r' for each right-aligned column
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::vector<std::string> CountCells(const ReportCounts& c) {
+  return {std::to_string(c.new_count), std::to_string(c.valid),   std::to_string(c.expiring),
+          std::to_string(c.expired),   std::to_string(c.total()), Percent(c.compliance())};
+}
+
+void PrintGroups(std::ostream& out, const std::string& title,
+                 const std::vector<ReportGroup>& groups) {
+  Table t({title, "NEW", "VALID", "EXPIRING", "EXPIRED", "Total", "Compliance"}, "lrrrrrr");
+  for (const ReportGroup& g : groups) {
+    std::vector<std::string> row{g.name};
+    for (std::string& cell : CountCells(g.counts)) row.push_back(std::move(cell));
+    t.Add(std::move(row));
+  }
+  t.Print(out);
+}
+
+void PrintMore(std::ostream& out, size_t shown, int64_t total) {
+  if (static_cast<int64_t>(shown) < total) {
+    out << "... and " << total - static_cast<int64_t>(shown) << " more (raise --limit)\n";
+  }
+}
+
+void Text(std::ostream& out, const ComplianceReport& r) {
+  out << "Compliance report as of " << FormatIsoDate(r.as_of) << "\n\n";
+  {
+    Table t({"Status", "Rows", "Share"}, "lrr");
+    const int64_t total = r.totals.total();
+    for (const char* status : {"NEW", "VALID", "EXPIRING", "EXPIRED"}) {
+      const int64_t n = CountOf(r.totals, status);
+      t.Add({status, std::to_string(n),
+             Percent(total ? std::optional<double>(100.0 * n / total) : std::nullopt)});
+    }
+    t.Add({"Total", std::to_string(total), ""});
+    t.Print(out);
+    out << "Compliance (VALID + EXPIRING over all rows): " << Percent(r.totals.compliance())
+        << "\n\n";
+  }
+  PrintGroups(out, "Office", r.offices);
+  out << '\n';
+  PrintGroups(out, "Action type", r.action_types);
+  out << '\n';
+
+  out << "EXPIRED: " << r.expired_total << " (most overdue first)\n";
+  if (r.expired.empty()) {
+    out << "(none)\n";
+  } else {
+    Table t({"Last valid day", "Days overdue", "Office", "Who / what", "Requirement", "Type"},
+            "lr");
+    for (const ReportEntry& e : r.expired) {
+      t.Add({e.date_expire, std::to_string(e.days), e.office_name, Who(e), e.action_name,
+             e.action_type});
+    }
+    t.Print(out);
+    PrintMore(out, r.expired.size(), r.expired_total);
+  }
+  out << '\n';
+
+  out << "EXPIRING within " << r.days << " days: " << r.expiring_total << " (soonest first)\n";
+  if (r.expiring.empty()) {
+    out << "(none)\n";
+  } else {
+    Table t({"Valid until", "Days left", "Status", "Office", "Who / what", "Requirement", "Type"},
+            "lr");
+    for (const ReportEntry& e : r.expiring) {
+      t.Add({e.date_expire, std::to_string(e.days), e.status, e.office_name, Who(e), e.action_name,
+             e.action_type});
+    }
+    t.Print(out);
+    PrintMore(out, r.expiring.size(), r.expiring_total);
+  }
+  out << '\n';
+
+  out << "Open incidents without a corrective action: " << r.open_incidents_total << '\n';
+  if (r.open_incidents.empty()) {
+    out << "(none)\n";
+  } else {
+    Table t({"Date", "Days open", "Office", "Code", "Incident", "Category", "Status"}, "lr");
+    for (const ReportIncident& i : r.open_incidents) {
+      t.Add({i.date_incident, std::to_string(i.days_open), i.office_name, i.code.value_or(""),
+             i.name, i.category.value_or(""), i.status});
+    }
+    t.Print(out);
+    PrintMore(out, r.open_incidents.size(), r.open_incidents_total);
+  }
+}
+
+// ---- csv ------------------------------------------------------------------------------------
+
+std::string CsvCell(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string quoted = "\"";
+  for (char c : s) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+void CsvRow(std::ostream& out, const std::vector<std::string>& cells) {
+  for (size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << CsvCell(cells[i]);
+  out << "\r\n";
+}
+
+std::string CsvPercent(std::optional<double> value) {
+  return value ? Number(std::round(*value * 10.0) / 10.0) : "";
+}
+
+// Four sections, each with its own header row, separated by an empty line: the counts (total,
+// per office, per action type), the expired and expiring rows, expiries per month, and the open
+// incidents without a corrective action.
+void Csv(std::ostream& out, const ComplianceReport& r) {
+  auto counts = [&](const std::string& section, const std::string& key, const std::string& name,
+                    const ReportCounts& c) {
+    CsvRow(out, {section, key, name, std::to_string(c.new_count), std::to_string(c.valid),
+                 std::to_string(c.expiring), std::to_string(c.expired), std::to_string(c.total()),
+                 CsvPercent(c.compliance())});
+  };
+  CsvRow(out,
+         {"section", "key", "name", "NEW", "VALID", "EXPIRING", "EXPIRED", "total", "compliance"});
+  counts("total", FormatIsoDate(r.as_of), "all", r.totals);
+  for (const ReportGroup& g : r.offices) counts("office", g.key, g.name, g.counts);
+  for (const ReportGroup& g : r.action_types) counts("action_type", g.key, g.name, g.counts);
+  out << "\r\n";
+
+  CsvRow(out, {"list", "status", "date_expire", "days", "office_name", "subscriber_type",
+               "subscriber_code", "subscriber_name", "action_type", "action_code", "action_name",
+               "certificate_date_release", "action_subscription_id", "subscriber_id", "action_id",
+               "office_id"});
+  auto entry = [&](const char* list, const ReportEntry& e) {
+    CsvRow(out,
+           {list, e.status, e.date_expire, std::to_string(e.days), e.office_name, e.subscriber_type,
+            e.subscriber_code.value_or(""), e.subscriber_name, e.action_type,
+            e.action_code.value_or(""), e.action_name, e.certificate_date_release.value_or(""),
+            e.action_subscription_id, e.subscriber_id, e.action_id, e.office_id});
+  };
+  for (const ReportEntry& e : r.expired) entry("expired", e);
+  for (const ReportEntry& e : r.expiring) entry("expiring", e);
+  out << "\r\n";
+
+  CsvRow(out, {"month", "expiries"});
+  for (const MonthCount& m : r.expiries_by_month) CsvRow(out, {m.month, std::to_string(m.count)});
+  out << "\r\n";
+
+  CsvRow(out, {"date_incident", "days_open", "office_name", "code", "name", "category", "status",
+               "office_incident_id", "office_id"});
+  for (const ReportIncident& i : r.open_incidents) {
+    CsvRow(out, {i.date_incident, std::to_string(i.days_open), i.office_name, i.code.value_or(""),
+                 i.name, i.category.value_or(""), i.status, i.office_incident_id, i.office_id});
+  }
+}
+
+// ---- html -----------------------------------------------------------------------------------
+
+std::string Esc(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+const char* Color(std::string_view status) {
+  if (status == "EXPIRED") return "#c0392b";
+  if (status == "EXPIRING") return "#e67e22";
+  if (status == "VALID") return "#27ae60";
+  return "#95a5a6";
+}
+
+const char* const kMonthNames[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+std::string MonthLabel(const std::string& month) {  // "2026-11" -> "Nov 2026"
+  int m = std::stoi(month.substr(5, 2));
+  return std::string(kMonthNames[m - 1]) + " " + month.substr(0, 4);
+}
+
+// Stacked horizontal bars: one per office, each status's share of the office's rows.
+void OfficeChart(std::ostream& out, const ComplianceReport& r) {
+  const double label_w = 230, bar_w = 520, row_h = 34, top = 10;
+  const double height = top + row_h * static_cast<double>(r.offices.size()) + 10;
+  out << "<svg id=\"status-per-office\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\""
+      << " width=\"" << Number(label_w + bar_w + 90) << "\" height=\"" << Number(height)
+      << "\" role=\"img\" aria-label=\"Status per office\">\n";
+  double y = top;
+  for (const ReportGroup& g : r.offices) {
+    const int64_t total = g.counts.total();
+    out << "<g class=\"office\" data-office-id=\"" << Esc(g.key) << "\" data-office=\""
+        << Esc(g.name) << "\" data-total=\"" << total << "\">\n";
+    out << "<text x=\"" << Number(label_w - 8) << "\" y=\"" << Number(y + 17)
+        << "\" text-anchor=\"end\">" << Esc(g.name) << "</text>\n";
+    double x = label_w;
+    for (const char* status : kStatuses) {
+      const int64_t n = CountOf(g.counts, status);
+      const double w = total ? bar_w * static_cast<double>(n) / static_cast<double>(total) : 0;
+      out << "<rect class=\"segment\" data-status=\"" << status << "\" data-count=\"" << n
+          << "\" x=\"" << Number(x) << "\" y=\"" << Number(y) << "\" width=\"" << Number(w)
+          << "\" height=\"24\" fill=\"" << Color(status) << "\"><title>" << Esc(g.name) << ": " << n
+          << ' ' << status << "</title></rect>\n";
+      if (n > 0 && w >= 28) {
+        out << "<text class=\"count\" x=\"" << Number(x + w / 2) << "\" y=\"" << Number(y + 17)
+            << "\" text-anchor=\"middle\" fill=\"#fff\">" << n << "</text>\n";
+      }
+      x += w;
+    }
+    out << "<text x=\"" << Number(label_w + bar_w + 8) << "\" y=\"" << Number(y + 17) << "\">"
+        << Percent(g.counts.compliance()) << "</text>\n";
+    out << "</g>\n";
+    y += row_h;
+  }
+  out << "</svg>\n";
+}
+
+// Vertical bars: how many covers run out in each month.
+void MonthChart(std::ostream& out, const ComplianceReport& r) {
+  const double left = 40, bar_slot = 62, plot_h = 180, top = 24;
+  const double width = left + bar_slot * static_cast<double>(r.expiries_by_month.size()) + 10;
+  int64_t max = 0;
+  for (const MonthCount& m : r.expiries_by_month) max = std::max(max, m.count);
+  out << "<svg id=\"expiries-per-month\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\""
+      << " width=\"" << Number(width) << "\" height=\"" << Number(top + plot_h + 40)
+      << "\" role=\"img\" aria-label=\"Expiries per month\">\n";
+  out << "<line x1=\"" << Number(left) << "\" y1=\"" << Number(top + plot_h) << "\" x2=\""
+      << Number(width - 10) << "\" y2=\"" << Number(top + plot_h) << "\" stroke=\"#555\"/>\n";
+  double x = left;
+  for (const MonthCount& m : r.expiries_by_month) {
+    const double h = max ? plot_h * static_cast<double>(m.count) / static_cast<double>(max) : 0;
+    out << "<g class=\"month\">\n";
+    out << "<rect class=\"bar\" data-month=\"" << m.month << "\" data-count=\"" << m.count
+        << "\" x=\"" << Number(x + 10) << "\" y=\"" << Number(top + plot_h - h)
+        << "\" width=\"42\" height=\"" << Number(h) << "\" fill=\"#2c7fb8\"><title>"
+        << MonthLabel(m.month) << ": " << m.count << "</title></rect>\n";
+    out << "<text class=\"count\" x=\"" << Number(x + 31) << "\" y=\""
+        << Number(top + plot_h - h - 6) << "\" text-anchor=\"middle\">" << m.count << "</text>\n";
+    out << "<text x=\"" << Number(x + 31) << "\" y=\"" << Number(top + plot_h + 18)
+        << "\" text-anchor=\"middle\">" << MonthLabel(m.month).substr(0, 3) << "</text>\n";
+    out << "<text x=\"" << Number(x + 31) << "\" y=\"" << Number(top + plot_h + 33)
+        << "\" text-anchor=\"middle\" class=\"year\">" << m.month.substr(0, 4) << "</text>\n";
+    out << "</g>\n";
+    x += bar_slot;
+  }
+  out << "</svg>\n";
+}
+
+void HtmlCounts(std::ostream& out, const std::string& title, const std::string& id,
+                const std::vector<ReportGroup>& groups, const char* key_attr) {
+  out << "<table id=\"" << id << "\">\n<thead><tr><th>" << Esc(title)
+      << "</th><th>NEW</th><th>VALID</th><th>EXPIRING</th><th>EXPIRED</th><th>Total</th>"
+         "<th>Compliance</th></tr></thead>\n<tbody>\n";
+  for (const ReportGroup& g : groups) {
+    out << "<tr " << key_attr << "=\"" << Esc(g.key) << "\"><td>" << Esc(g.name) << "</td>";
+    for (const std::string& cell : CountCells(g.counts)) {
+      out << "<td class=\"n\">" << Esc(cell) << "</td>";
+    }
+    out << "</tr>\n";
+  }
+  out << "</tbody>\n</table>\n";
+}
+
+void HtmlEntries(std::ostream& out, const std::string& id, const std::vector<ReportEntry>& list,
+                 bool expired) {
+  out << "<table id=\"" << id << "\">\n<thead><tr><th>"
+      << (expired ? "Last valid day" : "Valid until") << "</th><th>"
+      << (expired ? "Days overdue" : "Days left")
+      << "</th><th>Status</th><th>Office</th><th>Who / what</th><th>Requirement</th>"
+         "<th>Type</th></tr></thead>\n<tbody>\n";
+  for (const ReportEntry& e : list) {
+    out << "<tr data-id=\"" << Esc(e.action_subscription_id) << "\"><td class=\"d\">"
+        << e.date_expire << "</td><td class=\"n\">" << e.days << "</td><td><span class=\"status "
+        << Lower(e.status) << "\">" << e.status << "</span></td><td>" << Esc(e.office_name)
+        << "</td><td>" << Esc(Who(e)) << "</td><td>" << Esc(Requirement(e)) << "</td><td>"
+        << e.action_type << "</td></tr>\n";
+  }
+  out << "</tbody>\n</table>\n";
+}
+
+void Html(std::ostream& out, const ComplianceReport& r) {
+  const std::string date = FormatIsoDate(r.as_of);
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<title>Compliance report as of "
+      << date
+      << "</title>\n<style>\n"
+         "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em;"
+         "color:#222}\n"
+         "h1{margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}\n"
+         ".cards{display:flex;gap:1em;flex-wrap:wrap}\n"
+         ".card{border-radius:6px;padding:.6em 1.2em;color:#fff;min-width:7em}\n"
+         ".card .n{font-size:1.8em;font-weight:bold;display:block}\n"
+         ".card.compliance{background:#34495e}\n"
+         "table{border-collapse:collapse;margin:.5em 0}\n"
+         "th,td{padding:.25em .7em;border-bottom:1px solid #eee;text-align:left}\n"
+         "td.n{text-align:right;font-variant-numeric:tabular-nums}td.d{white-space:nowrap}\n"
+         ".status{padding:0 .4em;border-radius:3px;color:#fff;font-size:.85em}\n"
+         ".status.expired{background:#c0392b}.status.expiring{background:#e67e22}\n"
+         ".status.valid{background:#27ae60}.status.new{background:#95a5a6}\n"
+         "svg.chart text{font-size:12px;fill:#222}svg.chart text.count{fill:#222}\n"
+         "svg.chart g.office text.count{fill:#fff}svg.chart text.year{fill:#777;font-size:10px}\n"
+         ".legend span{display:inline-block;margin-right:1em}\n"
+         ".legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;"
+         "vertical-align:middle}\n"
+         ".none{color:#777}\n"
+         "</style>\n</head>\n<body>\n";
+  out << "<h1>Compliance report</h1>\n<p>As of <time id=\"as-of\" datetime=\"" << date << "\">"
+      << date << "</time>; expiring list: the next " << r.days << " days.</p>\n";
+
+  out << "<section id=\"totals\" class=\"cards\">\n";
+  for (const char* status : {"NEW", "VALID", "EXPIRING", "EXPIRED"}) {
+    out << "<div class=\"card\" style=\"background:" << Color(status) << "\" data-status=\""
+        << status << "\" data-count=\"" << CountOf(r.totals, status) << "\"><span class=\"n\">"
+        << CountOf(r.totals, status) << "</span>" << status << "</div>\n";
+  }
+  out << "<div class=\"card compliance\" data-total=\"" << r.totals.total()
+      << "\" data-compliance=\"" << CsvPercent(r.totals.compliance()) << "\"><span class=\"n\">"
+      << Percent(r.totals.compliance()) << "</span>compliance (VALID + EXPIRING) of "
+      << r.totals.total() << "</div>\n</section>\n";
+
+  out << "<h2>Status per office</h2>\n<p class=\"legend\">";
+  for (const char* status : kStatuses) {
+    out << "<span><i style=\"background:" << Color(status) << "\"></i>" << status << "</span>";
+  }
+  out << "</p>\n";
+  OfficeChart(out, r);
+  HtmlCounts(out, "Office", "offices", r.offices, "data-office-id");
+
+  out << "<h2>Compliance per action type</h2>\n";
+  HtmlCounts(out, "Action type", "action-types", r.action_types, "data-action-type");
+
+  out << "<h2>Expiries per month</h2>\n";
+  MonthChart(out, r);
+
+  out << "<h2>Expired: " << r.expired_total << "</h2>\n";
+  if (r.expired.empty())
+    out << "<p class=\"none\">None.</p>\n";
+  else
+    HtmlEntries(out, "expired", r.expired, true);
+  if (static_cast<int64_t>(r.expired.size()) < r.expired_total) {
+    out << "<p>... and " << r.expired_total - static_cast<int64_t>(r.expired.size())
+        << " more.</p>\n";
+  }
+
+  out << "<h2>Expiring within " << r.days << " days: " << r.expiring_total << "</h2>\n";
+  if (r.expiring.empty())
+    out << "<p class=\"none\">None.</p>\n";
+  else
+    HtmlEntries(out, "expiring", r.expiring, false);
+  if (static_cast<int64_t>(r.expiring.size()) < r.expiring_total) {
+    out << "<p>... and " << r.expiring_total - static_cast<int64_t>(r.expiring.size())
+        << " more.</p>\n";
+  }
+
+  out << "<h2>Open incidents without a corrective action: " << r.open_incidents_total << "</h2>\n";
+  if (r.open_incidents.empty()) {
+    out << "<p class=\"none\">None.</p>\n";
+  } else {
+    out << "<table id=\"incidents\">\n<thead><tr><th>Date</th><th>Days open</th><th>Office</th>"
+           "<th>Code</th><th>Incident</th><th>Category</th><th>Status</th></tr></thead>\n"
+           "<tbody>\n";
+    for (const ReportIncident& i : r.open_incidents) {
+      out << "<tr data-id=\"" << Esc(i.office_incident_id) << "\"><td class=\"d\">"
+          << i.date_incident << "</td><td class=\"n\">" << i.days_open << "</td><td>"
+          << Esc(i.office_name) << "</td><td>" << Esc(i.code.value_or("")) << "</td><td>"
+          << Esc(i.name) << "</td><td>" << Esc(i.category.value_or("")) << "</td><td>"
+          << Esc(i.status) << "</td></tr>\n";
+    }
+    out << "</tbody>\n</table>\n";
+  }
+  out << "<footer><p>certo report, as of " << date << ".</p></footer>\n</body>\n</html>\n";
+}
+
+// ---- resolving the filters ------------------------------------------------------------------
+
+bool LooksLikeUuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-')) return false;
+    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+// Every row of a collection matching filter (all pages).
+std::vector<Json> All(Engine& engine, const std::string& collection, const Json& filter,
+                      bool history) {
+  std::vector<Json> rows;
+  for (int page = 1;; ++page) {
+    Query q;
+    q.filter = filter;
+    q.history = history;
+    q.per_page = 1000;
+    q.page = page;
+    auto result = engine.Index(collection, q);
+    if (!result.ok()) break;
+    for (Json& row : result->rows) rows.push_back(std::move(row));
+    if (page >= result->page_count) break;
+  }
+  return rows;
+}
+
+bool SameText(const Json& value, const std::string& text) {
+  return value.is_string() && Lower(value.get<std::string>()) == Lower(text);
+}
+
+// --office: an id, or an office's code or name (case-insensitive).
+std::vector<std::string> ResolveOffice(Engine& engine, const std::string& value) {
+  if (LooksLikeUuid(value)) {
+    if (!engine.View("office", value).ok()) return {};
+    return {Lower(value)};
+  }
+  std::vector<std::string> ids;
+  for (const Json& office : All(engine, "office", Json::object(), true)) {
+    if (SameText(office["code"], value) || SameText(office["name"], value)) {
+      ids.push_back(office["office_id"].get<std::string>());
+    }
+  }
+  return ids;
+}
+
+// --subscriber: an id, or the code or name of a subscriber that has schedule rows.
+std::vector<std::string> ResolveSubscriber(Engine& engine, const std::string& value) {
+  if (LooksLikeUuid(value)) {
+    Query q;
+    q.filter = {{"subscriber_id", Lower(value)}};
+    q.history = true;
+    q.per_page = 1;
+    auto rows = engine.Index("action-subscription", q);
+    if (!rows.ok() || rows->total_count == 0) return {};
+    return {Lower(value)};
+  }
+  std::vector<std::string> ids;
+  for (const char* field : {"subscriber_code", "subscriber_name"}) {
+    for (const Json& row : All(engine, "action-subscription", Json{{field, value}}, true)) {
+      if (SameText(row[field], value)) {
+        const std::string id = row["subscriber_id"].get<std::string>();
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      }
+    }
+  }
+  return ids;
+}
+
+// The command-line option behind a report parameter, for error messages.
+std::string OptionFor(const std::string& field) {
+  static const std::map<std::string, std::string> names = {
+      {"filter.subtenant_id", "--office"},
+      {"filter.action_type", "--action-type"},
+      {"filter.subscriber_id", "--subscriber"},
+      {"filter.subscriber_type", "--subscriber-type"},
+      {"filter.tenant_id", "--project"},
+      {"days", "--days"},
+      {"limit", "--limit"},
+      {"as_of", "--today"}};
+  auto it = names.find(field);
+  return it == names.end() ? field : it->second;
+}
+
+struct ReportArgs {
+  int days = 30;
+  int limit = 0;
+  std::string format = "text";
+  std::vector<std::string> offices, action_types, subscribers, subscriber_types;
+  std::string project;
+};
+
+}  // namespace
+
+Runner AddReportCommand(CLI::App& app, Global& global) {
+  CLI::App* cmd = app.add_subcommand(
+      "report",
+      "What is out of compliance and what runs out next, as of --today: totals per status, "
+      "compliance per office and action type, the EXPIRED and EXPIRING lists, expiries per "
+      "month, open incidents without a corrective action");
+  auto args = std::make_shared<ReportArgs>();
+  cmd->add_option("--days", args->days, "The expiring list's look-ahead, in days")
+      ->default_val(30)
+      ->check(CLI::Range(0, 3650));
+  cmd->add_option("--format", args->format,
+                  "text (a terminal table), json, csv, or html (one self-contained page with "
+                  "SVG charts)")
+      ->default_val("text")
+      ->check(CLI::IsMember({"text", "json", "csv", "html"}));
+  cmd->add_option("--office", args->offices,
+                  "Only this office: its id, code or name (repeat for several)");
+  cmd->add_option("--action-type", args->action_types,
+                  "Only this action type: TRAINING, HEALTH, PER, CHECK or MAINTENANCE (repeat for "
+                  "several)")
+      ->transform(
+          CLI::IsMember({"TRAINING", "HEALTH", "PER", "CHECK", "MAINTENANCE"}, CLI::ignore_case));
+  cmd->add_option("--subscriber", args->subscribers,
+                  "Only this subscriber (who or what): its id, code or name (repeat for several)");
+  cmd->add_option("--subscriber-type", args->subscriber_types,
+                  "Only this kind of subscriber: PERSON, ROLE, EQUIPMENT, WORK_ENVIRONMENT, "
+                  "SUBSTANCE, WORK_GROUP or OFFICE (repeat for several)")
+      ->transform(CLI::IsMember(
+          {"PERSON", "ROLE", "EQUIPMENT", "WORK_ENVIRONMENT", "SUBSTANCE", "WORK_GROUP", "OFFICE"},
+          CLI::ignore_case));
+  cmd->add_option("--project", args->project, "Only this project (its id)");
+  cmd->add_option("--limit", args->limit, "At most N rows per list; 0 = all")
+      ->default_val(0)
+      ->check(CLI::Range(0, 100000000));
+  return [args, &global]() -> int {
+    auto engine = Open(global);
+    if (!engine) return kExitOpen;
+    ReportQuery query;
+    query.days = args->days;
+    query.limit = args->limit;
+    Json filter = Json::object();
+    if (!args->offices.empty()) {
+      Json ids = Json::array();
+      for (const std::string& office : args->offices) {
+        std::vector<std::string> found = ResolveOffice(*engine, office);
+        if (found.empty()) {
+          std::cerr << "certo report: --office: no office with id, code or name '" << office
+                    << "'\n";
+          return kExitFailed;
+        }
+        for (const std::string& id : found) ids.push_back(id);
+      }
+      filter["subtenant_id"] = ids;
+    }
+    if (!args->subscribers.empty()) {
+      Json ids = Json::array();
+      for (const std::string& subscriber : args->subscribers) {
+        std::vector<std::string> found = ResolveSubscriber(*engine, subscriber);
+        if (found.empty()) {
+          std::cerr << "certo report: --subscriber: no subscriber with id, code or name '"
+                    << subscriber << "' in the schedule\n";
+          return kExitFailed;
+        }
+        for (const std::string& id : found) ids.push_back(id);
+      }
+      filter["subscriber_id"] = ids;
+    }
+    if (!args->action_types.empty()) filter["action_type"] = args->action_types;
+    if (!args->subscriber_types.empty()) filter["subscriber_type"] = args->subscriber_types;
+    if (!args->project.empty()) {
+      if (!engine->View("project", args->project).ok()) {
+        std::cerr << "certo report: --project: no project with id '" << args->project << "'\n";
+        return kExitFailed;
+      }
+      filter["tenant_id"] = Lower(args->project);
+    }
+    query.filter = filter;
+    Result<ComplianceReport> report = engine->Report(query);
+    if (!report.ok()) {
+      if (report.error().IsValidation()) {
+        for (const FieldError& e : report.error().field_errors()) {
+          std::cerr << "certo report: " << OptionFor(e.field) << ": " << e.message << '\n';
+        }
+      } else {
+        std::cerr << "certo report: " << report.error().ToString() << '\n';
+      }
+      return kExitFailed;
+    }
+    std::ostringstream out;
+    if (args->format == "json") {
+      out << ReportJson(*report).dump(2) << '\n';
+    } else if (args->format == "csv") {
+      Csv(out, *report);
+    } else if (args->format == "html") {
+      Html(out, *report);
+    } else {
+      Text(out, *report);
+    }
+    std::cout << out.str();
+    std::cout.flush();
+    return std::cout ? kExitOk : kExitFailed;
+  };
+}
+
+}  // namespace certo::cli
