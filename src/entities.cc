@@ -88,8 +88,16 @@ Computed SortBy(Computed c, std::string sql) {
 Computed ProjectName(std::string_view field) {
   return Ro("project_name", Lookup("project", "name", "project_id", field), Match::kText, true);
 }
+// A computed field that shows another entity's field; filters check values by its rules.
+Computed Mirror(Computed c, std::string_view collection, std::string_view field) {
+  c.mirror_collection = collection;
+  c.mirror_field = field;
+  return c;
+}
 Computed ProjectType(std::string_view field) {
-  return Ro("project_type", Lookup("project", "project_type", "project_id", field), Match::kExact);
+  return Mirror(
+      Ro("project_type", Lookup("project", "project_type", "project_id", field), Match::kExact),
+      "project", "project_type");
 }
 Computed OfficeName(std::string_view field) {
   return Ro("office_name", Lookup("office", "name", "office_id", field), Match::kText, true);
@@ -450,9 +458,10 @@ std::vector<Entity> Build() {
                  Match::kText, true),
               Ro("work_group_name", Lookup("work_group", "name", "work_group_id", "work_group_id"),
                  Match::kText, true),
-              Ro("work_group_type",
-                 Lookup("work_group", "work_group_type", "work_group_id", "work_group_id"),
-                 Match::kExact, true),
+              Mirror(Ro("work_group_type",
+                        Lookup("work_group", "work_group_type", "work_group_id", "work_group_id"),
+                        Match::kExact, true),
+                     "work-group", "work_group_type"),
               OfficeName("office_id"),
               ProjectName("project_id"),
           },
@@ -568,8 +577,9 @@ std::vector<Entity> Build() {
                 SortBy(Ro("certificate_date_expire", "NULLIF(t.cover_expire, 'never')",
                           Match::kExact, true),
                        "t.cover_expire"),
-                Ro("action_type", Lookup("action", "action_type", "action_id", "action_id"),
-                   Match::kExact, true),
+                Mirror(Ro("action_type", Lookup("action", "action_type", "action_id", "action_id"),
+                          Match::kExact, true),
+                       "action", "action_type"),
                 Ro("action_code", Lookup("action", "code", "action_id", "action_id"),
                    Match::kText, true),
                 Ro("action_name", Lookup("action", "name", "action_id", "action_id"),
@@ -614,7 +624,8 @@ std::vector<Entity> Build() {
             {
                 Ro("action_name", action("name"), Match::kText, true),
                 Ro("action_code", action("code"), Match::kText),
-                Ro("action_type", action("action_type"), Match::kExact),
+                Mirror(Ro("action_type", action("action_type"), Match::kExact), "action",
+                       "action_type"),
                 Ro("resource_id", "t.resource_id", Match::kExact),
                 Ro("certificate_name", cert("name"), Match::kText, true),
                 Ro("is_date_inherited", "(t.date_expire IS NULL)", Match::kExact, false,
@@ -709,13 +720,16 @@ std::vector<Entity> Build() {
                  true),
               Ro("action_name", Lookup("action", "name", "action_id", "entity_id"), Match::kText,
                  true),
-              Ro("action_type", Lookup("action", "action_type", "action_id", "entity_id"),
-                 Match::kExact, true),
+              Mirror(Ro("action_type", Lookup("action", "action_type", "action_id", "entity_id"),
+                        Match::kExact, true),
+                     "action", "action_type"),
               Ro("incident_code", incident_field("code"), Match::kText),
               Ro("incident_name", incident_field("name"), Match::kText, true),
               Ro("incident_date", incident_field("date_incident"), Match::kExact, true),
-              Ro("incident_category", incident_field("category"), Match::kExact),
-              Ro("incident_status", incident_field("status"), Match::kExact),
+              Mirror(Ro("incident_category", incident_field("category"), Match::kExact),
+                     "incident", "category"),
+              Mirror(Ro("incident_status", incident_field("status"), Match::kExact), "incident",
+                     "status"),
               OfficeName("subtenant_id"),
               ProjectName("tenant_id"),
           },

@@ -93,6 +93,9 @@ struct Computed {
   Match match = Match::kNone;
   bool sortable = false;
   CustomFilter filter;                // replaces equality when set
+  // A copy of another entity's field (e.g. an action's action_type shown on its links): exact
+  // filter values are checked by that field's rules (enum, date, ...).
+  std::string_view mirror_collection, mirror_field;
   std::string sort_sql;               // what sort orders by, when not sql (e.g. an indexed column)
   std::function<std::string()> make_sql;  // builds sql on first use when set (needs the registry)
 };

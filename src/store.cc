@@ -731,6 +731,9 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
     id_field.name = e.id;
     id_field.type = FieldType::kUuid;
     if (key == e.id) f = &id_field;
+    if (c && !c->mirror_collection.empty()) {  // values checked like the field it shows
+      f = FindEntity(c->mirror_collection)->FindField(c->mirror_field);
+    }
     std::vector<Json> values = value.is_array() ? std::vector<Json>(value.begin(), value.end())
                                                 : std::vector<Json>{value};
     if (values.empty()) {

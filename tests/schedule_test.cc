@@ -1306,6 +1306,21 @@ TEST(ScheduleCounts, JsonRouteReturnsEachStatusAndTheTotal) {
             R"x([{"field":"per-page","message":"is not a counts parameter (filter, as_of, history)"}])x");
 }
 
+TEST(ScheduleIndex, FiltersOnFieldsShownFromTheActionAreCheckedLikeTheActionsOwn) {
+  Four f = MakeFour();
+  Engine& e = f.w.e();
+  Query q;
+  q.filter = {{"action_type", "COOKING"}};
+  auto bad = e.Index("action-subscription", q);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(OnlyFieldError(bad.error()),
+            "filter.action_type: must be one of: TRAINING, HEALTH, PER, CHECK, MAINTENANCE");
+  q.filter = {{"action_type", "TRAINING"}};
+  auto good = e.Index("action-subscription", q);
+  ASSERT_OK(good);
+  EXPECT_EQ(good->total_count, 4);
+}
+
 TEST(ScheduleIndex, SortByCertificateDateExpireBothWays) {
   Four f = MakeFour();
   const Json covered = {{"status", {"VALID", "EXPIRING", "EXPIRED"}}};
