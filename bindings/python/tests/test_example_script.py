@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
 import subprocess
 import sys
@@ -93,3 +94,29 @@ def test_a_missing_file_is_reported_not_created(tmp_path: pathlib.Path) -> None:
     assert result.returncode == 1
     assert result.stderr == f"expiring_this_quarter: '{tmp_path / 'nope.certo'}' does not exist\n"
     assert not (tmp_path / "nope.certo").exists()
+
+
+def test_on_the_bundled_example_company(tmp_path: pathlib.Path) -> None:
+    """The README's example company, loaded through the Python API, then the script as shipped."""
+    company = SCRIPT.parent / "company.jsonl"
+    path = tmp_path / "example.certo"
+    requests = [json.loads(line) for line in company.read_text().splitlines() if line.strip()]
+    with certo.Engine(path, today="2026-11-22") as e:
+        responses = e.bulk_import(requests)
+        assert all(r.ok for r in responses)
+        # The script's list is exactly the TRAINING rows of people whose expiry falls this quarter.
+        expected = {
+            (row["subscriber_name"], row["action_name"])
+            for row in e.subscriptions(filter={"action_type": "TRAINING",
+                                               "subscriber_type": "PERSON"}, per_page=1000)
+            if row["certificate_date_expire"] and
+            "2026-10-01" <= row["certificate_date_expire"] <= "2026-12-31"
+        }
+    result = run(str(path), "--today", "2026-11-22", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Training expiring in Q4 2026 (2026-10-01 to 2026-12-31), as of 2026-11-22:"
+    assert len(expected) > 10
+    assert len(lines) == len(expected) + 3  # title, header, one line per course, summary
+    for person, course in expected:
+        assert any(person in line and course in line for line in lines[2:-1]), (person, course)
