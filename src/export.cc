@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "registry.h"
+#include "store.h"
 #include "report.h"
 #include "uuid.h"
 
@@ -18,20 +19,6 @@ namespace certo::internal {
 
 namespace {
 
-Json ColumnValue(const SQLite::Column& c, FieldType type) {
-  if (c.isNull()) return nullptr;
-  switch (type) {
-    case FieldType::kInt:
-    case FieldType::kBool:
-      return c.getInt64();
-    case FieldType::kJson: {
-      Json parsed = Json::parse(c.getString(), nullptr, /*allow_exceptions=*/false);
-      return parsed.is_discarded() ? Json(c.getString()) : parsed;
-    }
-    default:
-      return c.getString();
-  }
-}
 
 }  // namespace
 
@@ -70,7 +57,7 @@ void ExportRequests(Db& db, const std::string& project,
       body[std::string(e.id)] = id;
       int i = 1;
       for (const Field& f : e.fields) {
-        Json value = ColumnValue(st.getColumn(i++), f.type);
+        Json value = Store::ColumnValue(st.getColumn(i++), f.type);
         if (!value.is_null()) body[std::string(f.name)] = std::move(value);
       }
       if (e.historicizable && !st.getColumn(i).isNull()) {

@@ -12,29 +12,17 @@
 
 #include "calendar.h"
 #include "registry.h"
+#include "store.h"
 
 namespace certo::internal {
 
 namespace {
 
-void Bind(SQLite::Statement& st, int index, const Json& v) {
-  if (v.is_null()) {
-    st.bind(index);
-  } else if (v.is_string()) {
-    st.bind(index, v.get<std::string>());
-  } else if (v.is_boolean()) {
-    st.bind(index, v.get<bool>() ? 1 : 0);
-  } else if (v.is_number_integer()) {
-    st.bind(index, v.get<int64_t>());
-  } else {
-    st.bind(index, v.dump());
-  }
-}
 
 // Binds binds from index 1 on; returns the next free index.
 int BindAll(SQLite::Statement& st, const std::vector<Json>& binds) {
   int i = 1;
-  for (const Json& b : binds) Bind(st, i++, b);
+  for (const Json& b : binds) Store::Bind(st, i++, b);
   return i;
 }
 

@@ -91,7 +91,9 @@ Json Stored(const Field& f, const Json& v) {
   return v;
 }
 
-Json ColumnJson(const SQLite::Column& c, FieldType type) {
+}  // namespace
+
+Json Store::ColumnValue(const SQLite::Column& c, FieldType type) {
   if (c.isNull()) return nullptr;
   switch (type) {
     case FieldType::kInt:
@@ -105,6 +107,10 @@ Json ColumnJson(const SQLite::Column& c, FieldType type) {
       return c.getString();
   }
 }
+
+namespace {
+
+Json ColumnJson(const SQLite::Column& c, FieldType type) { return Store::ColumnValue(c, type); }
 
 Json ComputedJson(const SQLite::Column& c, JsonKind kind) {
   if (c.isNull()) return nullptr;

@@ -52,6 +52,8 @@ class Store {
   static Json RowJson(const Entity& e, SQLite::Statement& st, int first = 0);
   // Binds a JSON value (null, string, integer, boolean, float) to parameter index of st.
   static void Bind(SQLite::Statement& st, int index, const Json& value);
+  // The JSON value of a stored column of a field of this type (JSON fields parsed).
+  static Json ColumnValue(const SQLite::Column& column, FieldType type);
   // The stored fields of a row (no computed ones), or nullopt.
   std::optional<Json> Load(const Entity& e, std::string_view id);
   // Appends an event to the outbox.
