@@ -15,10 +15,7 @@
 //   changes/N        status changes between two dates one day apart
 //   verify/N         Engine::Verify over the file vs a raw scan joining the same rows
 
-#include <benchmark/benchmark.h>
-#include <unistd.h>
-
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "certo/engine.h"
 
 #include <algorithm>
 #include <chrono>
@@ -30,7 +27,10 @@
 #include <string>
 #include <vector>
 
-#include "certo/engine.h"
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
 #include "generate.h"
 #include "registry.h"
 #include "schema.h"
@@ -99,7 +99,9 @@ const Dataset& DatasetFor(int64_t subscriptions) {
   return *slot;
 }
 
-std::string EnginePath(int64_t n) { return (Dir() / ("engine-" + std::to_string(n) + ".db")).string(); }
+std::string EnginePath(int64_t n) {
+  return (Dir() / ("engine-" + std::to_string(n) + ".db")).string();
+}
 std::string RawPath(int64_t n) { return (Dir() / ("raw-" + std::to_string(n) + ".db")).string(); }
 
 // Raw seconds of each size, so the engine's figures can report their ratio to it.
@@ -261,7 +263,8 @@ std::vector<std::pair<std::string, std::string>> FreshLinks(SQLite::Database& db
                        "l.certificate_id = c.certificate_id AND l.action_id = a.action_id) "
                        "AND (c.rowid % 97) = 0 LIMIT ?");
   st.bind(1, count);
-  while (st.executeStep()) pairs.emplace_back(st.getColumn(0).getString(), st.getColumn(1).getString());
+  while (st.executeStep())
+    pairs.emplace_back(st.getColumn(0).getString(), st.getColumn(1).getString());
   return pairs;
 }
 
@@ -287,8 +290,8 @@ void LinkLatency(benchmark::State& state, bool create) {
     // Creation (and, for the delete figure, the setup): one commit per link.
     for (const auto& [cert, action] : pairs) {
       auto start = Clock::now();
-      auto id = (*engine)->Insert("certificate-action", {{"certificate_id", cert},
-                                                          {"action_id", action}});
+      auto id = (*engine)->Insert("certificate-action",
+                                  {{"certificate_id", cert}, {"action_id", action}});
       double us = Seconds(Clock::now() - start) * 1e6;
       if (!id.ok()) {
         state.SkipWithError(id.status().ToString().c_str());
@@ -323,7 +326,8 @@ void LinkLatency(benchmark::State& state, bool create) {
       if (!create) engine_us.push_back(us);
       benchmark::DoNotOptimize(gone);
     }
-    SQLite::Statement remove(*raw, "DELETE FROM certificate_action WHERE certificate_action_id = ?");
+    SQLite::Statement remove(*raw,
+                             "DELETE FROM certificate_action WHERE certificate_action_id = ?");
     for (const std::string& id : raw_ids) {
       auto start = Clock::now();
       remove.reset();
@@ -517,23 +521,50 @@ void Register() {
   for (int64_t n : Sizes()) {
     auto name = [&](const char* what) { return std::string(what) + "/" + std::to_string(n); };
     benchmark::RegisterBenchmark(name("load/raw").c_str(), LoadRaw)
-        ->Arg(n)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+        ->Arg(n)
+        ->Iterations(1)
+        ->UseManualTime()
+        ->Unit(benchmark::kSecond);
     benchmark::RegisterBenchmark(name("load/engine").c_str(), LoadEngine)
-        ->Arg(n)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+        ->Arg(n)
+        ->Iterations(1)
+        ->UseManualTime()
+        ->Unit(benchmark::kSecond);
     benchmark::RegisterBenchmark(name("link_create").c_str(), LinkCreate)
-        ->Arg(n)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+        ->Arg(n)
+        ->Iterations(1)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(name("link_delete").c_str(), LinkDelete)
-        ->Arg(n)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+        ->Arg(n)
+        ->Iterations(1)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(name("office_counts").c_str(), OfficeCounts)
-        ->Arg(n)->Iterations(50)->UseManualTime()->Unit(benchmark::kMicrosecond);
+        ->Arg(n)
+        ->Iterations(50)
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(name("expired_page").c_str(), ExpiredPage)
-        ->Arg(n)->Iterations(50)->UseManualTime()->Unit(benchmark::kMicrosecond);
+        ->Arg(n)
+        ->Iterations(50)
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(name("changes").c_str(), Changes)
-        ->Arg(n)->Iterations(50)->UseManualTime()->Unit(benchmark::kMicrosecond);
+        ->Arg(n)
+        ->Iterations(50)
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(name("verify").c_str(), VerifyFull)
-        ->Arg(n)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+        ->Arg(n)
+        ->Iterations(1)
+        ->UseManualTime()
+        ->Unit(benchmark::kSecond);
     benchmark::RegisterBenchmark(name("verify_schedule").c_str(), VerifySchedule)
-        ->Arg(n)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+        ->Arg(n)
+        ->Iterations(1)
+        ->UseManualTime()
+        ->Unit(benchmark::kSecond);
   }
 }
 

@@ -18,13 +18,20 @@ namespace {
 
 const char* ReasonPhrase(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 422: return "Unprocessable Entity";
-    case 503: return "Service Unavailable";
-    default: return "Internal Server Error";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 422:
+      return "Unprocessable Entity";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Internal Server Error";
   }
 }
 
@@ -129,7 +136,8 @@ Result<Query> ParseIndexBody(const Json& body) {
       if (!value.is_number_integer()) {
         errors.push_back({key, "must be an integer"});
       } else if (value.get<int64_t>() < 1) {
-        errors.push_back({key, key == "page" ? "must be at least 1" : "must be between 1 and 1000"});
+        errors.push_back(
+            {key, key == "page" ? "must be at least 1" : "must be between 1 and 1000"});
       } else if (key == "per-page") {
         // Out-of-range sizes are reported by the index itself, with the same message.
         q.per_page = static_cast<int>(std::min<int64_t>(value.get<int64_t>(), 1000000));
@@ -145,8 +153,8 @@ Result<Query> ParseIndexBody(const Json& body) {
         errors.push_back({key, "must be a field name, with - for descending"});
       }
     } else if (key == "as_of") {
-      std::optional<Date> date = value.is_string() ? ParseDate(value.get<std::string>())
-                                                   : std::nullopt;
+      std::optional<Date> date =
+          value.is_string() ? ParseDate(value.get<std::string>()) : std::nullopt;
       if (!date && !value.is_null()) {
         errors.push_back({key, "must be a real calendar date in the form YYYY-MM-DD"});
       }
@@ -175,8 +183,8 @@ Result<ChangesQuery> ParseChangesBody(const Json& body) {
   bool has_from = false, has_to = false;
   for (const auto& [key, value] : body.items()) {
     if (key == "from" || key == "to") {
-      std::optional<Date> date = value.is_string() ? ParseDate(value.get<std::string>())
-                                                   : std::nullopt;
+      std::optional<Date> date =
+          value.is_string() ? ParseDate(value.get<std::string>()) : std::nullopt;
       if (!date) {
         errors.push_back({key, "must be a real calendar date in the form YYYY-MM-DD"});
       } else {
@@ -194,7 +202,8 @@ Result<ChangesQuery> ParseChangesBody(const Json& body) {
       if (key == "page") q.page = common->page;
       if (key == "history") q.history = common->history;
     } else {
-      errors.push_back({key, "is not a changes parameter (from, to, filter, per-page, page, history)"});
+      errors.push_back(
+          {key, "is not a changes parameter (from, to, filter, per-page, page, history)"});
     }
   }
   if (!has_from && !FieldsMention(errors, "from")) errors.push_back({"from", "is required"});
@@ -209,8 +218,8 @@ Result<ReportQuery> ParseReportBody(const Json& body) {
   std::vector<FieldError> errors;
   for (const auto& [key, value] : body.items()) {
     if (key == "as_of") {
-      std::optional<Date> date = value.is_string() ? ParseDate(value.get<std::string>())
-                                                   : std::nullopt;
+      std::optional<Date> date =
+          value.is_string() ? ParseDate(value.get<std::string>()) : std::nullopt;
       if (!date && !value.is_null()) {
         errors.push_back({key, "must be a real calendar date in the form YYYY-MM-DD"});
       }
@@ -247,26 +256,35 @@ Response PageResponse(const Page& page) {
 }
 
 Json EventJson(const Event& e) {
-  return Json{{"seq", e.seq}, {"event", e.name}, {"entity_id", e.entity_id},
-              {"payload", e.payload}, {"date", e.date}};
+  return Json{{"seq", e.seq},
+              {"event", e.name},
+              {"entity_id", e.entity_id},
+              {"payload", e.payload},
+              {"date", e.date}};
 }
 
 Json ReportJson(const VerifyReport& report) {
   Json problems = Json::array();
   for (const Problem& p : report.problems) {
-    problems.push_back(Json{{"check", p.check}, {"collection", p.collection}, {"id", p.id},
-                            {"field", p.field}, {"stored", p.stored}, {"expected", p.expected},
+    problems.push_back(Json{{"check", p.check},
+                            {"collection", p.collection},
+                            {"id", p.id},
+                            {"field", p.field},
+                            {"stored", p.stored},
+                            {"expected", p.expected},
                             {"message", p.message}});
   }
-  return Json{{"ok", report.ok()}, {"subscriptions_checked", report.subscriptions_checked},
-              {"links_checked", report.links_checked}, {"problems", problems}};
+  return Json{{"ok", report.ok()},
+              {"subscriptions_checked", report.subscriptions_checked},
+              {"links_checked", report.links_checked},
+              {"problems", problems}};
 }
 
 // Routes that are not CRUD on a collection: report, outbox, verify.
 std::optional<Response> ServiceRoute(Engine& engine, std::string_view method,
-                                      const std::vector<std::string>& seg,
-                                      std::map<std::string, std::string>& params,
-                                      std::string_view body) {
+                                     const std::vector<std::string>& seg,
+                                     std::map<std::string, std::string>& params,
+                                     std::string_view body) {
   if (seg.size() == 2 && seg[1] == "report") {
     if (method != "POST") return MethodNotAllowed("POST");
     Result<Json> parsed = ParseBody(body);
@@ -327,8 +345,8 @@ std::optional<Response> ServiceRoute(Engine& engine, std::string_view method,
 }
 
 Response MethodNotAllowed(std::string_view allowed) {
-  Response r = Failure(405, "this route accepts " + std::string(allowed) + " only",
-                       Code::kInvalidArgument);
+  Response r =
+      Failure(405, "this route accepts " + std::string(allowed) + " only", Code::kInvalidArgument);
   r.headers.emplace_back("Allow", std::string(allowed));
   return r;
 }
@@ -360,9 +378,9 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
     if (auto r = ServiceRoute(engine, method, seg, params, body)) return *r;
   }
   if (seg.size() < 3 || seg.size() > 4 || seg[0] != "v2") {
-    return Failure(404, "no route " + std::string(path) +
-                            " (routes look like /v2/<collection>/<verb>[/<id>])",
-                   Code::kNotFound);
+    return Failure(
+        404, "no route " + std::string(path) + " (routes look like /v2/<collection>/<verb>[/<id>])",
+        Code::kNotFound);
   }
   const std::string& collection = seg[1];
   const std::string& verb = seg[2];
@@ -376,8 +394,8 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
   auto needs = [&](std::string_view want, bool with_id) -> std::optional<Response> {
     if (method != want) return MethodNotAllowed(want);
     if (with_id && !has_id) {
-      return Failure(404, "the route " + verb + " needs an id: /v2/" + collection + "/" + verb +
-                              "/{id}",
+      return Failure(404,
+                     "the route " + verb + " needs an id: /v2/" + collection + "/" + verb + "/{id}",
                      Code::kNotFound);
     }
     if (!with_id && seg.size() == 4) {
@@ -402,7 +420,8 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
     if (!parsed.ok()) return ErrorResponse(parsed.error());
     for (const char* paging : {"per-page", "page", "sort"}) {
       if (parsed->is_object() && parsed->contains(paging)) {
-        return ErrorResponse(Status::Validation(paging, "is not a counts parameter (filter, as_of, history)"));
+        return ErrorResponse(
+            Status::Validation(paging, "is not a counts parameter (filter, as_of, history)"));
       }
     }
     Result<Query> query = ParseIndexBody(*parsed);
@@ -490,8 +509,9 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
     if (auto bad = needs("POST", true)) return *bad;
     return Created(engine.Restore(collection, id));
   }
-  return Failure(404, "unknown verb '" + verb + "' (index, create, view, update, delete, " +
-                          "historicize, restore)",
+  return Failure(404,
+                 "unknown verb '" + verb + "' (index, create, view, update, delete, " +
+                     "historicize, restore)",
                  Code::kNotFound);
 }
 

@@ -6,10 +6,10 @@
 
 #pragma once
 
-#include <string_view>
-
 #include "certo/engine.h"
 #include "certo/response.h"
+
+#include <string_view>
 
 namespace certo::internal {
 

@@ -6,14 +6,14 @@
 
 #pragma once
 
-#include <unordered_map>
+#include "certo/status.h"
+
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
-
-#include "certo/status.h"
 
 namespace certo::internal {
 

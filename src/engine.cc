@@ -3,12 +3,12 @@
 
 #include "certo/engine.h"
 
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <limits>
 #include <map>
 #include <mutex>
+
+#include <sqlite3.h>
 
 #include "api.h"
 #include "calendar.h"
@@ -51,10 +51,9 @@ struct Engine::Impl {
     st.bind(2, limit);
     std::vector<Event> events;
     while (st.executeStep()) {
-      events.push_back(Event{st.getColumn(0).getInt64(), st.getColumn(1).getString(),
-                             st.getColumn(2).getString(),
-                             Json::parse(st.getColumn(3).getString(), nullptr, false),
-                             st.getColumn(4).getString()});
+      events.push_back(Event{
+          st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
+          Json::parse(st.getColumn(3).getString(), nullptr, false), st.getColumn(4).getString()});
     }
     return events;
   }
@@ -184,9 +183,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, const Opti
     } catch (const SQLite::Exception& e) {
       const int code = e.getExtendedErrorCode() & 0xff;
       const bool locked = code == SQLITE_BUSY || code == SQLITE_LOCKED;
-      Fail(internal::FromSqlite(e.getExtendedErrorCode(),
-                                "'" + path + (locked ? "': " : "' is not a certo file: ") +
-                                    e.what()));
+      Fail(internal::FromSqlite(
+          e.getExtendedErrorCode(),
+          "'" + path + (locked ? "': " : "' is not a certo file: ") + e.what()));
     }
     // Identity is checked before anything is written: WAL mode rewrites the file header.
     if (!memory) impl->db->raw().execAndGet("PRAGMA journal_mode = WAL");
@@ -204,8 +203,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, const Opti
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
-Response Engine::Request(std::string_view method, std::string_view target,
-                         std::string_view body) {
+Response Engine::Request(std::string_view method, std::string_view target, std::string_view body) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return internal::HandleRequest(*this, method, target, body);
 }
@@ -233,8 +231,7 @@ Result<Json> Engine::View(std::string_view collection, std::string_view id) {
   return Guard([&] { return impl_->store->View(EntityOf(collection), id); });
 }
 
-Result<Json> Engine::Update(std::string_view collection, std::string_view id,
-                            const Json& changes) {
+Result<Json> Engine::Update(std::string_view collection, std::string_view id, const Json& changes) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {
     const auto& e = EntityOf(collection);
@@ -254,8 +251,7 @@ Result<Page> Engine::Index(std::string_view collection, const Query& query) {
   });
 }
 
-Result<DeleteResult> Engine::Delete(std::string_view collection, std::string_view id,
-                                    bool force) {
+Result<DeleteResult> Engine::Delete(std::string_view collection, std::string_view id, bool force) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {
     const auto& e = EntityOf(collection);

@@ -345,8 +345,8 @@ std::vector<Entity> Build() {
   });
 
   // The four office resources share one shape.
-  auto resource = [](std::string_view collection, std::string_view table,
-                     std::string_view event, std::string_view id, std::vector<Field> extra) {
+  auto resource = [](std::string_view collection, std::string_view table, std::string_view event,
+                     std::string_view id, std::vector<Field> extra) {
     Entity e{
         .collection = collection,
         .table = table,
@@ -363,9 +363,9 @@ std::vector<Entity> Build() {
     return e;
   };
   all.push_back(resource("role", "role", "ROLE", "office_role_id", {}));
-  all.push_back(resource("equipment", "equipment", "EQUIPMENT", "office_equipment_id",
-                         {Str("serial", 100).Like(), Str("vendor", 100).Like(),
-                          Str("model", 100).Like()}));
+  all.push_back(
+      resource("equipment", "equipment", "EQUIPMENT", "office_equipment_id",
+               {Str("serial", 100).Like(), Str("vendor", 100).Like(), Str("model", 100).Like()}));
   all.push_back(resource("work-environment", "work_environment", "WORK_ENVIRONMENT",
                          "office_work_environment_id", {}));
   all.push_back(resource("substance", "substance", "SUBSTANCE", "office_substance_id", {}));
@@ -406,8 +406,8 @@ std::vector<Entity> Build() {
                    entity.Req().Imm().Exact()},
         .computed =
             {
-                Ro("person_id", Lookup("person_office", "person_id", "person_office_id",
-                                       "person_office_id"),
+                Ro("person_id",
+                   Lookup("person_office", "person_id", "person_office_id", "person_office_id"),
                    Match::kExact),
                 Ro("person_code", PersonVia("code"), Match::kText, true),
                 Ro("person_first_name", PersonVia("first_name"), Match::kText, true),
@@ -492,10 +492,10 @@ std::vector<Entity> Build() {
               JsonF("watcher"),
               JsonF("data"),
           },
-      .computed = {OfficeName("subtenant_id"), ProjectName("tenant_id"),
-                   ProjectType("tenant_id"), Counter("countSubscribed", ""),
-                   Counter("countValid", "VALID"), Counter("countExpiring", "EXPIRING"),
-                   Counter("countExpired", "EXPIRED"), Counter("countNew", "NEW")},
+      .computed = {OfficeName("subtenant_id"), ProjectName("tenant_id"), ProjectType("tenant_id"),
+                   Counter("countSubscribed", ""), Counter("countValid", "VALID"),
+                   Counter("countExpiring", "EXPIRING"), Counter("countExpired", "EXPIRED"),
+                   Counter("countNew", "NEW")},
       .rules = {ValidityPair},
   });
 
@@ -506,8 +506,8 @@ std::vector<Entity> Build() {
     std::string type_sql = "CASE";
     std::string name_sql = "COALESCE(";
     for (const Subject& k : kSubjects) {
-      std::string from = std::string(" FROM ") + k.table + " x WHERE x." + k.key +
-                         " = t.resource_id";
+      std::string from =
+          std::string(" FROM ") + k.table + " x WHERE x." + k.key + " = t.resource_id";
       type_sql += std::string(" WHEN EXISTS (SELECT 1") + from + ") THEN '" + k.type + "'";
       name_sql += std::string("(SELECT ") + k.name + from + "), ";
     }
@@ -548,8 +548,8 @@ std::vector<Entity> Build() {
     subscriber.f.ref = Ref{.targets = kSubscriberTargets, .type_field = "subscriber_type"};
     std::string name_sql = "CASE t.subscriber_type", code_sql = "CASE t.subscriber_type";
     for (const Subject& k : kSubjects) {
-      std::string from = std::string(" FROM ") + k.table + " x WHERE x." + k.key +
-                         " = t.subscriber_id)";
+      std::string from =
+          std::string(" FROM ") + k.table + " x WHERE x." + k.key + " = t.subscriber_id)";
       name_sql += std::string(" WHEN '") + k.type + "' THEN (SELECT " + k.name + from;
       code_sql += std::string(" WHEN '") + k.type + "' THEN (SELECT x.code" + from;
     }
@@ -580,10 +580,10 @@ std::vector<Entity> Build() {
                 Mirror(Ro("action_type", Lookup("action", "action_type", "action_id", "action_id"),
                           Match::kExact, true),
                        "action", "action_type"),
-                Ro("action_code", Lookup("action", "code", "action_id", "action_id"),
-                   Match::kText, true),
-                Ro("action_name", Lookup("action", "name", "action_id", "action_id"),
-                   Match::kText, true),
+                Ro("action_code", Lookup("action", "code", "action_id", "action_id"), Match::kText,
+                   true),
+                Ro("action_name", Lookup("action", "name", "action_id", "action_id"), Match::kText,
+                   true),
                 Ro("subscriber_code", code_sql, Match::kText, true),
                 Ro("subscriber_name", name_sql, Match::kText, true),
                 OfficeName("subtenant_id"),
@@ -726,8 +726,8 @@ std::vector<Entity> Build() {
               Ro("incident_code", incident_field("code"), Match::kText),
               Ro("incident_name", incident_field("name"), Match::kText, true),
               Ro("incident_date", incident_field("date_incident"), Match::kExact, true),
-              Mirror(Ro("incident_category", incident_field("category"), Match::kExact),
-                     "incident", "category"),
+              Mirror(Ro("incident_category", incident_field("category"), Match::kExact), "incident",
+                     "category"),
               Mirror(Ro("incident_status", incident_field("status"), Match::kExact), "incident",
                      "status"),
               OfficeName("subtenant_id"),

@@ -11,16 +11,13 @@
 #include <vector>
 
 #include "registry.h"
-#include "store.h"
 #include "report.h"
+#include "store.h"
 #include "uuid.h"
 
 namespace certo::internal {
 
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 void ExportRequests(Db& db, const std::string& project,
                     const std::function<void(const Json& request)>& sink) {

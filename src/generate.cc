@@ -11,18 +11,18 @@ namespace certo::internal {
 
 namespace {
 
-const char* const kFirstNames[] = {"Giulia", "Marco",  "Luca",   "Sara",  "Paolo",  "Elena",
-                                   "Andrea", "Chiara", "Matteo", "Anna",  "Davide", "Marta",
-                                   "Simone", "Laura",  "Fabio",  "Silvia", "Omar",  "Ines"};
-const char* const kLastNames[] = {"Rossi",   "Bianchi", "Ferrari", "Russo",  "Colombo",
-                                  "Ricci",   "Marino",  "Greco",   "Bruno",  "Gallo",
-                                  "Conti",   "Costa",   "Mancini", "Lombardi", "Moretti"};
+const char* const kFirstNames[] = {"Giulia", "Marco",  "Luca",   "Sara",   "Paolo",  "Elena",
+                                   "Andrea", "Chiara", "Matteo", "Anna",   "Davide", "Marta",
+                                   "Simone", "Laura",  "Fabio",  "Silvia", "Omar",   "Ines"};
+const char* const kLastNames[] = {"Rossi", "Bianchi", "Ferrari", "Russo",    "Colombo",
+                                  "Ricci", "Marino",  "Greco",   "Bruno",    "Gallo",
+                                  "Conti", "Costa",   "Mancini", "Lombardi", "Moretti"};
 
 struct Requirement {
   const char* code;
   const char* name;
   const char* type;
-  int validity;       // 0: none (certificates carry their own dates)
+  int validity;  // 0: none (certificates carry their own dates)
   const char* unit;
   int expire_interval;
 };
@@ -59,8 +59,7 @@ const Machine kMachines[] = {{"Forklift", "Forklift maintenance"},
 
 class Generator {
  public:
-  Generator(const GenerateOptions& o,
-            const std::function<void(std::string_view, Json&)>& sink)
+  Generator(const GenerateOptions& o, const std::function<void(std::string_view, Json&)>& sink)
       : o_(o), sink_(sink), rng_(o.seed) {}
 
   GenerateCounts Run() {
@@ -82,9 +81,9 @@ class Generator {
     a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
     b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
-                  static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xffff),
-                  static_cast<unsigned>(a & 0xffff), static_cast<unsigned>(b >> 48),
+    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                  static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
+                  static_cast<unsigned>(b >> 48),
                   static_cast<unsigned long long>(b & 0xffffffffffffULL));
     return buf;
   }
@@ -103,24 +102,25 @@ class Generator {
 
   void Office(int index, int offices) {
     const std::string office = Uuid();
-    Emit("office", Json{{"office_id", office},
-                        {"project_id", project_},
-                        {"name", "Site " + std::to_string(index + 1)},
-                        {"code", "S" + std::to_string(index + 1)},
-                        {"office_type_icon", index % 3 == 2 ? "construction_site" : "office_default"}});
+    Emit("office",
+         Json{{"office_id", office},
+              {"project_id", project_},
+              {"name", "Site " + std::to_string(index + 1)},
+              {"code", "S" + std::to_string(index + 1)},
+              {"office_type_icon", index % 3 == 2 ? "construction_site" : "office_default"}});
     std::vector<Action> catalogue;
     for (int i = 0; i < kCatalogue; ++i) {
       const Requirement& base = kPersonRequirements[i % std::size(kPersonRequirements)];
       const bool numbered = i >= static_cast<int>(std::size(kPersonRequirements));
       Action a{Uuid(), base.type, base.validity, *ParseUnit(base.unit)};
-      Json action{{"action_id", a.id},
-                  {"tenant_id", project_},
-                  {"subtenant_id", office},
-                  {"action_type", base.type},
-                  {"code", numbered ? std::string(base.code) + "-" + std::to_string(i) : base.code},
-                  {"name", numbered ? std::string(base.name) + ", module " + std::to_string(i)
-                                    : base.name},
-                  {"expire_interval", base.expire_interval}};
+      Json action{
+          {"action_id", a.id},
+          {"tenant_id", project_},
+          {"subtenant_id", office},
+          {"action_type", base.type},
+          {"code", numbered ? std::string(base.code) + "-" + std::to_string(i) : base.code},
+          {"name", numbered ? std::string(base.name) + ", module " + std::to_string(i) : base.name},
+          {"expire_interval", base.expire_interval}};
       // One requirement in eight has no validity: its certificates carry their own expiry.
       if (i % 8 != 7) {
         action["validity"] = base.validity;
@@ -239,8 +239,9 @@ class Generator {
 
 }  // namespace
 
-GenerateCounts Generate(const GenerateOptions& options,
-                        const std::function<void(std::string_view collection, Json& record)>& sink) {
+GenerateCounts Generate(
+    const GenerateOptions& options,
+    const std::function<void(std::string_view collection, Json& record)>& sink) {
   return Generator(options, sink).Run();
 }
 

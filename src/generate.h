@@ -11,12 +11,13 @@
 
 #pragma once
 
+#include "certo/record.h"
+
 #include <cstdint>
 #include <functional>
 #include <string_view>
 
 #include "calendar.h"
-#include "certo/record.h"
 
 namespace certo::internal {
 

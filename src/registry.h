@@ -9,27 +9,27 @@
 
 #pragma once
 
+#include "certo/record.h"
+#include "certo/status.h"
+
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "certo/record.h"
-#include "certo/status.h"
-
 namespace certo::internal {
 
 enum class FieldType {
-  kUuid,    // a UUID; with refs, a reference to another row
-  kString,  // short text with a max length
-  kText,    // long text, no limit
-  kInt,     // 64-bit integer with optional bounds
-  kBool,    // 0/1 (true/false accepted on input)
-  kDate,    // YYYY-MM-DD, a real calendar date
-  kEnum,    // one of a fixed list of strings
-  kCountry, // ISO 3166-1 alpha-2: two upper-case letters
-  kJson,    // any JSON value, stored as JSON text
+  kUuid,     // a UUID; with refs, a reference to another row
+  kString,   // short text with a max length
+  kText,     // long text, no limit
+  kInt,      // 64-bit integer with optional bounds
+  kBool,     // 0/1 (true/false accepted on input)
+  kDate,     // YYYY-MM-DD, a real calendar date
+  kEnum,     // one of a fixed list of strings
+  kCountry,  // ISO 3166-1 alpha-2: two upper-case letters
+  kJson,     // any JSON value, stored as JSON text
 };
 
 enum class Match {
@@ -51,15 +51,15 @@ struct Ref {
   std::vector<RefTarget> targets;  // one for a plain reference
   std::string_view type_field;     // selects the target by value; "" = any target that matches
   bool same_office = false;        // the parent's office must equal this row's office
-  bool parent = true;  // historicizing the target hides this row (parent_active)
+  bool parent = true;              // historicizing the target hides this row (parent_active)
 };
 
 struct Field {
   std::string_view name;
   FieldType type = FieldType::kString;
   bool required = false;
-  bool immutable = false;  // accepted on create, refused on update
-  int max_length = 0;      // kString: maximum characters (code points); 0 = unlimited
+  bool immutable = false;      // accepted on create, refused on update
+  int max_length = 0;          // kString: maximum characters (code points); 0 = unlimited
   long long min = 0, max = 0;  // kInt bounds when min < max
   std::vector<std::string_view> enum_values;  // kEnum
   std::string_view default_value;             // applied on create when absent ("" = none)
@@ -76,12 +76,11 @@ struct Field {
 // An exact filter written as SQL over `t` rather than as equality (e.g. status, whose values are
 // ranges of stored dates). Adds the condition and its bound values, or returns an error message.
 struct FilterSql {
-  std::string condition;   // with ? placeholders
+  std::string condition;  // with ? placeholders
   std::vector<Json> binds;
 };
-using CustomFilter = std::function<std::optional<FilterSql>(const Json& value,
-                                                            const std::string& as_of,
-                                                            std::string& error)>;
+using CustomFilter = std::function<std::optional<FilterSql>(
+    const Json& value, const std::string& as_of, std::string& error)>;
 
 // A read-only field computed at read time by an SQL expression over the row aliased `t` and
 // certo_as_of() (the date of the read: Query::as_of, else the engine's today).
@@ -92,11 +91,11 @@ struct Computed {
   JsonKind kind = JsonKind::kString;
   Match match = Match::kNone;
   bool sortable = false;
-  CustomFilter filter;                // replaces equality when set
+  CustomFilter filter;  // replaces equality when set
   // A copy of another entity's field (e.g. an action's action_type shown on its links): exact
   // filter values are checked by that field's rules (enum, date, ...).
   std::string_view mirror_collection, mirror_field;
-  std::string sort_sql;               // what sort orders by, when not sql (e.g. an indexed column)
+  std::string sort_sql;  // what sort orders by, when not sql (e.g. an indexed column)
   std::function<std::string()> make_sql;  // builds sql on first use when set (needs the registry)
 };
 
@@ -106,21 +105,21 @@ using Rule = std::function<void(const Json& record, std::vector<FieldError>& err
 // A rule that reads other rows. find(collection, id, field) returns one stored field of a row,
 // or null; it runs after the references of the record were checked. Rules may only read fields
 // that never change (the store caches them for the transaction), such as an action_type.
-using Finder = std::function<Json(std::string_view collection, const std::string& id,
-                                  std::string_view field)>;
-using DbRule = std::function<void(const Json& record, const Finder& find,
-                                  std::vector<FieldError>& errors)>;
+using Finder =
+    std::function<Json(std::string_view collection, const std::string& id, std::string_view field)>;
+using DbRule =
+    std::function<void(const Json& record, const Finder& find, std::vector<FieldError>& errors)>;
 
 struct Entity {
-  std::string_view collection;    // "person-office": JSON path segment
-  std::string_view table;         // "person_office": SQL table
-  std::string_view event_prefix;  // "PERSON_OFFICE": event names ENTITY::CREATE
-  std::string_view id;            // "person_office_id"
+  std::string_view collection;     // "person-office": JSON path segment
+  std::string_view table;          // "person_office": SQL table
+  std::string_view event_prefix;   // "PERSON_OFFICE": event names ENTITY::CREATE
+  std::string_view id;             // "person_office_id"
   std::string_view project_field;  // "project_id" or "tenant_id" ("" for project itself)
   std::string_view office_field;   // "office_id" or "subtenant_id" ("" when not office-level)
   bool historicizable = false;
-  std::vector<Field> fields;        // writable fields, id excluded, in JSON order
-  std::vector<Computed> computed;   // read-only fields, in JSON order
+  std::vector<Field> fields;                          // writable fields, id excluded, in JSON order
+  std::vector<Computed> computed;                     // read-only fields, in JSON order
   std::vector<std::vector<std::string_view>> unique;  // unique keys, for 409 messages
   std::vector<Rule> rules;
   std::vector<DbRule> db_rules;

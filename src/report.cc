@@ -18,7 +18,6 @@ namespace certo::internal {
 
 namespace {
 
-
 // Binds binds from index 1 on; returns the next free index.
 int BindAll(SQLite::Statement& st, const std::vector<Json>& binds) {
   int i = 1;

@@ -24,23 +24,28 @@ std::optional<Date> ExpiringFrom(std::optional<Date> expire, std::optional<long 
 
 const char* StatusName(ScheduleStatus status) {
   switch (status) {
-    case ScheduleStatus::kNew: return "NEW";
-    case ScheduleStatus::kValid: return "VALID";
-    case ScheduleStatus::kExpiring: return "EXPIRING";
-    case ScheduleStatus::kExpired: return "EXPIRED";
+    case ScheduleStatus::kNew:
+      return "NEW";
+    case ScheduleStatus::kValid:
+      return "VALID";
+    case ScheduleStatus::kExpiring:
+      return "EXPIRING";
+    case ScheduleStatus::kExpired:
+      return "EXPIRED";
   }
   return "NEW";
 }
 
 std::optional<ScheduleStatus> ParseStatus(std::string_view name) {
-  for (ScheduleStatus s : {ScheduleStatus::kNew, ScheduleStatus::kValid, ScheduleStatus::kExpiring, ScheduleStatus::kExpired}) {
+  for (ScheduleStatus s : {ScheduleStatus::kNew, ScheduleStatus::kValid, ScheduleStatus::kExpiring,
+                           ScheduleStatus::kExpired}) {
     if (name == StatusName(s)) return s;
   }
   return std::nullopt;
 }
 
 ScheduleStatus StatusOn(bool covered, std::optional<Date> expire, std::optional<Date> expiring_from,
-                const Date& day) {
+                        const Date& day) {
   if (!covered) return ScheduleStatus::kNew;
   if (expire && day > *expire) return ScheduleStatus::kExpired;
   if (expiring_from && day >= *expiring_from) return ScheduleStatus::kExpiring;

@@ -22,9 +22,9 @@ inline constexpr std::string_view kNever = "never";
 
 // The inputs of one certificate-action link's effective expiry.
 struct LinkDates {
-  std::optional<Date> link_expire;     // the link's own date_expire
-  std::optional<Date> cert_expire;     // the certificate's date_expire
-  Date release;                        // the certificate's date_release
+  std::optional<Date> link_expire;  // the link's own date_expire
+  std::optional<Date> cert_expire;  // the certificate's date_expire
+  Date release;                     // the certificate's date_release
   std::optional<long long> cert_validity;
   std::optional<Unit> cert_unit;
   std::optional<long long> action_validity;
@@ -46,6 +46,6 @@ std::optional<ScheduleStatus> ParseStatus(std::string_view name);
 // Rule 4. covered: at least one covering link; expire: the cover's expiry (nullopt: never);
 // expiring_from as computed by ExpiringFrom.
 ScheduleStatus StatusOn(bool covered, std::optional<Date> expire, std::optional<Date> expiring_from,
-                const Date& day);
+                        const Date& day);
 
 }  // namespace certo::internal

@@ -45,7 +45,8 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
   std::vector<FieldError> errors;
   if (!q.from.ok()) errors.push_back({"from", "must be a real calendar date"});
   if (!q.to.ok()) errors.push_back({"to", "must be a real calendar date"});
-  if (q.from.ok() && q.to.ok() && q.to < q.from) errors.push_back({"to", "must not be before from"});
+  if (q.from.ok() && q.to.ok() && q.to < q.from)
+    errors.push_back({"to", "must not be before from"});
   if (q.per_page < 1 || q.per_page > 1000) {
     errors.push_back({"per-page", "must be between 1 and 1000"});
   }
@@ -83,7 +84,7 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
   }
   page.page_count = static_cast<int>((page.total_count + q.per_page - 1) / q.per_page);
   // Only the columns a change shows: a day's changes at 1M subscriptions are hundreds of rows.
-  static const char* const kShown[] = {"action_id",       "action_name",  "subscriber_id",
+  static const char* const kShown[] = {"action_id",       "action_name",     "subscriber_id",
                                        "subscriber_type", "subscriber_name", "subtenant_id",
                                        "office_name"};
   std::string columns = "t.action_subscription_id";
@@ -171,7 +172,6 @@ struct ActionInfo {
   std::optional<long long> interval;
 };
 
-
 // The best link so far for one (action, resource): the latest expiry, then the latest release,
 // then the greatest link id (the trigger's ORDER BY).
 struct Cover {
@@ -210,8 +210,8 @@ void CheckSchedule(Db& db, VerifyReport& report) {
       if (a == actions.end() || !release || st.getColumn(3).getString() != a->second.tenant) {
         continue;  // a link of another project covers nothing; a NOT NULL date is never null
       }
-      LinkDates link{DateOf(Text(st, 2)), DateOf(Text(st, 6)), *release,       IntOf(st, 7),
-                     UnitOf(st, 8),       a->second.validity, a->second.unit};
+      LinkDates link{DateOf(Text(st, 2)), DateOf(Text(st, 6)), *release,      IntOf(st, 7),
+                     UnitOf(st, 8),       a->second.validity,  a->second.unit};
       std::optional<Date> expiry = EffectiveExpiry(link);
       Cover cover{expiry ? FormatDate(*expiry) : std::string(kNever), FormatDate(*release),
                   st.getColumn(0).getString()};
@@ -239,8 +239,7 @@ void CheckSchedule(Db& db, VerifyReport& report) {
     }
     const std::optional<std::string> stored[] = {Text(st, 3), Text(st, 4), Text(st, 5)};
     const std::optional<std::string> expected[] = {release, expire, expiring};
-    const char* fields[] = {"certificate_date_release", "certificate_date_expire",
-                            "expiring_from"};
+    const char* fields[] = {"certificate_date_release", "certificate_date_expire", "expiring_from"};
     for (int i = 0; i < 3; ++i) {
       if (stored[i] == expected[i]) continue;
       report.problems.push_back(Problem{
@@ -303,12 +302,12 @@ void CheckVisibility(Db& db, std::map<std::string_view, Rows>& rows, VerifyRepor
   // The office of every office-level subscriber kind and of every action.
   std::unordered_map<std::string, std::string> office_of;
   const std::pair<const char*, const char*> office_level[] = {
-      {"role", "office_id"},      {"equipment", "office_id"}, {"work-environment", "office_id"},
+      {"role", "office_id"},      {"equipment", "office_id"},  {"work-environment", "office_id"},
       {"substance", "office_id"}, {"work-group", "office_id"}, {"action", "subtenant_id"}};
   for (const auto& [collection, column] : office_level) {
     const Entity& e = *FindEntity(collection);
-    SQLite::Statement st(db.raw(), "SELECT " + std::string(e.id) + ", " + column + " FROM " +
-                                       std::string(e.table));
+    SQLite::Statement st(
+        db.raw(), "SELECT " + std::string(e.id) + ", " + column + " FROM " + std::string(e.table));
     while (st.executeStep()) {
       office_of.emplace(st.getColumn(0).getString(), st.getColumn(1).getString());
     }
@@ -379,17 +378,17 @@ VerifyReport Verify(Db& db, const VerifyOptions& options) {
       std::string table = st.getColumn(0).getString();
       std::string rowid = st.getColumn(1).getString();
       std::string parent = st.getColumn(2).getString();
-      report.problems.push_back(Problem{"foreign_key", table, rowid, "", "", parent,
-                                        table + " row " + rowid + " refers to a missing " +
-                                            parent});
+      report.problems.push_back(
+          Problem{"foreign_key", table, rowid, "", "", parent,
+                  table + " row " + rowid + " refers to a missing " + parent});
     }
   }
   {
     SQLite::Statement st(db.raw(), "SELECT count(*) FROM schedule_touch");
     st.executeStep();
     if (long long n = st.getColumn(0).getInt64(); n > 0) {
-      report.problems.push_back(Problem{"pending", "action-subscription", "", "",
-                                        std::to_string(n), "0",
+      report.problems.push_back(Problem{"pending", "action-subscription", "", "", std::to_string(n),
+                                        "0",
                                         std::to_string(n) + " subscription recalculations are "
                                                             "still queued"});
     }

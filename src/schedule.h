@@ -6,11 +6,12 @@
 
 #pragma once
 
+#include "certo/query.h"
+#include "certo/verify.h"
+
 #include <map>
 #include <string>
 
-#include "certo/query.h"
-#include "certo/verify.h"
 #include "db.h"
 #include "store.h"
 

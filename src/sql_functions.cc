@@ -60,7 +60,7 @@ void Expiry(sqlite3_context* c, int, sqlite3_value** argv) {
     sqlite3_result_error(c, "certo_expiry: date_release is not a date", -1);
     return;
   }
-  LinkDates link{DateArg(argv[0]), DateArg(argv[1]), *release,  IntArg(argv[3]),
+  LinkDates link{DateArg(argv[0]), DateArg(argv[1]), *release,        IntArg(argv[3]),
                  UnitArg(argv[4]), IntArg(argv[5]),  UnitArg(argv[6])};
   std::optional<Date> expiry = EffectiveExpiry(link);
   ResultText(c, expiry ? FormatDate(*expiry) : std::string(kNever));
@@ -94,8 +94,9 @@ void Earliest(sqlite3_context* c, int argc, sqlite3_value** argv) {
   int best = -1;
   for (int i = 0; i < argc; ++i) {
     if (sqlite3_value_type(argv[i]) != SQLITE_TEXT) continue;
-    if (best < 0 || std::strcmp(reinterpret_cast<const char*>(sqlite3_value_text(argv[i])),
-                                reinterpret_cast<const char*>(sqlite3_value_text(argv[best]))) < 0) {
+    if (best < 0 ||
+        std::strcmp(reinterpret_cast<const char*>(sqlite3_value_text(argv[i])),
+                    reinterpret_cast<const char*>(sqlite3_value_text(argv[best]))) < 0) {
       best = i;
     }
   }
@@ -136,8 +137,8 @@ int RegisterFunctions(sqlite3* db, SqlContext* ctx) {
   };
   for (const Fn& f : fns) {
     int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | (f.deterministic ? SQLITE_DETERMINISTIC : 0);
-    int rc = sqlite3_create_function_v2(db, f.name, f.args, flags, ctx, f.fn, nullptr, nullptr,
-                                        nullptr);
+    int rc =
+        sqlite3_create_function_v2(db, f.name, f.args, flags, ctx, f.fn, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return rc;
   }
   return SQLITE_OK;

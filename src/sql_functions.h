@@ -18,12 +18,13 @@
 
 #pragma once
 
-#include <sqlite3.h>
+#include "certo/options.h"
 
 #include <optional>
 
+#include <sqlite3.h>
+
 #include "calendar.h"
-#include "certo/options.h"
 
 namespace certo::internal {
 

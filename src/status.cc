@@ -3,37 +3,54 @@
 
 #include "certo/status.h"
 
-#include <strings.h>
-
 #include "certo/response.h"
+
+#include <strings.h>
 
 namespace certo {
 
 const char* CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "ok";
-    case Code::kNotFound: return "not_found";
-    case Code::kValidation: return "validation";
-    case Code::kConflict: return "conflict";
-    case Code::kBusy: return "busy";
-    case Code::kCorrupt: return "corrupt";
-    case Code::kIOError: return "io_error";
-    case Code::kInternal: return "internal";
-    case Code::kInvalidArgument: return "invalid_argument";
-    case Code::kIncompatible: return "incompatible";
+    case Code::kOk:
+      return "ok";
+    case Code::kNotFound:
+      return "not_found";
+    case Code::kValidation:
+      return "validation";
+    case Code::kConflict:
+      return "conflict";
+    case Code::kBusy:
+      return "busy";
+    case Code::kCorrupt:
+      return "corrupt";
+    case Code::kIOError:
+      return "io_error";
+    case Code::kInternal:
+      return "internal";
+    case Code::kInvalidArgument:
+      return "invalid_argument";
+    case Code::kIncompatible:
+      return "incompatible";
   }
   return "internal";
 }
 
 int HttpStatus(Code code) {
   switch (code) {
-    case Code::kOk: return 200;
-    case Code::kNotFound: return 404;
-    case Code::kValidation: return 422;
-    case Code::kConflict: return 409;
-    case Code::kBusy: return 503;
-    case Code::kInvalidArgument: return 400;
-    default: return 500;
+    case Code::kOk:
+      return 200;
+    case Code::kNotFound:
+      return 404;
+    case Code::kValidation:
+      return 422;
+    case Code::kConflict:
+      return 409;
+    case Code::kBusy:
+      return 503;
+    case Code::kInvalidArgument:
+      return 400;
+    default:
+      return 500;
   }
 }
 

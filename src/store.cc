@@ -4,7 +4,6 @@
 #include "store.h"
 
 #include <algorithm>
-#include <deque>
 #include <map>
 #include <set>
 
@@ -224,8 +223,8 @@ const Store::EntitySql& Store::SqlOf(const Entity& e) {
     const Field& ref = *e.FindField(copy.ref_field);
     const Entity& parent = *FindEntity(ref.ref.targets.front().collection);
     cols.push_back(S(copy.column));
-    sql.copies.push_back("SELECT " + S(copy.parent_field) + " FROM " + S(parent.table) +
-                         " WHERE " + S(parent.id) + " = ?");
+    sql.copies.push_back("SELECT " + S(copy.parent_field) + " FROM " + S(parent.table) + " WHERE " +
+                         S(parent.id) + " = ?");
   }
   std::string marks = "?";
   for (size_t i = 1; i < cols.size(); ++i) marks += ", ?";
@@ -263,8 +262,8 @@ Json Store::Fact(const Entity& p, const std::string& id, std::string_view field)
   if (auto it = facts_.find(key); it != facts_.end()) return it->second;
   const Field* f = p.FindField(field);
   if (!f) return Json();
-  SQLite::Statement& st = db_.Cached("SELECT " + S(field) + " FROM " + S(p.table) + " WHERE " +
-                                     S(p.id) + " = ?");
+  SQLite::Statement& st =
+      db_.Cached("SELECT " + S(field) + " FROM " + S(p.table) + " WHERE " + S(p.id) + " = ?");
   st.bind(1, id);
   if (!st.executeStep()) return Json();
   Json value = ColumnJson(st.getColumn(0), f->type);
@@ -298,8 +297,7 @@ std::optional<Json> Store::Load(const Entity& e, std::string_view id) {
 
 // ---- Validation -----------------------------------------------------------------------------
 
-std::optional<Json> Store::CheckValue(const Field& f, const Json& v,
-                                      std::vector<FieldError>& out) {
+std::optional<Json> Store::CheckValue(const Field& f, const Json& v, std::vector<FieldError>& out) {
   auto error = [&](std::string message) -> std::optional<Json> {
     out.push_back({S(f.name), std::move(message)});
     return std::nullopt;
@@ -320,8 +318,7 @@ std::optional<Json> Store::CheckValue(const Field& f, const Json& v,
     case FieldType::kInt:
       if (!v.is_number_integer()) return error("must be an integer");
       if (f.min < f.max && (v.get<int64_t>() < f.min || v.get<int64_t>() > f.max)) {
-        return error("must be between " + std::to_string(f.min) + " and " +
-                     std::to_string(f.max));
+        return error("must be between " + std::to_string(f.min) + " and " + std::to_string(f.max));
       }
       return v;
     case FieldType::kBool:
@@ -600,8 +597,7 @@ Json Store::Create(const Entity& e, const Json& input, bool full) {
     if ((error.getErrorCode() & 0xff) != SQLITE_CONSTRAINT) throw;
     st.tryReset();
     if (Load(e, id)) {
-      Fail(Status::Conflict(A(e.collection) + " with " + S(e.id) + " " + id +
-                            " already exists"));
+      Fail(Status::Conflict(A(e.collection) + " with " + S(e.id) + " " + id + " already exists"));
     }
     CheckUnique(e, record, id);
     throw;
@@ -683,7 +679,8 @@ Json Store::SetRetired(const Entity& e, std::string_view id, std::optional<Date>
   st.bind(2, key);
   st.exec();
   Emit(e, "UPDATE", key,
-       UpdatedFields(key, Json{{kRetiredOn, before[S(kRetiredOn)]}}, Json{{kRetiredOn, retired_on}}));
+       UpdatedFields(key, Json{{kRetiredOn, before[S(kRetiredOn)]}},
+                     Json{{kRetiredOn, retired_on}}));
   return View(e, id);
 }
 
@@ -740,8 +737,8 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
     if (c && !c->mirror_collection.empty()) {  // values checked like the field it shows
       f = FindEntity(c->mirror_collection)->FindField(c->mirror_field);
     }
-    std::vector<Json> values = value.is_array() ? std::vector<Json>(value.begin(), value.end())
-                                                : std::vector<Json>{value};
+    std::vector<Json> values =
+        value.is_array() ? std::vector<Json>(value.begin(), value.end()) : std::vector<Json>{value};
     if (values.empty()) {
       errors.push_back({field, "must not be an empty list"});
       continue;
@@ -801,15 +798,14 @@ Page Store::Index(const Entity& e, const Query& q) {
     std::string key = desc ? q.sort.substr(1) : q.sort;
     const Field* f = e.FindField(key);
     const Computed* c = e.FindComputed(key);
-    std::string expr = key == e.id             ? ""
-                       : f && f->sortable      ? FieldSql(e, *f)
-                       : c && c->sortable      ? (c->sort_sql.empty() ? "(" + ComputedSql(e, *c) + ")"
-                                                                          : c->sort_sql)
-                                               : "-";
+    std::string expr = key == e.id        ? ""
+                       : f && f->sortable ? FieldSql(e, *f)
+                       : c && c->sortable
+                           ? (c->sort_sql.empty() ? "(" + ComputedSql(e, *c) + ")" : c->sort_sql)
+                           : "-";
     if (expr == "-") {
-      errors.push_back({"sort", "cannot sort " + S(e.collection) + " by '" + key +
-                                    "'; allowed: " + AllowedList(e, true) +
-                                    " (prefix - for descending)"});
+      errors.push_back({"sort", "cannot sort " + S(e.collection) + " by '" + key + "'; allowed: " +
+                                    AllowedList(e, true) + " (prefix - for descending)"});
     } else {
       order = (expr.empty() ? order : expr) + (desc ? " DESC" : "") +
               (expr.empty() ? "" : ", " + order);
@@ -870,7 +866,8 @@ std::vector<RowRef> Store::Dependants(const Entity& e, std::string_view id) {
 }
 
 DeleteResult Store::Delete(const Entity& e, std::string_view id, bool force) {
-  if (!Load(e, id)) Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
+  if (!Load(e, id))
+    Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
   DeleteResult result;
   result.rows = Dependants(e, id);
   result.forced = force;

@@ -7,6 +7,10 @@
 
 #pragma once
 
+#include "certo/engine.h"
+#include "certo/query.h"
+#include "certo/record.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,9 +18,6 @@
 #include <vector>
 
 #include "calendar.h"
-#include "certo/engine.h"
-#include "certo/query.h"
-#include "certo/record.h"
 #include "db.h"
 #include "registry.h"
 #include "sql_functions.h"
@@ -89,13 +90,13 @@ class Store {
 
   Db& db_;
   SqlContext& ctx_;
-  std::vector<std::string> columns_;                 // by entity index
-  std::vector<std::vector<std::string>> computed_;   // by entity index, by computed index
-  std::vector<EntitySql> sql_;                       // by entity index
-  std::unordered_map<std::string, Scope> scopes_;    // "table/id"
-  std::unordered_map<std::string, Json> facts_;      // "table/id/field"
+  std::vector<std::string> columns_;                // by entity index
+  std::vector<std::vector<std::string>> computed_;  // by entity index, by computed index
+  std::vector<EntitySql> sql_;                      // by entity index
+  std::unordered_map<std::string, Scope> scopes_;   // "table/id"
+  std::unordered_map<std::string, Json> facts_;     // "table/id/field"
   uint64_t seen_rollbacks_ = 0;
-  Date emitted_on_{};             // the day emitted_on_text_ spells
+  Date emitted_on_{};  // the day emitted_on_text_ spells
   std::string emitted_on_text_;
 };
 

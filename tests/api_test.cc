@@ -52,8 +52,8 @@ Headers ExpectedPaging(int page, int page_count, int per_page, int total) {
 }
 
 Json ErrorBody(int status, const char* name, const std::string& message, Code code) {
-  return {{"name", name}, {"message", message}, {"code", static_cast<int>(code)},
-          {"status", status}};
+  return {
+      {"name", name}, {"message", message}, {"code", static_cast<int>(code)}, {"status", status}};
 }
 
 Json FieldErrorsBody(std::vector<std::pair<std::string, std::string>> errors) {
@@ -127,7 +127,7 @@ TEST(JsonApi, CreateReturns201AndTheStoredRecord) {
   Response r = Post(*engine, "/v2/project/create", {{"project_id", id}, {"name", "ACME"}});
   EXPECT_EQ(r.status, 201);
   EXPECT_EQ(r.Header("Content-Type"), "application/json");
-  Json expected = {{"project_id", id}, {"name", "ACME"}, {"description", nullptr},
+  Json expected = {{"project_id", id},   {"name", "ACME"},     {"description", nullptr},
                    {"country", nullptr}, {"status", "active"}, {"project_type", "safety"},
                    {"data", nullptr}};
   EXPECT_EQ(BodyOf(r), expected);
@@ -173,11 +173,11 @@ TEST(JsonApi, IndexReturns200WithRowsAndDefaultPaging) {
 TEST(JsonApi, DeletePreviewReturns200AndChangesNothing) {
   ApiWorld w;
   const std::string id = Str(w.action, "action_id");
-  Json expected = {{"deleted", false},
-                   {"rows",
-                    {{{"collection", "action"}, {"id", id}},
-                     {{"collection", "incident-action"},
-                      {"id", w.link["office_incident_action_id"]}}}}};
+  Json expected = {
+      {"deleted", false},
+      {"rows",
+       {{{"collection", "action"}, {"id", id}},
+        {{"collection", "incident-action"}, {"id", w.link["office_incident_action_id"]}}}}};
   const Json before = Snapshot(*w.engine);
   for (const std::string& target :
        {"/v2/action/delete/" + id, "/v2/action/delete/" + id + "?force=false",
@@ -194,28 +194,28 @@ TEST(JsonApi, ForcedDeleteReturns200AndRemovesTheListedRows) {
   const std::string id = Str(w.action, "action_id");
   Response r = w.engine->Request("DELETE", "/v2/action/delete/" + id + "?force=true");
   EXPECT_EQ(r.status, 200) << r.body;
-  Json expected = {{"deleted", true},
-                   {"rows",
-                    {{{"collection", "action"}, {"id", id}},
-                     {{"collection", "incident-action"},
-                      {"id", w.link["office_incident_action_id"]}}}}};
+  Json expected = {
+      {"deleted", true},
+      {"rows",
+       {{{"collection", "action"}, {"id", id}},
+        {{"collection", "incident-action"}, {"id", w.link["office_incident_action_id"]}}}}};
   EXPECT_EQ(BodyOf(r), expected);
   EXPECT_EQ(w.engine->Request("GET", "/v2/action/view/" + id).status, 404);
-  EXPECT_EQ(w.engine->Request("GET", "/v2/incident-action/view/" +
-                                         Str(w.link, "office_incident_action_id"))
-                .status,
-            404);
-  EXPECT_EQ(w.engine->Request("GET", "/v2/incident/view/" +
-                                         Str(w.incident, "office_incident_id"))
-                .status,
-            200);
+  EXPECT_EQ(
+      w.engine
+          ->Request("GET", "/v2/incident-action/view/" + Str(w.link, "office_incident_action_id"))
+          .status,
+      404);
+  EXPECT_EQ(
+      w.engine->Request("GET", "/v2/incident/view/" + Str(w.incident, "office_incident_id")).status,
+      200);
 }
 
 TEST(JsonApi, ForceMustBeTrueOrFalse) {
   ApiWorld w;
   const Json before = Snapshot(*w.engine);
-  Response r = w.engine->Request(
-      "DELETE", "/v2/action/delete/" + Str(w.action, "action_id") + "?force=yes");
+  Response r =
+      w.engine->Request("DELETE", "/v2/action/delete/" + Str(w.action, "action_id") + "?force=yes");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(BodyOf(r),
             ErrorBody(400, "Bad Request", "force must be true or false", Code::kInvalidArgument));
@@ -264,9 +264,9 @@ TEST(JsonApi, HistoricizingACollectionThatCannotBeIs404) {
         {"certificate", Str(w.certificate, "certificate_id")}}) {
     Response r = w.engine->Request("POST", "/v2/" + collection + "/historicize/" + id);
     EXPECT_EQ(r.status, 404);
-    EXPECT_EQ(BodyOf(r), ErrorBody(404, "Not Found",
-                                   "'" + collection + "' rows cannot be historicized",
-                                   Code::kNotFound));
+    EXPECT_EQ(BodyOf(r),
+              ErrorBody(404, "Not Found", "'" + collection + "' rows cannot be historicized",
+                        Code::kNotFound));
   }
 }
 
@@ -277,11 +277,10 @@ TEST(JsonApi, MalformedJsonIs400) {
   const Json expected =
       ErrorBody(400, "Bad Request", "the body is not valid JSON", Code::kInvalidArgument);
   const std::string id = Str(w.action, "action_id");
-  const std::pair<const char*, std::string> calls[] = {
-      {"POST", "/v2/action/create"},
-      {"POST", "/v2/action/index"},
-      {"PUT", "/v2/action/update/" + id},
-      {"POST", "/v2/action/historicize/" + id}};
+  const std::pair<const char*, std::string> calls[] = {{"POST", "/v2/action/create"},
+                                                       {"POST", "/v2/action/index"},
+                                                       {"PUT", "/v2/action/update/" + id},
+                                                       {"POST", "/v2/action/historicize/" + id}};
   for (const auto& [method, target] : calls) {
     for (const char* body : {"{", "{\"name\": 'x'}", "not json", "{\"a\": 1} trailing"}) {
       Response r = w.engine->Request(method, target, body);
@@ -296,11 +295,10 @@ TEST(JsonApi, BodyThatIsNotAnObjectIs400) {
   const Json expected =
       ErrorBody(400, "Bad Request", "the body must be a JSON object", Code::kInvalidArgument);
   const std::string id = Str(w.action, "action_id");
-  const std::pair<const char*, std::string> calls[] = {
-      {"POST", "/v2/action/create"},
-      {"POST", "/v2/action/index"},
-      {"PUT", "/v2/action/update/" + id},
-      {"POST", "/v2/action/historicize/" + id}};
+  const std::pair<const char*, std::string> calls[] = {{"POST", "/v2/action/create"},
+                                                       {"POST", "/v2/action/index"},
+                                                       {"PUT", "/v2/action/update/" + id},
+                                                       {"POST", "/v2/action/historicize/" + id}};
   for (const auto& [method, target] : calls) {
     for (const char* body : {"[1, 2]", "\"name\"", "42", "null"}) {
       Response r = w.engine->Request(method, target, body);
@@ -314,8 +312,8 @@ TEST(JsonApi, UnknownCollectionIs404) {
   auto engine = OpenEngine();
   Response r = engine->Request("POST", "/v2/widgets/index");
   EXPECT_EQ(r.status, 404);
-  EXPECT_EQ(BodyOf(r), ErrorBody(404, "Not Found", "unknown collection 'widgets'",
-                                 Code::kNotFound));
+  EXPECT_EQ(BodyOf(r),
+            ErrorBody(404, "Not Found", "unknown collection 'widgets'", Code::kNotFound));
   // Collections are kebab-case exactly.
   EXPECT_EQ(engine->Request("POST", "/v2/incident_action/index").status, 404);
   EXPECT_EQ(engine->Request("POST", "/v2/Office/index").status, 404);
@@ -333,8 +331,8 @@ TEST(JsonApi, UnknownVerbIs404) {
 
 TEST(JsonApi, RoutesOutsideV2Are404) {
   auto engine = OpenEngine();
-  for (const char* target : {"/v1/office/index", "/v2/office", "/v2", "/", "",
-                             "/v2/office/view/a/b"}) {
+  for (const char* target :
+       {"/v1/office/index", "/v2/office", "/v2", "/", "", "/v2/office/view/a/b"}) {
     Response r = engine->Request("POST", target);
     EXPECT_EQ(r.status, 404) << target;
     EXPECT_EQ(BodyOf(r)["code"], static_cast<int>(Code::kNotFound)) << target;
@@ -342,16 +340,18 @@ TEST(JsonApi, RoutesOutsideV2Are404) {
   // A verb without an id does not take one.
   Response r = engine->Request("POST", "/v2/project/create/" + std::string(kMissingId), "{}");
   EXPECT_EQ(r.status, 404);
-  EXPECT_EQ(BodyOf(r), ErrorBody(404, "Not Found",
-                                 "no route /v2/project/create/" + std::string(kMissingId),
-                                 Code::kNotFound));
+  EXPECT_EQ(BodyOf(r),
+            ErrorBody(404, "Not Found", "no route /v2/project/create/" + std::string(kMissingId),
+                      Code::kNotFound));
 }
 
 TEST(JsonApi, MissingIdIs404) {
   ApiWorld w;
-  const std::pair<const char*, const char*> calls[] = {
-      {"GET", "view"}, {"PUT", "update"}, {"DELETE", "delete"}, {"POST", "historicize"},
-      {"POST", "restore"}};
+  const std::pair<const char*, const char*> calls[] = {{"GET", "view"},
+                                                       {"PUT", "update"},
+                                                       {"DELETE", "delete"},
+                                                       {"POST", "historicize"},
+                                                       {"POST", "restore"}};
   for (const auto& [method, verb] : calls) {
     for (const std::string suffix : {"", "?id="}) {
       Response r = w.engine->Request(method, "/v2/action/" + std::string(verb) + suffix, "{}");
@@ -368,22 +368,24 @@ TEST(JsonApi, MissingIdIs404) {
 TEST(JsonApi, UnknownIdIs404) {
   ApiWorld w;
   const Json before = Snapshot(*w.engine);
-  const std::pair<const char*, const char*> calls[] = {
-      {"GET", "view"}, {"PUT", "update"}, {"DELETE", "delete"}, {"POST", "historicize"},
-      {"POST", "restore"}};
+  const std::pair<const char*, const char*> calls[] = {{"GET", "view"},
+                                                       {"PUT", "update"},
+                                                       {"DELETE", "delete"},
+                                                       {"POST", "historicize"},
+                                                       {"POST", "restore"}};
   for (const auto& [method, verb] : calls) {
     Response r = w.engine->Request(method, "/v2/action/" + std::string(verb) + "/" + kMissingId,
                                    verb == std::string("update") ? R"({"name": "x"})" : "");
     EXPECT_EQ(r.status, 404) << verb;
-    EXPECT_EQ(BodyOf(r), ErrorBody(404, "Not Found",
-                                   std::string("no action with action_id ") + kMissingId,
-                                   Code::kNotFound))
+    EXPECT_EQ(BodyOf(r),
+              ErrorBody(404, "Not Found", std::string("no action with action_id ") + kMissingId,
+                        Code::kNotFound))
         << verb;
   }
-  EXPECT_EQ(w.engine->Request("DELETE", std::string("/v2/action/delete/") + kMissingId +
-                                            "?force=true")
-                .status,
-            404);
+  EXPECT_EQ(
+      w.engine->Request("DELETE", std::string("/v2/action/delete/") + kMissingId + "?force=true")
+          .status,
+      404);
   EXPECT_EQ(Snapshot(*w.engine), before);
 }
 
@@ -447,20 +449,18 @@ TEST(JsonApi, DuplicateUniqueKeyIs409) {
 
 TEST(JsonApi, ValidationIs422WithAnArrayOfFieldAndMessage) {
   ApiWorld w;
-  Response r = Post(*w.engine, "/v2/person/create",
-                    {{"project_id", w.ProjectId()}, {"first_name", ""}});
+  Response r =
+      Post(*w.engine, "/v2/person/create", {{"project_id", w.ProjectId()}, {"first_name", ""}});
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(r.Header("Content-Type"), "application/json");
-  EXPECT_EQ(r.body,
-            R"([{"field":"first_name","message":"must not be empty"},)"
-            R"({"field":"last_name","message":"is required"}])");
+  EXPECT_EQ(r.body, R"([{"field":"first_name","message":"must not be empty"},)"
+                    R"({"field":"last_name","message":"is required"}])");
 
   Response update = w.engine->Request("PUT", "/v2/action/update/" + Str(w.action, "action_id"),
                                       R"({"action_type": "HEALTH", "validity": 0})");
   EXPECT_EQ(update.status, 422);
-  EXPECT_EQ(BodyOf(update),
-            FieldErrorsBody({{"action_type", "cannot be changed after creation"},
-                             {"validity", "must be between 1 and 1000"}}));
+  EXPECT_EQ(BodyOf(update), FieldErrorsBody({{"action_type", "cannot be changed after creation"},
+                                             {"validity", "must be between 1 and 1000"}}));
   EXPECT_EQ(*w.engine->View("action", Str(w.action, "action_id")), w.action);
 }
 
@@ -553,16 +553,20 @@ TEST(JsonApi, UnknownIndexParameterIs422) {
   for (const char* key : {"limit", "per_page", "offset", "filters"}) {
     Response r = IndexOf(*engine, "project", {{key, 5}});
     EXPECT_EQ(r.status, 422) << key;
-    EXPECT_EQ(BodyOf(r),
-              FieldErrorsBody(
-                  {{key, "is not an index parameter (filter, per-page, page, sort, history, as_of)"}}));
+    EXPECT_EQ(
+        BodyOf(r),
+        FieldErrorsBody(
+            {{key, "is not an index parameter (filter, per-page, page, sort, history, as_of)"}}));
   }
 }
 
 TEST(JsonApi, IndexParametersOfTheWrongTypeAre422InBodyOrder) {
   auto engine = OpenEngine();
   Response r = IndexOf(*engine, "project",
-                       {{"per-page", "10"}, {"page", 1.5}, {"sort", 3}, {"history", "yes"},
+                       {{"per-page", "10"},
+                        {"page", 1.5},
+                        {"sort", 3},
+                        {"history", "yes"},
                         {"filter", Json::array({1})}});
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(BodyOf(r), FieldErrorsBody({{"per-page", "must be an integer"},
@@ -581,9 +585,9 @@ TEST(JsonApi, FilterMatchesSubstringsCaseInsensitivelyAndListsAsAnyOf) {
   EXPECT_EQ(Paging(alpha), ExpectedPaging(1, 1, 100, 2));
   const std::string bravo = Str(rows[3], "project_id");
   const std::string charlie = Str(rows[6], "project_id");
-  Response ids = IndexOf(*engine, "project",
-                         {{"filter", {{"project_id", Json::array({charlie, bravo})}}},
-                          {"sort", "name"}});
+  Response ids =
+      IndexOf(*engine, "project",
+              {{"filter", {{"project_id", Json::array({charlie, bravo})}}}, {"sort", "name"}});
   EXPECT_EQ(Column(BodyOf(ids), "name"), (std::vector<std::string>{"Bravo", "Charlie"}));
   Response none = IndexOf(*engine, "project", {{"filter", {{"status", "suspended"}}}});
   EXPECT_EQ(none.body, "[]");
@@ -628,7 +632,8 @@ std::vector<std::string> AllPages(Engine& engine, const std::string& sort, int p
                                   int expected_pages) {
   std::vector<std::string> ids;
   for (int page = 1; page <= expected_pages + 1; ++page) {
-    Response r = IndexOf(engine, "project", {{"sort", sort}, {"per-page", per_page}, {"page", page}});
+    Response r =
+        IndexOf(engine, "project", {{"sort", sort}, {"per-page", per_page}, {"page", page}});
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.Header("X-Pagination-Page-Count"), std::to_string(expected_pages));
     std::vector<std::string> page_ids = Column(BodyOf(r), "project_id");
@@ -668,9 +673,9 @@ TEST(JsonApi, SortDescendingPagesAreStableWithIdTiebreak) {
   EXPECT_EQ(got, expected);
   EXPECT_EQ(std::set<std::string>(got.begin(), got.end()).size(), 7u);
   Response names = IndexOf(*engine, "project", {{"sort", "-name"}});
-  EXPECT_EQ(Column(BodyOf(names), "name"),
-            (std::vector<std::string>{"Delta", "Delta", "Delta", "Charlie", "Bravo", "Alpha",
-                                      "Alpha"}));
+  EXPECT_EQ(
+      Column(BodyOf(names), "name"),
+      (std::vector<std::string>{"Delta", "Delta", "Delta", "Charlie", "Bravo", "Alpha", "Alpha"}));
 }
 
 TEST(JsonApi, UnknownSortFieldIs422ListingTheAllowedOnes) {
@@ -762,8 +767,8 @@ TEST(JsonApiHostile, SqlInFilterValuesMatchesNothing) {
 TEST(JsonApiHostile, ValuesContainingSqlAreStoredAndFoundLiterally) {
   ApiWorld w;
   const std::string project = w.ProjectId();
-  const std::string names[] = {"Lab ' OR 1=1 --", "Robert'); DROP TABLE office;--",
-                               "100% _safe_", "Z\u00fcrich \u6771\u4eac \xf0\x9f\x9a\xa7"};
+  const std::string names[] = {"Lab ' OR 1=1 --", "Robert'); DROP TABLE office;--", "100% _safe_",
+                               "Z\u00fcrich \u6771\u4eac \xf0\x9f\x9a\xa7"};
   for (const std::string& name : names) {
     Response r = Post(*w.engine, "/v2/office/create", {{"project_id", project}, {"name", name}});
     EXPECT_EQ(r.status, 201) << name;
@@ -791,15 +796,14 @@ TEST(JsonApiHostile, SqlInPathsIs404) {
   EXPECT_EQ(BodyOf(view),
             ErrorBody(404, "Not Found", "no office with office_id ' OR 1=1 --", Code::kNotFound));
   EXPECT_EQ(w.engine->Request("GET", "/v2/office/view?id=x%27%20OR%20%271%27%3D%271").status, 404);
-  EXPECT_EQ(w.engine->Request("DELETE",
-                              "/v2/office/delete/%27%20OR%201%3D1%20--?force=true")
-                .status,
-            404);
+  EXPECT_EQ(
+      w.engine->Request("DELETE", "/v2/office/delete/%27%20OR%201%3D1%20--?force=true").status,
+      404);
   Response collection = w.engine->Request("POST", "/v2/office%3B%20DROP%20TABLE%20office/index");
   EXPECT_EQ(collection.status, 404);
-  EXPECT_EQ(BodyOf(collection), ErrorBody(404, "Not Found",
-                                          "unknown collection 'office; DROP TABLE office'",
-                                          Code::kNotFound));
+  EXPECT_EQ(BodyOf(collection),
+            ErrorBody(404, "Not Found", "unknown collection 'office; DROP TABLE office'",
+                      Code::kNotFound));
 }
 
 TEST(JsonApiHostile, DatabaseIsUnchangedAfterEveryHostileRequest) {
@@ -824,9 +828,13 @@ TEST(JsonApiHostile, DatabaseIsUnchangedAfterEveryHostileRequest) {
       send("POST", base + "index", Json{{"sort", h}}.dump());
       send("POST", base + "index", Json{{"sort", "-" + h}}.dump());
       send("POST", base + "index", Json{{h, 1}}.dump());
-      send("POST", base + "create", Json{{"name", h}, {"project_id", h}, {"office_id", h},
-                                         {"subtenant_id", h}, {"tenant_id", h}}
-                                        .dump());
+      send("POST", base + "create",
+           Json{{"name", h},
+                {"project_id", h},
+                {"office_id", h},
+                {"subtenant_id", h},
+                {"tenant_id", h}}
+               .dump());
       send("GET", base + "view?id=" + h, "");
       send("PUT", base + "update?id=" + h, Json{{"name", h}}.dump());
       send("DELETE", base + "delete?force=true&id=" + h, "");

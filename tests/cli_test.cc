@@ -5,11 +5,7 @@
 // redirected to files, and its exit status, output and error output are checked separately.
 // Exit status: 0 success; 1 a request failed; 2 bad command line; 3 the file cannot be opened.
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sqlite3.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "certo/version.h"
 
 #include <cerrno>
 #include <cstring>
@@ -19,7 +15,12 @@
 #include <string>
 #include <vector>
 
-#include "certo/version.h"
+#include <fcntl.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "testutil.h"
 
 extern char** environ;
@@ -62,15 +63,15 @@ bool Contains(const std::string& haystack, const std::string& needle) {
 
 // A project as the engine stores it when only the id and name are given.
 Json ProjectJson(const std::string& id, const std::string& name) {
-  return Json{{"project_id", id},      {"name", name},       {"description", nullptr},
-              {"country", nullptr},    {"status", "active"}, {"project_type", "safety"},
+  return Json{{"project_id", id},   {"name", name},       {"description", nullptr},
+              {"country", nullptr}, {"status", "active"}, {"project_type", "safety"},
               {"data", nullptr}};
 }
 
 // The body of an error response that is not a validation failure.
 Json ErrorBody(int status, const std::string& name, const std::string& message, Code code) {
-  return Json{{"name", name}, {"message", message}, {"code", static_cast<int>(code)},
-              {"status", status}};
+  return Json{
+      {"name", name}, {"message", message}, {"code", static_cast<int>(code)}, {"status", status}};
 }
 
 // What the CLI prints on stderr for a failed request: the body (or --headers object), indented.
@@ -148,7 +149,8 @@ class CliTest : public ::testing::Test {
 
   // Creates a project with a fixed id through the CLI, or fails the test.
   void MustCreateProject(const std::string& id, const std::string& name) {
-    RunResult r = Api({"POST", "/v2/project/create", Json{{"project_id", id}, {"name", name}}.dump()});
+    RunResult r =
+        Api({"POST", "/v2/project/create", Json{{"project_id", id}, {"name", name}}.dump()});
     ASSERT_EQ(r.exit_code, kExitOk) << r.err;
     ASSERT_EQ(r.out, ProjectJson(id, name).dump(2) + "\n");
   }
@@ -188,8 +190,8 @@ TEST_F(CliUsage, HelpExitsZeroAndListsEveryOption) {
   RunResult r = Certo({"--help"});
   EXPECT_EQ(r.exit_code, kExitOk);
   EXPECT_EQ(r.err, "");
-  for (const char* word : {"--db", "--today", "--create", "--busy-timeout", "--version", "api",
-                           "YYYY-MM-DD"}) {
+  for (const char* word :
+       {"--db", "--today", "--create", "--busy-timeout", "--version", "api", "YYYY-MM-DD"}) {
     EXPECT_TRUE(Contains(r.out, word)) << word << " missing from:\n" << r.out;
   }
 }
@@ -246,8 +248,8 @@ TEST_F(CliUsage, BatchWithMethodIsAUsageError) {
 
 TEST_F(CliUsage, InvalidTodayIsAUsageErrorAndCreatesNothing) {
   for (const std::string bad : {"2026-02-30", "2026-1-05", "22/11/2026", "2026-11-22x", "today"}) {
-    RunResult r = Certo({"--db", Db(), "--create", "--today", bad, "api", "POST",
-                         "/v2/project/index"});
+    RunResult r =
+        Certo({"--db", Db(), "--create", "--today", bad, "api", "POST", "/v2/project/index"});
     EXPECT_EQ(r.exit_code, kExitUsage) << bad;
     EXPECT_EQ(r.out, "") << bad;
     EXPECT_EQ(r.err, "certo: --today: must be a real calendar date in the form YYYY-MM-DD, got '" +
@@ -258,8 +260,8 @@ TEST_F(CliUsage, InvalidTodayIsAUsageErrorAndCreatesNothing) {
 
 TEST_F(CliUsage, NegativeOrNonNumericBusyTimeoutIsAUsageError) {
   for (const std::string bad : {"-1", "soon"}) {
-    RunResult r = Certo({"--db", Db(), "--create", "--busy-timeout", bad, "api", "POST",
-                         "/v2/project/index"});
+    RunResult r = Certo(
+        {"--db", Db(), "--create", "--busy-timeout", bad, "api", "POST", "/v2/project/index"});
     EXPECT_EQ(r.exit_code, kExitUsage) << bad;
     EXPECT_EQ(r.out, "") << bad;
     EXPECT_TRUE(Contains(r.err, "--busy-timeout")) << r.err;
@@ -370,8 +372,8 @@ TEST_F(CliOpen, OpeningAnExclusivelyLockedFileSaysItIsLocked) {
   other.Exec("PRAGMA journal_mode = DELETE");
   other.Exec("BEGIN EXCLUSIVE");
 
-  RunResult r = Certo({"--db", Db(), "--busy-timeout", "50", "api", "GET",
-                       "/v2/project/view/" + kProject1});
+  RunResult r =
+      Certo({"--db", Db(), "--busy-timeout", "50", "api", "GET", "/v2/project/view/" + kProject1});
   EXPECT_EQ(r.exit_code, kExitOpen);
   EXPECT_EQ(r.out, "");
   EXPECT_TRUE(Contains(r.err, Db())) << r.err;
@@ -418,12 +420,12 @@ TEST_F(CliApi, CreateThenViewThenIndexRoundTrip) {
 
 TEST_F(CliApi, TodayPinsTheEngineDate) {
   MustCreateProject(kProject1, "ACME");
-  RunResult r = Api({"POST", "/v2/office/create",
-                     Json{{"office_id", kOffice1}, {"project_id", kProject1}, {"name", "Plant"}}
-                         .dump()});
+  RunResult r =
+      Api({"POST", "/v2/office/create",
+           Json{{"office_id", kOffice1}, {"project_id", kProject1}, {"name", "Plant"}}.dump()});
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
-  r = Certo({"--db", Db(), "--today", "2024-02-29", "api", "POST",
-             "/v2/office/historicize/" + kOffice1});
+  r = Certo(
+      {"--db", Db(), "--today", "2024-02-29", "api", "POST", "/v2/office/historicize/" + kOffice1});
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   Json office = Json::parse(r.out);
   EXPECT_EQ(office["retired_on"], "2024-02-29");
@@ -435,9 +437,9 @@ TEST_F(CliApi, NotFoundExitsOneWithTheJsonErrorOnStderr) {
   RunResult r = Api({"GET", "/v2/project/view/" + kMissing});
   EXPECT_EQ(r.exit_code, kExitRequestFailed);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, FailureText(404, ErrorBody(404, "Not Found",
-                                              "no project with project_id " + kMissing,
-                                              Code::kNotFound)));
+  EXPECT_EQ(r.err,
+            FailureText(404, ErrorBody(404, "Not Found", "no project with project_id " + kMissing,
+                                       Code::kNotFound)));
 }
 
 TEST_F(CliApi, ValidationFailureExitsOneWithTheFieldErrorsOnStderr) {
@@ -463,14 +465,14 @@ TEST_F(CliApi, MalformedBodyAndConflictAreErrorsWithTheirCodes) {
                                               Code::kInvalidArgument)));
 
   MustCreateProject(kProject1, "ACME");
-  r = Api({"POST", "/v2/project/create",
-           Json{{"project_id", kProject1}, {"name", "Again"}}.dump()});
+  r = Api(
+      {"POST", "/v2/project/create", Json{{"project_id", kProject1}, {"name", "Again"}}.dump()});
   EXPECT_EQ(r.exit_code, kExitRequestFailed);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, FailureText(409, ErrorBody(409, "Conflict",
-                                              "a project with project_id " + kProject1 +
-                                                  " already exists",
-                                              Code::kConflict)));
+  EXPECT_EQ(r.err,
+            FailureText(409, ErrorBody(409, "Conflict",
+                                       "a project with project_id " + kProject1 + " already exists",
+                                       Code::kConflict)));
 }
 
 TEST_F(CliApi, BodyDashIsReadFromStdin) {
@@ -496,11 +498,11 @@ TEST_F(CliApi, HeadersPrintsStatusHeadersAndBodyWithPagination) {
   RunResult r = Api({"POST", "/v2/project/create",
                      Json{{"project_id", kProject3}, {"name", "Gamma"}}.dump(), "--headers"});
   EXPECT_EQ(r.exit_code, kExitOk) << r.err;
-  EXPECT_EQ(r.out, Json({{"status", 201},
-                         {"headers", kJsonHeaders},
-                         {"body", ProjectJson(kProject3, "Gamma")}})
-                           .dump(2) +
-                       "\n");
+  EXPECT_EQ(
+      r.out,
+      Json({{"status", 201}, {"headers", kJsonHeaders}, {"body", ProjectJson(kProject3, "Gamma")}})
+              .dump(2) +
+          "\n");
   MustCreateProject(kProject1, "Alpha");
   MustCreateProject(kProject2, "Beta");
 
@@ -554,11 +556,10 @@ TEST_F(CliBatch, OneLinePerRequestInOrderAndKeepsGoingAfterFailures) {
            {"path", "/v2/project/create"},
            {"body", {{"project_id", kProject1}, {"name", "ACME"}}}}
           .dump() +
-      "\n" +
-      "{this is not json\n" +                                                          // line 2
+      "\n" + "{this is not json\n" +                                                     // line 2
       Json{{"method", "GET"}, {"path", "/v2/project/view/" + kMissing}}.dump() + "\n" +  // 3
-      "\n" +                                                                           // 4
-      "   \t\n" +                                                                      // 5
+      "\n" +                                                                             // 4
+      "   \t\n" +                                                                        // 5
       Json{{"method", "POST"}, {"path", "/v2/project/create"}, {"body", Json::object()}}.dump() +
       "\n" +  // line 6: 422
       // line 7: the body as a JSON string is sent as is.
@@ -566,9 +567,9 @@ TEST_F(CliBatch, OneLinePerRequestInOrderAndKeepsGoingAfterFailures) {
            {"path", "/v2/project/create"},
            {"body", Json{{"project_id", kProject2}, {"name", "Beta"}}.dump()}}
           .dump() +
-      "\n" +
-      Json{{"path", "/v2/project/index"}}.dump() + "\n" +  // line 8: no method
-      Json{{"method", "POST"}, {"path", "/v2/project/index"}, {"body", nullptr}}.dump();  // 9, no \n
+      "\n" + Json{{"path", "/v2/project/index"}}.dump() + "\n" +  // line 8: no method
+      Json{{"method", "POST"}, {"path", "/v2/project/index"}, {"body", nullptr}}
+          .dump();  // 9, no \n
 
   RunResult r = Certo({"--db", Db(), "--create", "api", "--batch"}, input);
   EXPECT_EQ(r.exit_code, kExitRequestFailed);
@@ -581,11 +582,13 @@ TEST_F(CliBatch, OneLinePerRequestInOrderAndKeepsGoingAfterFailures) {
   EXPECT_EQ(bad2["body"]["name"], "Bad Request");
   EXPECT_EQ(bad2["body"]["message"], "line 2: " + kBatchMalformed);
   EXPECT_EQ(bad2["body"]["status"], 400);
-  EXPECT_EQ(lines[2], BatchLine(404, kJsonHeaders,
-                                ErrorBody(404, "Not Found", "no project with project_id " + kMissing,
-                                          Code::kNotFound)));
-  EXPECT_EQ(lines[3], BatchLine(422, kJsonHeaders,
-                                Json::array({Json{{"field", "name"}, {"message", "is required"}}})));
+  EXPECT_EQ(lines[2],
+            BatchLine(404, kJsonHeaders,
+                      ErrorBody(404, "Not Found", "no project with project_id " + kMissing,
+                                Code::kNotFound)));
+  EXPECT_EQ(lines[3],
+            BatchLine(422, kJsonHeaders,
+                      Json::array({Json{{"field", "name"}, {"message", "is required"}}})));
   EXPECT_EQ(lines[4], BatchLine(201, kJsonHeaders, ProjectJson(kProject2, "Beta")));
   Json bad8 = Json::parse(lines[5]);
   EXPECT_EQ(bad8["status"], 400);
@@ -597,8 +600,8 @@ TEST_F(CliBatch, OneLinePerRequestInOrderAndKeepsGoingAfterFailures) {
                                     {"X-Pagination-Page-Count", "1"},
                                     {"X-Pagination-Per-Page", "100"},
                                     {"X-Pagination-Total-Count", "2"}}));
-  EXPECT_EQ(index["body"], Json::array({ProjectJson(kProject1, "ACME"),
-                                        ProjectJson(kProject2, "Beta")}));
+  EXPECT_EQ(index["body"],
+            Json::array({ProjectJson(kProject1, "ACME"), ProjectJson(kProject2, "Beta")}));
 }
 
 // A malformed line is a malformed request: its response should look like every other error
@@ -628,8 +631,7 @@ TEST_F(CliBatch, AllSuccessesExitZeroAndBlankLinesAreSkipped) {
            {"body", {{"project_id", kProject1}, {"name", "ACME"}}}}
           .dump() +
       "\r\n" +  // a CRLF line ending is fine
-      "  \n\n" +
-      Json{{"method", "GET"}, {"path", "/v2/project/view/" + kProject1}}.dump() + "\n" +
+      "  \n\n" + Json{{"method", "GET"}, {"path", "/v2/project/view/" + kProject1}}.dump() + "\n" +
       Json{{"method", "PUT"},
            {"path", "/v2/project/update/" + kProject1},
            {"body", {{"name", "ACME Ltd"}}}}
@@ -670,8 +672,7 @@ TEST_F(CliBatch, OnlyFailuresExitOne) {
 }
 
 TEST_F(CliBatch, OpenFailureIsExitThreeBeforeReadingAnyRequest) {
-  const std::string input =
-      Json{{"method", "POST"}, {"path", "/v2/project/index"}}.dump() + "\n";
+  const std::string input = Json{{"method", "POST"}, {"path", "/v2/project/index"}}.dump() + "\n";
   RunResult r = Certo({"--db", Db(), "api", "--batch"}, input);
   EXPECT_EQ(r.exit_code, kExitOpen);
   EXPECT_EQ(r.out, "");

@@ -3,10 +3,10 @@
 //
 // Opening files: new, existing, foreign, damaged, newer, locked; persistence across reopen.
 
-#include <sqlite3.h>
-
 #include <fstream>
 #include <iterator>
+
+#include <sqlite3.h>
 
 #include "testutil.h"
 
@@ -97,7 +97,8 @@ TEST(EngineOpen, UnreachableDirectoryIsAnIoError) {
 TEST(EngineOpen, NonSqliteFileIsRefusedAndLeftUntouched) {
   TempDir dir;
   const std::string path = dir.File("notes.txt");
-  std::ofstream(path) << "These are not the records you are looking for.\n" << std::string(5000, 'x');
+  std::ofstream(path) << "These are not the records you are looking for.\n"
+                      << std::string(5000, 'x');
   const std::string before = ReadAll(path);
   auto engine = Engine::Open(path);
   ASSERT_FALSE(engine.ok());

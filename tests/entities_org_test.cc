@@ -639,7 +639,8 @@ TEST(Office, HistoricizeRefusesUnknownIdsAndImpossibleDates) {
   EXPECT_EQ(engine->Restore("office", Uid(1)).error().code(), Code::kNotFound);
   auto bad = engine->Historicize("office", Str(c.office_a["office_id"]), Ymd(2026, 2, 30));
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(OnlyFieldError(bad.error()), "date: must be a real calendar date in the form YYYY-MM-DD");
+  EXPECT_EQ(OnlyFieldError(bad.error()),
+            "date: must be a real calendar date in the form YYYY-MM-DD");
   EXPECT_EQ(*engine->View("office", Str(c.office_a["office_id"])), c.office_a);
 }
 
@@ -1743,8 +1744,8 @@ TEST(EntityEmployee, EntityMustBeInTheOfficeOfThePersonOffice) {
                                                         {"type", kind.type},
                                                         {"entity_id", in_b[kind.id_field]}})
                            .error()),
-        std::string("entity_id: refers to ") +
-            (kind.collection[0] == 'e' ? "an " : "a ") + kind.collection + " of another office");
+        std::string("entity_id: refers to ") + (kind.collection[0] == 'e' ? "an " : "a ") +
+            kind.collection + " of another office");
   }
   EXPECT_EQ(engine->Index("entity-employee", WithHistory())->total_count, 4);
 }

@@ -64,19 +64,25 @@ struct World {
   std::string ProjectId() const { return Str(c.project, "project_id"); }
 
   Json ActionInput(const Json& extra = Json::object()) const {
-    return Merge({{"tenant_id", ProjectId()}, {"subtenant_id", OfficeA()},
-                  {"action_type", "TRAINING"}, {"name", "Fire safety course"}},
+    return Merge({{"tenant_id", ProjectId()},
+                  {"subtenant_id", OfficeA()},
+                  {"action_type", "TRAINING"},
+                  {"name", "Fire safety course"}},
                  extra);
   }
   Json CertificateInput(const Json& extra = Json::object()) const {
-    return Merge({{"tenant_id", ProjectId()}, {"resource_id", c.person["person_id"]},
-                  {"action_type", "TRAINING"}, {"name", "Fire safety"},
+    return Merge({{"tenant_id", ProjectId()},
+                  {"resource_id", c.person["person_id"]},
+                  {"action_type", "TRAINING"},
+                  {"name", "Fire safety"},
                   {"date_release", "2026-01-15"}},
                  extra);
   }
   Json IncidentInput(const Json& extra = Json::object()) const {
-    return Merge({{"tenant_id", ProjectId()}, {"subtenant_id", OfficeA()},
-                  {"name", "Slip on wet floor"}, {"date_incident", "2026-10-01"}},
+    return Merge({{"tenant_id", ProjectId()},
+                  {"subtenant_id", OfficeA()},
+                  {"name", "Slip on wet floor"},
+                  {"date_incident", "2026-10-01"}},
                  extra);
   }
   Json Action(const Json& extra = Json::object()) {
@@ -196,8 +202,8 @@ TEST(ActionRecord, ValidityUnitMustBeYearMonthOrDay) {
   EXPECT_EQ(CreateError(*w.engine, "action", w.ActionInput({{"validity_unit", "WEEK"}})),
             "validity_unit: must be one of: YEAR, MONTH, DAY");
   for (const char* unit : {"YEAR", "MONTH", "DAY"}) {
-    ASSERT_OK(w.engine->Create("action",
-                               w.ActionInput({{"validity", 1}, {"validity_unit", unit}})));
+    ASSERT_OK(
+        w.engine->Create("action", w.ActionInput({{"validity", 1}, {"validity_unit", unit}})));
   }
 }
 
@@ -281,11 +287,11 @@ TEST(ActionRecord, IdsParentsReadOnlyAndUnknownFieldsAreRefusedOnUpdate) {
                              {"colour", "red"},
                              {"subtenant_id", w.OfficeB()}});
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(FieldErrors(r.error()),
-            (std::vector<std::string>{"action_id: cannot be changed",
-                                      "office_name: is read-only", "owned_active: is read-only",
-                                      "colour: is not a field of action",
-                                      "subtenant_id: cannot be changed after creation"}));
+  EXPECT_EQ(
+      FieldErrors(r.error()),
+      (std::vector<std::string>{"action_id: cannot be changed", "office_name: is read-only",
+                                "owned_active: is read-only", "colour: is not a field of action",
+                                "subtenant_id: cannot be changed after creation"}));
   EXPECT_EQ(*w.engine->View("action", Str(action, "action_id")), action);
 }
 
@@ -310,7 +316,8 @@ TEST(ActionRecord, UpdateChecksTheValidityPairOnTheMergedRecord) {
             "validity: is required with validity_unit");
   EXPECT_EQ(UpdateError(*w.engine, "action", id, {{"validity_unit", nullptr}}),
             "validity_unit: is required with validity");
-  auto cleared = w.engine->Update("action", id, {{"validity", nullptr}, {"validity_unit", nullptr}});
+  auto cleared =
+      w.engine->Update("action", id, {{"validity", nullptr}, {"validity_unit", nullptr}});
   ASSERT_OK(cleared);
   EXPECT_TRUE((*cleared)["validity"].is_null());
   EXPECT_TRUE((*cleared)["validity_unit"].is_null());
@@ -350,12 +357,12 @@ TEST(ActionRecord, DeletePreviewListsItsIncidentActionsAndForceRemovesThem) {
   Json action = w.Action();
   Json first = w.Incident({{"name", "First"}});
   Json second = w.Incident({{"name", "Second"}});
-  Json link1 = MustCreate(*w.engine, "incident-action",
-                          {{"office_incident_id", first["office_incident_id"]},
-                           {"entity_id", action["action_id"]}});
-  Json link2 = MustCreate(*w.engine, "incident-action",
-                          {{"office_incident_id", second["office_incident_id"]},
-                           {"entity_id", action["action_id"]}});
+  Json link1 = MustCreate(
+      *w.engine, "incident-action",
+      {{"office_incident_id", first["office_incident_id"]}, {"entity_id", action["action_id"]}});
+  Json link2 = MustCreate(
+      *w.engine, "incident-action",
+      {{"office_incident_id", second["office_incident_id"]}, {"entity_id", action["action_id"]}});
   std::vector<std::string> links{Str(link1, "office_incident_action_id"),
                                  Str(link2, "office_incident_action_id")};
   std::sort(links.begin(), links.end());
@@ -452,11 +459,10 @@ TEST(CertificateRecord, ResourceTypeAndNameAreJoinedForEveryKindOfResource) {
       MustCreate(*w.engine, "equipment", {{"office_id", office}, {"name", "Forklift 3"}});
   Json environment =
       MustCreate(*w.engine, "work-environment", {{"office_id", office}, {"name", "Warehouse"}});
-  Json substance =
-      MustCreate(*w.engine, "substance", {{"office_id", office}, {"name", "Acetone"}});
-  Json group = MustCreate(*w.engine, "work-group",
-                          {{"office_id", office}, {"name", "Night shift"},
-                           {"work_group_type", "JOB"}});
+  Json substance = MustCreate(*w.engine, "substance", {{"office_id", office}, {"name", "Acetone"}});
+  Json group =
+      MustCreate(*w.engine, "work-group",
+                 {{"office_id", office}, {"name", "Night shift"}, {"work_group_type", "JOB"}});
   struct Case {
     std::string id, type, name;
   };
@@ -524,8 +530,8 @@ TEST(CertificateRecord, DateExpireMustNotBeBeforeDateRelease) {
   EXPECT_EQ(
       CreateError(*w.engine, "certificate", w.CertificateInput({{"date_expire", "2026-01-14"}})),
       "date_expire: must not be before date_release");
-  auto same_day = w.engine->Create("certificate",
-                                   w.CertificateInput({{"date_expire", "2026-01-15"}}));
+  auto same_day =
+      w.engine->Create("certificate", w.CertificateInput({{"date_expire", "2026-01-15"}}));
   ASSERT_OK(same_day);
   EXPECT_EQ(UpdateError(*w.engine, "certificate", Str(*same_day, "certificate_id"),
                         {{"date_release", "2026-01-16"}}),
@@ -534,11 +540,11 @@ TEST(CertificateRecord, DateExpireMustNotBeBeforeDateRelease) {
 
 TEST(CertificateRecord, ResourceMustExistInTheSameProject) {
   World w;
-  EXPECT_EQ(CreateError(*w.engine, "certificate",
-                        w.CertificateInput({{"tenant_id", w.ProjectId()},
-                                            {"resource_id", kMissingId}})),
-            "resource_id: refers to no person or role or equipment or work-environment or "
-            "substance or work-group or office with this id");
+  EXPECT_EQ(
+      CreateError(*w.engine, "certificate",
+                  w.CertificateInput({{"tenant_id", w.ProjectId()}, {"resource_id", kMissingId}})),
+      "resource_id: refers to no person or role or equipment or work-environment or "
+      "substance or work-group or office with this id");
   EXPECT_EQ(CreateError(*w.engine, "certificate",
                         w.CertificateInput({{"tenant_id", w.ProjectId()},
                                             {"resource_id", w.other.person["person_id"]}})),
@@ -555,9 +561,9 @@ TEST(CertificateRecord, ResourceMustExistInTheSameProject) {
 TEST(CertificateRecord, ResourceCanMoveToAnotherPersonOfTheSameProject) {
   World w;
   Json cert = w.Certificate();
-  Json bruno = MustCreate(*w.engine, "person",
-                          {{"project_id", w.ProjectId()}, {"first_name", "Bruno"},
-                           {"last_name", "Bianchi"}});
+  Json bruno = MustCreate(
+      *w.engine, "person",
+      {{"project_id", w.ProjectId()}, {"first_name", "Bruno"}, {"last_name", "Bianchi"}});
   auto moved = w.engine->Update("certificate", Str(cert, "certificate_id"),
                                 {{"resource_id", bruno["person_id"]}});
   ASSERT_OK(moved);
@@ -567,8 +573,8 @@ TEST(CertificateRecord, ResourceCanMoveToAnotherPersonOfTheSameProject) {
   EXPECT_EQ((*moved)["name"], cert["name"]);
   EXPECT_EQ((*moved)["date_release"], cert["date_release"]);
   // and on to an office of the same project: the resource kind may change too
-  auto to_office = w.engine->Update("certificate", Str(cert, "certificate_id"),
-                                    {{"resource_id", w.OfficeB()}});
+  auto to_office =
+      w.engine->Update("certificate", Str(cert, "certificate_id"), {{"resource_id", w.OfficeB()}});
   ASSERT_OK(to_office);
   EXPECT_EQ((*to_office)["resource_type"], "OFFICE");
   EXPECT_EQ((*to_office)["resource_name"], "Plant");
@@ -635,8 +641,7 @@ TEST(CertificateRecord, UnknownIdIsNotFound) {
             Code::kNotFound);
   auto del = w.engine->Delete("certificate", kMissingId, true);
   ASSERT_FALSE(del.ok());
-  EXPECT_EQ(del.error().message(),
-            std::string("no certificate with certificate_id ") + kMissingId);
+  EXPECT_EQ(del.error().message(), std::string("no certificate with certificate_id ") + kMissingId);
 }
 
 // ---- incident -------------------------------------------------------------------------------
@@ -702,9 +707,9 @@ TEST(IncidentRecord, TotalsCountInvolvedPersonsAndSumTheirSicknessDays) {
   ASSERT_OK(viewed);
   EXPECT_EQ((*viewed)["totInvolvedPerson"], 3);
   EXPECT_EQ((*viewed)["totSicknessDays"], 8);
-  EXPECT_EQ((*w.engine->View("incident", Str(other_incident, "office_incident_id")))
-                ["totSicknessDays"],
-            40);
+  EXPECT_EQ(
+      (*w.engine->View("incident", Str(other_incident, "office_incident_id")))["totSicknessDays"],
+      40);
 }
 
 TEST(IncidentRecord, EmptyRecordListsEveryRequiredField) {
@@ -724,8 +729,8 @@ TEST(IncidentRecord, CategoryAndStatusMustBeOfTheirEnums) {
             "REQUEST_REPLACEMENT, REQUEST_INTERVENTION");
   EXPECT_EQ(CreateError(*w.engine, "incident", w.IncidentInput({{"status", "CLOSED"}})),
             "status: must be one of: new, open, closed");
-  auto open = w.engine->Create("incident", w.IncidentInput({{"status", "open"},
-                                                            {"category", "REQUEST_INTERVENTION"}}));
+  auto open = w.engine->Create(
+      "incident", w.IncidentInput({{"status", "open"}, {"category", "REQUEST_INTERVENTION"}}));
   ASSERT_OK(open);
   EXPECT_EQ((*open)["status"], "open");
 }
@@ -764,11 +769,12 @@ TEST(IncidentRecord, ClosingAndReopeningByUpdateFollowTheRules) {
   const std::string id = Str(incident, "office_incident_id");
   EXPECT_EQ(UpdateError(*w.engine, "incident", id, {{"status", "closed"}}),
             "date_closed: is required when status is closed");
-  EXPECT_EQ(UpdateError(*w.engine, "incident", id,
-                        {{"status", "closed"}, {"date_closed", "2026-09-01"}}),
-            "date_closed: must not be before date_incident");
+  EXPECT_EQ(
+      UpdateError(*w.engine, "incident", id, {{"status", "closed"}, {"date_closed", "2026-09-01"}}),
+      "date_closed: must not be before date_incident");
   EXPECT_EQ(*w.engine->View("incident", id), incident);
-  auto closed = w.engine->Update("incident", id, {{"status", "closed"}, {"date_closed", "2026-10-05"}});
+  auto closed =
+      w.engine->Update("incident", id, {{"status", "closed"}, {"date_closed", "2026-10-05"}});
   ASSERT_OK(closed);
   EXPECT_EQ((*closed)["status"], "closed");
   EXPECT_EQ(UpdateError(*w.engine, "incident", id, {{"status", "open"}}),
@@ -880,7 +886,8 @@ TEST(IncidentActionRecord, ActionOfAnotherProjectIsRefused) {
   Json incident = w.Incident();
   Json foreign = MustCreate(*w.engine, "action",
                             {{"subtenant_id", w.other.office_a["office_id"]},
-                             {"action_type", "CHECK"}, {"name", "Their check"}});
+                             {"action_type", "CHECK"},
+                             {"name", "Their check"}});
   EXPECT_EQ(CreateError(*w.engine, "incident-action",
                         {{"office_incident_id", incident["office_incident_id"]},
                          {"entity_id", foreign["action_id"]}}),
@@ -896,7 +903,8 @@ TEST(IncidentActionRecord, IncidentOfAnotherProjectOrOfficeIsRefused) {
   Json action = w.Action();
   Json foreign = MustCreate(*w.engine, "incident",
                             {{"subtenant_id", w.other.office_a["office_id"]},
-                             {"name", "Their incident"}, {"date_incident", "2026-10-02"}});
+                             {"name", "Their incident"},
+                             {"date_incident", "2026-10-02"}});
   EXPECT_EQ(CreateError(*w.engine, "incident-action",
                         {{"tenant_id", w.ProjectId()},
                          {"subtenant_id", w.OfficeA()},
@@ -916,13 +924,13 @@ TEST(IncidentActionRecord, SamePairTwiceIsAConflict) {
   World w;
   Json incident = w.Incident();
   Json action = w.Action();
-  Json first = MustCreate(*w.engine, "incident-action",
-                          {{"office_incident_id", incident["office_incident_id"]},
-                           {"entity_id", action["action_id"]}});
-  auto again = w.engine->Create("incident-action",
-                                {{"office_incident_id", incident["office_incident_id"]},
-                                 {"entity_id", action["action_id"]},
-                                 {"description", "again"}});
+  Json first = MustCreate(
+      *w.engine, "incident-action",
+      {{"office_incident_id", incident["office_incident_id"]}, {"entity_id", action["action_id"]}});
+  auto again =
+      w.engine->Create("incident-action", {{"office_incident_id", incident["office_incident_id"]},
+                                           {"entity_id", action["action_id"]},
+                                           {"description", "again"}});
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code(), Code::kConflict);
   EXPECT_EQ(again.error().message(),
@@ -937,12 +945,13 @@ TEST(IncidentActionRecord, ParentsAreImmutableDescriptionIsNot) {
   Json incident = w.Incident();
   Json action = w.Action();
   Json other_action = w.Action({{"name", "Other"}});
-  Json link = MustCreate(*w.engine, "incident-action",
-                         {{"office_incident_id", incident["office_incident_id"]},
-                          {"entity_id", action["action_id"]}});
+  Json link = MustCreate(
+      *w.engine, "incident-action",
+      {{"office_incident_id", incident["office_incident_id"]}, {"entity_id", action["action_id"]}});
   const std::string id = Str(link, "office_incident_action_id");
-  EXPECT_EQ(UpdateError(*w.engine, "incident-action", id, {{"entity_id", other_action["action_id"]}}),
-            "entity_id: cannot be changed after creation");
+  EXPECT_EQ(
+      UpdateError(*w.engine, "incident-action", id, {{"entity_id", other_action["action_id"]}}),
+      "entity_id: cannot be changed after creation");
   EXPECT_EQ(UpdateError(*w.engine, "incident-action", id, {{"action_name", "Other"}}),
             "action_name: is read-only");
   auto r = w.engine->Update("incident-action", id, {{"description", "Done"}});
@@ -997,8 +1006,8 @@ TEST(IncidentPersonRecord, DaysAreBetweenZeroAndThirtySixThousandFiveHundred) {
   EXPECT_EQ(CreateError(*w.engine, "incident-person", Merge(input, {{"days", "3"}})),
             "days: must be an integer");
   Json row = MustCreate(*w.engine, "incident-person", Merge(input, {{"days", 0}}));
-  auto max = w.engine->Update("incident-person", Str(row, "office_incident_person_id"),
-                              {{"days", 36500}});
+  auto max =
+      w.engine->Update("incident-person", Str(row, "office_incident_person_id"), {{"days", 36500}});
   ASSERT_OK(max);
   EXPECT_EQ((*max)["days"], 36500);
   EXPECT_EQ(UpdateError(*w.engine, "incident-person", Str(row, "office_incident_person_id"),
@@ -1011,7 +1020,8 @@ TEST(IncidentPersonRecord, PersonAndIncidentMustBeOfTheSameProjectAndOffice) {
   Json incident = w.Incident();
   Json foreign_incident = MustCreate(*w.engine, "incident",
                                      {{"subtenant_id", w.other.office_a["office_id"]},
-                                      {"name", "Theirs"}, {"date_incident", "2026-10-02"}});
+                                      {"name", "Theirs"},
+                                      {"date_incident", "2026-10-02"}});
   EXPECT_EQ(CreateError(*w.engine, "incident-person",
                         {{"tenant_id", w.ProjectId()},
                          {"subtenant_id", w.OfficeA()},
@@ -1083,8 +1093,8 @@ TEST(ScopeDerivation, OmittedTenantIsNotReportedMissingWhenAnotherFieldIsInvalid
 TEST(PersonDelete, PreviewListsCertificatesPersonOfficesAndTheirIncidentPersons) {
   World w;
   const std::string person = Str(w.c.person, "person_id");
-  Json po_b = MustCreate(*w.engine, "person-office",
-                         {{"person_id", person}, {"office_id", w.OfficeB()}});
+  Json po_b =
+      MustCreate(*w.engine, "person-office", {{"person_id", person}, {"office_id", w.OfficeB()}});
   Json incident_a = w.Incident();
   Json incident_b = w.Incident({{"subtenant_id", w.OfficeB()}, {"name", "In the plant"}});
   Json ip_a = MustCreate(*w.engine, "incident-person",
@@ -1109,14 +1119,13 @@ TEST(PersonDelete, PreviewListsCertificatesPersonOfficesAndTheirIncidentPersons)
   std::sort(pos.begin(), pos.end());
   std::vector<std::string> certs{Str(cert1, "certificate_id"), Str(cert2, "certificate_id")};
   std::sort(certs.begin(), certs.end());
-  const std::vector<RowRef> expected{
-      {"person", person},
-      {"person-office", pos[0].first},
-      {"person-office", pos[1].first},
-      {"certificate", certs[0]},
-      {"certificate", certs[1]},
-      {"incident-person", pos[0].second},
-      {"incident-person", pos[1].second}};
+  const std::vector<RowRef> expected{{"person", person},
+                                     {"person-office", pos[0].first},
+                                     {"person-office", pos[1].first},
+                                     {"certificate", certs[0]},
+                                     {"certificate", certs[1]},
+                                     {"incident-person", pos[0].second},
+                                     {"incident-person", pos[1].second}};
 
   auto preview = w.engine->Delete("person", person, false);
   ASSERT_OK(preview);
@@ -1133,7 +1142,8 @@ TEST(PersonDelete, PreviewListsCertificatesPersonOfficesAndTheirIncidentPersons)
   }
   auto left = w.engine->Index("certificate", Query{.sort = "certificate_id"});
   ASSERT_OK(left);
-  std::vector<std::string> kept{Str(role_cert, "certificate_id"), Str(other_cert, "certificate_id")};
+  std::vector<std::string> kept{Str(role_cert, "certificate_id"),
+                                Str(other_cert, "certificate_id")};
   std::sort(kept.begin(), kept.end());
   EXPECT_EQ(Ids(left->rows, "certificate_id"), kept);
   auto a = w.engine->View("incident", Str(incident_a, "office_incident_id"));

@@ -24,7 +24,6 @@ nlohmann::json Plain(const Json& j) { return nlohmann::json::parse(j.dump()); }
 
 std::string S(const Json& j, const char* key) { return j.at(key).get<std::string>(); }
 
-
 std::vector<Event> Outbox(Engine& engine, int64_t after = 0) {
   auto events = engine.ReadOutbox(after, 10000);
   EXPECT_TRUE(events.ok()) << events.status().ToString();

@@ -15,14 +15,18 @@ namespace {
 using certo::testing::OpenEngine;
 
 GenerateOptions Small(uint64_t seed = 7) {
-  return GenerateOptions{.people = 120, .offices = 2, .seed = seed, .today = *ParseDate("2026-11-22")};
+  return GenerateOptions{
+      .people = 120, .offices = 2, .seed = seed, .today = *ParseDate("2026-11-22")};
 }
 
 TEST(Generate, SameSeedSameRowsOtherSeedOtherRows) {
   std::vector<std::string> a, b, c;
-  Generate(Small(), [&](std::string_view coll, Json& r) { a.push_back(std::string(coll) + r.dump()); });
-  Generate(Small(), [&](std::string_view coll, Json& r) { b.push_back(std::string(coll) + r.dump()); });
-  Generate(Small(8), [&](std::string_view coll, Json& r) { c.push_back(std::string(coll) + r.dump()); });
+  Generate(Small(),
+           [&](std::string_view coll, Json& r) { a.push_back(std::string(coll) + r.dump()); });
+  Generate(Small(),
+           [&](std::string_view coll, Json& r) { b.push_back(std::string(coll) + r.dump()); });
+  Generate(Small(8),
+           [&](std::string_view coll, Json& r) { c.push_back(std::string(coll) + r.dump()); });
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
 }
@@ -46,7 +50,7 @@ TEST(Generate, ShapesAreWithinTheDocumentedRanges) {
   }
   EXPECT_EQ(rows["action-subscription"], counts.subscriptions);
   EXPECT_EQ(rows["certificate-action"], counts.links);
-  EXPECT_GE(counts.certificates, counts.subscriptions * 8 / 10);   // 90% covered, 1-3 each
+  EXPECT_GE(counts.certificates, counts.subscriptions * 8 / 10);  // 90% covered, 1-3 each
   EXPECT_LE(counts.certificates, counts.subscriptions * 3);
 }
 

@@ -3,12 +3,13 @@
 //
 // The descriptors and the schema describe the same tables; calendar arithmetic.
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "registry.h"
 
 #include <set>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "calendar.h"
-#include "registry.h"
 #include "schema.h"
 #include "sql_functions.h"
 #include "testutil.h"

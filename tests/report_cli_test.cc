@@ -196,15 +196,16 @@ TEST_F(ReportCli, UnknownOfficeOrSubscriberIsAClearError) {
 TEST_F(ReportCli, HelpListsEveryOptionAndTheNewCommandsAreListed) {
   RunResult r = RunCerto({"report", "--help"}, *dir_);
   EXPECT_EQ(r.exit_code, kExitOk);
-  for (const char* word : {"--days", "--format", "text", "json", "csv", "html", "--office",
-                           "--action-type", "--subscriber", "--subscriber-type", "--project",
-                           "--limit"}) {
+  for (const char* word :
+       {"--days", "--format", "text", "json", "csv", "html", "--office", "--action-type",
+        "--subscriber", "--subscriber-type", "--project", "--limit"}) {
     EXPECT_NE(r.out.find(word), std::string::npos) << word << " missing from:\n" << r.out;
   }
   r = RunCerto({"--help"}, *dir_);
   for (const char* command : {"report", "import", "import-people", "export"}) {
     EXPECT_NE(r.out.find(std::string("  ") + command + " "), std::string::npos)
-        << command << " missing from:\n" << r.out;
+        << command << " missing from:\n"
+        << r.out;
   }
 }
 

@@ -21,20 +21,21 @@ class RandomSchedule {
   void Setup(Engine& engine) {
     project_ = MustCreate(engine, "project", {{"name", "Random"}})["project_id"];
     for (int i = 0; i < 2; ++i) {
-      offices_.push_back(MustCreate(engine, "office", {{"project_id", project_},
-                                                       {"name", "Office " + std::to_string(i)}})
-                             ["office_id"]);
+      offices_.push_back(MustCreate(
+          engine, "office",
+          {{"project_id", project_}, {"name", "Office " + std::to_string(i)}})["office_id"]);
     }
     for (int i = 0; i < 8; ++i) {
-      people_.push_back(MustCreate(engine, "person", {{"project_id", project_},
-                                                      {"first_name", "P" + std::to_string(i)},
-                                                      {"last_name", "Random"}})["person_id"]);
+      people_.push_back(MustCreate(engine, "person",
+                                   {{"project_id", project_},
+                                    {"first_name", "P" + std::to_string(i)},
+                                    {"last_name", "Random"}})["person_id"]);
     }
     for (int i = 0; i < 3; ++i) {
-      equipment_.push_back(MustCreate(engine, "equipment",
-                                      {{"office_id", Pick(offices_)},
-                                       {"name", "Machine " + std::to_string(i)}})
-                               ["office_equipment_id"]);
+      equipment_.push_back(
+          MustCreate(engine, "equipment",
+                     {{"office_id", Pick(offices_)},
+                      {"name", "Machine " + std::to_string(i)}})["office_equipment_id"]);
     }
     for (const char* type : {"TRAINING", "TRAINING", "HEALTH", "MAINTENANCE", "CHECK"}) {
       NewAction(engine, type);
@@ -65,8 +66,8 @@ class RandomSchedule {
           if (!same.empty()) action = Pick(same);
         }
         Count("link create", engine.Create("certificate-action", {{"certificate_id", cert},
-                                                                   {"action_id", action},
-                                                                   {"date_expire", MaybeDate()}}));
+                                                                  {"action_id", action},
+                                                                  {"date_expire", MaybeDate()}}));
         break;
       }
       case 4:
@@ -128,10 +129,11 @@ class RandomSchedule {
         }
         break;
       case 13:
-        if (Uniform(0, 19) == 0) Count("action delete", engine.Delete("action", Pick(actions_), true));
+        if (Uniform(0, 19) == 0)
+          Count("action delete", engine.Delete("action", Pick(actions_), true));
         if (Uniform(0, 9) == 0) {
-          NewAction(engine, Pick(std::vector<std::string>{"TRAINING", "HEALTH", "MAINTENANCE",
-                                                          "CHECK"}));
+          NewAction(engine,
+                    Pick(std::vector<std::string>{"TRAINING", "HEALTH", "MAINTENANCE", "CHECK"}));
         }
         break;
     }
@@ -178,7 +180,9 @@ class RandomSchedule {
   std::string Resource() { return Uniform(0, 3) == 0 ? Pick(equipment_) : Pick(people_); }
 
   void NewAction(Engine& engine, const std::string& type) {
-    Json action{{"subtenant_id", Pick(offices_)}, {"action_type", type}, {"name", type},
+    Json action{{"subtenant_id", Pick(offices_)},
+                {"action_type", type},
+                {"name", type},
                 {"expire_interval", Uniform(0, 60)}};
     if (Uniform(0, 1)) {
       action["validity"] = Uniform(1, 3);
@@ -191,8 +195,8 @@ class RandomSchedule {
   void NewCertificate(Engine& engine) {
     Json cert{{"tenant_id", project_},
               {"resource_id", Resource()},
-              {"action_type", Pick(std::vector<std::string>{"TRAINING", "HEALTH", "MAINTENANCE",
-                                                            "CHECK"})},
+              {"action_type",
+               Pick(std::vector<std::string>{"TRAINING", "HEALTH", "MAINTENANCE", "CHECK"})},
               {"name", "Certificate"},
               {"date_release", Date(2019, 2025)}};
     if (Uniform(0, 1)) cert["date_expire"] = Date(2026, 2030);
@@ -207,10 +211,11 @@ class RandomSchedule {
     std::string type = row.ok() ? (*row)["action_type"].get<std::string>() : "";
     bool person = type == "MAINTENANCE" ? Uniform(0, 9) == 0 : Uniform(0, 9) != 0;
     if (type == "CHECK") person = Uniform(0, 1) == 0;
-    Count("subscription create", engine.Create("action-subscription",
-                         {{"action_id", action},
-                          {"subscriber_type", person ? "PERSON" : "EQUIPMENT"},
-                          {"subscriber_id", person ? Pick(people_) : Pick(equipment_)}}));
+    Count("subscription create",
+          engine.Create("action-subscription",
+                        {{"action_id", action},
+                         {"subscriber_type", person ? "PERSON" : "EQUIPMENT"},
+                         {"subscriber_id", person ? Pick(people_) : Pick(equipment_)}}));
   }
 
   std::mt19937_64 rng_;
@@ -232,8 +237,8 @@ std::string Problems(const VerifyReport& report) {
 
 TEST(ScheduleRandom, EveryCommitLeavesNothingForVerifyToFind) {
   const uint64_t seed = Seed();
-  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with CERTO_SEED=" +
-               std::to_string(seed) + ")");
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with CERTO_SEED=" + std::to_string(seed) +
+               ")");
   auto engine = OpenEngine();
   RandomSchedule random(seed);
   random.Setup(*engine);

@@ -42,7 +42,6 @@ ymd Parse(const char* text) {
 
 ymd AddDays(const ymd& d, int n) { return ymd{std::chrono::sys_days{d} + std::chrono::days{n}}; }
 
-
 // One subscription as listed by index (history on, so retired rows are found too).
 Json SubRow(Engine& engine, const std::string& id, std::optional<ymd> as_of = std::nullopt,
             bool history = true) {
@@ -1247,8 +1246,8 @@ TEST(ScheduleCounts, CountsAgreeWithTheStatusFieldOnEveryDay) {
     all.as_of = day;
     auto page = e.Index("action-subscription", all);
     ASSERT_OK(page);
-    std::map<std::string, int64_t> expected{{"NEW", 0}, {"VALID", 0}, {"EXPIRING", 0},
-                                            {"EXPIRED", 0}};
+    std::map<std::string, int64_t> expected{
+        {"NEW", 0}, {"VALID", 0}, {"EXPIRING", 0}, {"EXPIRED", 0}};
     for (const Json& row : page->rows) expected[row["status"].get<std::string>()]++;
     auto counts = e.StatusCounts(all);
     ASSERT_OK(counts);
@@ -1298,12 +1297,13 @@ TEST(ScheduleCounts, JsonRouteReturnsEachStatusAndTheTotal) {
                         {"VALID", counts->at("VALID")},
                         {"EXPIRING", counts->at("EXPIRING")},
                         {"EXPIRED", counts->at("EXPIRED")},
-                        {"total", counts->at("NEW") + counts->at("VALID") +
-                                      counts->at("EXPIRING") + counts->at("EXPIRED")}}));
+                        {"total", counts->at("NEW") + counts->at("VALID") + counts->at("EXPIRING") +
+                                      counts->at("EXPIRED")}}));
   Response paged = e.Request("POST", "/v2/action-subscription/counts", R"({"per-page": 5})");
   EXPECT_EQ(paged.status, 422);
-  EXPECT_EQ(paged.body,
-            R"x([{"field":"per-page","message":"is not a counts parameter (filter, as_of, history)"}])x");
+  EXPECT_EQ(
+      paged.body,
+      R"x([{"field":"per-page","message":"is not a counts parameter (filter, as_of, history)"}])x");
 }
 
 TEST(ScheduleIndex, FiltersOnFieldsShownFromTheActionAreCheckedLikeTheActionsOwn) {

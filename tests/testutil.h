@@ -5,15 +5,15 @@
 
 #pragma once
 
-#include <gtest/gtest.h>
-#include <unistd.h>
+#include "certo/engine.h"
 
 #include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
 
-#include "certo/engine.h"
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 namespace certo::testing {
 
@@ -27,9 +27,9 @@ inline std::chrono::year_month_day Ymd(int y, unsigned m, unsigned d) {
   return {std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
 }
 
-#define ASSERT_OK(expr)                                        \
-  do {                                                         \
-    const auto& certo_status_ = (expr);                        \
+#define ASSERT_OK(expr)                                                   \
+  do {                                                                    \
+    const auto& certo_status_ = (expr);                                   \
     ASSERT_TRUE(certo_status_.ok()) << certo_status_.status().ToString(); \
   } while (0)
 
@@ -104,12 +104,12 @@ inline Company MakeCompany(Engine& engine, const std::string& name = "ACME") {
   std::string pid = c.project["project_id"];
   c.office_a = MustCreate(engine, "office", {{"project_id", pid}, {"name", "Head office"}});
   c.office_b = MustCreate(engine, "office", {{"project_id", pid}, {"name", "Plant"}});
-  c.person = MustCreate(engine, "person",
-                        {{"project_id", pid}, {"first_name", "Ada"}, {"last_name", "Rossi"},
-                         {"code", "E001"}});
-  c.person_office = MustCreate(engine, "person-office",
-                               {{"person_id", c.person["person_id"]},
-                                {"office_id", c.office_a["office_id"]}});
+  c.person = MustCreate(
+      engine, "person",
+      {{"project_id", pid}, {"first_name", "Ada"}, {"last_name", "Rossi"}, {"code", "E001"}});
+  c.person_office =
+      MustCreate(engine, "person-office",
+                 {{"person_id", c.person["person_id"]}, {"office_id", c.office_a["office_id"]}});
   return c;
 }
 

@@ -4,9 +4,8 @@
 // Verify finds what is wrong in a file, each kind of problem on its own; and a connection without
 // certo's functions cannot write the schedule behind its back.
 
-#include <sqlite3.h>
-
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include "sql_functions.h"
 #include "testutil.h"
@@ -26,24 +25,25 @@ struct Covered {
     project = c.project["project_id"];
     office = c.office_a["office_id"];
     person = c.person["person_id"];
-    action = MustCreate(*engine, "action", {{"subtenant_id", office},
-                                            {"action_type", "TRAINING"},
-                                            {"name", "Fire safety"},
-                                            {"expire_interval", 30}})["action_id"];
+    action = MustCreate(*engine, "action",
+                        {{"subtenant_id", office},
+                         {"action_type", "TRAINING"},
+                         {"name", "Fire safety"},
+                         {"expire_interval", 30}})["action_id"];
     subscription = MustCreate(*engine, "action-subscription",
                               {{"action_id", action},
                                {"subscriber_type", "PERSON"},
                                {"subscriber_id", person}})["action_subscription_id"];
-    certificate = MustCreate(*engine, "certificate", {{"tenant_id", project},
-                                                      {"resource_id", person},
-                                                      {"action_type", "TRAINING"},
-                                                      {"name", "Course"},
-                                                      {"date_release", "2024-06-30"},
-                                                      {"date_expire", "2027-06-30"}})
-                      ["certificate_id"];
-    link = MustCreate(*engine, "certificate-action",
-                      {{"certificate_id", certificate}, {"action_id", action}})
-               ["certificate_action_id"];
+    certificate = MustCreate(*engine, "certificate",
+                             {{"tenant_id", project},
+                              {"resource_id", person},
+                              {"action_type", "TRAINING"},
+                              {"name", "Course"},
+                              {"date_release", "2024-06-30"},
+                              {"date_expire", "2027-06-30"}})["certificate_id"];
+    link = MustCreate(
+        *engine, "certificate-action",
+        {{"certificate_id", certificate}, {"action_id", action}})["certificate_action_id"];
   }
 
   // A plain SQLite connection, as another program would open the file.

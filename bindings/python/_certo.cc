@@ -8,11 +8,11 @@
 //                        call running on another thread
 //     request            the JSON API                        -> (status, [(name, value)], body)
 //     create/view/update/historicize/restore                 -> dict
-//     index/changes                                          -> (rows, total, page, per_page, pages)
-//     delete                                                 -> (deleted, [(collection, id)])
-//     verify                                                 -> (subscriptions, links, [problem])
-//     read_outbox/ack_outbox, subscribe/unsubscribe          events as (seq, name, id, payload, date)
-//     transaction, bulk_import
+//     index/changes                                          -> (rows, total, page, per_page,
+//     pages) delete                                                 -> (deleted, [(collection,
+//     id)]) verify                                                 -> (subscriptions, links,
+//     [problem]) read_outbox/ack_outbox, subscribe/unsubscribe          events as (seq, name, id,
+//     payload, date) transaction, bulk_import
 //   collections(), codes(), __version__
 //
 // Records cross as Python objects converted straight to and from certo::Json (no JSON text in
@@ -28,10 +28,8 @@
 // mutex -> GIL and never the reverse: threads cannot deadlock, and long calls (verify, a large
 // index, a bulk import) let other Python threads run.
 
-#include <Python.h>
-#include <datetime.h>
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
+#include "certo/engine.h"
+#include "certo/version.h"
 
 #include <cmath>
 #include <cstdio>
@@ -42,8 +40,10 @@
 #include <utility>
 #include <vector>
 
-#include "certo/engine.h"
-#include "certo/version.h"
+#include <Python.h>
+#include <datetime.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 namespace py = pybind11;
 
@@ -60,16 +60,17 @@ using Date = std::chrono::year_month_day;
   for (const certo::FieldError& e : status.field_errors()) {
     errors.append(py::make_tuple(e.field, e.message));
   }
-  py::object error = py::module_::import("certo._errors")
-                         .attr("_from_status")(certo::CodeName(status.code()),
-                                               static_cast<int>(status.code()), status.message(),
-                                               errors, status.sqlite_code());
+  py::object error =
+      py::module_::import("certo._errors")
+          .attr("_from_status")(certo::CodeName(status.code()), static_cast<int>(status.code()),
+                                status.message(), errors, status.sqlite_code());
   PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
   throw py::error_already_set();
 }
 
 [[noreturn]] void RaiseClosed() {
-  py::object error = py::module_::import("certo._errors").attr("ClosedError")("the engine is closed");
+  py::object error =
+      py::module_::import("certo._errors").attr("ClosedError")("the engine is closed");
   PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
   throw py::error_already_set();
 }
@@ -101,11 +102,13 @@ std::optional<Date> ParseDate(const std::string& text) {
 // The date in field, or a ValidationError naming field. REQUIRES: the GIL is held.
 Date DateArg(const std::string& field, const std::string& text) {
   std::optional<Date> date = ParseDate(text);
-  if (!date) Raise(certo::Status::Validation(field, "must be a real calendar date in the form YYYY-MM-DD"));
+  if (!date)
+    Raise(certo::Status::Validation(field, "must be a real calendar date in the form YYYY-MM-DD"));
   return *date;
 }
 
-std::optional<Date> OptionalDateArg(const std::string& field, const std::optional<std::string>& text) {
+std::optional<Date> OptionalDateArg(const std::string& field,
+                                    const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
   return DateArg(field, *text);
 }
@@ -157,8 +160,9 @@ Json ToJson(py::handle h, int depth = 0) {
   }
   if (PyDate_Check(o)) {
     if (PyDateTime_Check(o)) {
-      throw py::type_error("certo dates are days: pass a datetime.date (value.date()), not a "
-                           "datetime.datetime");
+      throw py::type_error(
+          "certo dates are days: pass a datetime.date (value.date()), not a "
+          "datetime.datetime");
     }
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", PyDateTime_GET_YEAR(o),
@@ -359,7 +363,8 @@ class PyEngine {
     }
     certo::DeleteResult deleted = Check(std::move(result));
     py::list rows;
-    for (const certo::RowRef& row : deleted.rows) rows.append(py::make_tuple(row.collection, row.id));
+    for (const certo::RowRef& row : deleted.rows)
+      rows.append(py::make_tuple(row.collection, row.id));
     return py::make_tuple(deleted.forced, rows);
   }
 
@@ -375,8 +380,8 @@ class PyEngine {
     return Call([&] { return engine->Restore(collection, id); });
   }
 
-  py::tuple Changes(const std::string& from, const std::string& to, py::handle filter,
-                    int per_page, int page, bool history) {
+  py::tuple Changes(const std::string& from, const std::string& to, py::handle filter, int per_page,
+                    int page, bool history) {
     auto engine = Get();
     certo::ChangesQuery query;
     query.from = DateArg("from", from);
@@ -590,9 +595,8 @@ PYBIND11_MODULE(_certo, m) {
       .def("create", &PyEngine::Create, py::arg("collection"), py::arg("record"))
       .def("view", &PyEngine::View, py::arg("collection"), py::arg("id"))
       .def("update", &PyEngine::Update, py::arg("collection"), py::arg("id"), py::arg("changes"))
-      .def("index", &PyEngine::Index, py::arg("collection"), py::arg("filter"),
-           py::arg("per_page"), py::arg("page"), py::arg("sort"), py::arg("history"),
-           py::arg("as_of"))
+      .def("index", &PyEngine::Index, py::arg("collection"), py::arg("filter"), py::arg("per_page"),
+           py::arg("page"), py::arg("sort"), py::arg("history"), py::arg("as_of"))
       .def("delete", &PyEngine::Delete, py::arg("collection"), py::arg("id"), py::arg("force"))
       .def("historicize", &PyEngine::Historicize, py::arg("collection"), py::arg("id"),
            py::arg("date"))

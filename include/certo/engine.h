@@ -36,15 +36,6 @@
 
 #pragma once
 
-#include <chrono>
-#include <functional>
-#include <map>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "certo/events.h"
 #include "certo/options.h"
 #include "certo/people_sync.h"
@@ -54,6 +45,15 @@
 #include "certo/response.h"
 #include "certo/status.h"
 #include "certo/verify.h"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace certo {
 

@@ -24,11 +24,11 @@
 
 #pragma once
 
+#include "certo/record.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
-
-#include "certo/record.h"
 
 namespace certo {
 
@@ -37,7 +37,7 @@ struct Event {
   std::string name;       // e.g. "CERTIFICATE_ACTION::UPDATE"
   std::string entity_id;  // the row the event is about
   Json payload;
-  std::string date;       // the engine's today when the write committed (YYYY-MM-DD)
+  std::string date;  // the engine's today when the write committed (YYYY-MM-DD)
 };
 
 // Called after each committed write with each of its events, in order. Runs on the thread that

@@ -5,12 +5,12 @@
 
 #pragma once
 
+#include "certo/record.h"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include "certo/record.h"
 
 namespace certo {
 

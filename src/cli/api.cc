@@ -41,13 +41,13 @@ int RunBatch(Engine& engine) {
       // Shaped like every other 400 of the JSON API.
       response.status = 400;
       response.headers.emplace_back("Content-Type", "application/json");
-      response.body = Json{{"name", "Bad Request"},
-                           {"message", "line " + std::to_string(number) +
-                                           ": expected a JSON object with string \"method\" and "
-                                           "\"path\" and an optional \"body\""},
-                           {"code", static_cast<int>(Code::kInvalidArgument)},
-                           {"status", 400}}
-                          .dump();
+      response.body = Json{
+          {"name", "Bad Request"},
+          {"message", "line " + std::to_string(number) +
+                          ": expected a JSON object with string \"method\" and "
+                          "\"path\" and an optional \"body\""},
+          {"code", static_cast<int>(Code::kInvalidArgument)},
+          {"status", 400}}.dump();
     } else {
       std::string body;
       if (request.contains("body") && !request["body"].is_null()) {

@@ -6,14 +6,14 @@
 
 #pragma once
 
+#include "certo/engine.h"
+
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
-
-#include "certo/engine.h"
 
 namespace certo::cli {
 

@@ -5,10 +5,11 @@
 // Writes a synthetic company into FILE (one bulk transaction), or with --jsonl prints it as
 // JSON-API create requests for `certo api --batch` / `certo import`.
 
+#include "generate.h"
+
 #include <iostream>
 
 #include "cli.h"
-#include "generate.h"
 
 namespace certo::cli {
 

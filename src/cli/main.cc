@@ -7,11 +7,12 @@
 // Exit status: 0 success; 1 the command's work failed (a request >= 400, problems found, an
 // import refused); 2 bad command line; 3 the file cannot be opened.
 
+#include "certo/version.h"
+
 #include <cstdio>
 #include <iostream>
 #include <vector>
 
-#include "certo/version.h"
 #include "cli.h"
 
 namespace certo::cli {
@@ -82,8 +83,8 @@ int main(int argc, char** argv) {
       ->default_val(5000)
       ->check(CLI::Range(0, 3600000));
 
-  const Command commands[] = {AddApiCommand,     AddVerifyCommand,       AddOutboxCommand,
-                              AddGenerateCommand, AddReportCommand,       AddImportCommand,
+  const Command commands[] = {AddApiCommand,          AddVerifyCommand, AddOutboxCommand,
+                              AddGenerateCommand,     AddReportCommand, AddImportCommand,
                               AddImportPeopleCommand, AddExportCommand};
   std::vector<std::pair<CLI::App*, Runner>> runners;
   for (const Command& add : commands) {

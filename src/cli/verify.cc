@@ -42,10 +42,9 @@ Runner AddVerifyCommand(CLI::App& app, Global& global) {
       std::cout << Json::parse(r.body).dump(2) << '\n';
     } else {
       for (const Problem& p : report->problems) std::cout << p.check << ": " << p.message << '\n';
-      std::cout << report->subscriptions_checked << " subscriptions and "
-                << report->links_checked << " certificate-action links checked, "
-                << report->problems.size() << " problem" << (report->problems.size() == 1 ? "" : "s")
-                << '\n';
+      std::cout << report->subscriptions_checked << " subscriptions and " << report->links_checked
+                << " certificate-action links checked, " << report->problems.size() << " problem"
+                << (report->problems.size() == 1 ? "" : "s") << '\n';
     }
     return report->ok() ? kExitOk : kExitFailed;
   };

@@ -4,12 +4,12 @@
 // A consumer of the installed package: only the public headers and certo::certo.
 // Prints a fixed report (checked by check.cmake) and returns 0 only when everything worked.
 
-#include <certo/engine.h>
-#include <certo/version.h>
-
 #include <chrono>
 #include <iostream>
 #include <string>
+
+#include <certo/engine.h>
+#include <certo/version.h>
 
 namespace {
 
