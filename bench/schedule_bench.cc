@@ -518,53 +518,33 @@ void VerifyFull(benchmark::State& state) { Verify(state, VerifyOptions::Depth::k
 void VerifySchedule(benchmark::State& state) { Verify(state, VerifyOptions::Depth::kSchedule); }
 
 void Register() {
+  // In this order: the query, latency and verify benchmarks use the files the loads wrote.
+  struct Spec {
+    const char* name;
+    void (*fn)(benchmark::State&);
+    int iterations;
+    benchmark::TimeUnit unit;
+  };
+  const Spec specs[] = {
+      {"load/raw", LoadRaw, 1, benchmark::kSecond},
+      {"load/engine", LoadEngine, 1, benchmark::kSecond},
+      {"link_create", LinkCreate, 1, benchmark::kMillisecond},
+      {"link_delete", LinkDelete, 1, benchmark::kMillisecond},
+      {"office_counts", OfficeCounts, 50, benchmark::kMicrosecond},
+      {"expired_page", ExpiredPage, 50, benchmark::kMicrosecond},
+      {"changes", Changes, 50, benchmark::kMicrosecond},
+      {"verify", VerifyFull, 1, benchmark::kSecond},
+      {"verify_schedule", VerifySchedule, 1, benchmark::kSecond},
+  };
   for (int64_t n : Sizes()) {
-    auto name = [&](const char* what) { return std::string(what) + "/" + std::to_string(n); };
-    benchmark::RegisterBenchmark(name("load/raw").c_str(), LoadRaw)
-        ->Arg(n)
-        ->Iterations(1)
-        ->UseManualTime()
-        ->Unit(benchmark::kSecond);
-    benchmark::RegisterBenchmark(name("load/engine").c_str(), LoadEngine)
-        ->Arg(n)
-        ->Iterations(1)
-        ->UseManualTime()
-        ->Unit(benchmark::kSecond);
-    benchmark::RegisterBenchmark(name("link_create").c_str(), LinkCreate)
-        ->Arg(n)
-        ->Iterations(1)
-        ->UseManualTime()
-        ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(name("link_delete").c_str(), LinkDelete)
-        ->Arg(n)
-        ->Iterations(1)
-        ->UseManualTime()
-        ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(name("office_counts").c_str(), OfficeCounts)
-        ->Arg(n)
-        ->Iterations(50)
-        ->UseManualTime()
-        ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(name("expired_page").c_str(), ExpiredPage)
-        ->Arg(n)
-        ->Iterations(50)
-        ->UseManualTime()
-        ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(name("changes").c_str(), Changes)
-        ->Arg(n)
-        ->Iterations(50)
-        ->UseManualTime()
-        ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(name("verify").c_str(), VerifyFull)
-        ->Arg(n)
-        ->Iterations(1)
-        ->UseManualTime()
-        ->Unit(benchmark::kSecond);
-    benchmark::RegisterBenchmark(name("verify_schedule").c_str(), VerifySchedule)
-        ->Arg(n)
-        ->Iterations(1)
-        ->UseManualTime()
-        ->Unit(benchmark::kSecond);
+    for (const Spec& spec : specs) {
+      const std::string name = std::string(spec.name) + "/" + std::to_string(n);
+      benchmark::RegisterBenchmark(name.c_str(), spec.fn)
+          ->Arg(n)
+          ->Iterations(spec.iterations)
+          ->UseManualTime()
+          ->Unit(spec.unit);
+    }
   }
 }
 
