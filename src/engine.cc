@@ -243,9 +243,6 @@ Result<Page> Engine::Index(std::string_view collection, const Query& query) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {
     const auto& e = EntityOf(collection);
-    if (query.as_of && !query.as_of->ok()) {
-      Fail(Status::Validation("as_of", "must be a real calendar date"));
-    }
     internal::AsOfScope as_of(impl_->ctx, query.as_of);
     return impl_->store->Index(e, query);
   });
@@ -309,9 +306,6 @@ Result<Page> Engine::Changes(const ChangesQuery& query) {
 Result<std::map<std::string, int64_t>> Engine::StatusCounts(const Query& query) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {
-    if (query.as_of && !query.as_of->ok()) {
-      Fail(Status::Validation("as_of", "must be a real calendar date"));
-    }
     internal::AsOfScope as_of(impl_->ctx, query.as_of);
     return internal::StatusCounts(*impl_->db, *impl_->store, query);
   });
@@ -327,9 +321,6 @@ Result<VerifyReport> Engine::Verify(const VerifyOptions& options) {
 Result<ComplianceReport> Engine::Report(const ReportQuery& query) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {
-    if (query.as_of && !query.as_of->ok()) {
-      Fail(Status::Validation("as_of", "must be a real calendar date"));
-    }
     ReportQuery q = query;
     if (!q.as_of) q.as_of = impl_->Today();
     internal::AsOfScope as_of(impl_->ctx, q.as_of);

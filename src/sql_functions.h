@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "calendar.h"
+#include "db.h"
 
 namespace certo::internal {
 
@@ -41,10 +42,14 @@ struct SqlContext {
 // Returns a SQLite result code.
 int RegisterFunctions(sqlite3* db, SqlContext* ctx);
 
-// Sets SqlContext::as_of for a scope.
+// Sets SqlContext::as_of for a scope. Throws StatusError (kValidation, field as_of) when the
+// date is not a real calendar date.
 class AsOfScope {
  public:
-  AsOfScope(SqlContext& ctx, std::optional<Date> as_of) : ctx_(ctx) { ctx_.as_of = as_of; }
+  AsOfScope(SqlContext& ctx, std::optional<Date> as_of) : ctx_(ctx) {
+    if (as_of && !as_of->ok()) Fail(Status::Validation("as_of", "must be a real calendar date"));
+    ctx_.as_of = as_of;
+  }
   ~AsOfScope() { ctx_.as_of.reset(); }
 
  private:

@@ -109,8 +109,6 @@ Json Store::ColumnValue(const SQLite::Column& c, FieldType type) {
 
 namespace {
 
-Json ColumnJson(const SQLite::Column& c, FieldType type) { return Store::ColumnValue(c, type); }
-
 Json ComputedJson(const SQLite::Column& c, JsonKind kind) {
   if (c.isNull()) return nullptr;
   switch (kind) {
@@ -200,10 +198,10 @@ Json Store::RowJson(const Entity& e, SQLite::Statement& st, int first) {
   Json row = Json::object();
   int i = first;
   row[S(e.id)] = st.getColumn(i++).getString();
-  for (const Field& f : e.fields) row[S(f.name)] = ColumnJson(st.getColumn(i++), f.type);
+  for (const Field& f : e.fields) row[S(f.name)] = ColumnValue(st.getColumn(i++), f.type);
   for (const Computed& c : e.computed) row[S(c.name)] = ComputedJson(st.getColumn(i++), c.kind);
   if (e.historicizable) {
-    row[S(kRetiredOn)] = ColumnJson(st.getColumn(i++), FieldType::kDate);
+    row[S(kRetiredOn)] = ColumnValue(st.getColumn(i++), FieldType::kDate);
     row[S(kOwnedActive)] = st.getColumn(i++).getInt() != 0;
     row[S(kParentActive)] = st.getColumn(i++).getInt() != 0;
   }
@@ -266,7 +264,7 @@ Json Store::Fact(const Entity& p, const std::string& id, std::string_view field)
       db_.Cached("SELECT " + S(field) + " FROM " + S(p.table) + " WHERE " + S(p.id) + " = ?");
   st.bind(1, id);
   if (!st.executeStep()) return Json();
-  Json value = ColumnJson(st.getColumn(0), f->type);
+  Json value = ColumnValue(st.getColumn(0), f->type);
   st.reset();
   facts_.emplace(key, value);
   return value;
@@ -290,7 +288,7 @@ std::optional<Json> Store::Load(const Entity& e, std::string_view id) {
   Json row = Json::object();
   row[S(e.id)] = st.getColumn(0).getString();
   int i = 1;
-  for (const Field& f : e.fields) row[S(f.name)] = ColumnJson(st.getColumn(i++), f.type);
+  for (const Field& f : e.fields) row[S(f.name)] = ColumnValue(st.getColumn(i++), f.type);
   st.reset();
   return row;
 }

@@ -32,8 +32,6 @@ struct Global {
 
 // The engine's today for --today, or nullopt (with a message on stderr) when it is not a date.
 std::optional<std::optional<std::chrono::year_month_day>> ParseToday(const std::string& text);
-std::optional<std::chrono::year_month_day> ParseIsoDate(const std::string& text);
-std::string FormatIsoDate(const std::chrono::year_month_day& date);
 
 // Opens --db with the global options. On failure prints "certo: <why>" to stderr and returns
 // nullptr; the caller exits with kExitOpen.

@@ -9,36 +9,17 @@
 
 #include "certo/version.h"
 
-#include <cstdio>
 #include <iostream>
 #include <vector>
 
+#include "calendar.h"
 #include "cli.h"
 
 namespace certo::cli {
 
-std::optional<std::chrono::year_month_day> ParseIsoDate(const std::string& text) {
-  unsigned y = 0, m = 0, d = 0;
-  char tail = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
-    return std::nullopt;
-  }
-  std::chrono::year_month_day date{std::chrono::year(static_cast<int>(y)), std::chrono::month(m),
-                                   std::chrono::day(d)};
-  if (!date.ok()) return std::nullopt;
-  return date;
-}
-
-std::string FormatIsoDate(const std::chrono::year_month_day& date) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return buf;
-}
-
 std::optional<std::optional<std::chrono::year_month_day>> ParseToday(const std::string& text) {
   if (text.empty()) return std::optional<std::chrono::year_month_day>();
-  auto date = ParseIsoDate(text);
+  auto date = internal::ParseDate(text);
   if (!date) {
     std::cerr << "certo: --today: must be a real calendar date in the form YYYY-MM-DD, got '"
               << text << "'\n";

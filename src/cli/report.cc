@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "calendar.h"
 #include "cli.h"
 
 namespace certo::cli {
@@ -128,7 +129,7 @@ void PrintMore(std::ostream& out, size_t shown, int64_t total) {
 }
 
 void Text(std::ostream& out, const ComplianceReport& r) {
-  out << "Compliance report as of " << FormatIsoDate(r.as_of) << "\n\n";
+  out << "Compliance report as of " << internal::FormatDate(r.as_of) << "\n\n";
   {
     Table t({"Status", "Rows", "Share"}, "lrr");
     const int64_t total = r.totals.total();
@@ -221,7 +222,7 @@ void Csv(std::ostream& out, const ComplianceReport& r) {
   };
   CsvRow(out,
          {"section", "key", "name", "NEW", "VALID", "EXPIRING", "EXPIRED", "total", "compliance"});
-  counts("total", FormatIsoDate(r.as_of), "all", r.totals);
+  counts("total", internal::FormatDate(r.as_of), "all", r.totals);
   for (const ReportGroup& g : r.offices) counts("office", g.key, g.name, g.counts);
   for (const ReportGroup& g : r.action_types) counts("action_type", g.key, g.name, g.counts);
   out << "\r\n";
@@ -396,7 +397,7 @@ void HtmlEntries(std::ostream& out, const std::string& id, const std::vector<Rep
 }
 
 void Html(std::ostream& out, const ComplianceReport& r) {
-  const std::string date = FormatIsoDate(r.as_of);
+  const std::string date = internal::FormatDate(r.as_of);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'\">\n"
