@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# certo: embedded compliance engine for occupational health and safety.
+# Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
 """Whose training runs out this quarter?
 

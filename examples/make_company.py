@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# certo: embedded compliance engine for occupational health and safety.
+# Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
 """Writes examples/company.jsonl: the example company of the README, as JSON-API requests.
 

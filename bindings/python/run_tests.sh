@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# certo: embedded compliance engine for occupational health and safety.
+# Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
 #
 # Tests the Python package as a user gets it: installs it with pip into a fresh virtual

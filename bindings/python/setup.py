@@ -1,4 +1,4 @@
-# certo: embedded compliance engine for occupational health and safety.
+# Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
 """Builds the certo package: the pure-Python package in certo/ plus the extension certo._certo,
 which CMake builds from the C++ sources of the repository this directory belongs to.

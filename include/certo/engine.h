@@ -1,4 +1,4 @@
-// certo: embedded compliance engine for occupational health and safety.
+// Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
 // Engine: one certo file, opened.
@@ -56,20 +56,6 @@
 #include <vector>
 
 namespace certo {
-
-// A row named by its collection and id, as listed by a delete preview.
-struct RowRef {
-  std::string collection;
-  std::string id;
-
-  friend bool operator==(const RowRef&, const RowRef&) = default;
-};
-
-// What Delete did or would do: the row itself first, then every dependant row that goes with it.
-struct DeleteResult {
-  bool forced = false;       // true: the rows are gone; false: nothing changed (a preview)
-  std::vector<RowRef> rows;  // the row, then its dependants (children before grandchildren)
-};
 
 class Engine {
  public:

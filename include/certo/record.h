@@ -1,4 +1,4 @@
-// certo: embedded compliance engine for occupational health and safety.
+// Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
 // Record: the value type of every entity row certo reads and writes.
@@ -15,6 +15,9 @@
 
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 namespace certo {
@@ -22,5 +25,19 @@ namespace certo {
 // A JSON object with an entity's fields, e.g. {"person_id": "...", "first_name": "Ada", ...}.
 // ordered_json keeps fields in the order of the 4hse documents: the id first, then the fields.
 using Json = nlohmann::ordered_json;
+
+// A row named by its collection and id, as listed by a delete preview.
+struct RowRef {
+  std::string collection;
+  std::string id;
+
+  friend bool operator==(const RowRef&, const RowRef&) = default;
+};
+
+// What Delete did or would do: the row itself first, then every dependant row that goes with it.
+struct DeleteResult {
+  bool forced = false;       // true: the rows are gone; false: nothing changed (a preview)
+  std::vector<RowRef> rows;  // the row, then its dependants (children before grandchildren)
+};
 
 }  // namespace certo

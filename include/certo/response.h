@@ -1,4 +1,4 @@
-// certo: embedded compliance engine for occupational health and safety.
+// Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
 // Response: what Engine::Request returns for one JSON-API call, shaped like an HTTP response so

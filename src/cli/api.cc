@@ -1,4 +1,4 @@
-// certo: embedded compliance engine for occupational health and safety.
+// Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
 //   certo --db FILE api METHOD PATH [BODY|-] [--headers]

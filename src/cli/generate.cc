@@ -1,11 +1,11 @@
-// certo: embedded compliance engine for occupational health and safety.
+// Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
 //   certo --db FILE [--create] generate [--people N] [--offices N] [--seed S] [--jsonl]
 // Writes a synthetic company into FILE (one bulk transaction), or with --jsonl prints it as
 // JSON-API create requests for `certo api --batch` / `certo import`.
 
-#include "generate.h"
+#include "generate/generate.h"
 
 #include <iostream>
 
@@ -16,7 +16,7 @@ namespace certo::cli {
 Runner AddGenerateCommand(CLI::App& app, Global& global) {
   CLI::App* cmd = app.add_subcommand(
       "generate", "Write a synthetic company of the requested size (seeded, reproducible)");
-  auto options = std::make_shared<internal::GenerateOptions>();
+  auto options = std::make_shared<generator::GenerateOptions>();
   auto jsonl = std::make_shared<bool>(false);
   cmd->add_option("--people", options->people, "How many people")
       ->default_val(150)
@@ -30,9 +30,9 @@ Runner AddGenerateCommand(CLI::App& app, Global& global) {
                 "Print JSON-API create requests to stdout instead of writing FILE");
   return [options, jsonl, &global]() -> int {
     auto today = ParseToday(global.today);
-    options->today = today && *today ? **today : internal::LocalToday();
+    options->today = today && *today ? **today : LocalToday();
     if (*jsonl) {
-      internal::Generate(*options, [](std::string_view collection, Json& record) {
+      generator::Generate(*options, [](std::string_view collection, Json& record) {
         std::cout << Json{{"method", "POST"},
                           {"path", "/v2/" + std::string(collection) + "/create"},
                           {"body", record}}
@@ -43,10 +43,10 @@ Runner AddGenerateCommand(CLI::App& app, Global& global) {
     }
     auto engine = Open(global);
     if (!engine) return kExitOpen;
-    internal::GenerateCounts counts;
+    generator::GenerateCounts counts;
     Status status = engine->BulkTransaction([&](Engine& e) {
       Status first;
-      counts = internal::Generate(*options, [&](std::string_view collection, Json& record) {
+      counts = generator::Generate(*options, [&](std::string_view collection, Json& record) {
         if (!first.ok()) return;
         auto id = e.Insert(collection, record);
         if (!id.ok()) first = id.status();

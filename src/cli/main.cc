@@ -1,4 +1,4 @@
-// certo: embedded compliance engine for occupational health and safety.
+// Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
 // The certo command. Each subcommand lives in its own file (api.cc, verify.cc, ...); this file
@@ -12,14 +12,14 @@
 #include <iostream>
 #include <vector>
 
-#include "calendar.h"
+#include "certo/calendar.h"
 #include "cli.h"
 
 namespace certo::cli {
 
 std::optional<std::optional<std::chrono::year_month_day>> ParseToday(const std::string& text) {
   if (text.empty()) return std::optional<std::chrono::year_month_day>();
-  auto date = internal::ParseDate(text);
+  auto date = ParseDate(text);
   if (!date) {
     std::cerr << "certo: --today: must be a real calendar date in the form YYYY-MM-DD, got '"
               << text << "'\n";

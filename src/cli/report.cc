@@ -1,4 +1,4 @@
-// certo: embedded compliance engine for occupational health and safety.
+// Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
 //   certo --db FILE [--today D] report [--days N] [--format text|json|csv|html]
@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "calendar.h"
+#include "certo/calendar.h"
 #include "cli.h"
 
 namespace certo::cli {
@@ -129,7 +129,7 @@ void PrintMore(std::ostream& out, size_t shown, int64_t total) {
 }
 
 void Text(std::ostream& out, const ComplianceReport& r) {
-  out << "Compliance report as of " << internal::FormatDate(r.as_of) << "\n\n";
+  out << "Compliance report as of " << FormatDate(r.as_of) << "\n\n";
   {
     Table t({"Status", "Rows", "Share"}, "lrr");
     const int64_t total = r.totals.total();
@@ -222,7 +222,7 @@ void Csv(std::ostream& out, const ComplianceReport& r) {
   };
   CsvRow(out,
          {"section", "key", "name", "NEW", "VALID", "EXPIRING", "EXPIRED", "total", "compliance"});
-  counts("total", internal::FormatDate(r.as_of), "all", r.totals);
+  counts("total", FormatDate(r.as_of), "all", r.totals);
   for (const ReportGroup& g : r.offices) counts("office", g.key, g.name, g.counts);
   for (const ReportGroup& g : r.action_types) counts("action_type", g.key, g.name, g.counts);
   out << "\r\n";
@@ -397,7 +397,7 @@ void HtmlEntries(std::ostream& out, const std::string& id, const std::vector<Rep
 }
 
 void Html(std::ostream& out, const ComplianceReport& r) {
-  const std::string date = internal::FormatDate(r.as_of);
+  const std::string date = FormatDate(r.as_of);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'\">\n"

@@ -1,4 +1,4 @@
-# certo: embedded compliance engine for occupational health and safety.
+# Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
 # Type stubs of the private extension module (bindings/python/_certo.cc). Use `import certo`.
 

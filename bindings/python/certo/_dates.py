@@ -1,4 +1,4 @@
-# certo: embedded compliance engine for occupational health and safety.
+# Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
 """Dates as certo takes them: a ``datetime.date`` or an ISO string ``"YYYY-MM-DD"``."""
 

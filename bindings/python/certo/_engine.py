@@ -1,4 +1,4 @@
-# certo: embedded compliance engine for occupational health and safety.
+# Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
 """certo.Engine: one certo file, opened, with the JSON API and Pythonic helpers."""
 

@@ -1,4 +1,4 @@
-# certo: embedded compliance engine for occupational health and safety.
+# Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
 """Shared fixtures: engines with a pinned date, and a small company with one row of every
 collection. These tests run against the INSTALLED certo package (see run_tests.sh)."""

@@ -1,4 +1,4 @@
-# certo: embedded compliance engine for occupational health and safety.
+# Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
 """A small, independent Python implementation of the status rule of DESIGN.md section 2.
 

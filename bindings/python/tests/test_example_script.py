@@ -1,4 +1,4 @@
-# certo: embedded compliance engine for occupational health and safety.
+# Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
 """examples/expiring_this_quarter.py, run as a user runs it, on a company built here."""
 

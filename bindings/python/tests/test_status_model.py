@@ -1,4 +1,4 @@
-# certo: embedded compliance engine for occupational health and safety.
+# Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
 """Property-based: random writes go to the engine and to status_model.py, an independent
 implementation of DESIGN.md section 2; every subscription's status and cover dates must agree

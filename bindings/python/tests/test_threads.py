@@ -1,4 +1,4 @@
-# certo: embedded compliance engine for occupational health and safety.
+# Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
 """One Engine shared by several Python threads: the C++ engine serializes calls with its own
 lock, and every call releases the GIL before taking it, so threads neither race nor deadlock.

@@ -1,0 +1,518 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+
+#include "api/api.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/calendar.h"
+
+namespace certo::internal {
+
+namespace {
+
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 422:
+      return "Unprocessable Entity";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Internal Server Error";
+  }
+}
+
+Response JsonResponse(int status, const Json& body) {
+  Response r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = body.dump();
+  return r;
+}
+
+Response Failure(int status, const std::string& message, Code code) {
+  return JsonResponse(status, Json{{"name", ReasonPhrase(status)},
+                                   {"message", message},
+                                   {"code", static_cast<int>(code)},
+                                   {"status", status}});
+}
+
+int FromHex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && FromHex(s[i + 1]) >= 0 && FromHex(s[i + 2]) >= 0) {
+      out += static_cast<char>(FromHex(s[i + 1]) * 16 + FromHex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i] == '+' ? ' ' : s[i];
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> ParseQueryString(std::string_view qs) {
+  std::map<std::string, std::string> params;
+  while (!qs.empty()) {
+    size_t amp = qs.find('&');
+    std::string_view pair = qs.substr(0, amp);
+    size_t eq = pair.find('=');
+    if (!pair.empty()) {
+      params[PercentDecode(pair.substr(0, eq))] =
+          eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    qs.remove_prefix(amp + 1);
+  }
+  return params;
+}
+
+std::vector<std::string> Segments(std::string_view path) {
+  std::vector<std::string> parts;
+  while (!path.empty()) {
+    size_t slash = path.find('/');
+    std::string_view part = path.substr(0, slash);
+    if (!part.empty()) parts.push_back(PercentDecode(part));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return parts;
+}
+
+// Parses the request body; an empty body is an empty object.
+Result<Json> ParseBody(std::string_view body) {
+  size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return Json::object();
+  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return Status::InvalidArgument("the body is not valid JSON");
+  return parsed;
+}
+
+Response Created(const Result<Json>& r, int ok_status = 200) {
+  if (!r.ok()) return ErrorResponse(r.error());
+  return JsonResponse(ok_status, *r);
+}
+
+Response MethodNotAllowed(std::string_view allowed);
+
+bool FieldsMention(const std::vector<FieldError>& errors, const std::string& field) {
+  for (const FieldError& e : errors) {
+    if (e.field == field) return true;
+  }
+  return false;
+}
+
+Result<Query> ParseIndexBody(const Json& body) {
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  Query q;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "filter") {
+      if (value.is_object()) {
+        q.filter = value;
+      } else if (!value.is_null()) {
+        errors.push_back({key, "must be an object of field: value"});
+      }
+    } else if (key == "per-page" || key == "page") {
+      if (!value.is_number_integer()) {
+        errors.push_back({key, "must be an integer"});
+      } else if (value.get<int64_t>() < 1) {
+        errors.push_back(
+            {key, key == "page" ? "must be at least 1" : "must be between 1 and 1000"});
+      } else if (key == "per-page") {
+        // Out-of-range sizes are reported by the index itself, with the same message.
+        q.per_page = static_cast<int>(std::min<int64_t>(value.get<int64_t>(), 1000000));
+      } else {
+        // Any page past the last is empty; pages beyond int range are simply far past it.
+        q.page = static_cast<int>(
+            std::min<int64_t>(value.get<int64_t>(), std::numeric_limits<int>::max()));
+      }
+    } else if (key == "sort") {
+      if (value.is_string()) {
+        q.sort = value.get<std::string>();
+      } else if (!value.is_null()) {
+        errors.push_back({key, "must be a field name, with - for descending"});
+      }
+    } else if (key == "as_of") {
+      std::optional<Date> date =
+          value.is_string() ? ParseDate(value.get<std::string>()) : std::nullopt;
+      if (!date && !value.is_null()) {
+        errors.push_back({key, "must be a real calendar date in the form YYYY-MM-DD"});
+      }
+      q.as_of = date;
+    } else if (key == "history") {
+      if (value.is_boolean()) {
+        q.history = value.get<bool>();
+      } else if (value.is_number_integer() && (value == 0 || value == 1)) {
+        q.history = value == 1;
+      } else {
+        errors.push_back({key, "must be true or false"});
+      }
+    } else {
+      errors.push_back(
+          {key, "is not an index parameter (filter, per-page, page, sort, history, as_of)"});
+    }
+  }
+  if (!errors.empty()) return Status::Validation(std::move(errors));
+  return q;
+}
+
+Result<ChangesQuery> ParseChangesBody(const Json& body) {
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  ChangesQuery q;
+  std::vector<FieldError> errors;
+  bool has_from = false, has_to = false;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "from" || key == "to") {
+      std::optional<Date> date =
+          value.is_string() ? ParseDate(value.get<std::string>()) : std::nullopt;
+      if (!date) {
+        errors.push_back({key, "must be a real calendar date in the form YYYY-MM-DD"});
+      } else {
+        (key == "from" ? q.from : q.to) = *date;
+        (key == "from" ? has_from : has_to) = true;
+      }
+    } else if (key == "filter" || key == "per-page" || key == "page" || key == "history") {
+      Result<Query> common = ParseIndexBody(Json{{key, value}});
+      if (!common.ok()) {
+        for (const FieldError& e : common.error().field_errors()) errors.push_back(e);
+        continue;
+      }
+      if (key == "filter") q.filter = common->filter;
+      if (key == "per-page") q.per_page = common->per_page;
+      if (key == "page") q.page = common->page;
+      if (key == "history") q.history = common->history;
+    } else {
+      errors.push_back(
+          {key, "is not a changes parameter (from, to, filter, per-page, page, history)"});
+    }
+  }
+  if (!has_from && !FieldsMention(errors, "from")) errors.push_back({"from", "is required"});
+  if (!has_to && !FieldsMention(errors, "to")) errors.push_back({"to", "is required"});
+  if (!errors.empty()) return Status::Validation(std::move(errors));
+  return q;
+}
+
+Result<ReportQuery> ParseReportBody(const Json& body) {
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  ReportQuery q;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "as_of") {
+      std::optional<Date> date =
+          value.is_string() ? ParseDate(value.get<std::string>()) : std::nullopt;
+      if (!date && !value.is_null()) {
+        errors.push_back({key, "must be a real calendar date in the form YYYY-MM-DD"});
+      }
+      q.as_of = date;
+    } else if (key == "days" || key == "months" || key == "limit") {
+      if (!value.is_number_integer()) {
+        errors.push_back({key, "must be an integer"});
+        continue;
+      }
+      // Out-of-range values are reported by the report itself, with its message.
+      int v = static_cast<int>(std::clamp<int64_t>(value.get<int64_t>(), -1, 1000000));
+      (key == "days" ? q.days : key == "months" ? q.months : q.limit) = v;
+    } else if (key == "filter") {
+      if (value.is_object()) {
+        q.filter = value;
+      } else if (!value.is_null()) {
+        errors.push_back({key, "must be an object of field: value"});
+      }
+    } else {
+      errors.push_back({key, "is not a report parameter (as_of, days, months, filter, limit)"});
+    }
+  }
+  if (!errors.empty()) return Status::Validation(std::move(errors));
+  return q;
+}
+
+Response PageResponse(const Page& page) {
+  Response r = JsonResponse(200, page.rows);
+  r.headers.emplace_back("X-Pagination-Current-Page", std::to_string(page.page));
+  r.headers.emplace_back("X-Pagination-Page-Count", std::to_string(page.page_count));
+  r.headers.emplace_back("X-Pagination-Per-Page", std::to_string(page.per_page));
+  r.headers.emplace_back("X-Pagination-Total-Count", std::to_string(page.total_count));
+  return r;
+}
+
+Json EventJson(const Event& e) {
+  return Json{{"seq", e.seq},
+              {"event", e.name},
+              {"entity_id", e.entity_id},
+              {"payload", e.payload},
+              {"date", e.date}};
+}
+
+Json ReportJson(const VerifyReport& report) {
+  Json problems = Json::array();
+  for (const Problem& p : report.problems) {
+    problems.push_back(Json{{"check", p.check},
+                            {"collection", p.collection},
+                            {"id", p.id},
+                            {"field", p.field},
+                            {"stored", p.stored},
+                            {"expected", p.expected},
+                            {"message", p.message}});
+  }
+  return Json{{"ok", report.ok()},
+              {"subscriptions_checked", report.subscriptions_checked},
+              {"links_checked", report.links_checked},
+              {"problems", problems}};
+}
+
+// Routes that are not CRUD on a collection: report, outbox, verify.
+std::optional<Response> ServiceRoute(Engine& engine, std::string_view method,
+                                     const std::vector<std::string>& seg,
+                                     std::map<std::string, std::string>& params,
+                                     std::string_view body) {
+  if (seg.size() == 2 && seg[1] == "report") {
+    if (method != "POST") return MethodNotAllowed("POST");
+    Result<Json> parsed = ParseBody(body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    Result<ReportQuery> query = ParseReportBody(*parsed);
+    if (!query.ok()) return ErrorResponse(query.error());
+    Result<ComplianceReport> report = engine.Report(*query);
+    if (!report.ok()) return ErrorResponse(report.error());
+    return JsonResponse(200, ReportJson(*report));
+  }
+  if (seg.size() == 2 && seg[1] == "verify") {
+    if (method != "GET") return MethodNotAllowed("GET");
+    VerifyOptions options;
+    if (auto it = params.find("depth"); it != params.end()) {
+      if (it->second == "full") {
+        options.depth = VerifyOptions::Depth::kFull;
+      } else if (it->second == "quick") {
+        options.depth = VerifyOptions::Depth::kQuick;
+      } else if (it->second == "schedule") {
+        options.depth = VerifyOptions::Depth::kSchedule;
+      } else {
+        return Failure(400, "depth must be full, quick or schedule", Code::kInvalidArgument);
+      }
+    }
+    Result<VerifyReport> report = engine.Verify(options);
+    if (!report.ok()) return ErrorResponse(report.error());
+    return JsonResponse(200, ReportJson(*report));
+  }
+  if (seg.size() == 3 && seg[1] == "outbox" && seg[2] == "index") {
+    if (method != "GET") return MethodNotAllowed("GET");
+    int64_t after = 0;
+    int limit = 100;
+    try {
+      if (params.count("after")) after = std::stoll(params["after"]);
+      if (params.count("limit")) limit = std::stoi(params["limit"]);
+    } catch (const std::exception&) {
+      return Failure(400, "after and limit must be integers", Code::kInvalidArgument);
+    }
+    Result<std::vector<Event>> events = engine.ReadOutbox(after, limit);
+    if (!events.ok()) return ErrorResponse(events.error());
+    Json rows = Json::array();
+    for (const Event& e : *events) rows.push_back(EventJson(e));
+    return JsonResponse(200, rows);
+  }
+  if (seg.size() == 3 && seg[1] == "outbox" && seg[2] == "ack") {
+    if (method != "POST") return MethodNotAllowed("POST");
+    Result<Json> parsed = ParseBody(body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    if (!parsed->is_object() || !parsed->contains("through") ||
+        !(*parsed)["through"].is_number_integer() || parsed->size() != 1) {
+      return ErrorResponse(Status::Validation("through", "is required: the last seq handled"));
+    }
+    Status status = engine.AckOutbox((*parsed)["through"].get<int64_t>());
+    if (!status.ok()) return ErrorResponse(status);
+    return JsonResponse(200, Json{{"acknowledged_through", (*parsed)["through"]}});
+  }
+  return std::nullopt;
+}
+
+Response MethodNotAllowed(std::string_view allowed) {
+  Response r =
+      Failure(405, "this route accepts " + std::string(allowed) + " only", Code::kInvalidArgument);
+  r.headers.emplace_back("Allow", std::string(allowed));
+  return r;
+}
+
+}  // namespace
+
+Response ErrorResponse(const Status& status) {
+  const int http = HttpStatus(status.code());
+  if (status.IsValidation()) {
+    Json errors = Json::array();
+    for (const FieldError& e : status.field_errors()) {
+      errors.push_back(Json{{"field", e.field}, {"message", e.message}});
+    }
+    return JsonResponse(http, errors);
+  }
+  return Failure(http, status.message(), status.code());
+}
+
+Response HandleRequest(Engine& engine, std::string_view method, std::string_view target,
+                       std::string_view body) {
+  std::string_view path = target, query_string;
+  if (size_t q = target.find('?'); q != std::string_view::npos) {
+    path = target.substr(0, q);
+    query_string = target.substr(q + 1);
+  }
+  std::map<std::string, std::string> params = ParseQueryString(query_string);
+  std::vector<std::string> seg = Segments(path);
+  if (!seg.empty() && seg[0] == "v2") {
+    if (auto r = ServiceRoute(engine, method, seg, params, body)) return *r;
+  }
+  if (seg.size() < 3 || seg.size() > 4 || seg[0] != "v2") {
+    return Failure(
+        404, "no route " + std::string(path) + " (routes look like /v2/<collection>/<verb>[/<id>])",
+        Code::kNotFound);
+  }
+  const std::string& collection = seg[1];
+  const std::string& verb = seg[2];
+  std::vector<std::string> collections = Engine::Collections();
+  if (std::find(collections.begin(), collections.end(), collection) == collections.end()) {
+    return Failure(404, "unknown collection '" + collection + "'", Code::kNotFound);
+  }
+  std::string id = seg.size() == 4 ? seg[3] : params.count("id") ? params["id"] : "";
+  const bool has_id = !id.empty();
+
+  auto needs = [&](std::string_view want, bool with_id) -> std::optional<Response> {
+    if (method != want) return MethodNotAllowed(want);
+    if (with_id && !has_id) {
+      return Failure(404,
+                     "the route " + verb + " needs an id: /v2/" + collection + "/" + verb + "/{id}",
+                     Code::kNotFound);
+    }
+    if (!with_id && seg.size() == 4) {
+      return Failure(404, "no route " + std::string(path), Code::kNotFound);
+    }
+    return std::nullopt;
+  };
+
+  if (verb == "index") {
+    if (auto bad = needs("POST", false)) return *bad;
+    Result<Json> parsed = ParseBody(body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    Result<Query> query = ParseIndexBody(*parsed);
+    if (!query.ok()) return ErrorResponse(query.error());
+    Result<Page> page = engine.Index(collection, *query);
+    if (!page.ok()) return ErrorResponse(page.error());
+    return PageResponse(*page);
+  }
+  if (verb == "counts" && collection == "action-subscription") {
+    if (auto bad = needs("POST", false)) return *bad;
+    Result<Json> parsed = ParseBody(body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    for (const char* paging : {"per-page", "page", "sort"}) {
+      if (parsed->is_object() && parsed->contains(paging)) {
+        return ErrorResponse(
+            Status::Validation(paging, "is not a counts parameter (filter, as_of, history)"));
+      }
+    }
+    Result<Query> query = ParseIndexBody(*parsed);
+    if (!query.ok()) return ErrorResponse(query.error());
+    auto counts = engine.StatusCounts(*query);
+    if (!counts.ok()) return ErrorResponse(counts.error());
+    Json out = Json::object();
+    int64_t total = 0;
+    for (const char* status : {"NEW", "VALID", "EXPIRING", "EXPIRED"}) {
+      out[status] = counts->at(status);
+      total += counts->at(status);
+    }
+    out["total"] = total;
+    return JsonResponse(200, out);
+  }
+  if (verb == "changes" && collection == "action-subscription") {
+    if (auto bad = needs("POST", false)) return *bad;
+    Result<Json> parsed = ParseBody(body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    Result<ChangesQuery> query = ParseChangesBody(*parsed);
+    if (!query.ok()) return ErrorResponse(query.error());
+    Result<Page> page = engine.Changes(*query);
+    if (!page.ok()) return ErrorResponse(page.error());
+    return PageResponse(*page);
+  }
+  if (verb == "create") {
+    if (auto bad = needs("POST", false)) return *bad;
+    Result<Json> parsed = ParseBody(body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    return Created(engine.Create(collection, *parsed), 201);
+  }
+  if (verb == "view") {
+    if (auto bad = needs("GET", true)) return *bad;
+    return Created(engine.View(collection, id));
+  }
+  if (verb == "update") {
+    if (method != "PUT" && method != "PATCH") return MethodNotAllowed("PUT, PATCH");
+    if (auto bad = needs(method, true)) return *bad;
+    Result<Json> parsed = ParseBody(body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    return Created(engine.Update(collection, id, *parsed));
+  }
+  if (verb == "delete") {
+    if (auto bad = needs("DELETE", true)) return *bad;
+    bool force = false;
+    if (auto it = params.find("force"); it != params.end()) {
+      if (it->second == "true" || it->second == "1") {
+        force = true;
+      } else if (it->second != "false" && it->second != "0") {
+        return Failure(400, "force must be true or false", Code::kInvalidArgument);
+      }
+    }
+    Result<DeleteResult> result = engine.Delete(collection, id, force);
+    if (!result.ok()) return ErrorResponse(result.error());
+    Json rows = Json::array();
+    for (const RowRef& row : result->rows) {
+      rows.push_back(Json{{"collection", row.collection}, {"id", row.id}});
+    }
+    return JsonResponse(200, Json{{"deleted", result->forced}, {"rows", rows}});
+  }
+  if (verb == "historicize") {
+    if (auto bad = needs("POST", true)) return *bad;
+    Result<Json> parsed = ParseBody(body);
+    if (!parsed.ok()) return ErrorResponse(parsed.error());
+    if (!parsed->is_object()) {
+      return ErrorResponse(Status::InvalidArgument("the body must be a JSON object"));
+    }
+    std::optional<Date> date;
+    for (const auto& [key, value] : parsed->items()) {
+      if (key != "date") {
+        return ErrorResponse(Status::Validation(key, "is not a historicize parameter (date)"));
+      }
+      // 4hse sends "YYYY-MM-DD HH:MM:SS"; the time of day is irrelevant to a retirement date.
+      std::string text = value.is_string() ? value.get<std::string>() : "";
+      if (text.size() == 19 && text[10] == ' ') text.resize(10);
+      date = ParseDate(text);
+      if (!value.is_null() && !date) {
+        return ErrorResponse(
+            Status::Validation("date", "must be a real calendar date in the form YYYY-MM-DD"));
+      }
+    }
+    return Created(engine.Historicize(collection, id, date));
+  }
+  if (verb == "restore") {
+    if (auto bad = needs("POST", true)) return *bad;
+    return Created(engine.Restore(collection, id));
+  }
+  return Failure(404,
+                 "unknown verb '" + verb + "' (index, create, view, update, delete, " +
+                     "historicize, restore)",
+                 Code::kNotFound);
+}
+
+}  // namespace certo::internal

@@ -1,0 +1,36 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+//
+// The schema migrations of schema/NNNN_slug.sql, compiled into the library (schema_sql.cc is
+// generated from them by cmake/embed_schema.cmake), and the code that applies them.
+
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "db/db.h"
+
+namespace certo::internal {
+
+struct Migration {
+  int version;            // NNNN
+  std::string_view name;  // "0001_foundation"
+  std::string_view sql;
+};
+
+// All migrations, in version order. Defined in the generated schema_sql.cc.
+const std::vector<Migration>& Migrations();
+
+// PRAGMA application_id of every certo file: "CRTO".
+constexpr int kApplicationId = 0x4352544f;
+
+// Checks that db is an empty SQLite file or a certo file this build can read, without writing.
+// Throws StatusError (kIncompatible) otherwise; SQLite errors (not a database) propagate.
+void CheckIdentity(Db& db, std::string_view path);
+// Applies the missing migrations in one transaction and records the version.
+void Migrate(Db& db);
+// The file's schema version (PRAGMA user_version).
+int SchemaVersionOf(Db& db);
+
+}  // namespace certo::internal

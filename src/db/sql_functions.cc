@@ -1,0 +1,147 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+
+#include "db/sql_functions.h"
+
+#include <cstring>
+#include <string>
+
+#include "rules/rules.h"
+
+namespace certo::internal {
+
+namespace {
+
+SqlContext& Ctx(sqlite3_context* c) { return *static_cast<SqlContext*>(sqlite3_user_data(c)); }
+
+void ResultText(sqlite3_context* c, const std::string& s) {
+  sqlite3_result_text(c, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+}
+
+std::optional<Date> DateArg(sqlite3_value* v) {
+  if (sqlite3_value_type(v) != SQLITE_TEXT) return std::nullopt;
+  const char* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  return ParseDate(std::string_view(text, sqlite3_value_bytes(v)));
+}
+
+std::optional<long long> IntArg(sqlite3_value* v) {
+  if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_value_int64(v);
+}
+
+std::optional<Unit> UnitArg(sqlite3_value* v) {
+  if (sqlite3_value_type(v) != SQLITE_TEXT) return std::nullopt;
+  return ParseUnit(reinterpret_cast<const char*>(sqlite3_value_text(v)));
+}
+
+// A stored cover date: NULL = no cover; kNever = never expires.
+struct Cover {
+  bool covered = false;
+  std::optional<Date> date;
+};
+Cover CoverArg(sqlite3_value* v) {
+  if (sqlite3_value_type(v) == SQLITE_NULL) return {};
+  return {true, DateArg(v)};  // kNever is not a date: never expires
+}
+
+void Today(sqlite3_context* c, int, sqlite3_value**) { ResultText(c, FormatDate(Ctx(c).Today())); }
+
+void AsOf(sqlite3_context* c, int, sqlite3_value**) { ResultText(c, FormatDate(Ctx(c).AsOf())); }
+
+void Bulk(sqlite3_context* c, int, sqlite3_value**) { sqlite3_result_int(c, Ctx(c).bulk ? 1 : 0); }
+
+void Expiry(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[2]) == SQLITE_NULL) {  // no link: no expiry at all
+    sqlite3_result_null(c);
+    return;
+  }
+  std::optional<Date> release = DateArg(argv[2]);
+  if (!release) {
+    sqlite3_result_error(c, "certo_expiry: date_release is not a date", -1);
+    return;
+  }
+  LinkDates link{DateArg(argv[0]), DateArg(argv[1]), *release,        IntArg(argv[3]),
+                 UnitArg(argv[4]), IntArg(argv[5]),  UnitArg(argv[6])};
+  std::optional<Date> expiry = EffectiveExpiry(link);
+  ResultText(c, expiry ? FormatDate(*expiry) : std::string(kNever));
+}
+
+void ExpiringFromFn(sqlite3_context* c, int, sqlite3_value** argv) {
+  Cover cover = CoverArg(argv[0]);
+  if (!cover.covered) {
+    sqlite3_result_null(c);
+    return;
+  }
+  std::optional<Date> expire = cover.date;
+  std::optional<Date> from = ExpiringFrom(expire, IntArg(argv[1]));
+  ResultText(c, from ? FormatDate(*from) : std::string(kNever));
+}
+
+void StatusFn(sqlite3_context* c, int, sqlite3_value** argv) {
+  Cover cover = CoverArg(argv[0]);
+  std::optional<Date> from = DateArg(argv[1]);
+  std::optional<Date> day = DateArg(argv[2]);
+  if (!day) {
+    sqlite3_result_error(c, "certo_status: day is not a date", -1);
+    return;
+  }
+  sqlite3_result_text(c, StatusName(StatusOn(cover.covered, cover.date, from, *day)), -1,
+                      SQLITE_STATIC);
+}
+
+// The earliest of its text arguments, NULLs ignored; NULL when all are NULL.
+void Earliest(sqlite3_context* c, int argc, sqlite3_value** argv) {
+  int best = -1;
+  for (int i = 0; i < argc; ++i) {
+    if (sqlite3_value_type(argv[i]) != SQLITE_TEXT) continue;
+    if (best < 0 ||
+        std::strcmp(reinterpret_cast<const char*>(sqlite3_value_text(argv[i])),
+                    reinterpret_cast<const char*>(sqlite3_value_text(argv[best]))) < 0) {
+      best = i;
+    }
+  }
+  if (best < 0) {
+    sqlite3_result_null(c);
+  } else {
+    sqlite3_result_value(c, argv[best]);
+  }
+}
+
+void AddDaysFn(sqlite3_context* c, int, sqlite3_value** argv) {
+  std::optional<Date> date = DateArg(argv[0]);
+  if (!date) {
+    sqlite3_result_null(c);
+    return;
+  }
+  ResultText(c, FormatDate(AddDays(*date, sqlite3_value_int64(argv[1]))));
+}
+
+}  // namespace
+
+int RegisterFunctions(sqlite3* db, SqlContext* ctx) {
+  struct Fn {
+    const char* name;
+    int args;
+    bool deterministic;
+    void (*fn)(sqlite3_context*, int, sqlite3_value**);
+  };
+  const Fn fns[] = {
+      {"certo_today", 0, false, Today},
+      {"certo_as_of", 0, false, AsOf},
+      {"certo_bulk", 0, false, Bulk},
+      {"certo_expiry", 7, true, Expiry},
+      {"certo_expiring_from", 2, true, ExpiringFromFn},
+      {"certo_status", 3, true, StatusFn},
+      {"certo_add_days", 2, true, AddDaysFn},
+      {"certo_earliest", -1, true, Earliest},
+  };
+  for (const Fn& f : fns) {
+    int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | (f.deterministic ? SQLITE_DETERMINISTIC : 0);
+    int rc =
+        sqlite3_create_function_v2(db, f.name, f.args, flags, ctx, f.fn, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return rc;
+  }
+  return SQLITE_OK;
+}
+
+}  // namespace certo::internal

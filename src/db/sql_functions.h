@@ -1,0 +1,59 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+//
+// The C++ functions registered on every connection certo opens. The schedule's triggers call
+// them, so a connection without them (the sqlite3 shell, another program) cannot write the
+// schedule tables: its writes fail with "no such function" instead of leaving stale state.
+//
+//   certo_today()            the engine's today
+//   certo_as_of()            the date reads are evaluated at (Query::as_of, else today)
+//   certo_bulk()             1 while a bulk transaction defers recalculation
+//   certo_expiry(link_expire, cert_expire, release, cert_validity, cert_unit,
+//                action_validity, action_unit)        a link's effective expiry, 'never', or NULL
+//                                       when release is NULL (no link)
+//   certo_expiring_from(cover_expire, expire_interval) first EXPIRING day, or 'never'
+//   certo_status(cover_expire, expiring_from, day)    NEW, VALID, EXPIRING or EXPIRED
+//   certo_add_days(date, n)
+//   certo_earliest(date, ...)                         the earliest non-NULL date, or NULL
+
+#pragma once
+
+#include "certo/options.h"
+
+#include <optional>
+
+#include <sqlite3.h>
+
+#include "base/calendar.h"
+#include "db/db.h"
+
+namespace certo::internal {
+
+struct SqlContext {
+  Options options;
+  std::optional<Date> as_of;  // set for the duration of one read
+  bool bulk = false;
+
+  Date Today() const { return options.today ? *options.today : LocalToday(); }
+  Date AsOf() const { return as_of ? *as_of : Today(); }
+};
+
+// Registers the functions with ctx as their state. REQUIRES: ctx outlives the connection.
+// Returns a SQLite result code.
+int RegisterFunctions(sqlite3* db, SqlContext* ctx);
+
+// Sets SqlContext::as_of for a scope. Throws StatusError (kValidation, field as_of) when the
+// date is not a real calendar date.
+class AsOfScope {
+ public:
+  AsOfScope(SqlContext& ctx, std::optional<Date> as_of) : ctx_(ctx) {
+    if (as_of && !as_of->ok()) Fail(Status::Validation("as_of", "must be a real calendar date"));
+    ctx_.as_of = as_of;
+  }
+  ~AsOfScope() { ctx_.as_of.reset(); }
+
+ private:
+  SqlContext& ctx_;
+};
+
+}  // namespace certo::internal

@@ -1,0 +1,265 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+//
+// The Engine's C++ API: each public call takes the engine's mutex, runs inside Guard (so no
+// exception crosses the API) and, when it writes, inside Impl::Write (one atomic unit whose
+// events reach the handlers after the commit). The work itself belongs to the subsystems below.
+
+#include "certo/engine.h"
+
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <mutex>
+
+#include "engine/impl.h"
+#include "base/calendar.h"
+#include "db/db.h"
+#include "registry/registry.h"
+#include "report/export.h"
+#include "report/report.h"
+#include "schedule/schedule.h"
+#include "db/open.h"
+#include "db/schema.h"
+#include "db/sql_functions.h"
+#include "store/store.h"
+
+namespace certo {
+
+using internal::Date;
+using internal::Db;
+using internal::Fail;
+using internal::StatusError;
+using internal::WriteScope;
+
+namespace {
+
+// Runs fn, turning every failure into a Status: nothing thrown inside crosses the API.
+template <typename Fn>
+auto Guard(Fn&& fn) -> Result<decltype(fn())> {
+  try {
+    return fn();
+  } catch (...) {
+    return internal::CurrentExceptionStatus();
+  }
+}
+
+const internal::Entity& EntityOf(std::string_view collection) {
+  const internal::Entity* e = internal::FindEntity(collection);
+  if (!e) Fail(Status::NotFound("unknown collection '" + std::string(collection) + "'"));
+  return *e;
+}
+
+}  // namespace
+
+Status Engine::Impl::Run(Engine& engine, const std::function<Status(Engine&)>& body, bool bulk) {
+  return Guard([&] {
+           return Write(
+               [&] {
+                 Status status = body(engine);
+                 if (!status.ok()) Fail(std::move(status));
+                 return true;
+               },
+               bulk);
+         })
+      .status();
+}
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path, const Options& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->ctx.options = options;
+  impl->path = path;
+  const bool memory = path == ":memory:";
+  if (!memory && !options.create_if_missing && !std::filesystem::exists(path)) {
+    return Status::IOError("'" + path + "' does not exist");
+  }
+  if (options.busy_timeout_ms < 0) {
+    return Status::Validation("busy_timeout_ms", "must not be negative");
+  }
+  Result<bool> opened = Guard([&] {
+    impl->db = internal::OpenFile(path, options, &impl->ctx);
+    impl->store = std::make_unique<internal::Store>(*impl->db, impl->ctx);
+    return true;
+  });
+  if (!opened.ok()) return opened.error();
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+Result<Json> Engine::Create(std::string_view collection, const Json& record) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    const auto& e = EntityOf(collection);
+    return impl_->Write([&] { return impl_->store->Create(e, record); });
+  });
+}
+
+Result<std::string> Engine::Insert(std::string_view collection, const Json& record) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    const auto& e = EntityOf(collection);
+    return impl_->Write([&] {
+      return impl_->store->Create(e, record, /*full=*/false)[std::string(e.id)].get<std::string>();
+    });
+  });
+}
+
+Result<Json> Engine::View(std::string_view collection, std::string_view id) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] { return impl_->store->View(EntityOf(collection), id); });
+}
+
+Result<Json> Engine::Update(std::string_view collection, std::string_view id, const Json& changes) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    const auto& e = EntityOf(collection);
+    return impl_->Write([&] { return impl_->store->Update(e, id, changes); });
+  });
+}
+
+Result<Page> Engine::Index(std::string_view collection, const Query& query) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    const auto& e = EntityOf(collection);
+    internal::AsOfScope as_of(impl_->ctx, query.as_of);
+    return impl_->store->Index(e, query);
+  });
+}
+
+Result<DeleteResult> Engine::Delete(std::string_view collection, std::string_view id, bool force) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    const auto& e = EntityOf(collection);
+    if (!force) return impl_->store->Delete(e, id, false);
+    return impl_->Write([&] { return impl_->store->Delete(e, id, true); });
+  });
+}
+
+namespace {
+const internal::Entity& HistoricizableOf(std::string_view collection) {
+  const auto& e = EntityOf(collection);
+  if (!e.historicizable) {
+    Fail(Status::NotFound("'" + std::string(collection) + "' rows cannot be historicized"));
+  }
+  return e;
+}
+}  // namespace
+
+Result<Json> Engine::Historicize(std::string_view collection, std::string_view id,
+                                 std::optional<std::chrono::year_month_day> date) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    const auto& e = HistoricizableOf(collection);
+    if (date && !date->ok()) {
+      Fail(Status::Validation("date", "must be a real calendar date in the form YYYY-MM-DD"));
+    }
+    Date when = date ? *date : impl_->Today();
+    return impl_->Write([&] { return impl_->store->SetRetired(e, id, when); });
+  });
+}
+
+Result<Json> Engine::Restore(std::string_view collection, std::string_view id) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    const auto& e = HistoricizableOf(collection);
+    return impl_->Write([&] { return impl_->store->SetRetired(e, id, std::nullopt); });
+  });
+}
+
+Status Engine::Transaction(const std::function<Status(Engine&)>& body) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return impl_->Run(*this, body, /*bulk=*/false);
+}
+
+Status Engine::BulkTransaction(const std::function<Status(Engine&)>& body) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return impl_->Run(*this, body, /*bulk=*/true);
+}
+
+Result<Page> Engine::Changes(const ChangesQuery& query) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] { return internal::Changes(*impl_->db, *impl_->store, query); });
+}
+
+Result<std::map<std::string, int64_t>> Engine::StatusCounts(const Query& query) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    internal::AsOfScope as_of(impl_->ctx, query.as_of);
+    return internal::StatusCounts(*impl_->db, *impl_->store, query);
+  });
+}
+
+Result<VerifyReport> Engine::Verify(const VerifyOptions& options) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] { return internal::Verify(*impl_->db, options); });
+}
+
+// ---- Reports and data exchange (SyncPeople is in people_sync.cc) ------------------------------
+
+Result<ComplianceReport> Engine::Report(const ReportQuery& query) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    ReportQuery q = query;
+    if (!q.as_of) q.as_of = impl_->Today();
+    internal::AsOfScope as_of(impl_->ctx, q.as_of);
+    return internal::BuildReport(*impl_->db, *impl_->store, q);
+  });
+}
+
+Status Engine::Export(std::string_view project_id,
+                      const std::function<void(const Json& request)>& sink) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+           internal::ExportRequests(*impl_->db, std::string(project_id), sink);
+           return true;
+         })
+      .status();
+}
+
+Result<std::vector<Event>> Engine::ReadOutbox(int64_t after, int limit) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  if (limit < 1 || limit > 10000) return Status::Validation("limit", "must be between 1 and 10000");
+  return Guard([&] { return impl_->EventsAfter(after, limit); });
+}
+
+Status Engine::AckOutbox(int64_t through) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+           return impl_->Write([&] {
+             SQLite::Statement& st = impl_->db->Cached("DELETE FROM outbox WHERE seq <= ?");
+             st.bind(1, through);
+             st.exec();
+             return true;
+           });
+         })
+      .status();
+}
+
+int Engine::Subscribe(EventHandler handler) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  int token = impl_->next_token++;
+  impl_->handlers.emplace(token, std::move(handler));
+  return token;
+}
+
+void Engine::Unsubscribe(int token) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  impl_->handlers.erase(token);
+}
+
+std::chrono::year_month_day Engine::Today() const { return impl_->Today(); }
+
+int Engine::SchemaVersion() const {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return internal::SchemaVersionOf(*impl_->db);
+}
+
+std::vector<std::string> Engine::Collections() {
+  std::vector<std::string> names;
+  for (const auto& e : internal::Entities()) names.emplace_back(e.collection);
+  return names;
+}
+
+}  // namespace certo

@@ -1,0 +1,794 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+//
+// The descriptors of certo's entities. Field names, enums and limits follow
+// shared/reference/4hse-model.md; where the 4hse documents disagree, the choice is noted.
+// Each table's columns are in schema/; registry_test checks that the two agree.
+
+#include <string>
+
+#include "base/calendar.h"
+#include "registry/registry.h"
+
+namespace certo::internal {
+
+namespace {
+
+// ---- Builders -------------------------------------------------------------------------------
+
+struct F {
+  Field f;
+  F(std::string_view name, FieldType type) {
+    f.name = name;
+    f.type = type;
+  }
+  F& Req() { return f.required = true, *this; }
+  F& Imm() { return f.immutable = true, *this; }
+  F& Exact() { return f.match = Match::kExact, *this; }
+  F& Like() { return f.match = Match::kText, *this; }
+  F& Sort() { return f.sortable = true, *this; }
+  F& Default(std::string_view v) { return f.default_value = v, *this; }
+  F& Range(long long lo, long long hi) { return f.min = lo, f.max = hi, *this; }
+  F& SameOffice() { return f.ref.same_office = true, *this; }
+  operator Field() const { return f; }  // NOLINT
+};
+
+F Str(std::string_view name, int max) {
+  F b(name, FieldType::kString);
+  b.f.max_length = max;
+  return b;
+}
+F Text(std::string_view name) { return F(name, FieldType::kText); }
+F Int(std::string_view name) { return F(name, FieldType::kInt); }
+F Bool(std::string_view name) { return F(name, FieldType::kBool); }
+F Day(std::string_view name) { return F(name, FieldType::kDate); }
+F Country(std::string_view name) { return F(name, FieldType::kCountry); }
+F JsonF(std::string_view name) { return F(name, FieldType::kJson); }
+F Enum(std::string_view name, std::vector<std::string_view> values) {
+  F b(name, FieldType::kEnum);
+  b.f.enum_values = std::move(values);
+  return b;
+}
+// A plain reference: exact filter, immutable (moving a row to another parent would break the
+// parent's own office/project consistency), required.
+F RefTo(std::string_view name, std::string_view collection) {
+  F b(name, FieldType::kUuid);
+  b.f.ref.targets = {{"", collection}};
+  return b.Req().Imm().Exact();
+}
+F Project(std::string_view name = "project_id") {
+  F b = RefTo(name, "project");
+  b.f.ref.parent = false;
+  return b;
+}
+F Office(std::string_view name = "office_id") { return RefTo(name, "office"); }
+
+// (SELECT x.<column> FROM <table> x WHERE x.<key> = t.<field>)
+std::string Lookup(std::string_view table, std::string_view column, std::string_view key,
+                   std::string_view field) {
+  return "(SELECT x." + std::string(column) + " FROM " + std::string(table) + " x WHERE x." +
+         std::string(key) + " = t." + std::string(field) + ")";
+}
+// A column of the person behind t.person_office_id.
+std::string PersonVia(std::string_view column) {
+  return "(SELECT p." + std::string(column) +
+         " FROM person_office po JOIN person p ON p.person_id = po.person_id"
+         " WHERE po.person_office_id = t.person_office_id)";
+}
+Computed Ro(std::string_view name, std::string sql, Match match = Match::kNone,
+            bool sortable = false, JsonKind kind = JsonKind::kString) {
+  return Computed{name, std::move(sql), kind, match, sortable};
+}
+// Sorting by the stored column (same order; NULL first, never-expiring last) lets the indexes
+// deliver the rows in order.
+Computed SortBy(Computed c, std::string sql) {
+  c.sort_sql = std::move(sql);
+  return c;
+}
+Computed ProjectName(std::string_view field) {
+  return Ro("project_name", Lookup("project", "name", "project_id", field), Match::kText, true);
+}
+// A computed field that shows another entity's field; filters check values by its rules.
+Computed Mirror(Computed c, std::string_view collection, std::string_view field) {
+  c.mirror_collection = collection;
+  c.mirror_field = field;
+  return c;
+}
+Computed ProjectType(std::string_view field) {
+  return Mirror(
+      Ro("project_type", Lookup("project", "project_type", "project_id", field), Match::kExact),
+      "project", "project_type");
+}
+Computed OfficeName(std::string_view field) {
+  return Ro("office_name", Lookup("office", "name", "office_id", field), Match::kText, true);
+}
+
+const std::vector<std::string_view> kActionTypes = {"TRAINING", "HEALTH", "PER", "CHECK",
+                                                    "MAINTENANCE"};
+const std::vector<std::string_view> kUnits = {"YEAR", "MONTH", "DAY"};
+
+// validity and validity_unit come together; validity is at least 1.
+void ValidityPair(const Json& r, std::vector<FieldError>& errors) {
+  bool has_validity = r.contains("validity") && !r["validity"].is_null();
+  bool has_unit = r.contains("validity_unit") && !r["validity_unit"].is_null();
+  if (has_validity && !has_unit) errors.push_back({"validity_unit", "is required with validity"});
+  if (has_unit && !has_validity) errors.push_back({"validity", "is required with validity_unit"});
+}
+
+// later >= earlier, both dates when present.
+Rule NotBefore(std::string_view later, std::string_view earlier) {
+  return [later = std::string(later), earlier = std::string(earlier)](
+             const Json& r, std::vector<FieldError>& errors) {
+    if (!r.contains(later) || !r.contains(earlier)) return;
+    const Json &a = r[later], &b = r[earlier];
+    if (a.is_string() && b.is_string() && a.get<std::string>() < b.get<std::string>()) {
+      errors.push_back({later, "must not be before " + earlier});
+    }
+  };
+}
+
+// ---- The schedule's rules -------------------------------------------------------------------
+
+// The kinds of subject a schedule row or a certificate can be about.
+struct Subject {
+  const char* type;
+  const char* collection;
+  const char* table;
+  const char* key;
+  const char* name;  // SQL over x
+};
+const Subject kSubjects[] = {
+    {"PERSON", "person", "person", "person_id", "x.first_name || ' ' || x.last_name"},
+    {"ROLE", "role", "role", "office_role_id", "x.name"},
+    {"EQUIPMENT", "equipment", "equipment", "office_equipment_id", "x.name"},
+    {"WORK_ENVIRONMENT", "work-environment", "work_environment", "office_work_environment_id",
+     "x.name"},
+    {"SUBSTANCE", "substance", "substance", "office_substance_id", "x.name"},
+    {"WORK_GROUP", "work-group", "work_group", "work_group_id", "x.name"},
+    {"OFFICE", "office", "office", "office_id", "x.name"},
+};
+const std::vector<RefTarget> kSubscriberTargets = [] {
+  std::vector<RefTarget> targets;
+  for (const Subject& k : kSubjects) targets.push_back({k.type, k.collection});
+  return targets;
+}();
+std::vector<std::string_view> SubscriberTypes() {
+  std::vector<std::string_view> types;
+  for (const Subject& k : kSubjects) types.push_back(k.type);
+  return types;
+}
+
+// DESIGN.md section 1: which subscriber types each action type admits. (4hse's PPE and
+// SUPPLIER subscribers have no entity in certo yet.)
+std::vector<std::string_view> AllowedSubscribers(std::string_view action_type) {
+  if (action_type == "TRAINING" || action_type == "HEALTH" || action_type == "PER") {
+    return {"PERSON"};
+  }
+  if (action_type == "MAINTENANCE") return {"EQUIPMENT", "WORK_ENVIRONMENT", "OFFICE"};
+  return SubscriberTypes();  // CHECK
+}
+
+void SubscriberAllowed(const Json& r, const Finder& find, std::vector<FieldError>& errors) {
+  Json action_type = find("action", r.value("action_id", ""), "action_type");
+  if (!action_type.is_string()) return;
+  const std::string type = action_type.get<std::string>();
+  const std::string subscriber = r.value("subscriber_type", "");
+  std::string allowed;
+  for (std::string_view t : AllowedSubscribers(type)) {
+    if (t == subscriber) return;
+    allowed += (allowed.empty() ? "" : ", ") + std::string(t);
+  }
+  errors.push_back({"subscriber_type", subscriber + " cannot subscribe to a " + type +
+                                           " action (allowed: " + allowed + ")"});
+}
+
+void SameActionType(const Json& r, const Finder& find, std::vector<FieldError>& errors) {
+  Json certificate = find("certificate", r.value("certificate_id", ""), "action_type");
+  Json action = find("action", r.value("action_id", ""), "action_type");
+  if (!certificate.is_string() || !action.is_string()) return;
+  if (certificate != action) {
+    errors.push_back({"action_id", "is a " + action.get<std::string>() +
+                                       " action but the certificate is for " +
+                                       certificate.get<std::string>()});
+  }
+}
+
+// status as a range of stored dates, so that filtering by status uses the indexes.
+std::optional<FilterSql> StatusFilter(const Json& value, const std::string& as_of,
+                                      std::string& error) {
+  const std::string name = value.is_string() ? value.get<std::string>() : "";
+  if (name == "NEW") return FilterSql{"t.cover_expire IS NULL", {}};
+  if (name == "EXPIRED") return FilterSql{"t.cover_expire < ?", {as_of}};
+  if (name == "EXPIRING") {
+    return FilterSql{"(t.expiring_from <= ? AND t.cover_expire >= ?)", {as_of, as_of}};
+  }
+  if (name == "VALID") {
+    return FilterSql{"(t.cover_expire >= ? AND t.expiring_from > ?)", {as_of, as_of}};
+  }
+  error = "must be one of: NEW, VALID, EXPIRING, EXPIRED";
+  return std::nullopt;
+}
+
+// countX of an action: its active subscriptions (with status X) as of certo_as_of().
+Computed Counter(std::string_view name, std::string status) {
+  Computed c = Ro(name, "", Match::kNone, false, JsonKind::kInt);
+  c.make_sql = [status] {
+    std::string sql =
+        "(SELECT count(*) FROM action_subscription x WHERE x.action_id = t.action_id AND " +
+        ActiveSql(*FindEntity("action-subscription"), "x");
+    if (!status.empty()) {
+      sql += " AND certo_status(x.cover_expire, x.expiring_from, certo_as_of()) = '" + status + "'";
+    }
+    return sql + ")";
+  };
+  return c;
+}
+
+// ---- The entities ---------------------------------------------------------------------------
+
+std::vector<Entity> Build() {
+  std::vector<Entity> all;
+
+  all.push_back(Entity{
+      .collection = "project",
+      .table = "project",
+      .event_prefix = "PROJECT",
+      .id = "project_id",
+      .project_field = "",
+      .office_field = "",
+      .fields =
+          {
+              Str("name", 50).Req().Like().Sort(),
+              Text("description"),
+              Country("country").Exact(),
+              // 4hse's newest enum; older documents lack pending_delete.
+              Enum("status", {"active", "suspended", "pending_delete", "deleted"})
+                  .Default("active")
+                  .Exact()
+                  .Sort(),
+              Enum("project_type", {"safety", "template"}).Default("safety").Exact().Sort(),
+              JsonF("data"),
+          },
+  });
+
+  all.push_back(Entity{
+      .collection = "office",
+      .table = "office",
+      .event_prefix = "OFFICE",
+      .id = "office_id",
+      .project_field = "project_id",
+      .office_field = "",
+      .historicizable = true,
+      .fields =
+          {
+              Project(),
+              Str("name", 255).Req().Like().Sort(),
+              Str("code", 50).Like().Sort(),
+              Text("description"),
+              Str("street", 255).Like(),
+              Str("postal_code", 50).Like(),
+              Str("locality", 50).Like(),
+              Str("region", 150).Like(),
+              Country("country").Exact(),
+              Str("tax_code", 30).Exact(),
+              Str("vat", 30).Exact(),
+              // Required by 4hse's client; certo defaults it instead of refusing the row.
+              Enum("office_type_icon", {"office_default", "construction_site"})
+                  .Default("office_default")
+                  .Exact(),
+          },
+      .computed = {ProjectName("project_id"), ProjectType("project_id")},
+  });
+
+  all.push_back(Entity{
+      .collection = "person",
+      .table = "person",
+      .event_prefix = "PERSON",
+      .id = "person_id",
+      .project_field = "project_id",
+      .office_field = "",
+      .historicizable = true,
+      .fields =
+          {
+              Project(),
+              Str("code", 50).Like().Sort(),
+              Str("first_name", 70).Req().Like().Sort(),
+              Str("last_name", 70).Req().Like().Sort(),
+              Str("street", 255),
+              Str("locality", 50).Like(),
+              Str("postal_code", 50),
+              Str("region", 150).Like(),  // 4hse's newest limit (older documents: 10)
+              Str("sex", 10).Exact(),
+              Country("country").Exact(),
+              Day("birth_date").Exact().Sort(),
+              Str("birth_place", 150),
+              Str("tax_code", 30).Exact().Sort(),
+              Text("note"),
+              Str("contract_type", 50).Exact(),
+              Bool("is_employee").Default("1").Exact(),
+              Bool("is_prevention_people").Default("0").Exact(),
+              Str("entity_id", 255).Exact(),  // e-mail of a linked user account
+              Str("related_user", 50).Exact(),
+          },
+      .computed = {ProjectName("project_id")},
+      .unique = {{"project_id", "code"}},
+  });
+
+  all.push_back(Entity{
+      .collection = "person-office",
+      .table = "person_office",
+      .event_prefix = "PERSON_OFFICE",
+      .id = "person_office_id",
+      .project_field = "project_id",
+      .office_field = "office_id",
+      .historicizable = true,
+      .fields = {Project(), Office(), RefTo("person_id", "person")},
+      .computed =
+          {
+              Ro("person_code", Lookup("person", "code", "person_id", "person_id"), Match::kText,
+                 true),
+              Ro("person_first_name", Lookup("person", "first_name", "person_id", "person_id"),
+                 Match::kText, true),
+              Ro("person_last_name", Lookup("person", "last_name", "person_id", "person_id"),
+                 Match::kText, true),
+              Ro("person_tax_code", Lookup("person", "tax_code", "person_id", "person_id"),
+                 Match::kExact, true),
+              Ro("person_birth_date", Lookup("person", "birth_date", "person_id", "person_id"),
+                 Match::kExact, true),
+              Ro("person_is_employee", Lookup("person", "is_employee", "person_id", "person_id"),
+                 Match::kExact, false, JsonKind::kInt),
+              Ro("office_code", Lookup("office", "code", "office_id", "office_id"), Match::kText),
+              OfficeName("office_id"),
+              ProjectName("project_id"),
+          },
+      .unique = {{"person_id", "office_id"}},
+  });
+
+  // The four office resources share one shape.
+  auto resource = [](std::string_view collection, std::string_view table, std::string_view event,
+                     std::string_view id, std::vector<Field> extra) {
+    Entity e{
+        .collection = collection,
+        .table = table,
+        .event_prefix = event,
+        .id = id,
+        .project_field = "project_id",
+        .office_field = "office_id",
+        .historicizable = true,
+        .fields = {Project(), Office(), Str("code", 50).Like().Sort(),
+                   Str("name", 255).Req().Like().Sort(), Text("description")},
+        .computed = {OfficeName("office_id"), ProjectName("project_id")},
+    };
+    e.fields.insert(e.fields.end(), extra.begin(), extra.end());
+    return e;
+  };
+  all.push_back(resource("role", "role", "ROLE", "office_role_id", {}));
+  all.push_back(
+      resource("equipment", "equipment", "EQUIPMENT", "office_equipment_id",
+               {Str("serial", 100).Like(), Str("vendor", 100).Like(), Str("model", 100).Like()}));
+  all.push_back(resource("work-environment", "work_environment", "WORK_ENVIRONMENT",
+                         "office_work_environment_id", {}));
+  all.push_back(resource("substance", "substance", "SUBSTANCE", "office_substance_id", {}));
+
+  {
+    F entity("entity_id", FieldType::kUuid);
+    entity.f.ref = Ref{.targets = {{"ROLE", "role"},
+                                   {"EQUIPMENT", "equipment"},
+                                   {"WORK_ENVIRONMENT", "work-environment"},
+                                   {"SUBSTANCE", "substance"}},
+                       .type_field = "type",
+                       .same_office = true};
+    std::string entity_name =
+        "CASE t.type WHEN 'ROLE' THEN " + Lookup("role", "name", "office_role_id", "entity_id") +
+        " WHEN 'EQUIPMENT' THEN " +
+        Lookup("equipment", "name", "office_equipment_id", "entity_id") +
+        " WHEN 'WORK_ENVIRONMENT' THEN " +
+        Lookup("work_environment", "name", "office_work_environment_id", "entity_id") +
+        " WHEN 'SUBSTANCE' THEN " +
+        Lookup("substance", "name", "office_substance_id", "entity_id") + " END";
+    std::string entity_code = entity_name;
+    for (size_t at; (at = entity_code.find("x.name")) != std::string::npos;) {
+      entity_code.replace(at, 6, "x.code");
+    }
+    all.push_back(Entity{
+        .collection = "entity-employee",
+        .table = "entity_employee",
+        .event_prefix = "ENTITY_EMPLOYEE",
+        .id = "entity_employee_id",
+        .project_field = "project_id",
+        .office_field = "office_id",
+        .historicizable = true,
+        .fields = {Project(), Office(), RefTo("person_office_id", "person-office").SameOffice(),
+                   Enum("type", {"ROLE", "EQUIPMENT", "WORK_ENVIRONMENT", "SUBSTANCE"})
+                       .Req()
+                       .Imm()
+                       .Exact(),
+                   entity.Req().Imm().Exact()},
+        .computed =
+            {
+                Ro("person_id",
+                   Lookup("person_office", "person_id", "person_office_id", "person_office_id"),
+                   Match::kExact),
+                Ro("person_code", PersonVia("code"), Match::kText, true),
+                Ro("person_first_name", PersonVia("first_name"), Match::kText, true),
+                Ro("person_last_name", PersonVia("last_name"), Match::kText, true),
+                Ro("entity_code", entity_code, Match::kText, true),
+                Ro("entity_name", entity_name, Match::kText, true),
+                OfficeName("office_id"),
+                ProjectName("project_id"),
+            },
+        .unique = {{"entity_id", "person_office_id"}},
+    });
+  }
+
+  all.push_back(Entity{
+      .collection = "work-group",
+      .table = "work_group",
+      .event_prefix = "WORK_GROUP",
+      .id = "work_group_id",
+      .project_field = "project_id",
+      .office_field = "office_id",
+      .historicizable = true,
+      .fields = {Project(), Office(), Str("code", 50).Like().Sort(),
+                 Str("name", 255).Req().Like().Sort(), Text("description"),
+                 Enum("work_group_type", {"JOB", "WORK_PLACE", "HGROUP"}).Req().Exact().Sort()},
+      .computed = {OfficeName("office_id"), ProjectName("project_id")},
+  });
+
+  all.push_back(Entity{
+      .collection = "work-group-person",
+      .table = "work_group_person",
+      .event_prefix = "WORK_GROUP_PERSON",
+      .id = "work_group_person_id",
+      .project_field = "project_id",
+      .office_field = "office_id",
+      .historicizable = true,
+      .fields = {Project(), Office(), RefTo("work_group_id", "work-group").SameOffice(),
+                 RefTo("person_office_id", "person-office").SameOffice(),
+                 Str("time_spent_measure", 50)},
+      .computed =
+          {
+              Ro("person_id",
+                 Lookup("person_office", "person_id", "person_office_id", "person_office_id"),
+                 Match::kExact),
+              Ro("person_code", PersonVia("code"), Match::kText, true),
+              Ro("person_first_name", PersonVia("first_name"), Match::kText, true),
+              Ro("person_last_name", PersonVia("last_name"), Match::kText, true),
+              Ro("work_group_code", Lookup("work_group", "code", "work_group_id", "work_group_id"),
+                 Match::kText, true),
+              Ro("work_group_name", Lookup("work_group", "name", "work_group_id", "work_group_id"),
+                 Match::kText, true),
+              Mirror(Ro("work_group_type",
+                        Lookup("work_group", "work_group_type", "work_group_id", "work_group_id"),
+                        Match::kExact, true),
+                     "work-group", "work_group_type"),
+              OfficeName("office_id"),
+              ProjectName("project_id"),
+          },
+      .unique = {{"work_group_id", "person_office_id"}},
+  });
+
+  all.push_back(Entity{
+      .collection = "action",
+      .table = "action",
+      .event_prefix = "ACTION",
+      .id = "action_id",
+      .project_field = "tenant_id",
+      .office_field = "subtenant_id",
+      .historicizable = true,
+      .fields =
+          {
+              Project("tenant_id"),
+              Office("subtenant_id"),
+              Enum("action_type", kActionTypes).Req().Imm().Exact().Sort(),
+              Str("code", 50).Like().Sort(),
+              Str("name", 255).Req().Like().Sort(),
+              Text("description"),
+              Int("validity").Range(1, 1000).Exact(),
+              Enum("validity_unit", kUnits).Exact(),
+              Int("expire_interval").Range(0, 3650).Exact(),
+              JsonF("manager"),
+              JsonF("assignee"),
+              JsonF("watcher"),
+              JsonF("data"),
+          },
+      .computed = {OfficeName("subtenant_id"), ProjectName("tenant_id"), ProjectType("tenant_id"),
+                   Counter("countSubscribed", ""), Counter("countValid", "VALID"),
+                   Counter("countExpiring", "EXPIRING"), Counter("countExpired", "EXPIRED"),
+                   Counter("countNew", "NEW")},
+      .rules = {ValidityPair},
+  });
+
+  {
+    F resource("resource_id", FieldType::kUuid);
+    // a certificate is a dated record: it stays visible when its resource is retired
+    resource.f.ref = Ref{.targets = kSubscriberTargets, .parent = false};
+    std::string type_sql = "CASE";
+    std::string name_sql = "COALESCE(";
+    for (const Subject& k : kSubjects) {
+      std::string from =
+          std::string(" FROM ") + k.table + " x WHERE x." + k.key + " = t.resource_id";
+      type_sql += std::string(" WHEN EXISTS (SELECT 1") + from + ") THEN '" + k.type + "'";
+      name_sql += std::string("(SELECT ") + k.name + from + "), ";
+    }
+    type_sql += " END";
+    name_sql += "NULL)";
+    all.push_back(Entity{
+        .collection = "certificate",
+        .table = "certificate",
+        .event_prefix = "CERTIFICATE",
+        .id = "certificate_id",
+        .project_field = "tenant_id",
+        .office_field = "",
+        .fields =
+            {
+                Project("tenant_id"),
+                resource.Req().Exact(),  // mutable: a certificate given to the wrong person moves
+                // Immutable: the links of a certificate require the same type as their action.
+                Enum("action_type", kActionTypes).Req().Imm().Exact().Sort(),
+                Str("name", 255).Req().Like().Sort(),
+                Text("note"),
+                Day("date_release").Req().Exact().Sort(),
+                Day("date_expire").Exact().Sort(),
+                Int("validity").Range(1, 1000).Exact(),
+                Enum("validity_unit", kUnits).Exact(),
+                Bool("warning").Default("0").Exact(),
+                JsonF("data"),
+            },
+        .computed = {Ro("resource_type", type_sql, Match::kExact),
+                     Ro("resource_name", name_sql, Match::kText), ProjectName("tenant_id")},
+        .rules = {ValidityPair, NotBefore("date_expire", "date_release")},
+    });
+  }
+
+  // ---- The compliance schedule ----
+
+  {
+    F subscriber("subscriber_id", FieldType::kUuid);
+    subscriber.f.ref = Ref{.targets = kSubscriberTargets, .type_field = "subscriber_type"};
+    std::string name_sql = "CASE t.subscriber_type", code_sql = "CASE t.subscriber_type";
+    for (const Subject& k : kSubjects) {
+      std::string from =
+          std::string(" FROM ") + k.table + " x WHERE x." + k.key + " = t.subscriber_id)";
+      name_sql += std::string(" WHEN '") + k.type + "' THEN (SELECT " + k.name + from;
+      code_sql += std::string(" WHEN '") + k.type + "' THEN (SELECT x.code" + from;
+    }
+    name_sql += " END";
+    code_sql += " END";
+    Computed status = Ro("status", "certo_status(t.cover_expire, t.expiring_from, certo_as_of())",
+                         Match::kExact, true);
+    status.filter = StatusFilter;
+    all.push_back(Entity{
+        .collection = "action-subscription",
+        .table = "action_subscription",
+        .event_prefix = "ACTION_SUBSCRIPTION",
+        .id = "action_subscription_id",
+        .project_field = "tenant_id",
+        .office_field = "subtenant_id",
+        .historicizable = true,
+        .fields = {Project("tenant_id"), Office("subtenant_id"),
+                   RefTo("action_id", "action").SameOffice(),
+                   Enum("subscriber_type", SubscriberTypes()).Req().Imm().Exact().Sort(),
+                   subscriber.Req().Imm().Exact(), JsonF("data")},
+        .computed =
+            {
+                status,
+                Ro("certificate_date_release", "t.cover_release", Match::kExact, true),
+                SortBy(Ro("certificate_date_expire", "NULLIF(t.cover_expire, 'never')",
+                          Match::kExact, true),
+                       "t.cover_expire"),
+                Mirror(Ro("action_type", Lookup("action", "action_type", "action_id", "action_id"),
+                          Match::kExact, true),
+                       "action", "action_type"),
+                Ro("action_code", Lookup("action", "code", "action_id", "action_id"), Match::kText,
+                   true),
+                Ro("action_name", Lookup("action", "name", "action_id", "action_id"), Match::kText,
+                   true),
+                Ro("subscriber_code", code_sql, Match::kText, true),
+                Ro("subscriber_name", name_sql, Match::kText, true),
+                OfficeName("subtenant_id"),
+                ProjectName("tenant_id"),
+            },
+        .unique = {{"action_id", "subscriber_id"}},
+        .db_rules = {SubscriberAllowed},
+        .maintained_columns = {"cover_release", "cover_expire", "expiring_from", "hidden_from"},
+        .hidden_from = "hidden_from",
+    });
+  }
+
+  {
+    F date_expire = Day("date_expire").Exact().Sort();
+    // The date in force: the link's own, else inherited (certificate date, else validity).
+    date_expire.f.read_sql =
+        "COALESCE(t.date_expire, (SELECT NULLIF(certo_expiry(NULL, c.date_expire, "
+        "c.date_release, c.validity, c.validity_unit, a.validity, a.validity_unit), "
+        "'never') FROM certificate c, action a WHERE c.certificate_id = t.certificate_id "
+        "AND a.action_id = t.action_id))";
+    auto cert = [](const char* column) {
+      return Lookup("certificate", column, "certificate_id", "certificate_id");
+    };
+    auto action = [](const char* column) {
+      return Lookup("action", column, "action_id", "action_id");
+    };
+    all.push_back(Entity{
+        .collection = "certificate-action",
+        .table = "certificate_action",
+        .event_prefix = "CERTIFICATE_ACTION",
+        .id = "certificate_action_id",
+        .project_field = "tenant_id",
+        .office_field = "",
+        // The order of the 4hse document: the link, its date, then the project.
+        .fields = {RefTo("certificate_id", "certificate"), RefTo("action_id", "action"),
+                   date_expire, Project("tenant_id")},
+        .computed =
+            {
+                Ro("action_name", action("name"), Match::kText, true),
+                Ro("action_code", action("code"), Match::kText),
+                Mirror(Ro("action_type", action("action_type"), Match::kExact), "action",
+                       "action_type"),
+                Ro("resource_id", "t.resource_id", Match::kExact),
+                Ro("certificate_name", cert("name"), Match::kText, true),
+                Ro("is_date_inherited", "(t.date_expire IS NULL)", Match::kExact, false,
+                   JsonKind::kInt),
+                Ro("date_release", cert("date_release"), Match::kExact, true),
+                Ro("office_name",
+                   "(SELECT o.name FROM action x JOIN office o ON o.office_id = x.subtenant_id"
+                   " WHERE x.action_id = t.action_id)",
+                   Match::kText),
+                Ro("office_id", action("subtenant_id"), Match::kExact),
+            },
+        .unique = {{"certificate_id", "action_id"}},
+        .db_rules = {SameActionType},
+        .copies = {{"resource_id", "certificate_id", "resource_id"}},
+    });
+  }
+
+  all.push_back(Entity{
+      .collection = "incident",
+      .table = "incident",
+      .event_prefix = "INCIDENT",
+      .id = "office_incident_id",
+      .project_field = "tenant_id",
+      .office_field = "subtenant_id",
+      .fields =
+          {
+              Project("tenant_id"),
+              Office("subtenant_id"),
+              Str("code", 50).Like().Sort(),
+              Str("name", 255).Req().Like().Sort(),
+              Day("date_incident").Req().Exact().Sort(),
+              Enum("category",
+                   {"NON_COMPLIANCE", "ACCIDENTS", "ACCIDENTS_AND_MISSED_INJURIES",
+                    "REPORT_MALFUNCTION", "REPORT_FAILURE", "REQUEST_INSPECTION",
+                    "REQUEST_MAINTENANCE", "REQUEST_REPLACEMENT", "REQUEST_INTERVENTION"})
+                  .Exact()
+                  .Sort(),
+              Text("description_event"),
+              Text("description_actions_involved"),
+              Str("deponent", 255),
+              JsonF("manager"),
+              JsonF("assignee"),
+              JsonF("watcher"),
+              Enum("status", {"new", "open", "closed"}).Default("new").Exact().Sort(),
+              Day("date_closed").Exact().Sort(),
+              Str("external_reference_id", 255).Exact(),
+          },
+      .computed =
+          {
+              OfficeName("subtenant_id"),
+              ProjectName("tenant_id"),
+              Ro("totInvolvedPerson",
+                 "(SELECT count(*) FROM incident_person x"
+                 " WHERE x.office_incident_id = t.office_incident_id)",
+                 Match::kNone, false, JsonKind::kInt),
+              Ro("totSicknessDays",
+                 "(SELECT coalesce(sum(x.days), 0) FROM incident_person x"
+                 " WHERE x.office_incident_id = t.office_incident_id)",
+                 Match::kNone, false, JsonKind::kInt),
+          },
+      .rules = {NotBefore("date_closed", "date_incident"),
+                [](const Json& r, std::vector<FieldError>& errors) {
+                  bool closed = r.value("status", "") == "closed";
+                  bool dated = r.contains("date_closed") && !r["date_closed"].is_null();
+                  if (closed && !dated) {
+                    errors.push_back({"date_closed", "is required when status is closed"});
+                  }
+                  if (!closed && dated) {
+                    errors.push_back({"date_closed", "must be empty unless status is closed"});
+                  }
+                }},
+  });
+
+  auto incident_field = [](const char* column) {
+    return Lookup("incident", column, "office_incident_id", "office_incident_id");
+  };
+  all.push_back(Entity{
+      .collection = "incident-action",
+      .table = "incident_action",
+      .event_prefix = "INCIDENT_ACTION",
+      .id = "office_incident_action_id",
+      .project_field = "tenant_id",
+      .office_field = "subtenant_id",
+      // The order of the 4hse document.
+      .fields = {RefTo("office_incident_id", "incident").SameOffice(),
+                 Enum("entity_type", {"ACTION"}).Default("ACTION").Imm().Exact(),
+                 RefTo("entity_id", "action"), Text("description"), Office("subtenant_id"),
+                 Project("tenant_id")},
+      .computed =
+          {
+              Ro("action_code", Lookup("action", "code", "action_id", "entity_id"), Match::kText,
+                 true),
+              Ro("action_name", Lookup("action", "name", "action_id", "entity_id"), Match::kText,
+                 true),
+              Mirror(Ro("action_type", Lookup("action", "action_type", "action_id", "entity_id"),
+                        Match::kExact, true),
+                     "action", "action_type"),
+              Ro("incident_code", incident_field("code"), Match::kText),
+              Ro("incident_name", incident_field("name"), Match::kText, true),
+              Ro("incident_date", incident_field("date_incident"), Match::kExact, true),
+              Mirror(Ro("incident_category", incident_field("category"), Match::kExact), "incident",
+                     "category"),
+              Mirror(Ro("incident_status", incident_field("status"), Match::kExact), "incident",
+                     "status"),
+              OfficeName("subtenant_id"),
+              ProjectName("tenant_id"),
+          },
+      .unique = {{"office_incident_id", "entity_id"}},
+  });
+
+  all.push_back(Entity{
+      .collection = "incident-person",
+      .table = "incident_person",
+      .event_prefix = "INCIDENT_PERSON",
+      .id = "office_incident_person_id",
+      .project_field = "tenant_id",
+      .office_field = "subtenant_id",
+      .fields = {Project("tenant_id"), Office("subtenant_id"),
+                 RefTo("office_incident_id", "incident").SameOffice(),
+                 RefTo("person_office_id", "person-office").SameOffice(), Str("code", 50).Like(),
+                 Text("description"), Int("days").Range(0, 36500).Exact()},
+      .computed =
+          {
+              Ro("person_code", PersonVia("code"), Match::kText, true),
+              Ro("person_first_name", PersonVia("first_name"), Match::kText, true),
+              Ro("person_last_name", PersonVia("last_name"), Match::kText, true),
+              Ro("incident_name", incident_field("name"), Match::kText, true),
+              Ro("incident_date", incident_field("date_incident"), Match::kExact, true),
+              OfficeName("subtenant_id"),
+              ProjectName("tenant_id"),
+          },
+      .unique = {{"office_incident_id", "person_office_id"}},
+  });
+
+  return all;
+}
+
+}  // namespace
+
+const Field* Entity::FindField(std::string_view name) const {
+  for (const Field& f : fields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const Computed* Entity::FindComputed(std::string_view name) const {
+  for (const Computed& c : computed) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+const std::vector<Entity>& Entities() {
+  static const std::vector<Entity> all = Build();
+  return all;
+}
+
+const Entity* FindEntity(std::string_view collection) {
+  for (const Entity& e : Entities()) {
+    if (e.collection == collection) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace certo::internal

@@ -1,0 +1,33 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+//
+// The compliance schedule beyond plain CRUD: status changes between two dates, the from-scratch
+// verification, and the deferred recomputation of bulk transactions.
+
+#pragma once
+
+#include "certo/query.h"
+#include "certo/verify.h"
+
+#include <map>
+#include <string>
+
+#include "db/db.h"
+#include "store/store.h"
+
+namespace certo::internal {
+
+// Status changes in (query.from, query.to]; throws StatusError.
+Page Changes(Db& db, Store& store, const ChangesQuery& query);
+
+// Counts of action-subscription rows per status; throws StatusError.
+std::map<std::string, int64_t> StatusCounts(Db& db, Store& store, const Query& query);
+
+// Recomputes every subscription's cover from scratch and checks the file.
+VerifyReport Verify(Db& db, const VerifyOptions& options);
+
+// Recomputes every subscription touched while recalculation was deferred (SqlContext::bulk).
+// REQUIRES: ctx.bulk is false again.
+void RecomputeTouched(Db& db);
+
+}  // namespace certo::internal

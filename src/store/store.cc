@@ -1,0 +1,876 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+
+#include "store/store.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <sqlite3.h>
+
+#include "base/strings.h"
+#include "base/uuid.h"
+
+namespace certo::internal {
+
+namespace {
+
+std::string S(std::string_view v) { return std::string(v); }
+
+size_t EntityIndex(const Entity& e) { return static_cast<size_t>(&e - Entities().data()); }
+
+// The activity columns every historicizable entity adds to its JSON.
+constexpr std::string_view kRetiredOn = "retired_on";
+constexpr std::string_view kOwnedActive = "owned_active";
+constexpr std::string_view kParentActive = "parent_active";
+
+bool IsActivityField(const Entity& e, std::string_view name) {
+  return e.historicizable && (name == kRetiredOn || name == kOwnedActive || name == kParentActive);
+}
+
+// "a person", "an office".
+std::string A(std::string_view noun) {
+  bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + S(noun);
+}
+
+size_t CodePoints(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xc0) != 0x80;
+  return n;
+}
+
+bool IsNull(const Json& record, std::string_view field) {
+  auto it = record.find(S(field));
+  return it == record.end() || it->is_null();
+}
+
+std::string Str(const Json& record, std::string_view field) {
+  auto it = record.find(S(field));
+  return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+void Store::Bind(SQLite::Statement& st, int index, const Json& v) {
+  if (v.is_null()) {
+    st.bind(index);
+  } else if (v.is_string()) {
+    st.bind(index, v.get<std::string>());
+  } else if (v.is_boolean()) {
+    st.bind(index, v.get<bool>() ? 1 : 0);
+  } else if (v.is_number_integer()) {
+    st.bind(index, v.get<int64_t>());
+  } else if (v.is_number_float()) {
+    st.bind(index, v.get<double>());
+  } else {
+    st.bind(index, v.dump());
+  }
+}
+
+namespace {
+
+// The stored form of a field value: JSON fields become JSON text.
+Json Stored(const Field& f, const Json& v) {
+  if (f.type == FieldType::kJson && !v.is_null()) return v.dump();
+  return v;
+}
+
+}  // namespace
+
+Json Store::ColumnValue(const SQLite::Column& c, FieldType type) {
+  if (c.isNull()) return nullptr;
+  switch (type) {
+    case FieldType::kInt:
+    case FieldType::kBool:
+      return c.getInt64();
+    case FieldType::kJson: {
+      Json parsed = Json::parse(c.getString(), nullptr, /*allow_exceptions=*/false);
+      return parsed.is_discarded() ? Json(c.getString()) : parsed;
+    }
+    default:
+      return c.getString();
+  }
+}
+
+namespace {
+
+Json ComputedJson(const SQLite::Column& c, JsonKind kind) {
+  if (c.isNull()) return nullptr;
+  switch (kind) {
+    case JsonKind::kInt:
+      return c.getInt64();
+    case JsonKind::kBool:
+      return c.getInt() != 0;
+    case JsonKind::kString:
+      return c.getString();
+  }
+  return nullptr;
+}
+
+// ---- Reverse references, for the delete preview ----------------------------------------------
+
+struct Edge {
+  const Entity* child;
+  const Field* field;
+  std::string_view type_value;  // "" = no type condition
+};
+
+const std::map<std::string_view, std::vector<Edge>>& ReverseEdges() {
+  static const auto edges = [] {
+    std::map<std::string_view, std::vector<Edge>> m;
+    for (const Entity& e : Entities()) {
+      for (const Field& f : e.fields) {
+        for (const RefTarget& t : f.ref.targets) {
+          m[t.collection].push_back(
+              Edge{&e, &f, f.ref.type_field.empty() ? std::string_view() : t.type_value});
+        }
+      }
+    }
+    return m;
+  }();
+  return edges;
+}
+
+// (project id, office id) of a row, or nullopt when it does not exist.
+struct Scope {
+  std::string project;
+  std::string office;
+};
+
+}  // namespace
+
+// ---- SELECT ---------------------------------------------------------------------------------
+
+std::string Store::FieldSql(const Entity&, const Field& f) const {
+  return f.read_sql.empty() ? "t." + S(f.name) : "(" + f.read_sql + ")";
+}
+
+const std::string& Store::ComputedSql(const Entity& e, const Computed& c) {
+  if (computed_.empty()) computed_.resize(Entities().size());
+  std::vector<std::string>& sqls = computed_[EntityIndex(e)];
+  if (sqls.empty()) {
+    for (const Computed& each : e.computed) {
+      sqls.push_back(each.make_sql ? each.make_sql() : each.sql);
+    }
+  }
+  return sqls[static_cast<size_t>(&c - e.computed.data())];
+}
+
+const std::string& Store::Columns(const Entity& e) {
+  if (columns_.empty()) columns_.resize(Entities().size());
+  std::string& sql = columns_[EntityIndex(e)];
+  if (!sql.empty()) return sql;
+  std::vector<std::string> cols{"t." + S(e.id)};
+  for (const Field& f : e.fields) cols.push_back(FieldSql(e, f));
+  for (const Computed& c : e.computed) cols.push_back(ComputedSql(e, c));
+  if (e.historicizable) {
+    cols.push_back("t.retired_on");
+    cols.push_back("(t.retired_on IS NULL OR t.retired_on > certo_as_of())");
+    cols.push_back(ParentActiveSql(e, "t"));
+  }
+  sql = Join(cols, ", ");
+  return sql;
+}
+
+std::string Store::Expression(const Entity& e, std::string_view name) {
+  if (name == e.id) return "t." + S(name);
+  if (const Field* f = e.FindField(name)) return FieldSql(e, *f);
+  if (const Computed* c = e.FindComputed(name)) return "(" + ComputedSql(e, *c) + ")";
+  Fail(Status::Internal("no field " + S(name) + " in " + S(e.collection)));
+}
+
+Json Store::RowJson(const Entity& e, SQLite::Statement& st, int first) {
+  Json row = Json::object();
+  int i = first;
+  row[S(e.id)] = st.getColumn(i++).getString();
+  for (const Field& f : e.fields) row[S(f.name)] = ColumnValue(st.getColumn(i++), f.type);
+  for (const Computed& c : e.computed) row[S(c.name)] = ComputedJson(st.getColumn(i++), c.kind);
+  if (e.historicizable) {
+    row[S(kRetiredOn)] = ColumnValue(st.getColumn(i++), FieldType::kDate);
+    row[S(kOwnedActive)] = st.getColumn(i++).getInt() != 0;
+    row[S(kParentActive)] = st.getColumn(i++).getInt() != 0;
+  }
+  return row;
+}
+
+const Store::EntitySql& Store::SqlOf(const Entity& e) {
+  if (sql_.empty()) sql_.resize(Entities().size());
+  EntitySql& sql = sql_[EntityIndex(e)];
+  if (!sql.view.empty()) return sql;
+  std::vector<std::string> cols{S(e.id)};
+  for (const Field& f : e.fields) cols.push_back(S(f.name));
+  const std::string where_id = " WHERE " + S(e.id) + " = ?";
+  sql.view = "SELECT " + Columns(e) + " FROM " + S(e.table) + " t WHERE t." + S(e.id) + " = ?";
+  sql.load = "SELECT " + Join(cols, ", ") + " FROM " + S(e.table) + where_id;
+  for (const Entity::Copy& copy : e.copies) {
+    const Field& ref = *e.FindField(copy.ref_field);
+    const Entity& parent = *FindEntity(ref.ref.targets.front().collection);
+    cols.push_back(S(copy.column));
+    sql.copies.push_back("SELECT " + S(copy.parent_field) + " FROM " + S(parent.table) + " WHERE " +
+                         S(parent.id) + " = ?");
+  }
+  std::string marks = "?";
+  for (size_t i = 1; i < cols.size(); ++i) marks += ", ?";
+  sql.scope = "SELECT " + (e.project_field.empty() ? S(e.id) : S(e.project_field)) + ", " +
+              (e.office_field.empty() ? "NULL" : S(e.office_field)) + " FROM " + S(e.table) +
+              where_id;
+  sql.insert = "INSERT INTO " + S(e.table) + " (" + Join(cols, ", ") + ") VALUES (" + marks + ")";
+  sql.remove = "DELETE FROM " + S(e.table) + where_id;
+  return sql;
+}
+
+void Store::ForgetIfStale() {
+  if (db_.rollbacks() == seen_rollbacks_) return;
+  scopes_.clear();
+  facts_.clear();
+  seen_rollbacks_ = db_.rollbacks();
+}
+
+std::optional<Store::Scope> Store::ScopeOf(const Entity& p, const std::string& id) {
+  ForgetIfStale();
+  const std::string key = S(p.table) + "/" + id;
+  if (auto it = scopes_.find(key); it != scopes_.end()) return it->second;
+  SQLite::Statement& st = db_.Cached(SqlOf(p).scope);
+  st.bind(1, id);
+  if (!st.executeStep()) return std::nullopt;  // not cached: the row may be created later
+  Scope scope{st.getColumn(0).getString(), st.getColumn(1).getString()};
+  st.reset();
+  scopes_.emplace(key, scope);
+  return scope;
+}
+
+Json Store::Fact(const Entity& p, const std::string& id, std::string_view field) {
+  ForgetIfStale();
+  const std::string key = S(p.table) + "/" + id + "/" + S(field);
+  if (auto it = facts_.find(key); it != facts_.end()) return it->second;
+  const Field* f = p.FindField(field);
+  if (!f) return Json();
+  SQLite::Statement& st =
+      db_.Cached("SELECT " + S(field) + " FROM " + S(p.table) + " WHERE " + S(p.id) + " = ?");
+  st.bind(1, id);
+  if (!st.executeStep()) return Json();
+  Json value = ColumnValue(st.getColumn(0), f->type);
+  st.reset();
+  facts_.emplace(key, value);
+  return value;
+}
+
+Json Store::View(const Entity& e, std::string_view id) {
+  SQLite::Statement& st = db_.Cached(SqlOf(e).view);
+  st.bind(1, Lower(S(id)));
+  if (!st.executeStep()) {
+    Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
+  }
+  Json row = RowJson(e, st);
+  st.reset();
+  return row;
+}
+
+std::optional<Json> Store::Load(const Entity& e, std::string_view id) {
+  SQLite::Statement& st = db_.Cached(SqlOf(e).load);
+  st.bind(1, Lower(S(id)));
+  if (!st.executeStep()) return std::nullopt;
+  Json row = Json::object();
+  row[S(e.id)] = st.getColumn(0).getString();
+  int i = 1;
+  for (const Field& f : e.fields) row[S(f.name)] = ColumnValue(st.getColumn(i++), f.type);
+  st.reset();
+  return row;
+}
+
+// ---- Validation -----------------------------------------------------------------------------
+
+std::optional<Json> Store::CheckValue(const Field& f, const Json& v, std::vector<FieldError>& out) {
+  auto error = [&](std::string message) -> std::optional<Json> {
+    out.push_back({S(f.name), std::move(message)});
+    return std::nullopt;
+  };
+  switch (f.type) {
+    case FieldType::kUuid:
+      if (!v.is_string() || !IsUuid(v.get<std::string>())) {
+        return error("must be a UUID (8-4-4-4-12 hexadecimal digits)");
+      }
+      return Lower(v.get<std::string>());
+    case FieldType::kString:
+    case FieldType::kText:
+      if (!v.is_string()) return error("must be a string");
+      if (f.max_length > 0 && CodePoints(v.get<std::string>()) > size_t(f.max_length)) {
+        return error("must be at most " + std::to_string(f.max_length) + " characters");
+      }
+      return v;
+    case FieldType::kInt:
+      if (!v.is_number_integer()) return error("must be an integer");
+      if (f.min < f.max && (v.get<int64_t>() < f.min || v.get<int64_t>() > f.max)) {
+        return error("must be between " + std::to_string(f.min) + " and " + std::to_string(f.max));
+      }
+      return v;
+    case FieldType::kBool:
+      if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
+      if (v.is_number_integer() && (v.get<int64_t>() == 0 || v.get<int64_t>() == 1)) return v;
+      return error("must be 0, 1, true or false");
+    case FieldType::kDate:
+      if (!v.is_string() || !ParseDate(v.get<std::string>())) {
+        return error("must be a real calendar date in the form YYYY-MM-DD");
+      }
+      return v;
+    case FieldType::kEnum: {
+      if (v.is_string()) {
+        for (std::string_view allowed : f.enum_values) {
+          if (v.get<std::string>() == allowed) return v;
+        }
+      }
+      std::vector<std::string> names(f.enum_values.begin(), f.enum_values.end());
+      return error("must be one of: " + Join(names, ", "));
+    }
+    case FieldType::kCountry: {
+      const std::string s = v.is_string() ? v.get<std::string>() : "";
+      if (s.size() != 2 || !std::isupper(static_cast<unsigned char>(s[0])) ||
+          !std::isupper(static_cast<unsigned char>(s[1]))) {
+        return error("must be an ISO 3166-1 alpha-2 country code (two upper-case letters)");
+      }
+      return v;
+    }
+    case FieldType::kJson:
+      return v;
+  }
+  return v;
+}
+
+namespace {
+
+// The targets a reference field may point at for this record.
+std::vector<RefTarget> TargetsFor(const Field& f, const Json& record) {
+  if (f.ref.type_field.empty()) return f.ref.targets;
+  std::string type = Str(record, f.ref.type_field);
+  for (const RefTarget& t : f.ref.targets) {
+    if (t.type_value == type) return {t};
+  }
+  return {};
+}
+
+std::string Names(const std::vector<RefTarget>& targets) {
+  std::vector<std::string> names;
+  for (const RefTarget& t : targets) names.push_back(S(t.collection));
+  return Join(names, " or ");
+}
+
+}  // namespace
+
+// Fills the project and office fields from a parent when the client left them out.
+void Store::DeriveScope(const Entity& e, Json& record) {
+  bool need_project = !e.project_field.empty() && IsNull(record, e.project_field);
+  bool need_office = !e.office_field.empty() && IsNull(record, e.office_field);
+  if (!need_project && !need_office) return;
+  for (const Field& f : e.fields) {
+    if (!f.IsRef() || f.name == e.project_field || IsNull(record, f.name)) continue;
+    if (!record[S(f.name)].is_string()) continue;
+    for (const RefTarget& t : TargetsFor(f, record)) {
+      const Entity& p = *FindEntity(t.collection);
+      auto scope = ScopeOf(p, record[S(f.name)].get<std::string>());
+      if (!scope) continue;
+      if (need_project) {
+        record[S(e.project_field)] = scope->project;
+        need_project = false;
+      }
+      if (need_office && f.name == e.office_field) {
+        record[S(e.office_field)] = record[S(f.name)];
+        need_office = false;
+      } else if (need_office && !p.office_field.empty()) {
+        record[S(e.office_field)] = scope->office;
+        need_office = false;
+      }
+      break;
+    }
+  }
+}
+
+void Store::CheckRefs(const Entity& e, const Json& record, const std::vector<const Field*>& fields,
+                      std::vector<FieldError>& out) {
+  const std::string project = e.project_field.empty() ? "" : Str(record, e.project_field);
+  const std::string office = e.office_field.empty() ? "" : Str(record, e.office_field);
+  for (const Field* f : fields) {
+    if (!f->IsRef() || IsNull(record, f->name)) continue;
+    std::vector<RefTarget> targets = TargetsFor(*f, record);
+    if (targets.empty()) continue;  // the type field itself is invalid and already reported
+    const std::string id = Str(record, f->name);
+    bool found = false;
+    for (const RefTarget& t : targets) {
+      const Entity& p = *FindEntity(t.collection);
+      auto scope = ScopeOf(p, id);
+      if (!scope) continue;
+      found = true;
+      if (f->name == e.project_field) break;
+      if (scope->project != project) {
+        out.push_back({S(f->name), "refers to " + A(t.collection) + " of another project"});
+      } else if (f->ref.same_office && scope->office != office) {
+        out.push_back({S(f->name), "refers to " + A(t.collection) + " of another office"});
+      }
+      break;
+    }
+    if (!found) out.push_back({S(f->name), "refers to no " + Names(targets) + " with this id"});
+  }
+}
+
+void Store::CheckUnique(const Entity& e, const Json& record, std::string_view id) {
+  for (const auto& key : e.unique) {
+    std::vector<std::string> conds, names;
+    bool complete = true;
+    for (std::string_view col : key) {
+      complete = complete && !IsNull(record, col);
+      conds.push_back(S(col) + " = ?");
+      names.push_back(S(col));
+    }
+    if (!complete) continue;
+    SQLite::Statement& st = db_.Cached("SELECT " + S(e.id) + " FROM " + S(e.table) + " WHERE " +
+                                       Join(conds, " AND ") + " AND " + S(e.id) + " <> ?");
+    int i = 1;
+    for (std::string_view col : key) Bind(st, i++, record[S(col)]);
+    st.bind(i, S(id));
+    if (st.executeStep()) {
+      std::string other = st.getColumn(0).getString();
+      st.reset();
+      Fail(Status::Conflict(A(e.collection) + " with the same " + Join(names, " and ") +
+                            " already exists (" + S(e.id) + " " + other + ")"));
+    }
+  }
+}
+
+namespace {
+
+void CheckRequired(const Entity& e, const Json& record, const std::set<std::string>& bad,
+                   std::vector<FieldError>& errors) {
+  for (const Field& f : e.fields) {
+    if (!f.required || bad.count(S(f.name))) continue;
+    if (IsNull(record, f.name)) {
+      errors.push_back({S(f.name), "is required"});
+    } else if (record[S(f.name)].is_string() &&
+               record[S(f.name)].get<std::string>().find_first_not_of(" \t\r\n") ==
+                   std::string::npos) {
+      errors.push_back({S(f.name), "must not be empty"});
+    }
+  }
+}
+
+std::set<std::string> FieldsIn(const std::vector<FieldError>& errors) {
+  std::set<std::string> names;
+  for (const FieldError& e : errors) names.insert(e.field);
+  return names;
+}
+
+// Runs the cross-field rules; a rule's complaint about a field that already failed its own check
+// (e.g. "validity is required with validity_unit" after "validity must be between 1 and 1000")
+// would only repeat it, so it is dropped.
+void CheckRules(const Entity& e, const Json& record, std::vector<FieldError>& errors) {
+  std::set<std::string> bad = FieldsIn(errors);
+  std::vector<FieldError> found;
+  for (const Rule& rule : e.rules) rule(record, found);
+  for (FieldError& f : found) {
+    if (!bad.count(f.field)) errors.push_back(std::move(f));
+  }
+}
+
+std::string ReadOnlyOrUnknown(const Entity& e, const std::string& key) {
+  if (e.FindComputed(key) || IsActivityField(e, key)) return "is read-only";
+  return "is not a field of " + S(e.collection);
+}
+
+}  // namespace
+
+// ---- Events ---------------------------------------------------------------------------------
+
+void Store::Emit(const Entity& e, std::string_view verb, const std::string& id,
+                 const Json& payload) {
+  static const std::string kInsert =
+      "INSERT INTO outbox (event, entity_id, payload, date) VALUES (?, ?, ?, ?)";
+  SQLite::Statement& st = db_.Cached(kInsert);
+  const Date today = ctx_.Today();
+  if (today != emitted_on_) {  // formatted once a day, not once an event
+    emitted_on_ = today;
+    emitted_on_text_ = FormatDate(today);
+  }
+  const std::string name = S(e.event_prefix) + "::" + S(verb);
+  const std::string text = payload.dump();
+  st.bindNoCopy(1, name);
+  st.bindNoCopy(2, id);
+  st.bindNoCopy(3, text);
+  st.bindNoCopy(4, emitted_on_text_);
+  st.exec();
+}
+
+// ---- Create / Update ------------------------------------------------------------------------
+
+void Store::CheckDbRules(const Entity& e, const Json& record, std::vector<FieldError>& out) {
+  if (e.db_rules.empty()) return;
+  Finder find = [this](std::string_view collection, const std::string& id,
+                       std::string_view field) -> Json {
+    return Fact(*FindEntity(collection), id, field);
+  };
+  for (const DbRule& rule : e.db_rules) rule(record, find, out);
+}
+
+Json Store::Create(const Entity& e, const Json& input, bool full) {
+  if (!input.is_object()) Fail(Status::InvalidArgument("the body must be a JSON object"));
+  std::vector<FieldError> errors;
+  Json record = Json::object();
+  std::string id;
+  for (const auto& [key, value] : input.items()) {
+    if (key == e.id) {
+      if (value.is_null()) continue;
+      if (!value.is_string() || !IsUuid(value.get<std::string>())) {
+        errors.push_back({key, "must be a UUID (8-4-4-4-12 hexadecimal digits)"});
+      } else {
+        id = Lower(value.get<std::string>());
+      }
+      continue;
+    }
+    const Field* f = e.FindField(key);
+    if (!f) {
+      errors.push_back({key, ReadOnlyOrUnknown(e, key)});
+    } else if (value.is_null()) {
+      record[key] = nullptr;
+    } else if (auto v = CheckValue(*f, value, errors)) {
+      record[key] = *v;
+    }
+  }
+  for (const Field& f : e.fields) {
+    if (!f.default_value.empty() && IsNull(record, f.name)) {
+      bool numeric = f.type == FieldType::kInt || f.type == FieldType::kBool;
+      record[S(f.name)] = numeric ? Json(std::stoll(S(f.default_value))) : Json(f.default_value);
+    }
+  }
+  DeriveScope(e, record);
+  CheckRequired(e, record, FieldsIn(errors), errors);
+  CheckRules(e, record, errors);
+  if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+
+  std::vector<const Field*> refs;
+  for (const Field& f : e.fields) refs.push_back(&f);
+  CheckRefs(e, record, refs, errors);
+  if (errors.empty()) CheckDbRules(e, record, errors);
+  if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+
+  if (id.empty()) id = NewUuid();
+
+  Json stored = Json::object();
+  stored[S(e.id)] = id;
+  for (const Field& f : e.fields) {
+    auto it = record.find(S(f.name));
+    stored[S(f.name)] = it == record.end() ? Json() : *it;
+  }
+  // The write's own event goes first; the statement's triggers may add STATUS events after it.
+  // (A failing statement rolls the event back with it.)
+  Emit(e, "CREATE", id, stored);
+  SQLite::Statement& st = db_.Cached(SqlOf(e).insert);
+  st.bind(1, id);
+  int i = 2;
+  for (const Field& f : e.fields) Bind(st, i++, Stored(f, stored[S(f.name)]));
+  for (size_t c = 0; c < e.copies.size(); ++c) {
+    SQLite::Statement& copy = db_.Cached(SqlOf(e).copies[c]);
+    copy.bind(1, stored[S(e.copies[c].ref_field)].get<std::string>());
+    if (copy.executeStep()) {
+      st.bind(i, copy.getColumn(0).getString());
+      copy.reset();
+    }
+    ++i;
+  }
+  try {
+    st.exec();
+  } catch (const SQLite::Exception& error) {
+    // Duplicates are found by the primary key and unique indexes; say which one.
+    if ((error.getErrorCode() & 0xff) != SQLITE_CONSTRAINT) throw;
+    st.tryReset();
+    if (Load(e, id)) {
+      Fail(Status::Conflict(A(e.collection) + " with " + S(e.id) + " " + id + " already exists"));
+    }
+    CheckUnique(e, record, id);
+    throw;
+  }
+  return full ? View(e, id) : stored;
+}
+
+namespace {
+
+// {"entity_id", "updated_fields": {field: {"old", "new"}}} for the fields that differ.
+Json UpdatedFields(const std::string& id, const Json& before, const Json& after) {
+  Json fields = Json::object();
+  for (const auto& [key, value] : after.items()) {
+    auto old = before.find(key);
+    Json old_value = old == before.end() ? Json() : *old;
+    if (old_value != value) fields[key] = Json{{"old", old_value}, {"new", value}};
+  }
+  return Json{{"entity_id", id}, {"updated_fields", fields}};
+}
+
+}  // namespace
+
+Json Store::Update(const Entity& e, std::string_view id, const Json& changes) {
+  if (!changes.is_object()) Fail(Status::InvalidArgument("the body must be a JSON object"));
+  std::optional<Json> current = Load(e, id);
+  if (!current) Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
+  std::vector<FieldError> errors;
+  Json merged = *current;
+  std::vector<const Field*> changed;
+  for (const auto& [key, value] : changes.items()) {
+    const Field* f = e.FindField(key);
+    if (key == e.id) {
+      errors.push_back({key, "cannot be changed"});
+    } else if (!f) {
+      errors.push_back({key, ReadOnlyOrUnknown(e, key)});
+    } else if (f->immutable) {
+      errors.push_back({key, "cannot be changed after creation"});
+    } else if (value.is_null() && !f->default_value.empty()) {
+      errors.push_back({key, "must not be null (its default is " + S(f->default_value) + ")"});
+    } else if (value.is_null()) {
+      merged[key] = nullptr;
+      changed.push_back(f);
+    } else if (auto v = CheckValue(*f, value, errors)) {
+      merged[key] = *v;
+      changed.push_back(f);
+    }
+  }
+  CheckRequired(e, merged, FieldsIn(errors), errors);
+  CheckRules(e, merged, errors);
+  if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+  CheckRefs(e, merged, changed, errors);
+  if (errors.empty() && !changed.empty()) CheckDbRules(e, merged, errors);
+  if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+  const std::string key = (*current)[S(e.id)].get<std::string>();
+  Json event = UpdatedFields(key, *current, merged);
+  if (event["updated_fields"].empty()) return View(e, id);
+  CheckUnique(e, merged, key);
+
+  std::vector<std::string> sets;
+  for (const Field* f : changed) sets.push_back(S(f->name) + " = ?");
+  SQLite::Statement& st = db_.Cached("UPDATE " + S(e.table) + " SET " + Join(sets, ", ") +
+                                     " WHERE " + S(e.id) + " = ?");
+  int i = 1;
+  for (const Field* f : changed) Bind(st, i++, Stored(*f, merged[S(f->name)]));
+  st.bind(i, key);
+  Emit(e, "UPDATE", key, event);
+  st.exec();
+  return View(e, id);
+}
+
+Json Store::SetRetired(const Entity& e, std::string_view id, std::optional<Date> date) {
+  Json before = View(e, id);
+  const std::string key = before[S(e.id)].get<std::string>();
+  Json retired_on = date ? Json(FormatDate(*date)) : Json();
+  if (before[S(kRetiredOn)] == retired_on) return before;
+  SQLite::Statement& st =
+      db_.Cached("UPDATE " + S(e.table) + " SET retired_on = ? WHERE " + S(e.id) + " = ?");
+  Bind(st, 1, retired_on);
+  st.bind(2, key);
+  st.exec();
+  Emit(e, "UPDATE", key,
+       UpdatedFields(key, Json{{kRetiredOn, before[S(kRetiredOn)]}},
+                     Json{{kRetiredOn, retired_on}}));
+  return View(e, id);
+}
+
+// ---- Index ----------------------------------------------------------------------------------
+
+namespace {
+
+std::string AllowedList(const Entity& e, bool sort) {
+  std::vector<std::string> allowed{S(e.id)};
+  for (const Field& g : e.fields) {
+    if (sort ? g.sortable : g.match != Match::kNone) allowed.push_back(S(g.name));
+  }
+  for (const Computed& g : e.computed) {
+    if (sort ? g.sortable : g.match != Match::kNone) allowed.push_back(S(g.name));
+  }
+  return Join(allowed, ", ");
+}
+
+}  // namespace
+
+void Store::Where(const Entity& e, const Json& filter, bool history,
+                  std::vector<std::string>& where, std::vector<Json>& binds,
+                  std::vector<FieldError>& errors) {
+  const std::string as_of = FormatDate(ctx_.AsOf());
+  if (e.historicizable && !history && !e.hidden_from.empty()) {
+    // A bound date rather than certo_as_of(), so the planner can read it from an index.
+    const std::string column = "t." + S(e.hidden_from);
+    where.push_back("(" + column + " IS NULL OR " + column + " > ?)");
+    binds.push_back(as_of);
+  } else if (e.historicizable && !history) {
+    where.push_back(ActiveSql(e, "t"));
+  }
+  if (!filter.is_object()) {
+    errors.push_back({"filter", "must be an object of field: value"});
+    return;
+  }
+  for (const auto& [key, value] : filter.items()) {
+    const Field* f = e.FindField(key);
+    const Computed* c = e.FindComputed(key);
+    Match match = key == e.id ? Match::kExact : f ? f->match : c ? c->match : Match::kNone;
+    const std::string field = "filter." + key;
+    if (match == Match::kNone) {
+      errors.push_back(
+          {field, "is not a filter of " + S(e.collection) + "; allowed: " + AllowedList(e, false)});
+      continue;
+    }
+    const std::string column = key == e.id ? "t." + key
+                               : f         ? FieldSql(e, *f)
+                                           : "(" + ComputedSql(e, *c) + ")";
+    Field id_field;  // the own id filters like any UUID field
+    id_field.name = e.id;
+    id_field.type = FieldType::kUuid;
+    if (key == e.id) f = &id_field;
+    if (c && !c->mirror_collection.empty()) {  // values checked like the field it shows
+      f = FindEntity(c->mirror_collection)->FindField(c->mirror_field);
+    }
+    std::vector<Json> values =
+        value.is_array() ? std::vector<Json>(value.begin(), value.end()) : std::vector<Json>{value};
+    if (values.empty()) {
+      errors.push_back({field, "must not be an empty list"});
+      continue;
+    }
+    std::vector<std::string> alternatives;
+    for (const Json& v : values) {
+      if (v.is_null()) {
+        alternatives.push_back(column + " IS NULL");
+      } else if (c && c->filter) {
+        std::string error;
+        if (auto sql = c->filter(v, as_of, error)) {
+          alternatives.push_back(sql->condition);
+          binds.insert(binds.end(), sql->binds.begin(), sql->binds.end());
+        } else {
+          errors.push_back({field, error});
+        }
+      } else if (match == Match::kText) {
+        if (!v.is_string()) {
+          errors.push_back({field, "must be a string"});
+          continue;
+        }
+        alternatives.push_back("instr(lower(" + column + "), lower(?)) > 0");
+        binds.push_back(v);
+      } else if (f && f->type != FieldType::kString && f->type != FieldType::kText) {
+        std::vector<FieldError> value_errors;
+        Field lenient = *f;
+        lenient.min = lenient.max = 0;
+        auto normalized = CheckValue(lenient, v, value_errors);
+        for (FieldError& fe : value_errors) errors.push_back({field, fe.message});
+        if (!normalized) continue;
+        alternatives.push_back(column + " = ?");
+        binds.push_back(*normalized);
+      } else if (v.is_string() || v.is_number_integer() || v.is_boolean()) {
+        alternatives.push_back(column + " = ?");
+        binds.push_back(v);
+      } else {
+        errors.push_back({field, "must be a string, a number or a list of them"});
+      }
+    }
+    if (!alternatives.empty()) where.push_back("(" + Join(alternatives, " OR ") + ")");
+  }
+}
+
+Page Store::Index(const Entity& e, const Query& q) {
+  std::vector<FieldError> errors;
+  if (q.per_page < 1 || q.per_page > 1000) {
+    errors.push_back({"per-page", "must be between 1 and 1000"});
+  }
+  if (q.page < 1) errors.push_back({"page", "must be at least 1"});
+  std::vector<std::string> where;
+  std::vector<Json> binds;
+  Where(e, q.filter, q.history, where, binds, errors);
+
+  std::string order = "t." + S(e.id);
+  if (!q.sort.empty()) {
+    bool desc = q.sort[0] == '-';
+    std::string key = desc ? q.sort.substr(1) : q.sort;
+    const Field* f = e.FindField(key);
+    const Computed* c = e.FindComputed(key);
+    std::string expr = key == e.id        ? ""
+                       : f && f->sortable ? FieldSql(e, *f)
+                       : c && c->sortable
+                           ? (c->sort_sql.empty() ? "(" + ComputedSql(e, *c) + ")" : c->sort_sql)
+                           : "-";
+    if (expr == "-") {
+      errors.push_back({"sort", "cannot sort " + S(e.collection) + " by '" + key + "'; allowed: " +
+                                    AllowedList(e, true) + " (prefix - for descending)"});
+    } else {
+      order = (expr.empty() ? order : expr) + (desc ? " DESC" : "") +
+              (expr.empty() ? "" : ", " + order);
+    }
+  }
+  if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+
+  std::string from = " FROM " + S(e.table) + " t";
+  if (!where.empty()) from += " WHERE " + Join(where, " AND ");
+  Page page;
+  page.page = q.page;
+  page.per_page = q.per_page;
+  {
+    SQLite::Statement& st = db_.Cached("SELECT count(*)" + from);
+    for (size_t i = 0; i < binds.size(); ++i) Bind(st, static_cast<int>(i + 1), binds[i]);
+    st.executeStep();
+    page.total_count = st.getColumn(0).getInt64();
+    st.reset();
+  }
+  page.page_count = static_cast<int>((page.total_count + q.per_page - 1) / q.per_page);
+  SQLite::Statement& st =
+      db_.Cached("SELECT " + Columns(e) + from + " ORDER BY " + order + " LIMIT ? OFFSET ?");
+  int i = 1;
+  for (const Json& b : binds) Bind(st, i++, b);
+  st.bind(i++, static_cast<int64_t>(q.per_page));
+  st.bind(i, static_cast<int64_t>(q.page - 1) * q.per_page);
+  while (st.executeStep()) page.rows.push_back(RowJson(e, st));
+  return page;
+}
+
+// ---- Delete ---------------------------------------------------------------------------------
+
+std::vector<RowRef> Store::Dependants(const Entity& e, std::string_view id) {
+  std::vector<RowRef> rows{{S(e.collection), Lower(S(id))}};
+  std::set<std::pair<std::string, std::string>> seen{{rows[0].collection, rows[0].id}};
+  for (size_t next = 0; next < rows.size(); ++next) {
+    const RowRef parent = rows[next];
+    auto it = ReverseEdges().find(parent.collection);
+    if (it == ReverseEdges().end()) continue;
+    for (const Edge& edge : it->second) {
+      std::string sql = "SELECT " + S(edge.child->id) + " FROM " + S(edge.child->table) +
+                        " WHERE " + S(edge.field->name) + " = ?";
+      if (!edge.type_value.empty()) sql += " AND " + S(edge.field->ref.type_field) + " = ?";
+      sql += " ORDER BY " + S(edge.child->id);
+      SQLite::Statement& st = db_.Cached(sql);
+      st.bind(1, parent.id);
+      if (!edge.type_value.empty()) st.bind(2, S(edge.type_value));
+      std::vector<std::string> ids;
+      while (st.executeStep()) ids.push_back(st.getColumn(0).getString());
+      for (std::string& child : ids) {
+        if (seen.insert({S(edge.child->collection), child}).second) {
+          rows.push_back({S(edge.child->collection), std::move(child)});
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+DeleteResult Store::Delete(const Entity& e, std::string_view id, bool force) {
+  if (!Load(e, id))
+    Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
+  DeleteResult result;
+  result.rows = Dependants(e, id);
+  result.forced = force;
+  if (!force) return result;
+  // Rows go children first; foreign keys are checked once, at the end of the transaction.
+  if (result.rows.size() > 1) db_.Exec("PRAGMA defer_foreign_keys = ON");
+  scopes_.clear();  // cached facts about deleted rows must not outlive them
+  facts_.clear();
+  for (auto it = result.rows.rbegin(); it != result.rows.rend(); ++it) {
+    const Entity& row_entity = *FindEntity(it->collection);
+    std::optional<Json> before = Load(row_entity, it->id);
+    if (!before) continue;
+    SQLite::Statement& st = db_.Cached(SqlOf(row_entity).remove);
+    st.bind(1, it->id);
+    Emit(row_entity, "DELETE", it->id, *before);
+    st.exec();
+  }
+  return result;
+}
+
+}  // namespace certo::internal

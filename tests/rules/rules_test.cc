@@ -1,0 +1,128 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+//
+// The status rule of DESIGN.md section 2, branch by branch, with exact dates.
+
+#include "rules/rules.h"
+
+#include <gtest/gtest.h>
+
+namespace certo::internal {
+namespace {
+
+Date D(const char* text) { return *ParseDate(text); }
+std::string S(std::optional<Date> d) { return d ? FormatDate(*d) : "never"; }
+
+LinkDates Released(const char* release) {
+  LinkDates link;
+  link.release = D(release);
+  return link;
+}
+
+TEST(EffectiveExpiry, TheLinksOwnDateComesFirst) {
+  LinkDates link = Released("2024-01-15");
+  link.link_expire = D("2029-01-15");
+  link.cert_expire = D("2027-01-15");
+  link.cert_validity = 1;
+  link.cert_unit = Unit::kYear;
+  link.action_validity = 2;
+  link.action_unit = Unit::kYear;
+  EXPECT_EQ(S(EffectiveExpiry(link)), "2029-01-15");
+}
+
+TEST(EffectiveExpiry, ThenTheCertificatesDate) {
+  LinkDates link = Released("2024-01-15");
+  link.cert_expire = D("2027-01-15");
+  link.cert_validity = 1;
+  link.cert_unit = Unit::kYear;
+  EXPECT_EQ(S(EffectiveExpiry(link)), "2027-01-15");
+}
+
+TEST(EffectiveExpiry, ThenReleasePlusTheCertificatesValidity) {
+  LinkDates link = Released("2022-01-10");
+  link.cert_validity = 3;
+  link.cert_unit = Unit::kYear;
+  link.action_validity = 1;
+  link.action_unit = Unit::kMonth;
+  EXPECT_EQ(S(EffectiveExpiry(link)), "2025-01-10");
+}
+
+TEST(EffectiveExpiry, ThenReleasePlusTheActionsValidity) {
+  LinkDates link = Released("2024-01-31");
+  link.action_validity = 1;
+  link.action_unit = Unit::kMonth;
+  EXPECT_EQ(S(EffectiveExpiry(link)), "2024-02-29");
+}
+
+TEST(EffectiveExpiry, AValidityWithoutUnitIsIgnored) {
+  LinkDates link = Released("2024-01-31");
+  link.cert_validity = 2;  // no unit: falls through to the action
+  link.action_validity = 10;
+  link.action_unit = Unit::kDay;
+  EXPECT_EQ(S(EffectiveExpiry(link)), "2024-02-10");
+}
+
+TEST(EffectiveExpiry, NothingToGoByMeansNeverExpires) {
+  EXPECT_EQ(S(EffectiveExpiry(Released("2024-01-31"))), "never");
+}
+
+TEST(EffectiveExpiry, MonthAndYearArithmeticClampsToTheMonthsEnd) {
+  LinkDates link = Released("2024-02-29");
+  link.cert_validity = 1;
+  link.cert_unit = Unit::kYear;
+  EXPECT_EQ(S(EffectiveExpiry(link)), "2025-02-28");
+  link.cert_validity = 4;
+  EXPECT_EQ(S(EffectiveExpiry(link)), "2028-02-29");
+  link = Released("2023-08-31");
+  link.action_validity = 6;
+  link.action_unit = Unit::kMonth;
+  EXPECT_EQ(S(EffectiveExpiry(link)), "2024-02-29");
+}
+
+TEST(ExpiringFrom, IsExpiryMinusTheInterval) {
+  EXPECT_EQ(S(ExpiringFrom(D("2029-01-15"), 30)), "2028-12-16");
+  EXPECT_EQ(S(ExpiringFrom(D("2024-03-01"), 1)), "2024-02-29");
+}
+
+TEST(ExpiringFrom, NoIntervalOrNeverExpiringMeansNeverExpiring) {
+  EXPECT_EQ(S(ExpiringFrom(D("2029-01-15"), 0)), "never");
+  EXPECT_EQ(S(ExpiringFrom(D("2029-01-15"), std::nullopt)), "never");
+  EXPECT_EQ(S(ExpiringFrom(std::nullopt, 30)), "never");
+}
+
+TEST(StatusOn, NoCoveringLinkIsNew) {
+  EXPECT_EQ(StatusOn(false, std::nullopt, std::nullopt, D("2026-11-22")), ScheduleStatus::kNew);
+}
+
+TEST(StatusOn, TheExpiryIsTheLastValidDay) {
+  const auto e = D("2026-11-22");
+  const auto from = ExpiringFrom(e, 30);
+  EXPECT_EQ(StatusOn(true, e, from, D("2026-11-22")), ScheduleStatus::kExpiring);
+  EXPECT_EQ(StatusOn(true, e, from, D("2026-11-23")), ScheduleStatus::kExpired);
+  EXPECT_EQ(StatusOn(true, e, std::nullopt, D("2026-11-22")), ScheduleStatus::kValid);
+  EXPECT_EQ(StatusOn(true, e, std::nullopt, D("2026-11-23")), ScheduleStatus::kExpired);
+}
+
+TEST(StatusOn, ExpiringStartsExactlyIntervalDaysBeforeExpiry) {
+  const auto e = D("2029-01-15");
+  const auto from = ExpiringFrom(e, 30);  // 2028-12-16
+  EXPECT_EQ(StatusOn(true, e, from, D("2028-12-15")), ScheduleStatus::kValid);
+  EXPECT_EQ(StatusOn(true, e, from, D("2028-12-16")), ScheduleStatus::kExpiring);
+  EXPECT_EQ(StatusOn(true, e, from, D("2029-01-15")), ScheduleStatus::kExpiring);
+  EXPECT_EQ(StatusOn(true, e, from, D("2029-01-16")), ScheduleStatus::kExpired);
+}
+
+TEST(StatusOn, ANeverExpiringCoverIsValidForever) {
+  EXPECT_EQ(StatusOn(true, std::nullopt, std::nullopt, D("9000-01-01")), ScheduleStatus::kValid);
+}
+
+TEST(StatusNames, RoundTrip) {
+  for (auto s : {ScheduleStatus::kNew, ScheduleStatus::kValid, ScheduleStatus::kExpiring,
+                 ScheduleStatus::kExpired}) {
+    EXPECT_EQ(ParseStatus(StatusName(s)), s);
+  }
+  EXPECT_FALSE(ParseStatus("valid"));
+}
+
+}  // namespace
+}  // namespace certo::internal
