@@ -37,6 +37,7 @@
 #pragma once
 
 #include "certo/events.h"
+#include "certo/keys.h"
 #include "certo/options.h"
 #include "certo/people_sync.h"
 #include "certo/query.h"
@@ -195,6 +196,23 @@ class Engine {
   int Subscribe(EventHandler handler);
   // Removes a handler; unknown tokens are ignored.
   void Unsubscribe(int token);
+
+  // ---- API keys (certo/keys.h; used by `certo serve`) ---------------------------------------
+
+  // Creates a key for project_id and returns it with its token, which is never shown again.
+  // Errors: kNotFound (project), kValidation (name over 200 characters).
+  Result<NewApiKey> CreateKey(std::string_view project_id, std::string_view name = {},
+                              bool read_only = false);
+  // Every key of project_id ("" = of every project), revoked ones included, oldest first.
+  Result<std::vector<ApiKey>> ListKeys(std::string_view project_id = {});
+  // Revokes a key from now on; revoking it again changes nothing. Errors: kNotFound.
+  Result<ApiKey> RevokeKey(std::string_view key_id);
+  // The key a token names, if it is valid and not revoked; kNotFound otherwise (for any reason,
+  // so a caller cannot probe which part was wrong).
+  Result<ApiKey> Authenticate(std::string_view token);
+  // True once the file holds a key, revoked ones included: from then on every request over HTTP
+  // needs a valid key (revoking them all does not open the file to everyone).
+  Result<bool> HasKeys();
 
   // ---- Facts --------------------------------------------------------------------------------
 

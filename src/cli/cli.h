@@ -49,5 +49,7 @@ Runner AddReportCommand(CLI::App& app, Global& global);
 Runner AddImportCommand(CLI::App& app, Global& global);
 Runner AddImportPeopleCommand(CLI::App& app, Global& global);
 Runner AddExportCommand(CLI::App& app, Global& global);
+Runner AddServeCommand(CLI::App& app, Global& global);
+Runner AddKeyCommand(CLI::App& app, Global& global);
 
 }  // namespace certo::cli

@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
 
   const Command commands[] = {AddApiCommand,          AddVerifyCommand, AddOutboxCommand,
                               AddGenerateCommand,     AddReportCommand, AddImportCommand,
-                              AddImportPeopleCommand, AddExportCommand};
+                              AddImportPeopleCommand, AddExportCommand, AddServeCommand,
+                              AddKeyCommand};
   std::vector<std::pair<CLI::App*, Runner>> runners;
   for (const Command& add : commands) {
     size_t before = app.get_subcommands({}).size();

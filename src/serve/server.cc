@@ -1,0 +1,456 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+//
+// How a request travels: cpp-httplib reads it on one of `threads` workers; the worker borrows an
+// Engine from the pool (one per worker at most, opened on first use, so readers run in parallel
+// in WAL and writers queue on SQLite's lock within the busy timeout); the key, if the file has
+// keys, is checked and its project scope applied; the request goes to Engine::Request unchanged
+// except for the scope; the Engine's status, headers and body go back as they are.
+//
+// Scope, decided here and nowhere else: a key's reads are filtered to its project (index-like
+// bodies get filter.project_id); a request that names a row of another project by id is answered
+// with the same 404 the engine gives for an id that does not exist; a read-only key gets 403 on
+// anything that is not a read; routes that span every project (outbox, verify) need the file to
+// have no keys (then serve listens on loopback only).
+
+#include "serve/server.h"
+
+#include "certo/engine.h"
+
+#include <chrono>
+#include <ctime>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include <dlfcn.h>
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace certo::serve {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A whole request must arrive within a deadline. cpp-httplib's read timeout is per recv(), so a
+// client that sends one byte a second would hold a worker for ever; cpp-httplib 0.11 offers no
+// hook on an accepted socket. The deadline is kept per worker thread (each serves one
+// connection at a time) and enforced in recv() below.
+thread_local Clock::time_point request_deadline = Clock::time_point::max();
+
+}  // namespace
+
+bool RequestDeadlinePassed() { return Clock::now() > request_deadline; }
+
+namespace {
+
+// Engines for the workers: borrowed for one request, returned after it.
+class EnginePool {
+ public:
+  EnginePool(std::string path, Options options)
+      : path_(std::move(path)), options_(std::move(options)) {}
+
+  Result<std::unique_ptr<Engine>> Borrow() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!free_.empty()) {
+        auto engine = std::move(free_.back());
+        free_.pop_back();
+        return engine;
+      }
+    }
+    return Engine::Open(path_, options_);
+  }
+  void Return(std::unique_ptr<Engine> engine) {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.push_back(std::move(engine));
+  }
+  void CloseAll() {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.clear();
+  }
+
+ private:
+  std::string path_;
+  Options options_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Engine>> free_;
+};
+
+std::string ReasonPhrase(int status) {
+  switch (status) {
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 413: return "Payload Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+  }
+}
+
+// The engine's error shape (docs/errors.md), for the answers the server gives itself.
+Response Failure(int status, const std::string& message, Code code = Code::kOk) {
+  Response r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "application/json; charset=UTF-8");
+  r.body = Json{{"name", ReasonPhrase(status)}, {"message", message}, {"code", static_cast<int>(code)}, {"status", status}}
+               .dump();
+  return r;
+}
+
+std::vector<std::string> Segments(const std::string& path) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : path) {
+    if (c == '/') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// The query string without the access-token pair, so the secret reaches neither the engine nor
+// the log.
+std::string WithoutToken(const std::string& query) {
+  std::string out;
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    std::string pair = query.substr(start, end - start);
+    if (!pair.empty() && pair.rfind("access-token=", 0) != 0 && pair != "access-token") {
+      out += (out.empty() ? "" : "&") + pair;
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+// Routes whose answer depends on rows only through a body filter.
+bool IsFilteredRead(const std::vector<std::string>& seg) {
+  if (seg.size() == 2 && seg[1] == "report") return true;
+  return seg.size() == 3 && (seg[2] == "index" || seg[2] == "changes" || seg[2] == "counts");
+}
+
+bool IsRead(const std::string& method, const std::vector<std::string>& seg) {
+  return method == "GET" || method == "HEAD" || (method == "POST" && IsFilteredRead(seg));
+}
+
+// Actions that name one row by id, in the path (/view/{id}) or the query (?id=).
+bool NamesRow(const std::vector<std::string>& seg) {
+  if (seg.size() < 3) return false;
+  const std::string& a = seg[2];
+  return a == "view" || a == "update" || a == "delete" || a == "historicize" || a == "restore";
+}
+
+std::string QueryParam(const std::string& query, const std::string& name) {
+  httplib::Params params;
+  httplib::detail::parse_query_text(query, params);
+  auto it = params.find(name);
+  return it == params.end() ? "" : it->second;
+}
+
+struct Scoped {
+  std::optional<Response> answer;  // set when the scope decides the answer itself
+  std::string body;                // the body to pass on
+};
+
+// Applies a key's project scope to one request (see the file comment).
+Scoped ApplyScope(Engine& engine, const ApiKey& key, const std::string& method,
+                  const std::vector<std::string>& seg, const std::string& query,
+                  const std::string& body) {
+  Scoped s{std::nullopt, body};
+  if (seg.empty() || seg[0] != "v2" || seg.size() < 2) return s;  // the engine answers 404
+  if (seg[1] == "outbox" || seg[1] == "verify") {
+    s.answer = Failure(403, "/v2/" + seg[1] + " spans every project: it is not available to a "
+                                              "project's key");
+    return s;
+  }
+  if (key.read_only && !IsRead(method, seg)) {
+    s.answer = Failure(403, "this API key is read-only");
+    return s;
+  }
+  if (IsFilteredRead(seg)) {
+    Json parsed = body.empty() ? Json::object() : Json::parse(body, nullptr, false);
+    if (!parsed.is_object()) return s;  // the engine names what is wrong with it
+    Json& filter = parsed["filter"];
+    if (filter.is_null()) filter = Json::object();
+    if (!filter.is_object()) return s;
+    const std::string field = "project_id";
+    auto it = filter.find(field);
+    if (it != filter.end() && !(it->is_string() && *it == key.project_id)) {
+      // Another project's rows do not exist for this key: a filter no row can match.
+      filter[field] = "00000000-0000-0000-0000-000000000000";
+    } else {
+      filter[field] = key.project_id;
+    }
+    s.body = parsed.dump();
+    return s;
+  }
+  if (seg.size() == 3 && seg[2] == "create") {
+    if (seg[1] == "project") {
+      s.answer = Failure(403, "a project's key cannot create projects");
+      return s;
+    }
+    Json parsed = body.empty() ? Json::object() : Json::parse(body, nullptr, false);
+    if (!parsed.is_object()) return s;
+    auto it = parsed.find("project_id");
+    if (it == parsed.end() || it->is_null()) {
+      parsed["project_id"] = key.project_id;
+    } else if (!(it->is_string() && *it == key.project_id)) {
+      s.answer = Failure(404, "no project with project_id " +
+                                  (it->is_string() ? it->get<std::string>() : it->dump()));
+      return s;
+    }
+    s.body = parsed.dump();
+    return s;
+  }
+  if (NamesRow(seg)) {
+    std::string id = seg.size() >= 4 ? seg[3] : QueryParam(query, "id");
+    if (id.empty()) return s;
+    Result<Json> row = engine.View(seg[1], id);
+    if (!row.ok()) return s;  // unknown collection or id: the engine's own answer
+    auto project = row->find("project_id");
+    if (project == row->end() || *project != key.project_id) {
+      const std::string id_field = row->empty() ? "id" : row->begin().key();
+      s.answer = Failure(404, "no " + seg[1] + " with " + id_field + " " + id, Code::kNotFound);
+    }
+  }
+  return s;
+}
+
+std::string Token(const httplib::Request& req) {
+  const std::string auth = req.get_header_value("Authorization");
+  if (auth.rfind("Bearer ", 0) == 0) return auth.substr(7);
+  return req.get_param_value("access-token");
+}
+
+void Send(const Response& r, httplib::Response& res) {
+  res.status = r.status;
+  std::string type = "application/json; charset=UTF-8";
+  for (const auto& [name, value] : r.headers) {
+    if (name == "Content-Type") {
+      type = value;
+    } else {
+      res.set_header(name, value);
+    }
+  }
+  if (r.status == 503) res.set_header("Retry-After", "1");
+  res.set_content(r.body, type);
+}
+
+std::string UtcNow() {
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::ostringstream out;
+  out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  return out.str();
+}
+
+thread_local Clock::time_point request_start;
+
+}  // namespace
+
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std::ostream& log) {
+  if (o.threads < 1 || o.threads > 256) {
+    log << "certo serve: --threads: must be between 1 and 256\n";
+    return 2;
+  }
+  EnginePool pool(o.db, o.engine);
+  bool has_keys = false;
+  {
+    auto engine = pool.Borrow();
+    if (!engine.ok()) {
+      log << "certo serve: " << engine.error().message() << '\n';
+      return 3;
+    }
+    auto keys = (*engine)->HasKeys();
+    has_keys = keys.ok() && *keys;
+    pool.Return(std::move(*engine));
+  }
+  if (!has_keys && !IsLoopback(o.host)) {
+    log << "certo serve: the file has no API key, so it is served on loopback only; create one "
+           "with `certo key create --project P` to listen on "
+        << o.host << '\n';
+    return 2;
+  }
+
+  // Each connection starts with a deadline for its first request; see request_deadline.
+  const auto request_limit = std::chrono::seconds(o.request_timeout_s);
+  const auto keep_alive_limit = std::chrono::seconds(o.keep_alive_timeout_s);
+  struct DeadlinePool : httplib::ThreadPool {
+    DeadlinePool(size_t n, std::chrono::seconds limit) : httplib::ThreadPool(n), limit_(limit) {}
+    void enqueue(std::function<void()> fn) override {
+      httplib::ThreadPool::enqueue([fn = std::move(fn), limit = limit_] {
+        request_deadline = Clock::now() + limit;
+        fn();
+        request_deadline = Clock::time_point::max();
+      });
+    }
+    std::chrono::seconds limit_;
+  };
+  httplib::Server server;
+  server.new_task_queue = [n = o.threads, request_limit] {
+    return new DeadlinePool(n, request_limit);
+  };
+  server.set_payload_max_length(o.max_body_bytes);
+  server.set_read_timeout(o.read_timeout_s, 0);
+  server.set_write_timeout(o.write_timeout_s, 0);
+  server.set_keep_alive_timeout(o.keep_alive_timeout_s);
+  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    request_start = Clock::now();
+    request_deadline = Clock::time_point::max();  // read whole: the handler may take its time
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  std::mutex log_mu;
+  server.set_logger([&](const httplib::Request& req, const httplib::Response& res) {
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
+                                                                              request_start);
+    std::string query;
+    if (size_t q = req.target.find('?'); q != std::string::npos) {
+      query = WithoutToken(req.target.substr(q + 1));
+    }
+    std::lock_guard<std::mutex> lock(log_mu);
+    log << UtcNow() << ' ' << req.method << ' ' << req.path << (query.empty() ? "" : "?")
+        << query << ' ' << res.status << ' ' << micros.count() << "us\n";
+    log.flush();
+    // The next request on this keep-alive connection may first wait, then must arrive whole.
+    request_deadline = Clock::now() + keep_alive_limit + request_limit;
+  });
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    Response r = Failure(res.status, res.status == 413 ? "the body is larger than the limit"
+                                                       : "the request could not be served");
+    res.set_content(r.body, "application/json; charset=UTF-8");
+  });
+
+  auto handle = [&](const httplib::Request& req, httplib::Response& res) {
+    if (!o.cors_origin.empty()) {
+      res.set_header("Access-Control-Allow-Origin", o.cors_origin);
+      res.set_header("Vary", "Origin");
+    }
+    if (req.method == "OPTIONS" && !o.cors_origin.empty()) {
+      res.status = 204;
+      res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+      res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+      res.set_header("Access-Control-Max-Age", "600");
+      return;
+    }
+    if (req.path == "/healthz") {
+      res.status = 200;
+      res.set_content(R"({"status":"ok"})", "application/json; charset=UTF-8");
+      return;
+    }
+    auto borrowed = pool.Borrow();
+    if (!borrowed.ok()) {
+      Send(Failure(borrowed.error().code() == Code::kBusy ? 503 : 500,
+                   borrowed.error().message()),
+           res);
+      return;
+    }
+    std::unique_ptr<Engine> engine = std::move(*borrowed);
+    struct Back {
+      EnginePool& pool;
+      std::unique_ptr<Engine>& engine;
+      ~Back() { pool.Return(std::move(engine)); }
+    } back{pool, engine};
+
+    std::string query;
+    if (size_t q = req.target.find('?'); q != std::string::npos) {
+      query = WithoutToken(req.target.substr(q + 1));
+    }
+    const std::vector<std::string> seg = Segments(req.path);
+    std::string body = req.body;
+    auto keys = engine->HasKeys();
+    if (!keys.ok()) {
+      Send(Failure(keys.error().code() == Code::kBusy ? 503 : 500, keys.error().message()), res);
+      return;
+    }
+    if (*keys) {
+      const std::string token = Token(req);
+      auto key = token.empty() ? Result<ApiKey>(Status::NotFound("no token"))
+                               : engine->Authenticate(token);
+      if (!key.ok()) {
+        Send(Failure(401, token.empty() ? "an API key is required: Authorization: Bearer TOKEN"
+                                        : "the API key is not valid"),
+             res);
+        res.set_header("WWW-Authenticate", "Bearer realm=\"certo\"");
+        return;
+      }
+      Scoped scoped = ApplyScope(*engine, *key, req.method, seg, query, body);
+      if (scoped.answer) {
+        Send(*scoped.answer, res);
+        return;
+      }
+      body = std::move(scoped.body);
+    }
+    const std::string target = req.path + (query.empty() ? "" : "?" + query);
+    Send(engine->Request(req.method, target, body), res);
+  };
+  const std::string all = R"(.*)";
+  server.Get(all, handle);
+  server.Post(all, handle);
+  server.Put(all, handle);
+  server.Delete(all, handle);
+  server.Patch(all, handle);
+  server.Options(all, handle);
+
+  int port = o.port;
+  const std::string bind_host = o.host == "localhost" ? "127.0.0.1" : o.host;
+  if (port == 0) {
+    port = server.bind_to_any_port(bind_host);
+    if (port < 0) {
+      log << "certo serve: cannot listen on " << o.host << '\n';
+      return 1;
+    }
+  } else if (!server.bind_to_port(bind_host, port)) {
+    log << "certo serve: cannot listen on " << o.host << ':' << port << '\n';
+    return 1;
+  }
+  out << "listening on http://" << o.host << ':' << port << '\n';
+  if (!has_keys) out << "no API key in the file: serving on loopback only, without keys\n";
+  out.flush();
+
+  std::thread watcher([&] {
+    while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    server.stop();
+  });
+  server.listen_after_bind();  // returns once stopped; the pool's destructor joins the workers
+  stop = true;
+  watcher.join();
+  pool.CloseAll();
+  return 0;
+}
+
+}  // namespace certo::serve
+
+// libcpp-httplib.so reads every request through recv(); this definition, in the executable that
+// links certo_serve, takes precedence over libc's for it (ELF symbol interposition) and refuses
+// to read once the worker's request deadline has passed, which drops the connection. Every other
+// call goes straight to libc's recv.
+extern "C" ssize_t recv(int fd, void* buffer, size_t size, int flags) {
+  using Recv = ssize_t (*)(int, void*, size_t, int);
+  static const Recv libc_recv = reinterpret_cast<Recv>(dlsym(RTLD_NEXT, "recv"));
+  if (certo::serve::RequestDeadlinePassed()) {
+    errno = ETIMEDOUT;
+    return -1;
+  }
+  return libc_recv(fd, buffer, size, flags);
+}

@@ -1,0 +1,416 @@
+# Copyright 2026 The certo Authors
+# SPDX-License-Identifier: MIT
+"""`certo serve` driven over real sockets on loopback, as an HTTP client would drive it.
+
+Each test starts the real `certo` binary (CERTO_CLI) on a free port (--listen 127.0.0.1:0, the URL
+read from its first line) against a file made for it, and stops it with SIGTERM. Responses over
+HTTP are compared with the in-process answers of `certo api --batch` for the same requests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+import requests
+
+CLI = os.environ["CERTO_CLI"]
+TODAY = "2026-11-22"
+P1 = "11111111-1111-4111-8111-111111111111"
+P2 = "22222222-2222-4222-8222-222222222222"
+O1 = "33333333-3333-4333-8333-333333333333"
+O2 = "44444444-4444-4444-8444-444444444444"
+PERSON1 = "55555555-5555-4555-8555-555555555555"
+PERSON2 = "66666666-6666-4666-8666-666666666666"
+
+
+def cli(db: pathlib.Path, *args: str, stdin: str | None = None, check: bool = True):
+    result = subprocess.run([CLI, "--db", str(db), "--today", TODAY, *args], input=stdin,
+                            capture_output=True, text=True, timeout=60)
+    if check and result.returncode != 0:
+        raise AssertionError(f"certo {' '.join(args)}: {result.returncode}\n{result.stderr}")
+    return result
+
+
+def batch(db: pathlib.Path, reqs: list[dict]) -> list[dict]:
+    out = cli(db, "api", "--batch", stdin="".join(json.dumps(r) + "\n" for r in reqs), check=False)
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+SEED = [
+    {"method": "POST", "path": "/v2/project/create", "body": {"project_id": P1, "name": "Rossi"}},
+    {"method": "POST", "path": "/v2/project/create", "body": {"project_id": P2, "name": "Bianchi"}},
+    {"method": "POST", "path": "/v2/office/create",
+     "body": {"office_id": O1, "project_id": P1, "name": "Brescia"}},
+    {"method": "POST", "path": "/v2/office/create",
+     "body": {"office_id": O2, "project_id": P2, "name": "Milano"}},
+    {"method": "POST", "path": "/v2/person/create",
+     "body": {"person_id": PERSON1, "project_id": P1, "first_name": "Luca", "last_name": "Russo"}},
+    {"method": "POST", "path": "/v2/person/create",
+     "body": {"person_id": PERSON2, "project_id": P2, "first_name": "Anna", "last_name": "Neri"}},
+]
+
+
+@pytest.fixture
+def db(tmp_path: pathlib.Path) -> pathlib.Path:
+    path = tmp_path / "company.certo"
+    cli(path, "--create", "verify")
+    for r in batch(path, SEED):
+        assert r["status"] == 201, r
+    return path
+
+
+class Server:
+    def __init__(self, db: pathlib.Path, *args: str):
+        self.log = db.parent / "access.log"
+        self.proc = subprocess.Popen(
+            [CLI, "--db", str(db), "--today", TODAY, "serve", "--listen", "127.0.0.1:0",
+             "--log", str(self.log), *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = self.proc.stdout.readline()
+        if not first.startswith("listening on "):
+            self.proc.kill()
+            raise AssertionError(f"serve did not start: {first!r} {self.proc.stderr.read()}")
+        self.url = first.split()[-1]
+        self.session = requests.Session()
+
+    def __call__(self, method: str, path: str, body=None, token: str | None = None, **kw):
+        headers = kw.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = None if body is None else (body if isinstance(body, (str, bytes)) else json.dumps(body))
+        return self.session.request(method, self.url + path, data=data, headers=headers,
+                                    timeout=30, **kw)
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=30)
+        finally:
+            self.session.close()
+
+
+@pytest.fixture
+def server_for(request):
+    servers: list[Server] = []
+
+    def start(db: pathlib.Path, *args: str) -> Server:
+        s = Server(db, *args)
+        servers.append(s)
+        return s
+
+    yield start
+    for s in servers:
+        if s.proc.poll() is None:
+            s.proc.kill()
+            s.proc.wait()
+
+
+def as_batch_answer(r: requests.Response) -> dict:
+    try:
+        body = r.json()
+    except ValueError:
+        body = r.text
+    headers = {k: v for k, v in r.headers.items()
+               if k.startswith("X-") or k in ("Location",)}
+    return {"status": r.status_code, "headers": headers, "body": body}
+
+
+def comparable(answer: dict) -> dict:
+    headers = {k: v for k, v in answer["headers"].items() if k.startswith("X-") or k == "Location"}
+    return {"status": answer["status"], "headers": headers, "body": answer["body"]}
+
+
+READS = [
+    {"method": "POST", "path": "/v2/person/index", "body": {"sort": "last_name"}},
+    {"method": "POST", "path": "/v2/office/index", "body": {"per-page": 1, "page": 2}},
+    {"method": "GET", "path": f"/v2/person/view/{PERSON1}"},
+    {"method": "GET", "path": f"/v2/person/view?id={PERSON2}"},
+    {"method": "GET", "path": "/v2/person/view/00000000-0000-4000-8000-000000000000"},
+    {"method": "POST", "path": "/v2/action-subscription/counts", "body": {}},
+    {"method": "POST", "path": "/v2/report", "body": {"as_of": TODAY}},
+    {"method": "POST", "path": "/v2/person/index", "body": {"filter": {"nope": 1}}},
+    {"method": "GET", "path": "/v2/nothing/index"},
+    {"method": "DELETE", "path": f"/v2/person/delete/{PERSON1}"},
+    {"method": "PUT", "path": "/v2/person/update/x", "body": "{not json"},
+]
+
+
+def test_every_route_answers_over_http_exactly_as_in_process(db, server_for):
+    expected = batch(db, READS)
+    s = server_for(db)
+    for req, want in zip(READS, expected):
+        got = as_batch_answer(s(req["method"], req["path"], req.get("body")))
+        assert got == comparable(want), req
+    assert s.stop() == 0
+
+
+def test_writes_over_http_equal_writes_in_process_on_a_copy(db, server_for, tmp_path):
+    copy = tmp_path / "copy.certo"
+    shutil.copy(db, copy)
+    writes = [
+        {"method": "POST", "path": "/v2/person/create",
+         "body": {"person_id": "77777777-7777-4777-8777-777777777777", "project_id": P1,
+                  "first_name": "Marco", "last_name": "Ferrari"}},
+        {"method": "PUT", "path": f"/v2/person/update/{PERSON1}", "body": {"first_name": "Luigi"}},
+        {"method": "POST", "path": f"/v2/person/historicize/{PERSON1}", "body": {"date": TODAY}},
+        {"method": "POST", "path": f"/v2/person/restore/{PERSON1}"},
+        {"method": "POST", "path": "/v2/person/create", "body": {"project_id": P1}},
+        {"method": "DELETE", "path": f"/v2/person/delete/{PERSON2}?force=true"},
+    ]
+    expected = batch(copy, writes)
+    s = server_for(db)
+    for req, want in zip(writes, expected):
+        got = as_batch_answer(s(req["method"], req["path"], req.get("body")))
+        assert got == comparable(want), req
+    assert s.stop() == 0
+    assert cli(db, "export").stdout == cli(copy, "export").stdout
+
+
+def test_healthz_answers_without_the_file(db, server_for):
+    s = server_for(db)
+    os.rename(db, db.with_suffix(".moved"))  # the open engine keeps its file; healthz needs none
+    r = s("GET", "/healthz")
+    assert (r.status_code, r.json()) == (200, {"status": "ok"})
+
+
+def test_without_keys_it_serves_loopback_only_and_refuses_another_address(db):
+    result = subprocess.run([CLI, "--db", str(db), "serve", "--listen", "0.0.0.0:0"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "no API key" in result.stderr and "loopback only" in result.stderr
+
+
+def make_key(db: pathlib.Path, project: str, *extra: str) -> str:
+    out = cli(db, "key", "create", "--project", project, *extra)
+    token = out.stdout.strip()
+    assert token.startswith("certo_") and len(token) == 6 + 32 + 1 + 64
+    return token
+
+
+def test_keys_are_required_once_the_file_has_one(db, server_for):
+    token = make_key(db, P1, "--name", "tablet")
+    s = server_for(db)
+    none = s("GET", f"/v2/person/view/{PERSON1}")
+    assert none.status_code == 401
+    assert none.headers["WWW-Authenticate"] == 'Bearer realm="certo"'
+    wrong = s("GET", f"/v2/person/view/{PERSON1}", token=token[:-1] + ("0" if token[-1] != "0" else "1"))
+    assert wrong.status_code == 401
+    garbage = s("GET", f"/v2/person/view/{PERSON1}", token="\u00ff" * 3)
+    assert garbage.status_code == 401
+    ok = s("GET", f"/v2/person/view/{PERSON1}", token=token)
+    assert ok.status_code == 200 and ok.json()["first_name"] == "Luca"
+    by_query = s("GET", f"/v2/person/view/{PERSON1}?access-token={token}")
+    assert by_query.status_code == 200
+    assert token not in s.log.read_text()  # tokens never reach the log
+    assert s.stop() == 0
+    assert token not in s.log.read_text()
+    assert token.encode() not in db.read_bytes()
+
+
+def test_a_revoked_key_is_refused(db, server_for):
+    token = make_key(db, P1)
+    key_id = token[6:38]
+    s = server_for(db)
+    assert s("GET", f"/v2/person/view/{PERSON1}", token=token).status_code == 200
+    cli(db, "key", "revoke", key_id)
+    assert s("GET", f"/v2/person/view/{PERSON1}", token=token).status_code == 401
+    listed = json.loads(cli(db, "key", "list", "--json").stdout)
+    assert [k["key_id"] for k in listed] == [key_id] and listed[0]["revoked_at"]
+
+
+def test_a_read_only_key_reads_and_gets_403_on_writes(db, server_for):
+    token = make_key(db, P1, "--read-only")
+    s = server_for(db)
+    assert s("POST", "/v2/person/index", {}, token=token).status_code == 200
+    r = s("PUT", f"/v2/person/update/{PERSON1}", {"first_name": "X"}, token=token)
+    assert r.status_code == 403 and "read-only" in r.json()["message"]
+    assert s("POST", "/v2/person/create", {"first_name": "A", "last_name": "B"},
+             token=token).status_code == 403
+    assert json.loads(cli(db, "api", "GET", f"/v2/person/view/{PERSON1}").stdout)["first_name"] == "Luca"
+
+
+def test_a_key_sees_and_changes_only_its_project(db, server_for):
+    token = make_key(db, P1)
+    s = server_for(db)
+    rows = s("POST", "/v2/person/index", {}, token=token)
+    assert [p["person_id"] for p in rows.json()] == [PERSON1]
+    assert rows.headers["X-Pagination-Total-Count"] == "1"
+    other = s("POST", "/v2/person/index", {"filter": {"project_id": P2}}, token=token)
+    assert other.status_code == 200 and other.json() == []
+    missing = batch(db, [{"method": "GET", "path": f"/v2/person/view/{PERSON2}x"}])[0]
+    for method, path, body in [
+        ("GET", f"/v2/person/view/{PERSON2}", None),
+        ("GET", f"/v2/person/view?id={PERSON2}", None),
+        ("PUT", f"/v2/person/update/{PERSON2}", {"first_name": "X"}),
+        ("DELETE", f"/v2/person/delete/{PERSON2}?force=true", None),
+        ("POST", f"/v2/person/historicize/{PERSON2}", {}),
+    ]:
+        r = s(method, path, body, token=token)
+        assert r.status_code == 404, (method, path)
+        assert r.json()["message"] == missing["body"]["message"].replace(PERSON2 + "x", PERSON2)
+    r = s("POST", "/v2/office/create", {"project_id": P2, "name": "Intruder"}, token=token)
+    assert r.status_code == 404
+    r = s("POST", "/v2/person/create", {"first_name": "Nuovo", "last_name": "Dipendente"}, token=token)
+    assert r.status_code == 201 and r.json()["project_id"] == P1
+    assert s("GET", "/v2/outbox/index", token=token).status_code == 403
+    assert s("POST", "/v2/project/create", {"name": "Mine"}, token=token).status_code == 403
+    assert json.loads(cli(db, "api", "GET", f"/v2/person/view/{PERSON2}").stdout)["first_name"] == "Anna"
+
+
+def test_a_body_over_the_limit_gets_413_and_changes_nothing(db, server_for):
+    s = server_for(db, "--max-body", "2048")
+    r = s("POST", "/v2/person/create",
+          {"project_id": P1, "first_name": "A" * 4000, "last_name": "B"})
+    assert r.status_code == 413
+    count = s("POST", "/v2/person/index", {})
+    assert count.headers["X-Pagination-Total-Count"] == "2"
+
+
+def read_until_closed(sock: socket.socket) -> bytes:
+    data = b""
+    while chunk := sock.recv(4096):
+        data += chunk
+    return data
+
+
+def test_a_silent_client_is_dropped_after_the_read_timeout(db, server_for):
+    s = server_for(db, "--read-timeout", "1", "--threads", "1")
+    host, port = s.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(b"POST /v2/person/index HTTP/1.1\r\nHost: x\r\n")
+        answer = read_until_closed(sock)  # closed within the socket's 10 s, without a 200
+        assert b" 200 " not in answer
+    assert s("GET", "/healthz").status_code == 200  # the one worker is free again
+
+
+def test_a_client_sending_one_byte_a_second_is_dropped(db, server_for):
+    s = server_for(db, "--read-timeout", "3", "--request-timeout", "2", "--threads", "1")
+    host, port = s.url.removeprefix("http://").split(":")
+    request = b"POST /v2/person/index HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
+    start = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        try:
+            for byte in request:
+                sock.sendall(bytes([byte]))
+                time.sleep(0.5)
+        except OSError:
+            pass  # the server hung up while we were still sending: that is the point
+        answer = read_until_closed(sock)
+    assert b" 200 " not in answer
+    assert time.monotonic() - start < 10
+    assert s("GET", "/healthz").status_code == 200
+
+
+def test_concurrent_writers_and_readers_lose_nothing(db, server_for):
+    s = server_for(db, "--threads", "4")
+    errors: list[str] = []
+    created: list[str] = []
+    lock = threading.Lock()
+
+    def writer(n: int):
+        with requests.Session() as session:
+            for i in range(25):
+                r = session.post(s.url + "/v2/person/create", timeout=30, data=json.dumps(
+                    {"project_id": P1, "first_name": f"W{n}", "last_name": f"N{i}"}))
+                if r.status_code == 201:
+                    with lock:
+                        created.append(r.json()["person_id"])
+                elif r.status_code == 503:
+                    assert r.headers["Retry-After"]
+                else:
+                    errors.append(f"{r.status_code} {r.text}")
+
+    def reader():
+        last = 0
+        with requests.Session() as session:
+            for _ in range(40):
+                r = session.post(s.url + "/v2/person/index", data="{}", timeout=30)
+                total = int(r.headers["X-Pagination-Total-Count"])
+                if total < last:
+                    errors.append(f"count went back from {last} to {total}")
+                last = total
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    threads += [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert s.stop() == 0
+    listed = json.loads(cli(db, "api", "POST", "/v2/person/index", '{"per-page": 1000}').stdout)
+    ids = {p["person_id"] for p in listed}
+    assert set(created) <= ids and len(ids) == 2 + len(created)
+    assert cli(db, "verify").returncode == 0
+
+
+def test_sigterm_under_load_loses_no_acknowledged_write(db, server_for):
+    s = server_for(db)
+    acknowledged: list[str] = []
+    stop = threading.Event()
+
+    def writer():
+        with requests.Session() as session:
+            i = 0
+            while not stop.is_set():
+                i += 1
+                try:
+                    r = session.post(s.url + "/v2/person/create", timeout=10, data=json.dumps(
+                        {"project_id": P1, "first_name": "T", "last_name": str(i)}))
+                except requests.RequestException:
+                    return
+                if r.status_code == 201:
+                    acknowledged.append(r.json()["person_id"])
+
+    threads = [threading.Thread(target=writer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)
+    assert s.stop() == 0
+    stop.set()
+    for t in threads:
+        t.join()
+    assert acknowledged
+    listed = json.loads(cli(db, "api", "POST", "/v2/person/index", '{"per-page": 1000}').stdout)
+    assert set(acknowledged) <= {p["person_id"] for p in listed}
+    assert cli(db, "verify").returncode == 0
+
+
+def test_cors_is_off_by_default_and_answers_preflight_when_on(db, server_for):
+    plain = server_for(db)
+    assert "Access-Control-Allow-Origin" not in plain("GET", "/healthz").headers
+    plain.stop()
+    s = server_for(db, "--cors", "http://localhost:5173")
+    pre = s("OPTIONS", "/v2/person/index")
+    assert pre.status_code == 204
+    assert pre.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
+    assert "Authorization" in pre.headers["Access-Control-Allow-Headers"]
+
+
+def test_the_access_log_has_one_line_per_request(db, server_for):
+    s = server_for(db)
+    s("GET", "/healthz")
+    s("POST", "/v2/person/index?x=1&access-token=secret", {})
+    assert s.stop() == 0
+    lines = s.log.read_text().splitlines()
+    assert len(lines) == 2
+    assert lines[0].split()[1:4] == ["GET", "/healthz", "200"]
+    assert lines[1].split()[1:4] == ["POST", "/v2/person/index?x=1", "200"]
+    assert "secret" not in s.log.read_text()
+
+
+def test_bad_listen_values_are_usage_errors(db):
+    for listen in ["nope", "127.0.0.1:99999", ":80", "127.0.0.1:8x"]:
+        r = subprocess.run([CLI, "--db", str(db), "serve", "--listen", listen],
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 2, listen
+        assert "--listen" in r.stderr
