@@ -18,11 +18,11 @@
 namespace certo {
 
 struct ApiKey {
-  std::string key_id;      // 32 lower-case hex digits
-  std::string project_id;  // the only project this key sees
-  std::string name;        // free text, for people ("tablet 3", "payroll sync")
-  bool read_only = false;  // true: reads only; writes are refused (HTTP 403)
-  std::string created_at;  // UTC, ISO 8601 ("2026-12-01T20:35:09Z")
+  std::string key_id;                     // 32 lower-case hex digits
+  std::string project_id;                 // the only project this key sees
+  std::string name;                       // free text, for people ("tablet 3", "payroll sync")
+  bool read_only = false;                 // true: reads only; writes are refused (HTTP 403)
+  std::string created_at;                 // UTC, ISO 8601 ("2026-12-01T20:35:09Z")
   std::optional<std::string> revoked_at;  // UTC, ISO 8601, once revoked
 };
 

@@ -16,9 +16,12 @@ namespace certo::cli {
 namespace {
 
 Json KeyJson(const ApiKey& k) {
-  return Json{{"key_id", k.key_id},         {"project_id", k.project_id},
-              {"name", k.name},             {"read_only", k.read_only},
-              {"created_at", k.created_at}, {"revoked_at", k.revoked_at ? Json(*k.revoked_at) : Json()}};
+  return Json{{"key_id", k.key_id},
+              {"project_id", k.project_id},
+              {"name", k.name},
+              {"read_only", k.read_only},
+              {"created_at", k.created_at},
+              {"revoked_at", k.revoked_at ? Json(*k.revoked_at) : Json()}};
 }
 
 }  // namespace
@@ -31,7 +34,8 @@ Runner AddKeyCommand(CLI::App& app, Global& global) {
   auto read_only = std::make_shared<bool>(false);
   auto json = std::make_shared<bool>(false);
   auto key_id = std::make_shared<std::string>();
-  CLI::App* create = cmd->add_subcommand("create", "Make a key for one project; prints its token once");
+  CLI::App* create =
+      cmd->add_subcommand("create", "Make a key for one project; prints its token once");
   create->add_option("--project", *project, "The project id the key may see")->required();
   create->add_option("--name", *name, "A name for people (\"tablet 3\")");
   create->add_flag("--read-only", *read_only, "Reads only: writes get 403");
@@ -67,8 +71,8 @@ Runner AddKeyCommand(CLI::App& app, Global& global) {
         std::cout << out.dump(2) << '\n';
       } else {
         for (const ApiKey& k : *keys) {
-          std::cout << k.key_id << "  " << k.project_id << "  " << (k.read_only ? "read-only " : "read-write")
-                    << "  " << k.created_at << "  "
+          std::cout << k.key_id << "  " << k.project_id << "  "
+                    << (k.read_only ? "read-only " : "read-write") << "  " << k.created_at << "  "
                     << (k.revoked_at ? "revoked " + *k.revoked_at : std::string("active")) << "  "
                     << k.name << '\n';
         }

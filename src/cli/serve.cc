@@ -6,11 +6,11 @@
 // Serves the JSON API over HTTP (src/serve/server.h) until SIGINT or SIGTERM. The signal handler
 // only sets a flag: everything else happens on the server's own threads.
 
-#include <signal.h>
-
 #include <atomic>
 #include <fstream>
 #include <iostream>
+
+#include <signal.h>
 
 #include "cli.h"
 #include "serve/server.h"
@@ -37,7 +37,8 @@ Runner AddServeCommand(CLI::App& app, Global& global) {
   cmd->add_option("--threads", options->threads, "Workers, each with its own Engine on the file")
       ->default_val(4)
       ->check(CLI::Range(1, 256));
-  cmd->add_option("--max-body", options->max_body_bytes, "Largest request body in bytes (413 above)")
+  cmd->add_option("--max-body", options->max_body_bytes,
+                  "Largest request body in bytes (413 above)")
       ->default_val(16u << 20)
       ->check(CLI::Range(1024ul, 1ul << 31));
   cmd->add_option("--read-timeout", options->read_timeout_s,
@@ -88,8 +89,8 @@ Runner AddServeCommand(CLI::App& app, Global& global) {
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
     signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not end the server
-    const int rc = serve::Serve(*options, stop_requested, std::cout,
-                                log_file->empty() ? std::cerr : file);
+    const int rc =
+        serve::Serve(*options, stop_requested, std::cout, log_file->empty() ? std::cerr : file);
     return rc;
   };
 }

@@ -4,12 +4,13 @@
 // The Engine's API-key calls: each one under the engine's mutex, writes as one atomic unit, and
 // nothing thrown crosses the API (the work is in keys/keys.cc).
 
+#include "keys/keys.h"
+
 #include "certo/engine.h"
 
 #include <mutex>
 
 #include "engine/impl.h"
-#include "keys/keys.h"
 
 namespace certo {
 
@@ -30,7 +31,8 @@ Result<NewApiKey> Engine::CreateKey(std::string_view project_id, std::string_vie
                                     bool read_only) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guarded([&] {
-    return impl_->Write([&] { return internal::CreateKey(*impl_->db, project_id, name, read_only); });
+    return impl_->Write(
+        [&] { return internal::CreateKey(*impl_->db, project_id, name, read_only); });
   });
 }
 
@@ -41,7 +43,8 @@ Result<std::vector<ApiKey>> Engine::ListKeys(std::string_view project_id) {
 
 Result<ApiKey> Engine::RevokeKey(std::string_view key_id) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
-  return Guarded([&] { return impl_->Write([&] { return internal::RevokeKey(*impl_->db, key_id); }); });
+  return Guarded(
+      [&] { return impl_->Write([&] { return internal::RevokeKey(*impl_->db, key_id); }); });
 }
 
 Result<ApiKey> Engine::Authenticate(std::string_view token) {

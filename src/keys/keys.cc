@@ -152,8 +152,8 @@ std::optional<ApiKey> Authenticate(Db& db, std::string_view token) {
   if (!Unhex(token.substr(kPrefix.size() + id_hex + 1), secret, sizeof secret)) {
     return std::nullopt;
   }
-  SQLite::Statement& st = db.Cached(std::string("SELECT ") + kColumns +
-                                    ", salt, hash FROM api_key WHERE key_id = ?");
+  SQLite::Statement& st =
+      db.Cached(std::string("SELECT ") + kColumns + ", salt, hash FROM api_key WHERE key_id = ?");
   st.bind(1, std::string(key_id));
   std::optional<ApiKey> key;
   if (st.executeStep() && st.getColumn(6).getBytes() == static_cast<int>(kSaltBytes) &&

@@ -17,6 +17,7 @@
 
 #include "certo/engine.h"
 
+#include <cerrno>
 #include <chrono>
 #include <ctime>
 #include <iomanip>
@@ -31,8 +32,6 @@
 #include <dlfcn.h>
 #include <httplib.h>
 #include <sys/socket.h>
-
-#include <cerrno>
 
 namespace certo::serve {
 namespace {
@@ -86,13 +85,20 @@ class EnginePool {
 
 std::string ReasonPhrase(int status) {
   switch (status) {
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 413: return "Payload Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Error";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 413:
+      return "Payload Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Error";
   }
 }
 
@@ -101,8 +107,12 @@ Response Failure(int status, const std::string& message, Code code = Code::kOk) 
   Response r;
   r.status = status;
   r.headers.emplace_back("Content-Type", "application/json; charset=UTF-8");
-  r.body = Json{{"name", ReasonPhrase(status)}, {"message", message}, {"code", static_cast<int>(code)}, {"status", status}}
-               .dump();
+  r.body = Json{
+      {"name", ReasonPhrase(status)},
+      {"message", message},
+      {"code", static_cast<int>(code)},
+      {"status",
+       status}}.dump();
   return r;
 }
 
@@ -174,8 +184,9 @@ Scoped ApplyScope(Engine& engine, const ApiKey& key, const std::string& method,
   Scoped s{std::nullopt, body};
   if (seg.empty() || seg[0] != "v2" || seg.size() < 2) return s;  // the engine answers 404
   if (seg[1] == "outbox" || seg[1] == "verify") {
-    s.answer = Failure(403, "/v2/" + seg[1] + " spans every project: it is not available to a "
-                                              "project's key");
+    s.answer = Failure(403, "/v2/" + seg[1] +
+                                " spans every project: it is not available to a "
+                                "project's key");
     return s;
   }
   if (key.read_only && !IsRead(method, seg)) {
@@ -321,15 +332,15 @@ int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std
   });
   std::mutex log_mu;
   server.set_logger([&](const httplib::Request& req, const httplib::Response& res) {
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
-                                                                              request_start);
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_start);
     std::string query;
     if (size_t q = req.target.find('?'); q != std::string::npos) {
       query = WithoutToken(req.target.substr(q + 1));
     }
     std::lock_guard<std::mutex> lock(log_mu);
-    log << UtcNow() << ' ' << req.method << ' ' << req.path << (query.empty() ? "" : "?")
-        << query << ' ' << res.status << ' ' << micros.count() << "us\n";
+    log << UtcNow() << ' ' << req.method << ' ' << req.path << (query.empty() ? "" : "?") << query
+        << ' ' << res.status << ' ' << micros.count() << "us\n";
     log.flush();
     // The next request on this keep-alive connection may first wait, then must arrive whole.
     request_deadline = Clock::now() + keep_alive_limit + request_limit;
@@ -360,8 +371,7 @@ int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std
     }
     auto borrowed = pool.Borrow();
     if (!borrowed.ok()) {
-      Send(Failure(borrowed.error().code() == Code::kBusy ? 503 : 500,
-                   borrowed.error().message()),
+      Send(Failure(borrowed.error().code() == Code::kBusy ? 503 : 500, borrowed.error().message()),
            res);
       return;
     }

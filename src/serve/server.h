@@ -21,17 +21,17 @@
 namespace certo::serve {
 
 struct ServeOptions {
-  std::string db;                      // the certo file
-  std::string host = "127.0.0.1";      // --listen HOST:PORT
-  int port = 8080;                     // 0: any free port
-  int threads = 4;                     // workers (and Engines) at most
-  size_t max_body_bytes = 16u << 20;   // larger bodies get 413
-  int read_timeout_s = 5;              // a client silent this long is dropped
-  int request_timeout_s = 10;          // a request (headers and body) must arrive whole within this
+  std::string db;                     // the certo file
+  std::string host = "127.0.0.1";     // --listen HOST:PORT
+  int port = 8080;                    // 0: any free port
+  int threads = 4;                    // workers (and Engines) at most
+  size_t max_body_bytes = 16u << 20;  // larger bodies get 413
+  int read_timeout_s = 5;             // a client silent this long is dropped
+  int request_timeout_s = 10;         // a request (headers and body) must arrive whole within this
   int write_timeout_s = 5;
-  int keep_alive_timeout_s = 5;        // an idle keep-alive connection is closed after this
-  std::string cors_origin;             // "" = no CORS headers
-  Options engine;                      // for every worker's Engine (busy timeout, today, ...)
+  int keep_alive_timeout_s = 5;  // an idle keep-alive connection is closed after this
+  std::string cors_origin;       // "" = no CORS headers
+  Options engine;                // for every worker's Engine (busy timeout, today, ...)
 };
 
 // Serves until stop becomes true (the CLI sets it from SIGINT/SIGTERM). Prints "listening on

@@ -411,3 +411,40 @@ def test_bad_listen_values_are_usage_errors(db):
                            capture_output=True, text=True, timeout=30)
         assert r.returncode == 2, listen
         assert "--listen" in r.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_readme_curl_examples_work_as_written(db):
+    readme = pathlib.Path(__file__).parents[2] / "README.md"
+    text = readme.read_text()
+    block = text.split("<!-- test:serve-curl -->\n```sh\n", 1)[1].split("```", 1)[0]
+    port = str(free_port())
+    script = "\n".join([
+        "set -eu",
+        f'certo() {{ "{CLI}" "$@"; }}',
+        f"cd {db.parent}",
+        f"PROJECT={P1}; PERSON={PERSON1}",
+        block.replace("8080", port).replace(" &\n", " > serve.out 2> serve.err &\n"
+                                               f"for i in $(seq 100); do grep -q listening serve.out "
+                                               f"2>/dev/null && break; sleep 0.1; done\n"),
+        "kill %1; wait || true",
+    ])
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    answers, rest, decoder = [], out.stdout.strip(), json.JSONDecoder()
+    while rest:  # curl prints the bodies back to back, without newlines
+        value, end = decoder.raw_decode(rest)
+        answers.append(value)
+        rest = rest[end:].lstrip()
+    # view, index, create, update, delete, view by access-token (of the deleted row: 404)
+    assert answers[0]["first_name"] == "Luca"
+    assert [p["last_name"] for p in answers[1]] == ["Russo"]
+    assert answers[2]["first_name"] == "Ada" and answers[2]["project_id"] == P1
+    assert answers[3]["first_name"] == "Ida"
+    assert answers[4]["deleted"] is True and answers[4]["rows"][0]["id"] == PERSON1
+    assert answers[5]["status"] == 404
