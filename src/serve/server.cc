@@ -321,6 +321,7 @@ int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std
   server.new_task_queue = [n = o.threads, request_limit] {
     return new DeadlinePool(n, request_limit);
   };
+  server.set_tcp_nodelay(true);  // small JSON answers: no 40 ms Nagle + delayed-ACK stall
   server.set_payload_max_length(o.max_body_bytes);
   server.set_read_timeout(o.read_timeout_s, 0);
   server.set_write_timeout(o.write_timeout_s, 0);
@@ -437,6 +438,7 @@ int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std
   out << "listening on http://" << o.host << ':' << port << '\n';
   if (!has_keys) out << "no API key in the file: serving on loopback only, without keys\n";
   out.flush();
+  if (o.on_listening) o.on_listening(port);
 
   std::thread watcher([&] {
     while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -15,6 +15,7 @@
 #include "certo/options.h"
 
 #include <atomic>
+#include <functional>
 #include <iosfwd>
 #include <string>
 
@@ -32,6 +33,9 @@ struct ServeOptions {
   int keep_alive_timeout_s = 5;  // an idle keep-alive connection is closed after this
   std::string cors_origin;       // "" = no CORS headers
   Options engine;                // for every worker's Engine (busy timeout, today, ...)
+  // Called with the bound port before the first request is accepted (for a caller that serves
+  // in its own process, e.g. a benchmark, and cannot read `out` from another thread).
+  std::function<void(int port)> on_listening;
 };
 
 // Serves until stop becomes true (the CLI sets it from SIGINT/SIGTERM). Prints "listening on
