@@ -44,6 +44,7 @@
 #include "certo/record.h"
 #include "certo/report.h"
 #include "certo/response.h"
+#include "certo/schedule_status.h"
 #include "certo/status.h"
 #include "certo/verify.h"
 
@@ -154,10 +155,10 @@ class Engine {
   Result<Page> Changes(const ChangesQuery& query);
 
   // How many action-subscription rows matching query.filter are in each status as of
-  // query.as_of (history as in Index; paging and sort are ignored): keys NEW, VALID, EXPIRING,
-  // EXPIRED. Each count is an index range read. Errors: kValidation (filter; "status" is what
-  // the counts are grouped by, so it cannot be filtered on).
-  Result<std::map<std::string, int64_t>> StatusCounts(const Query& query);
+  // query.as_of (history as in Index; paging and sort are ignored): one entry for every
+  // ScheduleStatus, 0 included. Each count is an index range read. Errors: kValidation (filter;
+  // "status" is what the counts are grouped by, so it cannot be filtered on).
+  Result<std::map<ScheduleStatus, int64_t>> StatusCounts(const Query& query);
 
   // Recomputes every subscription (cover dates and visibility) from scratch with the rule of
   // DESIGN.md section 2 and compares it with the stored state; checks the references no foreign

@@ -20,6 +20,7 @@
 #pragma once
 
 #include "certo/record.h"
+#include "certo/schedule_status.h"
 
 #include <chrono>
 #include <cstdint>
@@ -52,6 +53,9 @@ struct ReportCounts {
   int64_t expiring = 0;
   int64_t expired = 0;
 
+  // The count of one status.
+  int64_t at(ScheduleStatus status) const { return this->*Member(status); }
+  int64_t& at(ScheduleStatus status) { return this->*Member(status); }
   int64_t total() const { return new_count + valid + expiring + expired; }
   // (VALID + EXPIRING) / total, as a percentage 0..100; nullopt when there are no rows.
   std::optional<double> compliance() const {
@@ -60,6 +64,21 @@ struct ReportCounts {
   }
 
   friend bool operator==(const ReportCounts&, const ReportCounts&) = default;
+
+ private:
+  static int64_t ReportCounts::*Member(ScheduleStatus status) {
+    switch (status) {
+      case ScheduleStatus::kValid:
+        return &ReportCounts::valid;
+      case ScheduleStatus::kExpiring:
+        return &ReportCounts::expiring;
+      case ScheduleStatus::kExpired:
+        return &ReportCounts::expired;
+      case ScheduleStatus::kNew:
+        break;
+    }
+    return &ReportCounts::new_count;
+  }
 };
 
 // The counts of one office or one action type.
@@ -72,7 +91,7 @@ struct ReportGroup {
 // One row of the expired or expiring list: who or what, which requirement, until when.
 struct ReportEntry {
   std::string action_subscription_id;
-  std::string status;       // the row's status on as_of: EXPIRED, EXPIRING or VALID
+  ScheduleStatus status = ScheduleStatus::kValid;  // on as_of: kExpired, kExpiring or kValid
   std::string date_expire;  // the cover's last valid day (certificate_date_expire)
   // EXPIRED: days since the last valid day (>= 1). Otherwise days left until it (0: today).
   int64_t days = 0;
@@ -116,7 +135,8 @@ struct ComplianceReport {
   ReportCounts totals;
   // Offices with at least one row, by name then id.
   std::vector<ReportGroup> offices;
-  // Action types with at least one row, in the order TRAINING, HEALTH, PER, CHECK, MAINTENANCE.
+  // Action types with at least one row, in the order of ReportActionTypes() (TRAINING, HEALTH,
+  // PER, CHECK, MAINTENANCE).
   std::vector<ReportGroup> action_types;
   // Status EXPIRED, most overdue first (then office, subscriber and action name, id).
   std::vector<ReportEntry> expired;
@@ -131,6 +151,12 @@ struct ComplianceReport {
   std::vector<ReportIncident> open_incidents;
   int64_t open_incidents_total = 0;
 };
+
+// The words a report groups and filters by, as the entity registry spells them (the action_type
+// and subscriber_type enums): every action type, in the order of ComplianceReport::action_types,
+// and every subscriber type (PERSON, ROLE, ...), in the order of subscriber_type's enum.
+const std::vector<std::string>& ReportActionTypes();
+const std::vector<std::string>& ReportSubscriberTypes();
 
 // The report as the JSON API returns it (POST /v2/report): {"as_of", "days", "totals",
 // "offices", "action_types", "expired", "expired_total", "expiring", "expiring_total",

@@ -430,8 +430,8 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
     if (!counts.ok()) return ErrorResponse(counts.error());
     Json out = Json::object();
     int64_t total = 0;
-    for (const char* status : {"NEW", "VALID", "EXPIRING", "EXPIRED"}) {
-      out[status] = counts->at(status);
+    for (ScheduleStatus status : kScheduleStatuses) {
+      out[StatusName(status)] = counts->at(status);
       total += counts->at(status);
     }
     out["total"] = total;

@@ -9,6 +9,8 @@
 // page with its charts drawn as inline SVG (html: no script, no network, a Content-Security-
 // Policy that forbids loading anything).
 
+#include "certo/calendar.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -18,20 +20,23 @@
 #include <string>
 #include <vector>
 
-#include "certo/calendar.h"
 #include "cli.h"
 
 namespace certo::cli {
 
 namespace {
 
-const char* const kStatuses[] = {"EXPIRED", "EXPIRING", "VALID", "NEW"};
+// The charts stack the statuses worst first.
+const ScheduleStatus kWorstFirst[] = {ScheduleStatus::kExpired, ScheduleStatus::kExpiring,
+                                      ScheduleStatus::kValid, ScheduleStatus::kNew};
 
-int64_t CountOf(const ReportCounts& c, std::string_view status) {
-  if (status == "NEW") return c.new_count;
-  if (status == "VALID") return c.valid;
-  if (status == "EXPIRING") return c.expiring;
-  return c.expired;
+// "A, B or C".
+std::string OneOf(const std::vector<std::string>& words) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + words[i];
+  }
+  return out;
 }
 
 std::string Percent(std::optional<double> value) {
@@ -47,6 +52,7 @@ std::string Number(double value) {
   return buf;
 }
 
+// Ids are compared in lower case, names case-insensitively.
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
@@ -106,14 +112,28 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
+// One cell per status, then the total and the compliance.
 std::vector<std::string> CountCells(const ReportCounts& c) {
-  return {std::to_string(c.new_count), std::to_string(c.valid),   std::to_string(c.expiring),
-          std::to_string(c.expired),   std::to_string(c.total()), Percent(c.compliance())};
+  std::vector<std::string> cells;
+  for (ScheduleStatus s : kScheduleStatuses) cells.push_back(std::to_string(c.at(s)));
+  cells.push_back(std::to_string(c.total()));
+  cells.push_back(Percent(c.compliance()));
+  return cells;
+}
+
+// The header of those cells.
+std::vector<std::string> CountHeader(const std::string& first, const char* total,
+                                     const char* compliance) {
+  std::vector<std::string> header{first};
+  for (ScheduleStatus s : kScheduleStatuses) header.push_back(StatusName(s));
+  header.push_back(total);
+  header.push_back(compliance);
+  return header;
 }
 
 void PrintGroups(std::ostream& out, const std::string& title,
                  const std::vector<ReportGroup>& groups) {
-  Table t({title, "NEW", "VALID", "EXPIRING", "EXPIRED", "Total", "Compliance"}, "lrrrrrr");
+  Table t(CountHeader(title, "Total", "Compliance"), "lrrrrrr");
   for (const ReportGroup& g : groups) {
     std::vector<std::string> row{g.name};
     for (std::string& cell : CountCells(g.counts)) row.push_back(std::move(cell));
@@ -128,68 +148,78 @@ void PrintMore(std::ostream& out, size_t shown, int64_t total) {
   }
 }
 
+void TextTotals(std::ostream& out, const ComplianceReport& r) {
+  Table t({"Status", "Rows", "Share"}, "lrr");
+  const int64_t total = r.totals.total();
+  for (ScheduleStatus status : kScheduleStatuses) {
+    const int64_t n = r.totals.at(status);
+    t.Add({StatusName(status), std::to_string(n),
+           Percent(total ? std::optional<double>(100.0 * n / total) : std::nullopt)});
+  }
+  t.Add({"Total", std::to_string(total), ""});
+  t.Print(out);
+  out << "Compliance (VALID + EXPIRING over all rows): " << Percent(r.totals.compliance())
+      << "\n\n";
+}
+
+void TextExpired(std::ostream& out, const ComplianceReport& r) {
+  out << "EXPIRED: " << r.expired_total << " (most overdue first)\n";
+  if (r.expired.empty()) {
+    out << "(none)\n";
+    return;
+  }
+  Table t({"Last valid day", "Days overdue", "Office", "Who / what", "Requirement", "Type"}, "lr");
+  for (const ReportEntry& e : r.expired) {
+    t.Add({e.date_expire, std::to_string(e.days), e.office_name, Who(e), e.action_name,
+           e.action_type});
+  }
+  t.Print(out);
+  PrintMore(out, r.expired.size(), r.expired_total);
+}
+
+void TextExpiring(std::ostream& out, const ComplianceReport& r) {
+  out << "EXPIRING within " << r.days << " days: " << r.expiring_total << " (soonest first)\n";
+  if (r.expiring.empty()) {
+    out << "(none)\n";
+    return;
+  }
+  Table t({"Valid until", "Days left", "Status", "Office", "Who / what", "Requirement", "Type"},
+          "lr");
+  for (const ReportEntry& e : r.expiring) {
+    t.Add({e.date_expire, std::to_string(e.days), StatusName(e.status), e.office_name, Who(e),
+           e.action_name, e.action_type});
+  }
+  t.Print(out);
+  PrintMore(out, r.expiring.size(), r.expiring_total);
+}
+
+void TextIncidents(std::ostream& out, const ComplianceReport& r) {
+  out << "Open incidents without a corrective action: " << r.open_incidents_total << '\n';
+  if (r.open_incidents.empty()) {
+    out << "(none)\n";
+    return;
+  }
+  Table t({"Date", "Days open", "Office", "Code", "Incident", "Category", "Status"}, "lr");
+  for (const ReportIncident& i : r.open_incidents) {
+    t.Add({i.date_incident, std::to_string(i.days_open), i.office_name, i.code.value_or(""), i.name,
+           i.category.value_or(""), i.status});
+  }
+  t.Print(out);
+  PrintMore(out, r.open_incidents.size(), r.open_incidents_total);
+}
+
 void Text(std::ostream& out, const ComplianceReport& r) {
   out << "Compliance report as of " << FormatDate(r.as_of) << "\n\n";
-  {
-    Table t({"Status", "Rows", "Share"}, "lrr");
-    const int64_t total = r.totals.total();
-    for (const char* status : {"NEW", "VALID", "EXPIRING", "EXPIRED"}) {
-      const int64_t n = CountOf(r.totals, status);
-      t.Add({status, std::to_string(n),
-             Percent(total ? std::optional<double>(100.0 * n / total) : std::nullopt)});
-    }
-    t.Add({"Total", std::to_string(total), ""});
-    t.Print(out);
-    out << "Compliance (VALID + EXPIRING over all rows): " << Percent(r.totals.compliance())
-        << "\n\n";
-  }
+  TextTotals(out, r);
   PrintGroups(out, "Office", r.offices);
   out << '\n';
   PrintGroups(out, "Action type", r.action_types);
   out << '\n';
-
-  out << "EXPIRED: " << r.expired_total << " (most overdue first)\n";
-  if (r.expired.empty()) {
-    out << "(none)\n";
-  } else {
-    Table t({"Last valid day", "Days overdue", "Office", "Who / what", "Requirement", "Type"},
-            "lr");
-    for (const ReportEntry& e : r.expired) {
-      t.Add({e.date_expire, std::to_string(e.days), e.office_name, Who(e), e.action_name,
-             e.action_type});
-    }
-    t.Print(out);
-    PrintMore(out, r.expired.size(), r.expired_total);
-  }
+  TextExpired(out, r);
   out << '\n';
-
-  out << "EXPIRING within " << r.days << " days: " << r.expiring_total << " (soonest first)\n";
-  if (r.expiring.empty()) {
-    out << "(none)\n";
-  } else {
-    Table t({"Valid until", "Days left", "Status", "Office", "Who / what", "Requirement", "Type"},
-            "lr");
-    for (const ReportEntry& e : r.expiring) {
-      t.Add({e.date_expire, std::to_string(e.days), e.status, e.office_name, Who(e), e.action_name,
-             e.action_type});
-    }
-    t.Print(out);
-    PrintMore(out, r.expiring.size(), r.expiring_total);
-  }
+  TextExpiring(out, r);
   out << '\n';
-
-  out << "Open incidents without a corrective action: " << r.open_incidents_total << '\n';
-  if (r.open_incidents.empty()) {
-    out << "(none)\n";
-  } else {
-    Table t({"Date", "Days open", "Office", "Code", "Incident", "Category", "Status"}, "lr");
-    for (const ReportIncident& i : r.open_incidents) {
-      t.Add({i.date_incident, std::to_string(i.days_open), i.office_name, i.code.value_or(""),
-             i.name, i.category.value_or(""), i.status});
-    }
-    t.Print(out);
-    PrintMore(out, r.open_incidents.size(), r.open_incidents_total);
-  }
+  TextIncidents(out, r);
 }
 
 // ---- csv ------------------------------------------------------------------------------------
@@ -210,48 +240,64 @@ std::string CsvPercent(std::optional<double> value) {
   return value ? Number(std::round(*value * 10.0) / 10.0) : "";
 }
 
-// Four sections, each with its own header row, separated by an empty line: the counts (total,
-// per office, per action type), the expired and expiring rows, expiries per month, and the open
-// incidents without a corrective action.
-void Csv(std::ostream& out, const ComplianceReport& r) {
+void CsvCounts(std::ostream& out, const ComplianceReport& r) {
   auto counts = [&](const std::string& section, const std::string& key, const std::string& name,
                     const ReportCounts& c) {
-    CsvRow(out, {section, key, name, std::to_string(c.new_count), std::to_string(c.valid),
-                 std::to_string(c.expiring), std::to_string(c.expired), std::to_string(c.total()),
-                 CsvPercent(c.compliance())});
+    std::vector<std::string> row{section, key, name};
+    for (ScheduleStatus s : kScheduleStatuses) row.push_back(std::to_string(c.at(s)));
+    row.push_back(std::to_string(c.total()));
+    row.push_back(CsvPercent(c.compliance()));
+    CsvRow(out, row);
   };
-  CsvRow(out,
-         {"section", "key", "name", "NEW", "VALID", "EXPIRING", "EXPIRED", "total", "compliance"});
+  std::vector<std::string> header = CountHeader("section", "total", "compliance");
+  header.insert(header.begin() + 1, {"key", "name"});
+  CsvRow(out, header);
   counts("total", FormatDate(r.as_of), "all", r.totals);
   for (const ReportGroup& g : r.offices) counts("office", g.key, g.name, g.counts);
   for (const ReportGroup& g : r.action_types) counts("action_type", g.key, g.name, g.counts);
-  out << "\r\n";
+}
 
+void CsvLists(std::ostream& out, const ComplianceReport& r) {
   CsvRow(out, {"list", "status", "date_expire", "days", "office_name", "subscriber_type",
                "subscriber_code", "subscriber_name", "action_type", "action_code", "action_name",
                "certificate_date_release", "action_subscription_id", "subscriber_id", "action_id",
                "office_id"});
   auto entry = [&](const char* list, const ReportEntry& e) {
     CsvRow(out,
-           {list, e.status, e.date_expire, std::to_string(e.days), e.office_name, e.subscriber_type,
-            e.subscriber_code.value_or(""), e.subscriber_name, e.action_type,
+           {list, StatusName(e.status), e.date_expire, std::to_string(e.days), e.office_name,
+            e.subscriber_type, e.subscriber_code.value_or(""), e.subscriber_name, e.action_type,
             e.action_code.value_or(""), e.action_name, e.certificate_date_release.value_or(""),
             e.action_subscription_id, e.subscriber_id, e.action_id, e.office_id});
   };
   for (const ReportEntry& e : r.expired) entry("expired", e);
   for (const ReportEntry& e : r.expiring) entry("expiring", e);
-  out << "\r\n";
+}
 
+void CsvMonths(std::ostream& out, const ComplianceReport& r) {
   CsvRow(out, {"month", "expiries"});
   for (const MonthCount& m : r.expiries_by_month) CsvRow(out, {m.month, std::to_string(m.count)});
-  out << "\r\n";
+}
 
+void CsvIncidents(std::ostream& out, const ComplianceReport& r) {
   CsvRow(out, {"date_incident", "days_open", "office_name", "code", "name", "category", "status",
                "office_incident_id", "office_id"});
   for (const ReportIncident& i : r.open_incidents) {
     CsvRow(out, {i.date_incident, std::to_string(i.days_open), i.office_name, i.code.value_or(""),
                  i.name, i.category.value_or(""), i.status, i.office_incident_id, i.office_id});
   }
+}
+
+// Four sections, each with its own header row, separated by an empty line: the counts (total,
+// per office, per action type), the expired and expiring rows, expiries per month, and the open
+// incidents without a corrective action.
+void Csv(std::ostream& out, const ComplianceReport& r) {
+  CsvCounts(out, r);
+  out << "\r\n";
+  CsvLists(out, r);
+  out << "\r\n";
+  CsvMonths(out, r);
+  out << "\r\n";
+  CsvIncidents(out, r);
 }
 
 // ---- html -----------------------------------------------------------------------------------
@@ -282,10 +328,17 @@ std::string Esc(const std::string& s) {
   return out;
 }
 
-const char* Color(std::string_view status) {
-  if (status == "EXPIRED") return "#c0392b";
-  if (status == "EXPIRING") return "#e67e22";
-  if (status == "VALID") return "#27ae60";
+const char* Color(ScheduleStatus status) {
+  switch (status) {
+    case ScheduleStatus::kExpired:
+      return "#c0392b";
+    case ScheduleStatus::kExpiring:
+      return "#e67e22";
+    case ScheduleStatus::kValid:
+      return "#27ae60";
+    case ScheduleStatus::kNew:
+      break;
+  }
   return "#95a5a6";
 }
 
@@ -312,13 +365,13 @@ void OfficeChart(std::ostream& out, const ComplianceReport& r) {
     out << "<text x=\"" << Number(label_w - 8) << "\" y=\"" << Number(y + 17)
         << "\" text-anchor=\"end\">" << Esc(g.name) << "</text>\n";
     double x = label_w;
-    for (const char* status : kStatuses) {
-      const int64_t n = CountOf(g.counts, status);
+    for (ScheduleStatus status : kWorstFirst) {
+      const int64_t n = g.counts.at(status);
       const double w = total ? bar_w * static_cast<double>(n) / static_cast<double>(total) : 0;
-      out << "<rect class=\"segment\" data-status=\"" << status << "\" data-count=\"" << n
-          << "\" x=\"" << Number(x) << "\" y=\"" << Number(y) << "\" width=\"" << Number(w)
+      out << "<rect class=\"segment\" data-status=\"" << StatusName(status) << "\" data-count=\""
+          << n << "\" x=\"" << Number(x) << "\" y=\"" << Number(y) << "\" width=\"" << Number(w)
           << "\" height=\"24\" fill=\"" << Color(status) << "\"><title>" << Esc(g.name) << ": " << n
-          << ' ' << status << "</title></rect>\n";
+          << ' ' << StatusName(status) << "</title></rect>\n";
       if (n > 0 && w >= 28) {
         out << "<text class=\"count\" x=\"" << Number(x + w / 2) << "\" y=\"" << Number(y + 17)
             << "\" text-anchor=\"middle\" fill=\"#fff\">" << n << "</text>\n";
@@ -366,9 +419,11 @@ void MonthChart(std::ostream& out, const ComplianceReport& r) {
 
 void HtmlCounts(std::ostream& out, const std::string& title, const std::string& id,
                 const std::vector<ReportGroup>& groups, const char* key_attr) {
-  out << "<table id=\"" << id << "\">\n<thead><tr><th>" << Esc(title)
-      << "</th><th>NEW</th><th>VALID</th><th>EXPIRING</th><th>EXPIRED</th><th>Total</th>"
-         "<th>Compliance</th></tr></thead>\n<tbody>\n";
+  out << "<table id=\"" << id << "\">\n<thead><tr>";
+  for (const std::string& cell : CountHeader(title, "Total", "Compliance")) {
+    out << "<th>" << Esc(cell) << "</th>";
+  }
+  out << "</tr></thead>\n<tbody>\n";
   for (const ReportGroup& g : groups) {
     out << "<tr " << key_attr << "=\"" << Esc(g.key) << "\"><td>" << Esc(g.name) << "</td>";
     for (const std::string& cell : CountCells(g.counts)) {
@@ -389,14 +444,14 @@ void HtmlEntries(std::ostream& out, const std::string& id, const std::vector<Rep
   for (const ReportEntry& e : list) {
     out << "<tr data-id=\"" << Esc(e.action_subscription_id) << "\"><td class=\"d\">"
         << e.date_expire << "</td><td class=\"n\">" << e.days << "</td><td><span class=\"status "
-        << Lower(e.status) << "\">" << e.status << "</span></td><td>" << Esc(e.office_name)
-        << "</td><td>" << Esc(Who(e)) << "</td><td>" << Esc(Requirement(e)) << "</td><td>"
-        << e.action_type << "</td></tr>\n";
+        << Lower(StatusName(e.status)) << "\">" << StatusName(e.status) << "</span></td><td>"
+        << Esc(e.office_name) << "</td><td>" << Esc(Who(e)) << "</td><td>" << Esc(Requirement(e))
+        << "</td><td>" << e.action_type << "</td></tr>\n";
   }
   out << "</tbody>\n</table>\n";
 }
 
-void Html(std::ostream& out, const ComplianceReport& r) {
+void HtmlHead(std::ostream& out, const ComplianceReport& r) {
   const std::string date = FormatDate(r.as_of);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -427,69 +482,78 @@ void Html(std::ostream& out, const ComplianceReport& r) {
          "</style>\n</head>\n<body>\n";
   out << "<h1>Compliance report</h1>\n<p>As of <time id=\"as-of\" datetime=\"" << date << "\">"
       << date << "</time>; expiring list: the next " << r.days << " days.</p>\n";
+}
 
+void HtmlTotals(std::ostream& out, const ComplianceReport& r) {
   out << "<section id=\"totals\" class=\"cards\">\n";
-  for (const char* status : {"NEW", "VALID", "EXPIRING", "EXPIRED"}) {
+  for (ScheduleStatus status : kScheduleStatuses) {
+    const int64_t n = r.totals.at(status);
     out << "<div class=\"card\" style=\"background:" << Color(status) << "\" data-status=\""
-        << status << "\" data-count=\"" << CountOf(r.totals, status) << "\"><span class=\"n\">"
-        << CountOf(r.totals, status) << "</span>" << status << "</div>\n";
+        << StatusName(status) << "\" data-count=\"" << n << "\"><span class=\"n\">" << n
+        << "</span>" << StatusName(status) << "</div>\n";
   }
   out << "<div class=\"card compliance\" data-total=\"" << r.totals.total()
       << "\" data-compliance=\"" << CsvPercent(r.totals.compliance()) << "\"><span class=\"n\">"
       << Percent(r.totals.compliance()) << "</span>compliance (VALID + EXPIRING) of "
       << r.totals.total() << "</div>\n</section>\n";
+}
 
+void HtmlOffices(std::ostream& out, const ComplianceReport& r) {
   out << "<h2>Status per office</h2>\n<p class=\"legend\">";
-  for (const char* status : kStatuses) {
-    out << "<span><i style=\"background:" << Color(status) << "\"></i>" << status << "</span>";
+  for (ScheduleStatus status : kWorstFirst) {
+    out << "<span><i style=\"background:" << Color(status) << "\"></i>" << StatusName(status)
+        << "</span>";
   }
   out << "</p>\n";
   OfficeChart(out, r);
   HtmlCounts(out, "Office", "offices", r.offices, "data-office-id");
+}
 
-  out << "<h2>Compliance per action type</h2>\n";
-  HtmlCounts(out, "Action type", "action-types", r.action_types, "data-action-type");
-
-  out << "<h2>Expiries per month</h2>\n";
-  MonthChart(out, r);
-
-  out << "<h2>Expired: " << r.expired_total << "</h2>\n";
-  if (r.expired.empty())
+// One list (expired or expiring) under its heading, with how many the limit left out.
+void HtmlList(std::ostream& out, const std::string& heading, const std::string& id,
+              const std::vector<ReportEntry>& list, int64_t total, bool expired) {
+  out << "<h2>" << heading << total << "</h2>\n";
+  if (list.empty())
     out << "<p class=\"none\">None.</p>\n";
   else
-    HtmlEntries(out, "expired", r.expired, true);
-  if (static_cast<int64_t>(r.expired.size()) < r.expired_total) {
-    out << "<p>... and " << r.expired_total - static_cast<int64_t>(r.expired.size())
-        << " more.</p>\n";
+    HtmlEntries(out, id, list, expired);
+  if (static_cast<int64_t>(list.size()) < total) {
+    out << "<p>... and " << total - static_cast<int64_t>(list.size()) << " more.</p>\n";
   }
+}
 
-  out << "<h2>Expiring within " << r.days << " days: " << r.expiring_total << "</h2>\n";
-  if (r.expiring.empty())
-    out << "<p class=\"none\">None.</p>\n";
-  else
-    HtmlEntries(out, "expiring", r.expiring, false);
-  if (static_cast<int64_t>(r.expiring.size()) < r.expiring_total) {
-    out << "<p>... and " << r.expiring_total - static_cast<int64_t>(r.expiring.size())
-        << " more.</p>\n";
-  }
-
+void HtmlIncidents(std::ostream& out, const ComplianceReport& r) {
   out << "<h2>Open incidents without a corrective action: " << r.open_incidents_total << "</h2>\n";
   if (r.open_incidents.empty()) {
     out << "<p class=\"none\">None.</p>\n";
-  } else {
-    out << "<table id=\"incidents\">\n<thead><tr><th>Date</th><th>Days open</th><th>Office</th>"
-           "<th>Code</th><th>Incident</th><th>Category</th><th>Status</th></tr></thead>\n"
-           "<tbody>\n";
-    for (const ReportIncident& i : r.open_incidents) {
-      out << "<tr data-id=\"" << Esc(i.office_incident_id) << "\"><td class=\"d\">"
-          << i.date_incident << "</td><td class=\"n\">" << i.days_open << "</td><td>"
-          << Esc(i.office_name) << "</td><td>" << Esc(i.code.value_or("")) << "</td><td>"
-          << Esc(i.name) << "</td><td>" << Esc(i.category.value_or("")) << "</td><td>"
-          << Esc(i.status) << "</td></tr>\n";
-    }
-    out << "</tbody>\n</table>\n";
+    return;
   }
-  out << "<footer><p>certo report, as of " << date << ".</p></footer>\n</body>\n</html>\n";
+  out << "<table id=\"incidents\">\n<thead><tr><th>Date</th><th>Days open</th><th>Office</th>"
+         "<th>Code</th><th>Incident</th><th>Category</th><th>Status</th></tr></thead>\n"
+         "<tbody>\n";
+  for (const ReportIncident& i : r.open_incidents) {
+    out << "<tr data-id=\"" << Esc(i.office_incident_id) << "\"><td class=\"d\">" << i.date_incident
+        << "</td><td class=\"n\">" << i.days_open << "</td><td>" << Esc(i.office_name)
+        << "</td><td>" << Esc(i.code.value_or("")) << "</td><td>" << Esc(i.name) << "</td><td>"
+        << Esc(i.category.value_or("")) << "</td><td>" << Esc(i.status) << "</td></tr>\n";
+  }
+  out << "</tbody>\n</table>\n";
+}
+
+void Html(std::ostream& out, const ComplianceReport& r) {
+  HtmlHead(out, r);
+  HtmlTotals(out, r);
+  HtmlOffices(out, r);
+  out << "<h2>Compliance per action type</h2>\n";
+  HtmlCounts(out, "Action type", "action-types", r.action_types, "data-action-type");
+  out << "<h2>Expiries per month</h2>\n";
+  MonthChart(out, r);
+  HtmlList(out, "Expired: ", "expired", r.expired, r.expired_total, true);
+  HtmlList(out, "Expiring within " + std::to_string(r.days) + " days: ", "expiring", r.expiring,
+           r.expiring_total, false);
+  HtmlIncidents(out, r);
+  out << "<footer><p>certo report, as of " << FormatDate(r.as_of)
+      << ".</p></footer>\n</body>\n</html>\n";
 }
 
 // ---- resolving the filters ------------------------------------------------------------------
@@ -607,18 +671,14 @@ Runner AddReportCommand(CLI::App& app, Global& global) {
   cmd->add_option("--office", args->offices,
                   "Only this office: its id, code or name (repeat for several)");
   cmd->add_option("--action-type", args->action_types,
-                  "Only this action type: TRAINING, HEALTH, PER, CHECK or MAINTENANCE (repeat for "
-                  "several)")
-      ->transform(
-          CLI::IsMember({"TRAINING", "HEALTH", "PER", "CHECK", "MAINTENANCE"}, CLI::ignore_case));
+                  "Only this action type: " + OneOf(ReportActionTypes()) + " (repeat for several)")
+      ->transform(CLI::IsMember(ReportActionTypes(), CLI::ignore_case));
   cmd->add_option("--subscriber", args->subscribers,
                   "Only this subscriber (who or what): its id, code or name (repeat for several)");
   cmd->add_option("--subscriber-type", args->subscriber_types,
-                  "Only this kind of subscriber: PERSON, ROLE, EQUIPMENT, WORK_ENVIRONMENT, "
-                  "SUBSTANCE, WORK_GROUP or OFFICE (repeat for several)")
-      ->transform(CLI::IsMember(
-          {"PERSON", "ROLE", "EQUIPMENT", "WORK_ENVIRONMENT", "SUBSTANCE", "WORK_GROUP", "OFFICE"},
-          CLI::ignore_case));
+                  "Only this kind of subscriber: " + OneOf(ReportSubscriberTypes()) +
+                      " (repeat for several)")
+      ->transform(CLI::IsMember(ReportSubscriberTypes(), CLI::ignore_case));
   cmd->add_option("--project", args->project, "Only this project (its id)");
   cmd->add_option("--limit", args->limit, "At most N rows per list; 0 = all")
       ->default_val(0)

@@ -183,7 +183,7 @@ Result<Page> Engine::Changes(const ChangesQuery& query) {
   return Guard([&] { return internal::Changes(*impl_->db, *impl_->store, query); });
 }
 
-Result<std::map<std::string, int64_t>> Engine::StatusCounts(const Query& query) {
+Result<std::map<ScheduleStatus, int64_t>> Engine::StatusCounts(const Query& query) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {
     internal::AsOfScope as_of(impl_->ctx, query.as_of);

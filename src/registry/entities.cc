@@ -1,14 +1,22 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
-// The descriptors of certo's entities. Field names, enums and limits follow
-// shared/reference/4hse-model.md; where the 4hse documents disagree, the choice is noted.
-// Each table's columns are in schema/; registry_test checks that the two agree.
+// The descriptors of certo's entities, one function per entity and one per group (organisation,
+// office resources, requirements and certificates, the compliance schedule, incidents). Field
+// names, enums and limits follow shared/reference/4hse-model.md; where the 4hse documents
+// disagree, the choice is noted. Action and subscriber types come from vocabulary.h, status
+// conditions from status_sql.h. Each table's columns are in schema/; registry_test checks that
+// the two agree.
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "base/calendar.h"
 #include "registry/registry.h"
+#include "registry/status_sql.h"
+#include "registry/vocabulary.h"
 
 namespace certo::internal {
 
@@ -103,8 +111,6 @@ Computed OfficeName(std::string_view field) {
   return Ro("office_name", Lookup("office", "name", "office_id", field), Match::kText, true);
 }
 
-const std::vector<std::string_view> kActionTypes = {"TRAINING", "HEALTH", "PER", "CHECK",
-                                                    "MAINTENANCE"};
 const std::vector<std::string_view> kUnits = {"YEAR", "MONTH", "DAY"};
 
 // validity and validity_unit come together; validity is at least 1.
@@ -129,44 +135,37 @@ Rule NotBefore(std::string_view later, std::string_view earlier) {
 
 // ---- The schedule's rules -------------------------------------------------------------------
 
-// The kinds of subject a schedule row or a certificate can be about.
-struct Subject {
-  const char* type;
-  const char* collection;
-  const char* table;
-  const char* key;
-  const char* name;  // SQL over x
-};
-const Subject kSubjects[] = {
-    {"PERSON", "person", "person", "person_id", "x.first_name || ' ' || x.last_name"},
-    {"ROLE", "role", "role", "office_role_id", "x.name"},
-    {"EQUIPMENT", "equipment", "equipment", "office_equipment_id", "x.name"},
-    {"WORK_ENVIRONMENT", "work-environment", "work_environment", "office_work_environment_id",
-     "x.name"},
-    {"SUBSTANCE", "substance", "substance", "office_substance_id", "x.name"},
-    {"WORK_GROUP", "work-group", "work_group", "work_group_id", "x.name"},
-    {"OFFICE", "office", "office", "office_id", "x.name"},
-};
-const std::vector<RefTarget> kSubscriberTargets = [] {
+// The polymorphic targets of a subscriber or resource reference: every subscriber type, or
+// those people hold through entity-employee rows.
+std::vector<RefTarget> SubscriberTargets(bool held_only) {
   std::vector<RefTarget> targets;
-  for (const Subject& k : kSubjects) targets.push_back({k.type, k.collection});
+  for (const SubscriberType& k : SubscriberTypes()) {
+    if (!held_only || k.held_by_people) targets.push_back({k.name, k.collection});
+  }
   return targets;
-}();
-std::vector<std::string_view> SubscriberTypes() {
-  std::vector<std::string_view> types;
-  for (const Subject& k : kSubjects) types.push_back(k.type);
-  return types;
+}
+std::vector<std::string_view> TypeNames(const std::vector<RefTarget>& targets) {
+  std::vector<std::string_view> names;
+  for (const RefTarget& t : targets) names.push_back(t.type_value);
+  return names;
 }
 
-// DESIGN.md section 1: which subscriber types each action type admits. (4hse's PPE and
-// SUPPLIER subscribers have no entity in certo yet.)
-std::vector<std::string_view> AllowedSubscribers(std::string_view action_type) {
-  if (action_type == "TRAINING" || action_type == "HEALTH" || action_type == "PER") {
-    return {"PERSON"};
+// CASE t.<type_field> WHEN '<TYPE>' THEN (SELECT <value over x> FROM <table> x
+// WHERE x.<key> = t.<id_field>) ... END, over the subscriber types of targets.
+std::string ByType(std::string_view type_field, std::string_view id_field,
+                   const std::vector<RefTarget>& targets,
+                   const std::function<std::string(const SubscriberType&)>& value) {
+  std::string sql = "CASE t." + std::string(type_field);
+  for (const RefTarget& target : targets) {
+    const SubscriberType& k = *FindSubscriberType(target.type_value);
+    sql += " WHEN '" + std::string(k.name) + "' THEN (SELECT " + value(k) + " FROM " +
+           std::string(k.table) + " x WHERE x." + std::string(k.key) + " = t." +
+           std::string(id_field) + ")";
   }
-  if (action_type == "MAINTENANCE") return {"EQUIPMENT", "WORK_ENVIRONMENT", "OFFICE"};
-  return SubscriberTypes();  // CHECK
+  return sql + " END";
 }
+std::string Label(const SubscriberType& k) { return std::string(k.label_sql); }
+std::string Code(const SubscriberType&) { return "x.code"; }
 
 void SubscriberAllowed(const Json& r, const Finder& find, std::vector<FieldError>& errors) {
   Json action_type = find("action", r.value("action_id", ""), "action_type");
@@ -174,7 +173,7 @@ void SubscriberAllowed(const Json& r, const Finder& find, std::vector<FieldError
   const std::string type = action_type.get<std::string>();
   const std::string subscriber = r.value("subscriber_type", "");
   std::string allowed;
-  for (std::string_view t : AllowedSubscribers(type)) {
+  for (std::string_view t : AdmittedSubscriberTypes(type)) {
     if (t == subscriber) return;
     allowed += (allowed.empty() ? "" : ", ") + std::string(t);
   }
@@ -193,43 +192,36 @@ void SameActionType(const Json& r, const Finder& find, std::vector<FieldError>& 
   }
 }
 
-// status as a range of stored dates, so that filtering by status uses the indexes.
-std::optional<FilterSql> StatusFilter(const Json& value, const std::string& as_of,
-                                      std::string& error) {
-  const std::string name = value.is_string() ? value.get<std::string>() : "";
-  if (name == "NEW") return FilterSql{"t.cover_expire IS NULL", {}};
-  if (name == "EXPIRED") return FilterSql{"t.cover_expire < ?", {as_of}};
-  if (name == "EXPIRING") {
-    return FilterSql{"(t.expiring_from <= ? AND t.cover_expire >= ?)", {as_of, as_of}};
+// Filtering by status: the status's range of stored dates (status_sql.h), so that it uses the
+// indexes.
+std::optional<FilterSql> StatusIs(const Json& value, const std::string& as_of, std::string& error) {
+  std::optional<ScheduleStatus> status;
+  if (value.is_string()) status = ParseScheduleStatus(value.get<std::string>());
+  if (status) return StatusFilter(*status, "t", as_of);
+  error = "must be one of: ";
+  for (ScheduleStatus s : kScheduleStatuses) {
+    error += std::string(s == kScheduleStatuses[0] ? "" : ", ") + StatusName(s);
   }
-  if (name == "VALID") {
-    return FilterSql{"(t.cover_expire >= ? AND t.expiring_from > ?)", {as_of, as_of}};
-  }
-  error = "must be one of: NEW, VALID, EXPIRING, EXPIRED";
   return std::nullopt;
 }
 
 // countX of an action: its active subscriptions (with status X) as of certo_as_of().
-Computed Counter(std::string_view name, std::string status) {
+Computed Counter(std::string_view name, std::optional<ScheduleStatus> status) {
   Computed c = Ro(name, "", Match::kNone, false, JsonKind::kInt);
   c.make_sql = [status] {
     std::string sql =
         "(SELECT count(*) FROM action_subscription x WHERE x.action_id = t.action_id AND " +
         ActiveSql(*FindEntity("action-subscription"), "x");
-    if (!status.empty()) {
-      sql += " AND certo_status(x.cover_expire, x.expiring_from, certo_as_of()) = '" + status + "'";
-    }
+    if (status) sql += " AND " + StatusCondition(*status, "x", "certo_as_of()");
     return sql + ")";
   };
   return c;
 }
 
-// ---- The entities ---------------------------------------------------------------------------
+// ---- Organisation: projects, offices, people ------------------------------------------------
 
-std::vector<Entity> Build() {
-  std::vector<Entity> all;
-
-  all.push_back(Entity{
+Entity ProjectEntity() {
+  return Entity{
       .collection = "project",
       .table = "project",
       .event_prefix = "PROJECT",
@@ -249,9 +241,11 @@ std::vector<Entity> Build() {
               Enum("project_type", {"safety", "template"}).Default("safety").Exact().Sort(),
               JsonF("data"),
           },
-  });
+  };
+}
 
-  all.push_back(Entity{
+Entity OfficeEntity() {
+  return Entity{
       .collection = "office",
       .table = "office",
       .event_prefix = "OFFICE",
@@ -278,9 +272,11 @@ std::vector<Entity> Build() {
                   .Exact(),
           },
       .computed = {ProjectName("project_id"), ProjectType("project_id")},
-  });
+  };
+}
 
-  all.push_back(Entity{
+Entity PersonEntity() {
+  return Entity{
       .collection = "person",
       .table = "person",
       .event_prefix = "PERSON",
@@ -312,9 +308,11 @@ std::vector<Entity> Build() {
           },
       .computed = {ProjectName("project_id")},
       .unique = {{"project_id", "code"}},
-  });
+  };
+}
 
-  all.push_back(Entity{
+Entity PersonOfficeEntity() {
+  return Entity{
       .collection = "person-office",
       .table = "person_office",
       .event_prefix = "PERSON_OFFICE",
@@ -342,86 +340,67 @@ std::vector<Entity> Build() {
               ProjectName("project_id"),
           },
       .unique = {{"person_id", "office_id"}},
-  });
-
-  // The four office resources share one shape.
-  auto resource = [](std::string_view collection, std::string_view table, std::string_view event,
-                     std::string_view id, std::vector<Field> extra) {
-    Entity e{
-        .collection = collection,
-        .table = table,
-        .event_prefix = event,
-        .id = id,
-        .project_field = "project_id",
-        .office_field = "office_id",
-        .historicizable = true,
-        .fields = {Project(), Office(), Str("code", 50).Like().Sort(),
-                   Str("name", 255).Req().Like().Sort(), Text("description")},
-        .computed = {OfficeName("office_id"), ProjectName("project_id")},
-    };
-    e.fields.insert(e.fields.end(), extra.begin(), extra.end());
-    return e;
   };
-  all.push_back(resource("role", "role", "ROLE", "office_role_id", {}));
-  all.push_back(
-      resource("equipment", "equipment", "EQUIPMENT", "office_equipment_id",
-               {Str("serial", 100).Like(), Str("vendor", 100).Like(), Str("model", 100).Like()}));
-  all.push_back(resource("work-environment", "work_environment", "WORK_ENVIRONMENT",
-                         "office_work_environment_id", {}));
-  all.push_back(resource("substance", "substance", "SUBSTANCE", "office_substance_id", {}));
+}
 
-  {
-    F entity("entity_id", FieldType::kUuid);
-    entity.f.ref = Ref{.targets = {{"ROLE", "role"},
-                                   {"EQUIPMENT", "equipment"},
-                                   {"WORK_ENVIRONMENT", "work-environment"},
-                                   {"SUBSTANCE", "substance"}},
-                       .type_field = "type",
-                       .same_office = true};
-    std::string entity_name =
-        "CASE t.type WHEN 'ROLE' THEN " + Lookup("role", "name", "office_role_id", "entity_id") +
-        " WHEN 'EQUIPMENT' THEN " +
-        Lookup("equipment", "name", "office_equipment_id", "entity_id") +
-        " WHEN 'WORK_ENVIRONMENT' THEN " +
-        Lookup("work_environment", "name", "office_work_environment_id", "entity_id") +
-        " WHEN 'SUBSTANCE' THEN " +
-        Lookup("substance", "name", "office_substance_id", "entity_id") + " END";
-    std::string entity_code = entity_name;
-    for (size_t at; (at = entity_code.find("x.name")) != std::string::npos;) {
-      entity_code.replace(at, 6, "x.code");
-    }
-    all.push_back(Entity{
-        .collection = "entity-employee",
-        .table = "entity_employee",
-        .event_prefix = "ENTITY_EMPLOYEE",
-        .id = "entity_employee_id",
-        .project_field = "project_id",
-        .office_field = "office_id",
-        .historicizable = true,
-        .fields = {Project(), Office(), RefTo("person_office_id", "person-office").SameOffice(),
-                   Enum("type", {"ROLE", "EQUIPMENT", "WORK_ENVIRONMENT", "SUBSTANCE"})
-                       .Req()
-                       .Imm()
-                       .Exact(),
-                   entity.Req().Imm().Exact()},
-        .computed =
-            {
-                Ro("person_id",
-                   Lookup("person_office", "person_id", "person_office_id", "person_office_id"),
-                   Match::kExact),
-                Ro("person_code", PersonVia("code"), Match::kText, true),
-                Ro("person_first_name", PersonVia("first_name"), Match::kText, true),
-                Ro("person_last_name", PersonVia("last_name"), Match::kText, true),
-                Ro("entity_code", entity_code, Match::kText, true),
-                Ro("entity_name", entity_name, Match::kText, true),
-                OfficeName("office_id"),
-                ProjectName("project_id"),
-            },
-        .unique = {{"entity_id", "person_office_id"}},
-    });
-  }
+std::vector<Entity> Organisation() {
+  return {ProjectEntity(), OfficeEntity(), PersonEntity(), PersonOfficeEntity()};
+}
 
-  all.push_back(Entity{
+// ---- Office resources and who holds them ----------------------------------------------------
+
+// The four office resources share one shape.
+Entity OfficeResource(std::string_view collection, std::string_view table, std::string_view event,
+                      std::string_view id, std::vector<Field> extra) {
+  Entity e{
+      .collection = collection,
+      .table = table,
+      .event_prefix = event,
+      .id = id,
+      .project_field = "project_id",
+      .office_field = "office_id",
+      .historicizable = true,
+      .fields = {Project(), Office(), Str("code", 50).Like().Sort(),
+                 Str("name", 255).Req().Like().Sort(), Text("description")},
+      .computed = {OfficeName("office_id"), ProjectName("project_id")},
+  };
+  e.fields.insert(e.fields.end(), extra.begin(), extra.end());
+  return e;
+}
+
+Entity EntityEmployeeEntity() {
+  const std::vector<RefTarget> held = SubscriberTargets(/*held_only=*/true);
+  F entity("entity_id", FieldType::kUuid);
+  entity.f.ref = Ref{.targets = held, .type_field = "type", .same_office = true};
+  return Entity{
+      .collection = "entity-employee",
+      .table = "entity_employee",
+      .event_prefix = "ENTITY_EMPLOYEE",
+      .id = "entity_employee_id",
+      .project_field = "project_id",
+      .office_field = "office_id",
+      .historicizable = true,
+      .fields = {Project(), Office(), RefTo("person_office_id", "person-office").SameOffice(),
+                 Enum("type", TypeNames(held)).Req().Imm().Exact(), entity.Req().Imm().Exact()},
+      .computed =
+          {
+              Ro("person_id",
+                 Lookup("person_office", "person_id", "person_office_id", "person_office_id"),
+                 Match::kExact),
+              Ro("person_code", PersonVia("code"), Match::kText, true),
+              Ro("person_first_name", PersonVia("first_name"), Match::kText, true),
+              Ro("person_last_name", PersonVia("last_name"), Match::kText, true),
+              Ro("entity_code", ByType("type", "entity_id", held, Code), Match::kText, true),
+              Ro("entity_name", ByType("type", "entity_id", held, Label), Match::kText, true),
+              OfficeName("office_id"),
+              ProjectName("project_id"),
+          },
+      .unique = {{"entity_id", "person_office_id"}},
+  };
+}
+
+Entity WorkGroupEntity() {
+  return Entity{
       .collection = "work-group",
       .table = "work_group",
       .event_prefix = "WORK_GROUP",
@@ -433,9 +412,11 @@ std::vector<Entity> Build() {
                  Str("name", 255).Req().Like().Sort(), Text("description"),
                  Enum("work_group_type", {"JOB", "WORK_PLACE", "HGROUP"}).Req().Exact().Sort()},
       .computed = {OfficeName("office_id"), ProjectName("project_id")},
-  });
+  };
+}
 
-  all.push_back(Entity{
+Entity WorkGroupPersonEntity() {
+  return Entity{
       .collection = "work-group-person",
       .table = "work_group_person",
       .event_prefix = "WORK_GROUP_PERSON",
@@ -466,9 +447,28 @@ std::vector<Entity> Build() {
               ProjectName("project_id"),
           },
       .unique = {{"work_group_id", "person_office_id"}},
-  });
+  };
+}
 
-  all.push_back(Entity{
+std::vector<Entity> Resources() {
+  return {
+      OfficeResource("role", "role", "ROLE", "office_role_id", {}),
+      OfficeResource(
+          "equipment", "equipment", "EQUIPMENT", "office_equipment_id",
+          {Str("serial", 100).Like(), Str("vendor", 100).Like(), Str("model", 100).Like()}),
+      OfficeResource("work-environment", "work_environment", "WORK_ENVIRONMENT",
+                     "office_work_environment_id", {}),
+      OfficeResource("substance", "substance", "SUBSTANCE", "office_substance_id", {}),
+      EntityEmployeeEntity(),
+      WorkGroupEntity(),
+      WorkGroupPersonEntity(),
+  };
+}
+
+// ---- Requirements and the certificates that prove them -------------------------------------
+
+Entity ActionEntity() {
+  return Entity{
       .collection = "action",
       .table = "action",
       .event_prefix = "ACTION",
@@ -480,7 +480,7 @@ std::vector<Entity> Build() {
           {
               Project("tenant_id"),
               Office("subtenant_id"),
-              Enum("action_type", kActionTypes).Req().Imm().Exact().Sort(),
+              Enum("action_type", ActionTypes()).Req().Imm().Exact().Sort(),
               Str("code", 50).Like().Sort(),
               Str("name", 255).Req().Like().Sort(),
               Text("description"),
@@ -493,157 +493,175 @@ std::vector<Entity> Build() {
               JsonF("data"),
           },
       .computed = {OfficeName("subtenant_id"), ProjectName("tenant_id"), ProjectType("tenant_id"),
-                   Counter("countSubscribed", ""), Counter("countValid", "VALID"),
-                   Counter("countExpiring", "EXPIRING"), Counter("countExpired", "EXPIRED"),
-                   Counter("countNew", "NEW")},
+                   Counter("countSubscribed", std::nullopt),
+                   Counter("countValid", ScheduleStatus::kValid),
+                   Counter("countExpiring", ScheduleStatus::kExpiring),
+                   Counter("countExpired", ScheduleStatus::kExpired),
+                   Counter("countNew", ScheduleStatus::kNew)},
       .rules = {ValidityPair},
-  });
+  };
+}
 
-  {
-    F resource("resource_id", FieldType::kUuid);
-    // a certificate is a dated record: it stays visible when its resource is retired
-    resource.f.ref = Ref{.targets = kSubscriberTargets, .parent = false};
-    std::string type_sql = "CASE";
-    std::string name_sql = "COALESCE(";
-    for (const Subject& k : kSubjects) {
-      std::string from =
-          std::string(" FROM ") + k.table + " x WHERE x." + k.key + " = t.resource_id";
-      type_sql += std::string(" WHEN EXISTS (SELECT 1") + from + ") THEN '" + k.type + "'";
-      name_sql += std::string("(SELECT ") + k.name + from + "), ";
-    }
-    type_sql += " END";
-    name_sql += "NULL)";
-    all.push_back(Entity{
-        .collection = "certificate",
-        .table = "certificate",
-        .event_prefix = "CERTIFICATE",
-        .id = "certificate_id",
-        .project_field = "tenant_id",
-        .office_field = "",
-        .fields =
-            {
-                Project("tenant_id"),
-                resource.Req().Exact(),  // mutable: a certificate given to the wrong person moves
-                // Immutable: the links of a certificate require the same type as their action.
-                Enum("action_type", kActionTypes).Req().Imm().Exact().Sort(),
-                Str("name", 255).Req().Like().Sort(),
-                Text("note"),
-                Day("date_release").Req().Exact().Sort(),
-                Day("date_expire").Exact().Sort(),
-                Int("validity").Range(1, 1000).Exact(),
-                Enum("validity_unit", kUnits).Exact(),
-                Bool("warning").Default("0").Exact(),
-                JsonF("data"),
-            },
-        .computed = {Ro("resource_type", type_sql, Match::kExact),
-                     Ro("resource_name", name_sql, Match::kText), ProjectName("tenant_id")},
-        .rules = {ValidityPair, NotBefore("date_expire", "date_release")},
-    });
+Entity CertificateEntity() {
+  F resource("resource_id", FieldType::kUuid);
+  // a certificate is a dated record: it stays visible when its resource is retired
+  resource.f.ref = Ref{.targets = SubscriberTargets(/*held_only=*/false), .parent = false};
+  // A certificate names no type: its resource's id says which table holds it.
+  std::string type_sql = "CASE";
+  std::string name_sql = "COALESCE(";
+  for (const SubscriberType& k : SubscriberTypes()) {
+    const std::string from =
+        " FROM " + std::string(k.table) + " x WHERE x." + std::string(k.key) + " = t.resource_id";
+    type_sql += " WHEN EXISTS (SELECT 1" + from + ") THEN '" + std::string(k.name) + "'";
+    name_sql += "(SELECT " + std::string(k.label_sql) + from + "), ";
   }
+  type_sql += " END";
+  name_sql += "NULL)";
+  return Entity{
+      .collection = "certificate",
+      .table = "certificate",
+      .event_prefix = "CERTIFICATE",
+      .id = "certificate_id",
+      .project_field = "tenant_id",
+      .office_field = "",
+      .fields =
+          {
+              Project("tenant_id"),
+              resource.Req().Exact(),  // mutable: a certificate given to the wrong person moves
+              // Immutable: the links of a certificate require the same type as their action.
+              Enum("action_type", ActionTypes()).Req().Imm().Exact().Sort(),
+              Str("name", 255).Req().Like().Sort(),
+              Text("note"),
+              Day("date_release").Req().Exact().Sort(),
+              Day("date_expire").Exact().Sort(),
+              Int("validity").Range(1, 1000).Exact(),
+              Enum("validity_unit", kUnits).Exact(),
+              Bool("warning").Default("0").Exact(),
+              JsonF("data"),
+          },
+      .computed = {Ro("resource_type", type_sql, Match::kExact),
+                   Ro("resource_name", name_sql, Match::kText), ProjectName("tenant_id")},
+      .rules = {ValidityPair, NotBefore("date_expire", "date_release")},
+  };
+}
 
-  // ---- The compliance schedule ----
+std::vector<Entity> Requirements() { return {ActionEntity(), CertificateEntity()}; }
 
-  {
-    F subscriber("subscriber_id", FieldType::kUuid);
-    subscriber.f.ref = Ref{.targets = kSubscriberTargets, .type_field = "subscriber_type"};
-    std::string name_sql = "CASE t.subscriber_type", code_sql = "CASE t.subscriber_type";
-    for (const Subject& k : kSubjects) {
-      std::string from =
-          std::string(" FROM ") + k.table + " x WHERE x." + k.key + " = t.subscriber_id)";
-      name_sql += std::string(" WHEN '") + k.type + "' THEN (SELECT " + k.name + from;
-      code_sql += std::string(" WHEN '") + k.type + "' THEN (SELECT x.code" + from;
-    }
-    name_sql += " END";
-    code_sql += " END";
-    Computed status = Ro("status", "certo_status(t.cover_expire, t.expiring_from, certo_as_of())",
-                         Match::kExact, true);
-    status.filter = StatusFilter;
-    all.push_back(Entity{
-        .collection = "action-subscription",
-        .table = "action_subscription",
-        .event_prefix = "ACTION_SUBSCRIPTION",
-        .id = "action_subscription_id",
-        .project_field = "tenant_id",
-        .office_field = "subtenant_id",
-        .historicizable = true,
-        .fields = {Project("tenant_id"), Office("subtenant_id"),
-                   RefTo("action_id", "action").SameOffice(),
-                   Enum("subscriber_type", SubscriberTypes()).Req().Imm().Exact().Sort(),
-                   subscriber.Req().Imm().Exact(), JsonF("data")},
-        .computed =
-            {
-                status,
-                Ro("certificate_date_release", "t.cover_release", Match::kExact, true),
-                SortBy(Ro("certificate_date_expire", "NULLIF(t.cover_expire, 'never')",
-                          Match::kExact, true),
-                       "t.cover_expire"),
-                Mirror(Ro("action_type", Lookup("action", "action_type", "action_id", "action_id"),
-                          Match::kExact, true),
-                       "action", "action_type"),
-                Ro("action_code", Lookup("action", "code", "action_id", "action_id"), Match::kText,
-                   true),
-                Ro("action_name", Lookup("action", "name", "action_id", "action_id"), Match::kText,
-                   true),
-                Ro("subscriber_code", code_sql, Match::kText, true),
-                Ro("subscriber_name", name_sql, Match::kText, true),
-                OfficeName("subtenant_id"),
-                ProjectName("tenant_id"),
-            },
-        .unique = {{"action_id", "subscriber_id"}},
-        .db_rules = {SubscriberAllowed},
-        .maintained_columns = {"cover_release", "cover_expire", "expiring_from", "hidden_from"},
-        .hidden_from = "hidden_from",
-    });
+// ---- The compliance schedule ----------------------------------------------------------------
+
+Entity ActionSubscriptionEntity() {
+  const std::vector<RefTarget> subscribers = SubscriberTargets(/*held_only=*/false);
+  F subscriber("subscriber_id", FieldType::kUuid);
+  subscriber.f.ref = Ref{.targets = subscribers, .type_field = "subscriber_type"};
+  Computed status = Ro("status", StatusValue("t", "certo_as_of()"), Match::kExact, true);
+  status.filter = StatusIs;
+  return Entity{
+      .collection = "action-subscription",
+      .table = "action_subscription",
+      .event_prefix = "ACTION_SUBSCRIPTION",
+      .id = "action_subscription_id",
+      .project_field = "tenant_id",
+      .office_field = "subtenant_id",
+      .historicizable = true,
+      .fields = {Project("tenant_id"), Office("subtenant_id"),
+                 RefTo("action_id", "action").SameOffice(),
+                 Enum("subscriber_type", TypeNames(subscribers)).Req().Imm().Exact().Sort(),
+                 subscriber.Req().Imm().Exact(), JsonF("data")},
+      .computed =
+          {
+              status,
+              Ro("certificate_date_release", "t.cover_release", Match::kExact, true),
+              SortBy(Ro("certificate_date_expire", "NULLIF(t.cover_expire, 'never')", Match::kExact,
+                        true),
+                     "t.cover_expire"),
+              Mirror(Ro("action_type", Lookup("action", "action_type", "action_id", "action_id"),
+                        Match::kExact, true),
+                     "action", "action_type"),
+              Ro("action_code", Lookup("action", "code", "action_id", "action_id"), Match::kText,
+                 true),
+              Ro("action_name", Lookup("action", "name", "action_id", "action_id"), Match::kText,
+                 true),
+              Ro("subscriber_code", ByType("subscriber_type", "subscriber_id", subscribers, Code),
+                 Match::kText, true),
+              Ro("subscriber_name", ByType("subscriber_type", "subscriber_id", subscribers, Label),
+                 Match::kText, true),
+              OfficeName("subtenant_id"),
+              ProjectName("tenant_id"),
+          },
+      .unique = {{"action_id", "subscriber_id"}},
+      .db_rules = {SubscriberAllowed},
+      .maintained_columns = {"cover_release", "cover_expire", "expiring_from", "hidden_from"},
+      .hidden_from = "hidden_from",
+  };
+}
+
+Entity CertificateActionEntity() {
+  F date_expire = Day("date_expire").Exact().Sort();
+  // The date in force: the link's own, else inherited (certificate date, else validity).
+  date_expire.f.read_sql =
+      "COALESCE(t.date_expire, (SELECT NULLIF(certo_expiry(NULL, c.date_expire, "
+      "c.date_release, c.validity, c.validity_unit, a.validity, a.validity_unit), "
+      "'never') FROM certificate c, action a WHERE c.certificate_id = t.certificate_id "
+      "AND a.action_id = t.action_id))";
+  auto cert = [](const char* column) {
+    return Lookup("certificate", column, "certificate_id", "certificate_id");
+  };
+  auto action = [](const char* column) {
+    return Lookup("action", column, "action_id", "action_id");
+  };
+  return Entity{
+      .collection = "certificate-action",
+      .table = "certificate_action",
+      .event_prefix = "CERTIFICATE_ACTION",
+      .id = "certificate_action_id",
+      .project_field = "tenant_id",
+      .office_field = "",
+      // The order of the 4hse document: the link, its date, then the project.
+      .fields = {RefTo("certificate_id", "certificate"), RefTo("action_id", "action"), date_expire,
+                 Project("tenant_id")},
+      .computed =
+          {
+              Ro("action_name", action("name"), Match::kText, true),
+              Ro("action_code", action("code"), Match::kText),
+              Mirror(Ro("action_type", action("action_type"), Match::kExact), "action",
+                     "action_type"),
+              Ro("resource_id", "t.resource_id", Match::kExact),
+              Ro("certificate_name", cert("name"), Match::kText, true),
+              Ro("is_date_inherited", "(t.date_expire IS NULL)", Match::kExact, false,
+                 JsonKind::kInt),
+              Ro("date_release", cert("date_release"), Match::kExact, true),
+              Ro("office_name",
+                 "(SELECT o.name FROM action x JOIN office o ON o.office_id = x.subtenant_id"
+                 " WHERE x.action_id = t.action_id)",
+                 Match::kText),
+              Ro("office_id", action("subtenant_id"), Match::kExact),
+          },
+      .unique = {{"certificate_id", "action_id"}},
+      .db_rules = {SameActionType},
+      .copies = {{"resource_id", "certificate_id", "resource_id"}},
+  };
+}
+
+std::vector<Entity> Schedule() { return {ActionSubscriptionEntity(), CertificateActionEntity()}; }
+
+// ---- Incidents ------------------------------------------------------------------------------
+
+std::string IncidentField(const char* column) {
+  return Lookup("incident", column, "office_incident_id", "office_incident_id");
+}
+
+// status closed and date_closed come together.
+void ClosedWithDate(const Json& r, std::vector<FieldError>& errors) {
+  bool closed = r.value("status", "") == "closed";
+  bool dated = r.contains("date_closed") && !r["date_closed"].is_null();
+  if (closed && !dated) errors.push_back({"date_closed", "is required when status is closed"});
+  if (!closed && dated) {
+    errors.push_back({"date_closed", "must be empty unless status is closed"});
   }
+}
 
-  {
-    F date_expire = Day("date_expire").Exact().Sort();
-    // The date in force: the link's own, else inherited (certificate date, else validity).
-    date_expire.f.read_sql =
-        "COALESCE(t.date_expire, (SELECT NULLIF(certo_expiry(NULL, c.date_expire, "
-        "c.date_release, c.validity, c.validity_unit, a.validity, a.validity_unit), "
-        "'never') FROM certificate c, action a WHERE c.certificate_id = t.certificate_id "
-        "AND a.action_id = t.action_id))";
-    auto cert = [](const char* column) {
-      return Lookup("certificate", column, "certificate_id", "certificate_id");
-    };
-    auto action = [](const char* column) {
-      return Lookup("action", column, "action_id", "action_id");
-    };
-    all.push_back(Entity{
-        .collection = "certificate-action",
-        .table = "certificate_action",
-        .event_prefix = "CERTIFICATE_ACTION",
-        .id = "certificate_action_id",
-        .project_field = "tenant_id",
-        .office_field = "",
-        // The order of the 4hse document: the link, its date, then the project.
-        .fields = {RefTo("certificate_id", "certificate"), RefTo("action_id", "action"),
-                   date_expire, Project("tenant_id")},
-        .computed =
-            {
-                Ro("action_name", action("name"), Match::kText, true),
-                Ro("action_code", action("code"), Match::kText),
-                Mirror(Ro("action_type", action("action_type"), Match::kExact), "action",
-                       "action_type"),
-                Ro("resource_id", "t.resource_id", Match::kExact),
-                Ro("certificate_name", cert("name"), Match::kText, true),
-                Ro("is_date_inherited", "(t.date_expire IS NULL)", Match::kExact, false,
-                   JsonKind::kInt),
-                Ro("date_release", cert("date_release"), Match::kExact, true),
-                Ro("office_name",
-                   "(SELECT o.name FROM action x JOIN office o ON o.office_id = x.subtenant_id"
-                   " WHERE x.action_id = t.action_id)",
-                   Match::kText),
-                Ro("office_id", action("subtenant_id"), Match::kExact),
-            },
-        .unique = {{"certificate_id", "action_id"}},
-        .db_rules = {SameActionType},
-        .copies = {{"resource_id", "certificate_id", "resource_id"}},
-    });
-  }
-
-  all.push_back(Entity{
+Entity IncidentEntity() {
+  return Entity{
       .collection = "incident",
       .table = "incident",
       .event_prefix = "INCIDENT",
@@ -686,23 +704,12 @@ std::vector<Entity> Build() {
                  " WHERE x.office_incident_id = t.office_incident_id)",
                  Match::kNone, false, JsonKind::kInt),
           },
-      .rules = {NotBefore("date_closed", "date_incident"),
-                [](const Json& r, std::vector<FieldError>& errors) {
-                  bool closed = r.value("status", "") == "closed";
-                  bool dated = r.contains("date_closed") && !r["date_closed"].is_null();
-                  if (closed && !dated) {
-                    errors.push_back({"date_closed", "is required when status is closed"});
-                  }
-                  if (!closed && dated) {
-                    errors.push_back({"date_closed", "must be empty unless status is closed"});
-                  }
-                }},
-  });
-
-  auto incident_field = [](const char* column) {
-    return Lookup("incident", column, "office_incident_id", "office_incident_id");
+      .rules = {NotBefore("date_closed", "date_incident"), ClosedWithDate},
   };
-  all.push_back(Entity{
+}
+
+Entity IncidentActionEntity() {
+  return Entity{
       .collection = "incident-action",
       .table = "incident_action",
       .event_prefix = "INCIDENT_ACTION",
@@ -723,20 +730,22 @@ std::vector<Entity> Build() {
               Mirror(Ro("action_type", Lookup("action", "action_type", "action_id", "entity_id"),
                         Match::kExact, true),
                      "action", "action_type"),
-              Ro("incident_code", incident_field("code"), Match::kText),
-              Ro("incident_name", incident_field("name"), Match::kText, true),
-              Ro("incident_date", incident_field("date_incident"), Match::kExact, true),
-              Mirror(Ro("incident_category", incident_field("category"), Match::kExact), "incident",
+              Ro("incident_code", IncidentField("code"), Match::kText),
+              Ro("incident_name", IncidentField("name"), Match::kText, true),
+              Ro("incident_date", IncidentField("date_incident"), Match::kExact, true),
+              Mirror(Ro("incident_category", IncidentField("category"), Match::kExact), "incident",
                      "category"),
-              Mirror(Ro("incident_status", incident_field("status"), Match::kExact), "incident",
+              Mirror(Ro("incident_status", IncidentField("status"), Match::kExact), "incident",
                      "status"),
               OfficeName("subtenant_id"),
               ProjectName("tenant_id"),
           },
       .unique = {{"office_incident_id", "entity_id"}},
-  });
+  };
+}
 
-  all.push_back(Entity{
+Entity IncidentPersonEntity() {
+  return Entity{
       .collection = "incident-person",
       .table = "incident_person",
       .event_prefix = "INCIDENT_PERSON",
@@ -752,14 +761,27 @@ std::vector<Entity> Build() {
               Ro("person_code", PersonVia("code"), Match::kText, true),
               Ro("person_first_name", PersonVia("first_name"), Match::kText, true),
               Ro("person_last_name", PersonVia("last_name"), Match::kText, true),
-              Ro("incident_name", incident_field("name"), Match::kText, true),
-              Ro("incident_date", incident_field("date_incident"), Match::kExact, true),
+              Ro("incident_name", IncidentField("name"), Match::kText, true),
+              Ro("incident_date", IncidentField("date_incident"), Match::kExact, true),
               OfficeName("subtenant_id"),
               ProjectName("tenant_id"),
           },
       .unique = {{"office_incident_id", "person_office_id"}},
-  });
+  };
+}
 
+std::vector<Entity> Incidents() {
+  return {IncidentEntity(), IncidentActionEntity(), IncidentPersonEntity()};
+}
+
+// ---- All of them ----------------------------------------------------------------------------
+
+// Parents before children: each group refers only to itself and the groups before it.
+std::vector<Entity> Build() {
+  std::vector<Entity> all;
+  for (auto group : {Organisation, Resources, Requirements, Schedule, Incidents}) {
+    for (Entity& e : group()) all.push_back(std::move(e));
+  }
   return all;
 }
 

@@ -5,13 +5,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "base/calendar.h"
 #include "registry/registry.h"
+#include "registry/status_sql.h"
+#include "registry/vocabulary.h"
 #include "store/store.h"
 
 namespace certo::internal {
@@ -42,13 +47,6 @@ std::optional<std::string> OptString(const Json& row, const char* key) {
 }
 
 std::string String(const Json& row, const char* key) { return OptString(row, key).value_or(""); }
-
-void Add(ReportCounts& counts, const std::string& status, int64_t n) {
-  if (status == "NEW") counts.new_count += n;
-  if (status == "VALID") counts.valid += n;
-  if (status == "EXPIRING") counts.expiring += n;
-  if (status == "EXPIRED") counts.expired += n;
-}
 
 // The 1-based position, in "SELECT <first> extra columns, Columns(e)", of a computed field.
 int ComputedPosition(const Entity& e, std::string_view name, int extra) {
@@ -83,12 +81,12 @@ std::vector<ReportEntry> Entries(Db& db, Store& store, const std::vector<std::st
     Json row = Store::RowJson(e, st, 1);
     ReportEntry entry;
     entry.action_subscription_id = String(row, "action_subscription_id");
-    entry.status = String(row, "status");
+    entry.status = ParseScheduleStatus(String(row, "status")).value_or(ScheduleStatus::kValid);
     entry.date_expire = expire;
     std::optional<Date> expire_date = ParseDate(expire);
     if (expire_date) {
-      entry.days = entry.status == "EXPIRED" ? DaysBetween(*expire_date, as_of)
-                                             : DaysBetween(as_of, *expire_date);
+      entry.days = entry.status == ScheduleStatus::kExpired ? DaysBetween(*expire_date, as_of)
+                                                            : DaysBetween(as_of, *expire_date);
     }
     entry.certificate_date_release = OptString(row, "certificate_date_release");
     entry.subscriber_type = String(row, "subscriber_type");
@@ -106,20 +104,39 @@ std::vector<ReportEntry> Entries(Db& db, Store& store, const std::vector<std::st
   return entries;
 }
 
-const char* const kActionTypes[] = {"TRAINING", "HEALTH", "PER", "CHECK", "MAINTENANCE"};
+// ---- The report's scope ----------------------------------------------------------------------
 
-}  // namespace
+// The query, checked: which schedule rows and which incidents the report reads.
+struct Scope {
+  Date as_of;
+  std::string day;                 // as_of as YYYY-MM-DD, for binds
+  std::vector<std::string> where;  // the schedule rows, over action_subscription t
+  std::vector<Json> binds;
+  std::vector<std::string> incident_where;  // the incidents, over incident t
+  std::vector<Json> incident_binds;
 
-ComplianceReport BuildReport(Db& db, Store& store, const ReportQuery& q) {
-  const Entity& subscription = *FindEntity("action-subscription");
-  const Entity& incident = *FindEntity("incident");
+  // The rows' WHERE and binds with one more condition (and its binds) appended.
+  std::vector<std::string> With(const std::string& condition) const {
+    std::vector<std::string> all = where;
+    all.push_back(condition);
+    return all;
+  }
+  std::vector<Json> BindsWith(const std::vector<Json>& more) const {
+    std::vector<Json> all = binds;
+    all.insert(all.end(), more.begin(), more.end());
+    return all;
+  }
+};
+
+// Throws kValidation naming every bad parameter.
+Scope CheckQuery(Store& store, const ReportQuery& q) {
   std::vector<FieldError> errors;
   if (q.days < 0 || q.days > 3650) errors.push_back({"days", "must be between 0 and 3650"});
   if (q.months < 1 || q.months > 120) errors.push_back({"months", "must be between 1 and 120"});
   if (q.limit < 0) errors.push_back({"limit", "must not be negative (0 = all rows)"});
-  std::vector<std::string> where;
-  std::vector<Json> binds;
-  store.Where(subscription, q.filter, /*history=*/false, where, binds, errors);
+  Scope scope;
+  store.Where(*FindEntity("action-subscription"), q.filter, /*history=*/false, scope.where,
+              scope.binds, errors);
   // Incidents follow the filter's project and office.
   Json incident_filter = Json::object();
   if (q.filter.is_object()) {
@@ -127,137 +144,185 @@ ComplianceReport BuildReport(Db& db, Store& store, const ReportQuery& q) {
       if (q.filter.contains(key)) incident_filter[key] = q.filter[key];
     }
   }
-  std::vector<std::string> incident_where;
-  std::vector<Json> incident_binds;
   std::vector<FieldError> ignored;  // already reported for the subscriptions
-  store.Where(incident, incident_filter, /*history=*/false, incident_where, incident_binds,
-              ignored);
+  store.Where(*FindEntity("incident"), incident_filter, /*history=*/false, scope.incident_where,
+              scope.incident_binds, ignored);
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
   if (!q.as_of) Fail(Status::Internal("BuildReport: as_of is not set"));
+  scope.as_of = *q.as_of;
+  scope.day = FormatDate(*q.as_of);
+  return scope;
+}
 
+// ---- Counts: totals, per office, per action type --------------------------------------------
+
+// How many rows of one office and action type have one status.
+struct CountRow {
+  std::string office, action_type;
+  ScheduleStatus status;
+  int64_t n;
+};
+
+// Every (office, action type, status) with rows, in one pass.
+std::vector<CountRow> CountRows(Db& db, const Scope& scope) {
+  SQLite::Statement& st = db.Cached(
+      "SELECT t.subtenant_id, rep_a.action_type, " + StatusValue("t", "certo_as_of()") +
+      ", count(*) FROM action_subscription t JOIN action rep_a ON rep_a.action_id = t.action_id" +
+      Where(scope.where) + " GROUP BY 1, 2, 3");
+  BindAll(st, scope.binds);
+  std::vector<CountRow> rows;
+  while (st.executeStep()) {
+    std::optional<ScheduleStatus> status = ParseScheduleStatus(st.getColumn(2).getString());
+    if (!status) continue;  // certo_status() names only the four
+    rows.push_back(CountRow{st.getColumn(0).getString(), st.getColumn(1).getString(), *status,
+                            st.getColumn(3).getInt64()});
+  }
+  return rows;
+}
+
+ReportCounts Totals(const std::vector<CountRow>& rows) {
+  ReportCounts totals;
+  for (const CountRow& r : rows) totals.at(r.status) += r.n;
+  return totals;
+}
+
+// Offices with rows, by name then id.
+std::vector<ReportGroup> PerOffice(Db& db, const std::vector<CountRow>& rows) {
+  std::map<std::string, ReportCounts> by_office;
+  for (const CountRow& r : rows) by_office[r.office].at(r.status) += r.n;
+  SQLite::Statement& name = db.Cached("SELECT name FROM office WHERE office_id = ?");
+  std::vector<ReportGroup> offices;
+  for (const auto& [office, counts] : by_office) {
+    name.bind(1, office);
+    std::string office_name = name.executeStep() ? name.getColumn(0).getString() : "";
+    name.reset();
+    offices.push_back(ReportGroup{office, office_name, counts});
+  }
+  std::stable_sort(offices.begin(), offices.end(), [](const ReportGroup& a, const ReportGroup& b) {
+    return std::tie(a.name, a.key) < std::tie(b.name, b.key);
+  });
+  return offices;
+}
+
+// Action types with rows, in the registry's order.
+std::vector<ReportGroup> PerActionType(const std::vector<CountRow>& rows) {
+  std::map<std::string, ReportCounts, std::less<>> by_type;
+  for (const CountRow& r : rows) by_type[r.action_type].at(r.status) += r.n;
+  std::vector<ReportGroup> types;
+  for (std::string_view type : ActionTypes()) {
+    auto it = by_type.find(type);
+    if (it != by_type.end()) types.push_back(ReportGroup{it->first, it->first, it->second});
+  }
+  return types;
+}
+
+// ---- The lists ------------------------------------------------------------------------------
+
+std::vector<ReportEntry> ExpiredList(Db& db, Store& store, const Scope& scope, int limit) {
+  const FilterSql expired = StatusFilter(ScheduleStatus::kExpired, "t", scope.day);
+  return Entries(db, store, scope.With(expired.condition), scope.BindsWith(expired.binds),
+                 scope.as_of, limit);
+}
+
+// Not expired, last valid day in [as_of, as_of + days]: EXPIRING rows and VALID rows whose
+// warning period has not begun yet. Returns the rows (at most limit) and how many there are.
+std::pair<std::vector<ReportEntry>, int64_t> ExpiringList(Db& db, Store& store, const Scope& scope,
+                                                          int days, int limit) {
+  const std::string condition = "t.cover_expire >= ? AND t.cover_expire <= ?";
+  const std::vector<Json> b = scope.BindsWith({scope.day, FormatDate(AddDays(scope.as_of, days))});
+  const int64_t total =
+      Count(db, "SELECT count(*) FROM action_subscription t" + Where(scope.With(condition)), b);
+  return {Entries(db, store, scope.With(condition), b, scope.as_of, limit), total};
+}
+
+// ---- Expiries per month ---------------------------------------------------------------------
+
+// months calendar months from as_of's, each with the covers whose last valid day falls in it
+// (the first month from as_of on).
+std::vector<MonthCount> ExpiriesByMonth(Db& db, const Scope& scope, int months) {
+  std::chrono::year_month month = scope.as_of.year() / scope.as_of.month();
+  std::vector<std::string> names;
+  for (int i = 0; i < months; ++i) {
+    names.push_back(FormatDate(Date{month / 1}).substr(0, 7));
+    month += std::chrono::months{1};
+  }
+  const std::string end = FormatDate(Date{month / 1});
+  SQLite::Statement& st =
+      db.Cached("SELECT substr(t.cover_expire, 1, 7), count(*) FROM action_subscription t" +
+                Where(scope.With("t.cover_expire >= ? AND t.cover_expire < ?")) + " GROUP BY 1");
+  BindAll(st, scope.BindsWith({scope.day, end}));
+  std::map<std::string, int64_t> counts;
+  while (st.executeStep()) counts[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
+  std::vector<MonthCount> out;
+  for (const std::string& name : names) {
+    out.push_back(MonthCount{name, counts.count(name) ? counts[name] : 0});
+  }
+  return out;
+}
+
+// ---- Open incidents without a corrective action ---------------------------------------------
+
+// Returns the incidents (at most limit), oldest first, and how many there are.
+std::pair<std::vector<ReportIncident>, int64_t> OpenIncidents(Db& db, Store& store,
+                                                              const Scope& scope, int limit) {
+  const Entity& incident = *FindEntity("incident");
+  std::vector<std::string> where = scope.incident_where;
+  where.push_back(ActiveSql(incident, "t"));
+  where.push_back("t.status <> 'closed'");
+  where.push_back("t.date_incident <= ?");
+  where.push_back(
+      "NOT EXISTS (SELECT 1 FROM incident_action ia"
+      " WHERE ia.office_incident_id = t.office_incident_id)");
+  where.erase(std::remove(where.begin(), where.end(), "1"), where.end());
+  std::vector<Json> binds = scope.incident_binds;
+  binds.push_back(scope.day);
+  const std::string from_incident = " FROM incident t" + Where(where);
+  const int64_t total = Count(db, "SELECT count(*)" + from_incident, binds);
+  std::string sql =
+      "SELECT " + store.Columns(incident) + from_incident + " ORDER BY t.date_incident, " +
+      std::to_string(ComputedPosition(incident, "office_name", 0)) + ", t.office_incident_id";
+  if (limit > 0) sql += " LIMIT " + std::to_string(limit);
+  SQLite::Statement& st = db.Cached(sql);
+  BindAll(st, binds);
+  std::vector<ReportIncident> incidents;
+  while (st.executeStep()) {
+    Json row = Store::RowJson(incident, st, 0);
+    ReportIncident item;
+    item.office_incident_id = String(row, "office_incident_id");
+    item.code = OptString(row, "code");
+    item.name = String(row, "name");
+    item.date_incident = String(row, "date_incident");
+    item.category = OptString(row, "category");
+    item.status = String(row, "status");
+    if (std::optional<Date> date = ParseDate(item.date_incident)) {
+      item.days_open = DaysBetween(*date, scope.as_of);
+    }
+    item.office_id = String(row, "subtenant_id");
+    item.office_name = String(row, "office_name");
+    incidents.push_back(std::move(item));
+  }
+  return {std::move(incidents), total};
+}
+
+}  // namespace
+
+ComplianceReport BuildReport(Db& db, Store& store, const ReportQuery& q) {
+  const Scope scope = CheckQuery(store, q);
   ReadScope read(db);
   ComplianceReport report;
-  report.as_of = *q.as_of;
+  report.as_of = scope.as_of;
   report.days = q.days;
-  const std::string as_of = FormatDate(*q.as_of);
-  auto with = [&](const std::string& condition) {
-    std::vector<std::string> all = where;
-    all.push_back(condition);
-    return all;
-  };
-
-  // ---- Counts: per office x action type x status, in one pass ----
-  {
-    std::string sql =
-        "SELECT t.subtenant_id, rep_a.action_type,"
-        " certo_status(t.cover_expire, t.expiring_from, certo_as_of()), count(*)"
-        " FROM action_subscription t JOIN action rep_a ON rep_a.action_id = t.action_id" +
-        Where(where) + " GROUP BY 1, 2, 3";
-    SQLite::Statement& st = db.Cached(sql);
-    BindAll(st, binds);
-    std::map<std::string, ReportCounts> by_office, by_type;
-    while (st.executeStep()) {
-      const std::string office = st.getColumn(0).getString();
-      const std::string type = st.getColumn(1).getString();
-      const std::string status = st.getColumn(2).getString();
-      const int64_t n = st.getColumn(3).getInt64();
-      Add(report.totals, status, n);
-      Add(by_office[office], status, n);
-      Add(by_type[type], status, n);
-    }
-    SQLite::Statement& name = db.Cached("SELECT name FROM office WHERE office_id = ?");
-    for (const auto& [office, counts] : by_office) {
-      name.bind(1, office);
-      std::string office_name = name.executeStep() ? name.getColumn(0).getString() : "";
-      name.reset();
-      report.offices.push_back(ReportGroup{office, office_name, counts});
-    }
-    std::stable_sort(report.offices.begin(), report.offices.end(),
-                     [](const ReportGroup& a, const ReportGroup& b) {
-                       return std::tie(a.name, a.key) < std::tie(b.name, b.key);
-                     });
-    for (const char* type : kActionTypes) {
-      auto it = by_type.find(type);
-      if (it != by_type.end()) report.action_types.push_back(ReportGroup{type, type, it->second});
-    }
-  }
-
-  // ---- The lists ----
+  const std::vector<CountRow> counts = CountRows(db, scope);
+  report.totals = Totals(counts);
+  report.offices = PerOffice(db, counts);
+  report.action_types = PerActionType(counts);
+  report.expired = ExpiredList(db, store, scope, q.limit);
   report.expired_total = report.totals.expired;
-  {
-    std::vector<Json> b = binds;
-    b.push_back(as_of);
-    report.expired = Entries(db, store, with("t.cover_expire < ?"), b, *q.as_of, q.limit);
-  }
-  {
-    std::vector<Json> b = binds;
-    b.push_back(as_of);
-    b.push_back(FormatDate(AddDays(*q.as_of, q.days)));
-    const std::string condition = "t.cover_expire >= ? AND t.cover_expire <= ?";
-    report.expiring_total =
-        Count(db, "SELECT count(*) FROM action_subscription t" + Where(with(condition)), b);
-    report.expiring = Entries(db, store, with(condition), b, *q.as_of, q.limit);
-  }
-
-  // ---- Expiries per month ----
-  {
-    std::chrono::year_month month = q.as_of->year() / q.as_of->month();
-    std::vector<std::string> names;
-    for (int i = 0; i < q.months; ++i) {
-      names.push_back(FormatDate(Date{month / 1}).substr(0, 7));
-      month += std::chrono::months{1};
-    }
-    const std::string end = FormatDate(Date{month / 1});
-    std::vector<Json> b = binds;
-    b.push_back(as_of);
-    b.push_back(end);
-    SQLite::Statement& st =
-        db.Cached("SELECT substr(t.cover_expire, 1, 7), count(*) FROM action_subscription t" +
-                  Where(with("t.cover_expire >= ? AND t.cover_expire < ?")) + " GROUP BY 1");
-    BindAll(st, b);
-    std::map<std::string, int64_t> counts;
-    while (st.executeStep()) counts[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
-    for (const std::string& name : names) {
-      report.expiries_by_month.push_back(MonthCount{name, counts.count(name) ? counts[name] : 0});
-    }
-  }
-
-  // ---- Open incidents without a corrective action ----
-  {
-    incident_where.push_back(ActiveSql(incident, "t"));
-    incident_where.push_back("t.status <> 'closed'");
-    incident_where.push_back("t.date_incident <= ?");
-    incident_where.push_back(
-        "NOT EXISTS (SELECT 1 FROM incident_action ia"
-        " WHERE ia.office_incident_id = t.office_incident_id)");
-    incident_where.erase(std::remove(incident_where.begin(), incident_where.end(), "1"),
-                         incident_where.end());
-    incident_binds.push_back(as_of);
-    const std::string from_incident = " FROM incident t" + Where(incident_where);
-    report.open_incidents_total = Count(db, "SELECT count(*)" + from_incident, incident_binds);
-    std::string sql =
-        "SELECT " + store.Columns(incident) + from_incident + " ORDER BY t.date_incident, " +
-        std::to_string(ComputedPosition(incident, "office_name", 0)) + ", t.office_incident_id";
-    if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
-    SQLite::Statement& st = db.Cached(sql);
-    BindAll(st, incident_binds);
-    while (st.executeStep()) {
-      Json row = Store::RowJson(incident, st, 0);
-      ReportIncident item;
-      item.office_incident_id = String(row, "office_incident_id");
-      item.code = OptString(row, "code");
-      item.name = String(row, "name");
-      item.date_incident = String(row, "date_incident");
-      item.category = OptString(row, "category");
-      item.status = String(row, "status");
-      if (std::optional<Date> date = ParseDate(item.date_incident)) {
-        item.days_open = DaysBetween(*date, *q.as_of);
-      }
-      item.office_id = String(row, "subtenant_id");
-      item.office_name = String(row, "office_name");
-      report.open_incidents.push_back(std::move(item));
-    }
-  }
+  std::tie(report.expiring, report.expiring_total) =
+      ExpiringList(db, store, scope, q.days, q.limit);
+  report.expiries_by_month = ExpiriesByMonth(db, scope, q.months);
+  std::tie(report.open_incidents, report.open_incidents_total) =
+      OpenIncidents(db, store, scope, q.limit);
   return report;
 }
 
@@ -270,10 +335,7 @@ namespace {
 Json Nullable(const std::optional<std::string>& s) { return s ? Json(*s) : Json(); }
 
 void PutCounts(Json& out, const ReportCounts& c) {
-  out["NEW"] = c.new_count;
-  out["VALID"] = c.valid;
-  out["EXPIRING"] = c.expiring;
-  out["EXPIRED"] = c.expired;
+  for (ScheduleStatus s : kScheduleStatuses) out[StatusName(s)] = c.at(s);
   out["total"] = c.total();
   std::optional<double> compliance = c.compliance();
   out["compliance"] = compliance ? Json(std::round(*compliance * 10.0) / 10.0) : Json();
@@ -281,7 +343,7 @@ void PutCounts(Json& out, const ReportCounts& c) {
 
 Json EntryJson(const ReportEntry& e) {
   return Json{{"action_subscription_id", e.action_subscription_id},
-              {"status", e.status},
+              {"status", StatusName(e.status)},
               {"date_expire", e.date_expire},
               {"days", e.days},
               {"certificate_date_release", Nullable(e.certificate_date_release)},
@@ -298,6 +360,23 @@ Json EntryJson(const ReportEntry& e) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& ReportActionTypes() {
+  static const std::vector<std::string> types(internal::ActionTypes().begin(),
+                                              internal::ActionTypes().end());
+  return types;
+}
+
+const std::vector<std::string>& ReportSubscriberTypes() {
+  static const std::vector<std::string> types = [] {
+    std::vector<std::string> names;
+    for (const internal::SubscriberType& t : internal::SubscriberTypes()) {
+      names.emplace_back(t.name);
+    }
+    return names;
+  }();
+  return types;
+}
 
 Json ReportJson(const ComplianceReport& r) {
   Json out = Json::object();

@@ -22,28 +22,6 @@ std::optional<Date> ExpiringFrom(std::optional<Date> expire, std::optional<long 
   return AddDays(*expire, -*interval);
 }
 
-const char* StatusName(ScheduleStatus status) {
-  switch (status) {
-    case ScheduleStatus::kNew:
-      return "NEW";
-    case ScheduleStatus::kValid:
-      return "VALID";
-    case ScheduleStatus::kExpiring:
-      return "EXPIRING";
-    case ScheduleStatus::kExpired:
-      return "EXPIRED";
-  }
-  return "NEW";
-}
-
-std::optional<ScheduleStatus> ParseStatus(std::string_view name) {
-  for (ScheduleStatus s : {ScheduleStatus::kNew, ScheduleStatus::kValid, ScheduleStatus::kExpiring,
-                           ScheduleStatus::kExpired}) {
-    if (name == StatusName(s)) return s;
-  }
-  return std::nullopt;
-}
-
 ScheduleStatus StatusOn(bool covered, std::optional<Date> expire, std::optional<Date> expiring_from,
                         const Date& day) {
   if (!covered) return ScheduleStatus::kNew;

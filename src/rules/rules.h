@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include "certo/schedule_status.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,10 +40,6 @@ std::optional<Date> EffectiveExpiry(const LinkDates& link);
 // The first day of EXPIRING for a cover expiring on `expire` (nullopt: never) with an action's
 // expire_interval N: expire - N days when N > 0, else nullopt (never EXPIRING).
 std::optional<Date> ExpiringFrom(std::optional<Date> expire, std::optional<long long> interval);
-
-enum class ScheduleStatus { kNew, kValid, kExpiring, kExpired };
-const char* StatusName(ScheduleStatus status);
-std::optional<ScheduleStatus> ParseStatus(std::string_view name);
 
 // Rule 4. covered: at least one covering link; expire: the cover's expiry (nullopt: never);
 // expiring_from as computed by ExpiringFrom.

@@ -9,6 +9,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "registry/status_sql.h"
 #include "rules/rules.h"
 
 namespace certo::internal {
@@ -31,14 +32,16 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
   store.Where(e, q.filter, q.history, where, binds, errors);
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
 
-  // Time moves a row to EXPIRING on expiring_from and to EXPIRED the day after cover_expire.
+  // Time alone moves a row into EXPIRING and into EXPIRED (status_sql.h says on which day).
   const std::string from = FormatDate(q.from), to = FormatDate(q.to);
-  std::string sql =
-      " FROM (SELECT rowid AS rid, 'EXPIRING' AS kind, expiring_from AS day"
-      " FROM action_subscription WHERE expiring_from > ?1 AND expiring_from <= ?2"
-      " UNION ALL SELECT rowid, 'EXPIRED', certo_add_days(cover_expire, 1)"
-      " FROM action_subscription WHERE cover_expire >= ?1 AND cover_expire < ?2) c"
-      " JOIN action_subscription t ON t.rowid = c.rid";
+  std::string sql = " FROM (";
+  for (ScheduleStatus entered : {ScheduleStatus::kExpiring, ScheduleStatus::kExpired}) {
+    const StatusEntry entry = EntersStatus(entered, "", "?1", "?2");
+    if (entered != ScheduleStatus::kExpiring) sql += " UNION ALL ";
+    sql += std::string("SELECT rowid AS rid, '") + StatusName(entered) + "' AS kind, " +
+           entry.first_day + " AS day FROM action_subscription WHERE " + entry.condition;
+  }
+  sql += ") c JOIN action_subscription t ON t.rowid = c.rid";
   for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
   auto bind_all = [&](SQLite::Statement& st) {
     st.bind(1, from);
@@ -74,12 +77,15 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
     const std::string kind = st.getColumn(0).getString();
     const std::string expire = st.getColumn(2).getString();
     const std::string expiring = st.getColumn(3).getString();
-    std::string before = "VALID";
-    if (kind == "EXPIRED" && expiring != kNever && expiring <= expire) before = "EXPIRING";
+    // A row that expires had been EXPIRING since expiring_from, if it ever was.
+    ScheduleStatus before = ScheduleStatus::kValid;
+    if (kind == StatusName(ScheduleStatus::kExpired) && expiring != kNever && expiring <= expire) {
+      before = ScheduleStatus::kExpiring;
+    }
     Json change = Json::object();
     change["action_subscription_id"] = st.getColumn(4).getString();
     change["date"] = st.getColumn(1).getString();
-    change["from"] = before;
+    change["from"] = StatusName(before);
     change["to"] = kind;
     int column = 5;
     for (const char* key : kShown) {
@@ -93,16 +99,17 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
 
 // ---- Counts ---------------------------------------------------------------------------------
 
-std::map<std::string, int64_t> StatusCounts(Db& db, Store& store, const Query& q) {
+std::map<ScheduleStatus, int64_t> StatusCounts(Db& db, Store& store, const Query& q) {
   const Entity& e = *FindEntity("action-subscription");
   if (q.filter.is_object() && q.filter.contains("status")) {
     Fail(Status::Validation("filter.status",
                             "is what the counts are grouped by; leave it out of the filter"));
   }
-  std::map<std::string, int64_t> counts;
-  for (const char* status : {"NEW", "VALID", "EXPIRING", "EXPIRED"}) {
+  // Each status through the status filter (status_sql.h): one index range read per status.
+  std::map<ScheduleStatus, int64_t> counts;
+  for (ScheduleStatus status : kScheduleStatuses) {
     Json filter = q.filter.is_object() ? q.filter : Json::object();
-    filter["status"] = status;
+    filter["status"] = StatusName(status);
     std::vector<std::string> where;
     std::vector<Json> binds;
     std::vector<FieldError> errors;

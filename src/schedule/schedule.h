@@ -7,6 +7,7 @@
 #pragma once
 
 #include "certo/query.h"
+#include "certo/schedule_status.h"
 #include "certo/verify.h"
 
 #include <map>
@@ -20,8 +21,8 @@ namespace certo::internal {
 // Status changes in (query.from, query.to]; throws StatusError.
 Page Changes(Db& db, Store& store, const ChangesQuery& query);
 
-// Counts of action-subscription rows per status; throws StatusError.
-std::map<std::string, int64_t> StatusCounts(Db& db, Store& store, const Query& query);
+// Counts of action-subscription rows per status, every status present; throws StatusError.
+std::map<ScheduleStatus, int64_t> StatusCounts(Db& db, Store& store, const Query& query);
 
 // Recomputes every subscription's cover from scratch and checks the file.
 VerifyReport Verify(Db& db, const VerifyOptions& options);

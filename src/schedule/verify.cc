@@ -13,7 +13,9 @@
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
+#include "registry/vocabulary.h"
 #include "rules/rules.h"
 
 namespace certo::internal {
@@ -181,13 +183,15 @@ void CheckVisibility(Db& db, std::map<std::string_view, Rows>& rows, VerifyRepor
   };
   // The office of every office-level subscriber kind and of every action.
   std::unordered_map<std::string, std::string> office_of;
-  const std::pair<const char*, const char*> office_level[] = {
-      {"role", "office_id"},      {"equipment", "office_id"},  {"work-environment", "office_id"},
-      {"substance", "office_id"}, {"work-group", "office_id"}, {"action", "subtenant_id"}};
-  for (const auto& [collection, column] : office_level) {
-    const Entity& e = *FindEntity(collection);
-    SQLite::Statement st(
-        db.raw(), "SELECT " + std::string(e.id) + ", " + column + " FROM " + std::string(e.table));
+  std::vector<const Entity*> office_level = {FindEntity("action")};
+  for (const SubscriberType& k : SubscriberTypes()) {
+    const Entity* e = FindEntity(k.collection);
+    if (!e->office_field.empty()) office_level.push_back(e);
+  }
+  for (const Entity* e : office_level) {
+    SQLite::Statement st(db.raw(), "SELECT " + std::string(e->id) + ", " +
+                                       std::string(e->office_field) + " FROM " +
+                                       std::string(e->table));
     while (st.executeStep()) {
       office_of.emplace(st.getColumn(0).getString(), st.getColumn(1).getString());
     }

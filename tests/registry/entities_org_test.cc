@@ -1593,8 +1593,8 @@ TEST_P(OfficeResource, UnknownIdIsNotFoundForEveryOperation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Resources, OfficeResource, ::testing::ValuesIn(kResourceKinds),
-                         [](const ::testing::TestParamInfo<ResourceKind>& info) {
-                           std::string name = info.param.collection;
+                         [](const ::testing::TestParamInfo<ResourceKind>& kind) {
+                           std::string name = kind.param.collection;
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
                          });

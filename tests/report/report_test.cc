@@ -7,6 +7,9 @@
 
 #include "certo/report.h"
 
+#include <string>
+#include <vector>
+
 #include "testutil.h"
 
 namespace certo::testing {
@@ -135,7 +138,7 @@ TEST_F(ReportTest, ListsSayWhoWhatAndUntilWhenMostUrgentFirst) {
   EXPECT_EQ(r.expired_total, 1);
   const ReportEntry& e = r.expired[0];
   EXPECT_EQ(e.action_subscription_id, s_expired_);
-  EXPECT_EQ(e.status, "EXPIRED");
+  EXPECT_EQ(e.status, ScheduleStatus::kExpired);
   EXPECT_EQ(e.date_expire, "2026-01-01");
   EXPECT_EQ(e.days, 325);
   EXPECT_EQ(e.certificate_date_release, "2025-01-01");
@@ -153,10 +156,10 @@ TEST_F(ReportTest, ListsSayWhoWhatAndUntilWhenMostUrgentFirst) {
   // Runs out within 30 days, soonest first, whatever the action's warning interval.
   EXPECT_EQ(Ids(r.expiring), (std::vector<std::string>{s_expiring_, s_soon_}));
   EXPECT_EQ(r.expiring_total, 2);
-  EXPECT_EQ(r.expiring[0].status, "EXPIRING");
+  EXPECT_EQ(r.expiring[0].status, ScheduleStatus::kExpiring);
   EXPECT_EQ(r.expiring[0].date_expire, "2026-12-01");
   EXPECT_EQ(r.expiring[0].days, 9);
-  EXPECT_EQ(r.expiring[1].status, "VALID");
+  EXPECT_EQ(r.expiring[1].status, ScheduleStatus::kValid);
   EXPECT_EQ(r.expiring[1].date_expire, "2026-12-15");
   EXPECT_EQ(r.expiring[1].days, 23);
   EXPECT_EQ(r.expiring[1].subscriber_name, "Forklift");
@@ -351,6 +354,24 @@ TEST(ReportJson, ComplianceIsRoundedToOneDecimalAndNullWithoutRows) {
   EXPECT_EQ(json["totals"]["compliance"], 33.3);
   EXPECT_EQ(json["as_of"], "2026-11-22");
   EXPECT_EQ(ReportJson(ComplianceReport{.as_of = kToday})["totals"]["compliance"], nullptr);
+}
+
+TEST(ReportCounts, AtReadsAndWritesTheCountOfEachStatus) {
+  ReportCounts c{.new_count = 1, .valid = 2, .expiring = 3, .expired = 4};
+  EXPECT_EQ(c.at(ScheduleStatus::kNew), 1);
+  EXPECT_EQ(c.at(ScheduleStatus::kValid), 2);
+  EXPECT_EQ(c.at(ScheduleStatus::kExpiring), 3);
+  EXPECT_EQ(c.at(ScheduleStatus::kExpired), 4);
+  for (ScheduleStatus s : kScheduleStatuses) c.at(s) += 10;
+  EXPECT_EQ(c, (ReportCounts{.new_count = 11, .valid = 12, .expiring = 13, .expired = 14}));
+}
+
+TEST(ReportVocabulary, ListsTheRegistrysActionAndSubscriberTypes) {
+  EXPECT_EQ(ReportActionTypes(),
+            (std::vector<std::string>{"TRAINING", "HEALTH", "PER", "CHECK", "MAINTENANCE"}));
+  EXPECT_EQ(ReportSubscriberTypes(),
+            (std::vector<std::string>{"PERSON", "ROLE", "EQUIPMENT", "WORK_ENVIRONMENT",
+                                      "SUBSTANCE", "WORK_GROUP", "OFFICE"}));
 }
 
 }  // namespace

@@ -5,6 +5,9 @@
 
 #include "rules/rules.h"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace certo::internal {
@@ -116,12 +119,16 @@ TEST(StatusOn, ANeverExpiringCoverIsValidForever) {
   EXPECT_EQ(StatusOn(true, std::nullopt, std::nullopt, D("9000-01-01")), ScheduleStatus::kValid);
 }
 
-TEST(StatusNames, RoundTrip) {
-  for (auto s : {ScheduleStatus::kNew, ScheduleStatus::kValid, ScheduleStatus::kExpiring,
-                 ScheduleStatus::kExpired}) {
-    EXPECT_EQ(ParseStatus(StatusName(s)), s);
+TEST(StatusNames, AreTheJsonNamesInCountOrderAndParseBackExactly) {
+  std::vector<std::string> names;
+  for (ScheduleStatus s : kScheduleStatuses) {
+    names.push_back(StatusName(s));
+    EXPECT_EQ(ParseScheduleStatus(StatusName(s)), s);
   }
-  EXPECT_FALSE(ParseStatus("valid"));
+  EXPECT_EQ(names, (std::vector<std::string>{"NEW", "VALID", "EXPIRING", "EXPIRED"}));
+  EXPECT_EQ(ParseScheduleStatus("valid"), std::nullopt);
+  EXPECT_EQ(ParseScheduleStatus(""), std::nullopt);
+  EXPECT_EQ(ParseScheduleStatus("VALID "), std::nullopt);
 }
 
 }  // namespace

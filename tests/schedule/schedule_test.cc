@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -1246,9 +1247,15 @@ TEST(ScheduleCounts, CountsAgreeWithTheStatusFieldOnEveryDay) {
     all.as_of = day;
     auto page = e.Index("action-subscription", all);
     ASSERT_OK(page);
-    std::map<std::string, int64_t> expected{
-        {"NEW", 0}, {"VALID", 0}, {"EXPIRING", 0}, {"EXPIRED", 0}};
-    for (const Json& row : page->rows) expected[row["status"].get<std::string>()]++;
+    std::map<ScheduleStatus, int64_t> expected{{ScheduleStatus::kNew, 0},
+                                               {ScheduleStatus::kValid, 0},
+                                               {ScheduleStatus::kExpiring, 0},
+                                               {ScheduleStatus::kExpired, 0}};
+    for (const Json& row : page->rows) {
+      std::optional<ScheduleStatus> status = ParseScheduleStatus(row["status"].get<std::string>());
+      ASSERT_TRUE(status) << row.dump();
+      expected[*status]++;
+    }
     auto counts = e.StatusCounts(all);
     ASSERT_OK(counts);
     EXPECT_EQ(*counts, expected) << Fmt(day);
@@ -1262,8 +1269,10 @@ TEST(ScheduleCounts, FilterAndHistoryApplyAndStatusCannotBeFiltered) {
   other_office.filter = {{"subtenant_id", f.w.office_b}};
   auto none = e.StatusCounts(other_office);
   ASSERT_OK(none);
-  EXPECT_EQ(*none, (std::map<std::string, int64_t>{
-                       {"NEW", 0}, {"VALID", 0}, {"EXPIRING", 0}, {"EXPIRED", 0}}));
+  EXPECT_EQ(*none, (std::map<ScheduleStatus, int64_t>{{ScheduleStatus::kNew, 0},
+                                                      {ScheduleStatus::kValid, 0},
+                                                      {ScheduleStatus::kExpiring, 0},
+                                                      {ScheduleStatus::kExpired, 0}}));
   Query by_status;
   by_status.filter = {{"status", "NEW"}};
   EXPECT_EQ(OnlyFieldError(e.StatusCounts(by_status).error()),
@@ -1293,12 +1302,14 @@ TEST(ScheduleCounts, JsonRouteReturnsEachStatusAndTheTotal) {
   Response r = e.Request("POST", "/v2/action-subscription/counts", "{}");
   ASSERT_EQ(r.status, 200) << r.body;
   Json body = Json::parse(r.body);
-  EXPECT_EQ(body, (Json{{"NEW", counts->at("NEW")},
-                        {"VALID", counts->at("VALID")},
-                        {"EXPIRING", counts->at("EXPIRING")},
-                        {"EXPIRED", counts->at("EXPIRED")},
-                        {"total", counts->at("NEW") + counts->at("VALID") + counts->at("EXPIRING") +
-                                      counts->at("EXPIRED")}}));
+  const int64_t n = counts->at(ScheduleStatus::kNew), valid = counts->at(ScheduleStatus::kValid),
+                expiring = counts->at(ScheduleStatus::kExpiring),
+                expired = counts->at(ScheduleStatus::kExpired);
+  EXPECT_EQ(body, (Json{{"NEW", n},
+                        {"VALID", valid},
+                        {"EXPIRING", expiring},
+                        {"EXPIRED", expired},
+                        {"total", n + valid + expiring + expired}}));
   Response paged = e.Request("POST", "/v2/action-subscription/counts", R"({"per-page": 5})");
   EXPECT_EQ(paged.status, 422);
   EXPECT_EQ(

@@ -1,0 +1,83 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+
+#include "registry/vocabulary.h"
+
+namespace certo::internal {
+
+const std::vector<std::string_view>& ActionTypes() {
+  static const std::vector<std::string_view> types = {"TRAINING", "HEALTH", "PER", "CHECK",
+                                                      "MAINTENANCE"};
+  return types;
+}
+
+const std::vector<SubscriberType>& SubscriberTypes() {
+  static const std::vector<SubscriberType> types = {
+      {.name = "PERSON",
+       .collection = "person",
+       .table = "person",
+       .key = "person_id",
+       .label_sql = "x.first_name || ' ' || x.last_name",
+       .admitted_by = {"TRAINING", "HEALTH", "PER", "CHECK"}},
+      {.name = "ROLE",
+       .collection = "role",
+       .table = "role",
+       .key = "office_role_id",
+       .label_sql = "x.name",
+       .admitted_by = {"CHECK"},
+       .held_by_people = true},
+      {.name = "EQUIPMENT",
+       .collection = "equipment",
+       .table = "equipment",
+       .key = "office_equipment_id",
+       .label_sql = "x.name",
+       .admitted_by = {"CHECK", "MAINTENANCE"},
+       .held_by_people = true},
+      {.name = "WORK_ENVIRONMENT",
+       .collection = "work-environment",
+       .table = "work_environment",
+       .key = "office_work_environment_id",
+       .label_sql = "x.name",
+       .admitted_by = {"CHECK", "MAINTENANCE"},
+       .held_by_people = true},
+      {.name = "SUBSTANCE",
+       .collection = "substance",
+       .table = "substance",
+       .key = "office_substance_id",
+       .label_sql = "x.name",
+       .admitted_by = {"CHECK"},
+       .held_by_people = true},
+      {.name = "WORK_GROUP",
+       .collection = "work-group",
+       .table = "work_group",
+       .key = "work_group_id",
+       .label_sql = "x.name",
+       .admitted_by = {"CHECK"}},
+      {.name = "OFFICE",
+       .collection = "office",
+       .table = "office",
+       .key = "office_id",
+       .label_sql = "x.name",
+       .admitted_by = {"CHECK", "MAINTENANCE"}},
+  };
+  return types;
+}
+
+const SubscriberType* FindSubscriberType(std::string_view name) {
+  for (const SubscriberType& t : SubscriberTypes()) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+std::vector<std::string_view> AdmittedSubscriberTypes(std::string_view action_type) {
+  std::vector<std::string_view> admitted;
+  for (const SubscriberType& t : SubscriberTypes()) {
+    for (std::string_view a : t.admitted_by) {
+      if (a == action_type) admitted.push_back(t.name);
+    }
+  }
+  return admitted;
+}
+
+}  // namespace certo::internal
