@@ -14,7 +14,9 @@
 //    Records passed in are copied; records returned belong to the caller.
 //  * Errors. No method throws (except std::bad_alloc). Failures come back as a Status or a
 //    Result<T> with a stable Code (status.h) and a message naming the field and the rule;
-//    Request() turns them into HTTP status codes and bodies.
+//    Request() turns them into HTTP status codes and bodies. A Result's status() is a reference
+//    valid as long as the Result; reading the value of a failed Result (value(), *, ->) is a bug
+//    in the caller and aborts the process with the status on stderr (status.h), never a throw.
 //  * Atomicity. Every public operation commits whole or not at all: a failed Create, Update or
 //    forced Delete leaves the file exactly as it was. Transaction() groups several operations
 //    into one atomic unit.

@@ -9,7 +9,13 @@
 // the library, keeping SQLite's extended result code.
 //
 // Result<T> carries either a value or a non-OK Status. Its member names follow std::expected so
-// it can be swapped for it once the toolchain has C++23.
+// it can be swapped for it once the toolchain has C++23. Its contracts hold without exceptions:
+//  * status() returns a reference that lives as long as the Result (a static OK status when a
+//    value is held), so `for (const FieldError& e : r.status().field_errors())` is safe;
+//  * Result(Status) refuses an OK status: there is no value to hold, so the Result holds
+//    Status::Internal("Result constructed from an OK status") instead, and ok() is false;
+//  * value(), operator* and operator-> on an error print "certo: Result::value() on an error:
+//    <status>" to stderr and call std::abort(): a bug in the caller, never a thrown exception.
 //
 // Thread-safety: Status and Result are plain values; distinct objects may be used from different
 // threads, a single object needs external synchronization like any standard value type.
@@ -17,6 +23,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
@@ -24,6 +32,10 @@
 #include <vector>
 
 namespace certo {
+
+namespace internal {
+struct StatusAccess;  // the library's own builders (src/base/status_internal.h)
+}  // namespace internal
 
 // One field that failed a rule, as in the JSON API's 422 body: [{"field": ..., "message": ...}].
 struct FieldError {
@@ -91,6 +103,11 @@ class [[nodiscard]] Status {
   bool IsValidation() const { return code_ == Code::kValidation; }
   bool IsConflict() const { return code_ == Code::kConflict; }
   bool IsBusy() const { return code_ == Code::kBusy; }
+  bool IsCorrupt() const { return code_ == Code::kCorrupt; }
+  bool IsIOError() const { return code_ == Code::kIOError; }
+  bool IsInternal() const { return code_ == Code::kInternal; }
+  bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
+  bool IsIncompatible() const { return code_ == Code::kIncompatible; }
 
   // Human-readable message, without the code name. Empty for OK.
   const std::string& message() const { return message_; }
@@ -98,15 +115,21 @@ class [[nodiscard]] Status {
   const std::vector<FieldError>& field_errors() const { return field_errors_; }
   // SQLite's extended result code when the error came from SQLite, else 0.
   int sqlite_code() const { return sqlite_code_; }
-  Status WithSqliteCode(int code) && {
-    sqlite_code_ = code;
-    return std::move(*this);
-  }
 
   // "OK" or "<code name>: <message>", e.g. "validation: first_name: is required".
   std::string ToString() const;
 
  private:
+  friend struct internal::StatusAccess;
+  template <typename T>
+  friend class Result;
+
+  // The OK status every Result holding a value refers to.
+  static const Status& OkRef() {
+    static const Status ok;
+    return ok;
+  }
+
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
 
   Code code_ = Code::kOk;
@@ -120,26 +143,46 @@ template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design, like std::expected
-  // REQUIRES: !status.ok().
-  Result(Status status) : v_(std::move(status)) {}  // NOLINT
+  // An error. An OK status is refused: the Result holds
+  // Status::Internal("Result constructed from an OK status") instead.
+  Result(Status status)  // NOLINT: implicit by design, like std::expected
+      : v_(status.ok() ? Status::Internal("Result constructed from an OK status")
+                       : std::move(status)) {}
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   explicit operator bool() const { return ok(); }
 
-  // The error, or OK when a value is held.
-  Status status() const { return ok() ? Status::OK() : std::get<Status>(v_); }
-  const Status& error() const { return std::get<Status>(v_); }
+  // The error, or OK when a value is held. Lives as long as this Result.
+  const Status& status() const { return ok() ? Status::OkRef() : std::get<Status>(v_); }
+  // The same as status(), named like std::expected's.
+  const Status& error() const { return status(); }
 
-  // REQUIRES: ok().
-  T& value() & { return std::get<T>(v_); }
-  const T& value() const& { return std::get<T>(v_); }
-  T&& value() && { return std::get<T>(std::move(v_)); }
+  // The value. On an error: prints the status to stderr and aborts (see the file comment).
+  T& value() & {
+    CheckValue();
+    return std::get<T>(v_);
+  }
+  const T& value() const& {
+    CheckValue();
+    return std::get<T>(v_);
+  }
+  T&& value() && {
+    CheckValue();
+    return std::get<T>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
  private:
+  void CheckValue() const {
+    if (ok()) return;
+    std::fprintf(stderr, "certo: Result::value() on an error: %s\n",
+                 std::get<Status>(v_).ToString().c_str());
+    std::abort();
+  }
+
   std::variant<T, Status> v_;
 };
 

@@ -1,5 +1,11 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
+//
+// The router decides which route a request takes from a table (kRoutes: pattern, methods,
+// handler), and in which order a request is refused: a path of no route (404), an unknown
+// collection (404), an unknown verb (404), a method the route does not take (405), a missing id
+// or a stray fourth segment (404); each handler then parses its body or query string and calls
+// the Engine's C++ API.
 
 #include "api/api.h"
 
@@ -107,12 +113,10 @@ Result<Json> ParseBody(std::string_view body) {
   return parsed;
 }
 
-Response Created(const Result<Json>& r, int ok_status = 200) {
+Response RecordResponse(const Result<Json>& r, int ok_status = 200) {
   if (!r.ok()) return ErrorResponse(r.error());
   return JsonResponse(ok_status, *r);
 }
-
-Response MethodNotAllowed(std::string_view allowed);
 
 bool FieldsMention(const std::vector<FieldError>& errors, const std::string& field) {
   for (const FieldError& e : errors) {
@@ -280,75 +284,266 @@ Json ReportJson(const VerifyReport& report) {
               {"problems", problems}};
 }
 
-// Routes that are not CRUD on a collection: report, outbox, verify.
-std::optional<Response> ServiceRoute(Engine& engine, std::string_view method,
-                                     const std::vector<std::string>& seg,
-                                     std::map<std::string, std::string>& params,
-                                     std::string_view body) {
-  if (seg.size() == 2 && seg[1] == "report") {
-    if (method != "POST") return MethodNotAllowed("POST");
-    Result<Json> parsed = ParseBody(body);
-    if (!parsed.ok()) return ErrorResponse(parsed.error());
-    Result<ReportQuery> query = ParseReportBody(*parsed);
-    if (!query.ok()) return ErrorResponse(query.error());
-    Result<ComplianceReport> report = engine.Report(*query);
-    if (!report.ok()) return ErrorResponse(report.error());
-    return JsonResponse(200, ReportJson(*report));
-  }
-  if (seg.size() == 2 && seg[1] == "verify") {
-    if (method != "GET") return MethodNotAllowed("GET");
-    VerifyOptions options;
-    if (auto it = params.find("depth"); it != params.end()) {
-      if (it->second == "full") {
-        options.depth = VerifyOptions::Depth::kFull;
-      } else if (it->second == "quick") {
-        options.depth = VerifyOptions::Depth::kQuick;
-      } else if (it->second == "schedule") {
-        options.depth = VerifyOptions::Depth::kSchedule;
-      } else {
-        return Failure(400, "depth must be full, quick or schedule", Code::kInvalidArgument);
-      }
-    }
-    Result<VerifyReport> report = engine.Verify(options);
-    if (!report.ok()) return ErrorResponse(report.error());
-    return JsonResponse(200, ReportJson(*report));
-  }
-  if (seg.size() == 3 && seg[1] == "outbox" && seg[2] == "index") {
-    if (method != "GET") return MethodNotAllowed("GET");
-    int64_t after = 0;
-    int limit = 100;
-    try {
-      if (params.count("after")) after = std::stoll(params["after"]);
-      if (params.count("limit")) limit = std::stoi(params["limit"]);
-    } catch (const std::exception&) {
-      return Failure(400, "after and limit must be integers", Code::kInvalidArgument);
-    }
-    Result<std::vector<Event>> events = engine.ReadOutbox(after, limit);
-    if (!events.ok()) return ErrorResponse(events.error());
-    Json rows = Json::array();
-    for (const Event& e : *events) rows.push_back(EventJson(e));
-    return JsonResponse(200, rows);
-  }
-  if (seg.size() == 3 && seg[1] == "outbox" && seg[2] == "ack") {
-    if (method != "POST") return MethodNotAllowed("POST");
-    Result<Json> parsed = ParseBody(body);
-    if (!parsed.ok()) return ErrorResponse(parsed.error());
-    if (!parsed->is_object() || !parsed->contains("through") ||
-        !(*parsed)["through"].is_number_integer() || parsed->size() != 1) {
-      return ErrorResponse(Status::Validation("through", "is required: the last seq handled"));
-    }
-    Status status = engine.AckOutbox((*parsed)["through"].get<int64_t>());
-    if (!status.ok()) return ErrorResponse(status);
-    return JsonResponse(200, Json{{"acknowledged_through", (*parsed)["through"]}});
-  }
-  return std::nullopt;
-}
-
 Response MethodNotAllowed(std::string_view allowed) {
   Response r =
       Failure(405, "this route accepts " + std::string(allowed) + " only", Code::kInvalidArgument);
   r.headers.emplace_back("Allow", std::string(allowed));
   return r;
+}
+
+// ---- The routes -----------------------------------------------------------------------------
+
+// One request, as the handlers see it.
+struct Call {
+  Engine& engine;
+  std::string_view method;
+  std::string_view path;                             // as requested, without the query string
+  const std::vector<std::string>& segments;          // the path's, percent-decoded
+  const std::map<std::string, std::string>& params;  // the query string's
+  std::string_view body;
+  std::string collection;  // the path's second segment, "" when it has none
+  std::string verb;        // the path's third segment, "" when it has none
+  std::string id;          // the fourth segment, else ?id=; "" when neither
+};
+
+using Handler = Response (*)(const Call&);
+
+struct Route {
+  // The path after /v2/: literal segments, {collection} (any collection) and a last {id} (the
+  // fourth segment or ?id=). A route without {id} takes no fourth segment.
+  std::string_view pattern;
+  std::string_view methods;  // "POST", or "PUT, PATCH": also the Allow header of a 405
+  Handler handler;
+};
+
+Response HandleReport(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  Result<ReportQuery> query = ParseReportBody(*parsed);
+  if (!query.ok()) return ErrorResponse(query.error());
+  Result<ComplianceReport> report = c.engine.Report(*query);
+  if (!report.ok()) return ErrorResponse(report.error());
+  return JsonResponse(200, ReportJson(*report));
+}
+
+Response HandleVerify(const Call& c) {
+  VerifyOptions options;
+  if (auto it = c.params.find("depth"); it != c.params.end()) {
+    if (it->second == "full") {
+      options.depth = VerifyOptions::Depth::kFull;
+    } else if (it->second == "quick") {
+      options.depth = VerifyOptions::Depth::kQuick;
+    } else if (it->second == "schedule") {
+      options.depth = VerifyOptions::Depth::kSchedule;
+    } else {
+      return Failure(400, "depth must be full, quick or schedule", Code::kInvalidArgument);
+    }
+  }
+  Result<VerifyReport> report = c.engine.Verify(options);
+  if (!report.ok()) return ErrorResponse(report.error());
+  return JsonResponse(200, ReportJson(*report));
+}
+
+Response HandleOutboxIndex(const Call& c) {
+  int64_t after = 0;
+  int limit = 100;
+  try {
+    if (c.params.count("after")) after = std::stoll(c.params.at("after"));
+    if (c.params.count("limit")) limit = std::stoi(c.params.at("limit"));
+  } catch (const std::exception&) {
+    return Failure(400, "after and limit must be integers", Code::kInvalidArgument);
+  }
+  Result<std::vector<Event>> events = c.engine.ReadOutbox(after, limit);
+  if (!events.ok()) return ErrorResponse(events.error());
+  Json rows = Json::array();
+  for (const Event& e : *events) rows.push_back(EventJson(e));
+  return JsonResponse(200, rows);
+}
+
+Response HandleOutboxAck(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  if (!parsed->is_object() || !parsed->contains("through") ||
+      !(*parsed)["through"].is_number_integer() || parsed->size() != 1) {
+    return ErrorResponse(Status::Validation("through", "is required: the last seq handled"));
+  }
+  Status status = c.engine.AckOutbox((*parsed)["through"].get<int64_t>());
+  if (!status.ok()) return ErrorResponse(status);
+  return JsonResponse(200, Json{{"acknowledged_through", (*parsed)["through"]}});
+}
+
+Response HandleIndex(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  Result<Query> query = ParseIndexBody(*parsed);
+  if (!query.ok()) return ErrorResponse(query.error());
+  Result<Page> page = c.engine.Index(c.collection, *query);
+  if (!page.ok()) return ErrorResponse(page.error());
+  return PageResponse(*page);
+}
+
+Response HandleCounts(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  for (const char* paging : {"per-page", "page", "sort"}) {
+    if (parsed->is_object() && parsed->contains(paging)) {
+      return ErrorResponse(
+          Status::Validation(paging, "is not a counts parameter (filter, as_of, history)"));
+    }
+  }
+  Result<Query> query = ParseIndexBody(*parsed);
+  if (!query.ok()) return ErrorResponse(query.error());
+  auto counts = c.engine.StatusCounts(*query);
+  if (!counts.ok()) return ErrorResponse(counts.error());
+  Json out = Json::object();
+  int64_t total = 0;
+  for (ScheduleStatus status : kScheduleStatuses) {
+    out[StatusName(status)] = counts->at(status);
+    total += counts->at(status);
+  }
+  out["total"] = total;
+  return JsonResponse(200, out);
+}
+
+Response HandleChanges(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  Result<ChangesQuery> query = ParseChangesBody(*parsed);
+  if (!query.ok()) return ErrorResponse(query.error());
+  Result<Page> page = c.engine.Changes(*query);
+  if (!page.ok()) return ErrorResponse(page.error());
+  return PageResponse(*page);
+}
+
+Response HandleCreate(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  return RecordResponse(c.engine.Create(c.collection, *parsed), 201);
+}
+
+Response HandleView(const Call& c) { return RecordResponse(c.engine.View(c.collection, c.id)); }
+
+Response HandleUpdate(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  return RecordResponse(c.engine.Update(c.collection, c.id, *parsed));
+}
+
+Response HandleDelete(const Call& c) {
+  bool force = false;
+  if (auto it = c.params.find("force"); it != c.params.end()) {
+    if (it->second == "true" || it->second == "1") {
+      force = true;
+    } else if (it->second != "false" && it->second != "0") {
+      return Failure(400, "force must be true or false", Code::kInvalidArgument);
+    }
+  }
+  Result<DeleteResult> result = c.engine.Delete(c.collection, c.id, force);
+  if (!result.ok()) return ErrorResponse(result.error());
+  Json rows = Json::array();
+  for (const RowRef& row : result->rows) {
+    rows.push_back(Json{{"collection", row.collection}, {"id", row.id}});
+  }
+  return JsonResponse(200, Json{{"deleted", result->forced}, {"rows", rows}});
+}
+
+Response HandleHistoricize(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  if (!parsed->is_object()) {
+    return ErrorResponse(Status::InvalidArgument("the body must be a JSON object"));
+  }
+  std::optional<Date> date;
+  for (const auto& [key, value] : parsed->items()) {
+    if (key != "date") {
+      return ErrorResponse(Status::Validation(key, "is not a historicize parameter (date)"));
+    }
+    // 4hse sends "YYYY-MM-DD HH:MM:SS"; the time of day is irrelevant to a retirement date.
+    std::string text = value.is_string() ? value.get<std::string>() : "";
+    if (text.size() == 19 && text[10] == ' ') text.resize(10);
+    date = ParseDate(text);
+    if (!value.is_null() && !date) {
+      return ErrorResponse(
+          Status::Validation("date", "must be a real calendar date in the form YYYY-MM-DD"));
+    }
+  }
+  return RecordResponse(c.engine.Historicize(c.collection, c.id, date));
+}
+
+Response HandleRestore(const Call& c) {
+  return RecordResponse(c.engine.Restore(c.collection, c.id));
+}
+
+// Literal patterns are matched first, whole; the others by collection and verb.
+constexpr Route kRoutes[] = {
+    {"report", "POST", HandleReport},
+    {"verify", "GET", HandleVerify},
+    {"outbox/index", "GET", HandleOutboxIndex},
+    {"outbox/ack", "POST", HandleOutboxAck},
+    {"{collection}/index", "POST", HandleIndex},
+    {"action-subscription/counts", "POST", HandleCounts},
+    {"action-subscription/changes", "POST", HandleChanges},
+    {"{collection}/create", "POST", HandleCreate},
+    {"{collection}/view/{id}", "GET", HandleView},
+    {"{collection}/update/{id}", "PUT, PATCH", HandleUpdate},
+    {"{collection}/delete/{id}", "DELETE", HandleDelete},
+    {"{collection}/historicize/{id}", "POST", HandleHistoricize},
+    {"{collection}/restore/{id}", "POST", HandleRestore},
+};
+
+std::vector<std::string_view> Split(std::string_view text, std::string_view sep) {
+  std::vector<std::string_view> parts;
+  for (size_t at = text.find(sep);; at = text.find(sep)) {
+    parts.push_back(text.substr(0, at));
+    if (at == std::string_view::npos) return parts;
+    text.remove_prefix(at + sep.size());
+  }
+}
+
+bool IsLiteral(const Route& route) { return route.pattern.find('{') == std::string_view::npos; }
+
+// The route whose literal pattern is the whole path: /v2/<pattern>.
+const Route* FindLiteral(const std::vector<std::string>& segments) {
+  for (const Route& route : kRoutes) {
+    if (!IsLiteral(route)) continue;
+    std::vector<std::string_view> parts = Split(route.pattern, "/");
+    if (segments.size() == parts.size() + 1 && segments[0] == "v2" &&
+        std::equal(parts.begin(), parts.end(), segments.begin() + 1)) {
+      return &route;
+    }
+  }
+  return nullptr;
+}
+
+// The route for a verb of a collection.
+const Route* FindVerb(const std::string& collection, const std::string& verb) {
+  for (const Route& route : kRoutes) {
+    std::vector<std::string_view> parts = Split(route.pattern, "/");
+    if (parts.size() >= 2 && (parts[0] == "{collection}" || parts[0] == collection) &&
+        parts[1] == verb) {
+      return &route;
+    }
+  }
+  return nullptr;
+}
+
+// The method, then the id (or its absence), then the handler.
+Response Dispatch(const Route& route, const Call& c) {
+  std::vector<std::string_view> methods = Split(route.methods, ", ");
+  if (std::find(methods.begin(), methods.end(), c.method) == methods.end()) {
+    return MethodNotAllowed(route.methods);
+  }
+  std::vector<std::string_view> parts = Split(route.pattern, "/");
+  if (parts.back() == "{id}") {
+    if (c.id.empty()) {
+      return Failure(
+          404, "the route " + c.verb + " needs an id: /v2/" + c.collection + "/" + c.verb + "/{id}",
+          Code::kNotFound);
+    }
+  } else if (c.segments.size() > parts.size() + 1) {
+    return Failure(404, "no route " + std::string(c.path), Code::kNotFound);
+  }
+  return route.handler(c);
 }
 
 }  // namespace
@@ -372,145 +567,35 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
     path = target.substr(0, q);
     query_string = target.substr(q + 1);
   }
-  std::map<std::string, std::string> params = ParseQueryString(query_string);
-  std::vector<std::string> seg = Segments(path);
-  if (!seg.empty() && seg[0] == "v2") {
-    if (auto r = ServiceRoute(engine, method, seg, params, body)) return *r;
-  }
+  const std::map<std::string, std::string> params = ParseQueryString(query_string);
+  const std::vector<std::string> seg = Segments(path);
+  Call call{engine,
+            method,
+            path,
+            seg,
+            params,
+            body,
+            seg.size() > 1 ? seg[1] : "",
+            seg.size() > 2 ? seg[2] : "",
+            ""};
+  if (const Route* route = FindLiteral(seg)) return Dispatch(*route, call);
   if (seg.size() < 3 || seg.size() > 4 || seg[0] != "v2") {
     return Failure(
         404, "no route " + std::string(path) + " (routes look like /v2/<collection>/<verb>[/<id>])",
         Code::kNotFound);
   }
-  const std::string& collection = seg[1];
-  const std::string& verb = seg[2];
   std::vector<std::string> collections = Engine::Collections();
-  if (std::find(collections.begin(), collections.end(), collection) == collections.end()) {
-    return Failure(404, "unknown collection '" + collection + "'", Code::kNotFound);
+  if (std::find(collections.begin(), collections.end(), call.collection) == collections.end()) {
+    return Failure(404, "unknown collection '" + call.collection + "'", Code::kNotFound);
   }
-  std::string id = seg.size() == 4 ? seg[3] : params.count("id") ? params["id"] : "";
-  const bool has_id = !id.empty();
-
-  auto needs = [&](std::string_view want, bool with_id) -> std::optional<Response> {
-    if (method != want) return MethodNotAllowed(want);
-    if (with_id && !has_id) {
-      return Failure(404,
-                     "the route " + verb + " needs an id: /v2/" + collection + "/" + verb + "/{id}",
-                     Code::kNotFound);
-    }
-    if (!with_id && seg.size() == 4) {
-      return Failure(404, "no route " + std::string(path), Code::kNotFound);
-    }
-    return std::nullopt;
-  };
-
-  if (verb == "index") {
-    if (auto bad = needs("POST", false)) return *bad;
-    Result<Json> parsed = ParseBody(body);
-    if (!parsed.ok()) return ErrorResponse(parsed.error());
-    Result<Query> query = ParseIndexBody(*parsed);
-    if (!query.ok()) return ErrorResponse(query.error());
-    Result<Page> page = engine.Index(collection, *query);
-    if (!page.ok()) return ErrorResponse(page.error());
-    return PageResponse(*page);
+  if (seg.size() == 4) {
+    call.id = seg[3];
+  } else if (auto it = params.find("id"); it != params.end()) {
+    call.id = it->second;
   }
-  if (verb == "counts" && collection == "action-subscription") {
-    if (auto bad = needs("POST", false)) return *bad;
-    Result<Json> parsed = ParseBody(body);
-    if (!parsed.ok()) return ErrorResponse(parsed.error());
-    for (const char* paging : {"per-page", "page", "sort"}) {
-      if (parsed->is_object() && parsed->contains(paging)) {
-        return ErrorResponse(
-            Status::Validation(paging, "is not a counts parameter (filter, as_of, history)"));
-      }
-    }
-    Result<Query> query = ParseIndexBody(*parsed);
-    if (!query.ok()) return ErrorResponse(query.error());
-    auto counts = engine.StatusCounts(*query);
-    if (!counts.ok()) return ErrorResponse(counts.error());
-    Json out = Json::object();
-    int64_t total = 0;
-    for (ScheduleStatus status : kScheduleStatuses) {
-      out[StatusName(status)] = counts->at(status);
-      total += counts->at(status);
-    }
-    out["total"] = total;
-    return JsonResponse(200, out);
-  }
-  if (verb == "changes" && collection == "action-subscription") {
-    if (auto bad = needs("POST", false)) return *bad;
-    Result<Json> parsed = ParseBody(body);
-    if (!parsed.ok()) return ErrorResponse(parsed.error());
-    Result<ChangesQuery> query = ParseChangesBody(*parsed);
-    if (!query.ok()) return ErrorResponse(query.error());
-    Result<Page> page = engine.Changes(*query);
-    if (!page.ok()) return ErrorResponse(page.error());
-    return PageResponse(*page);
-  }
-  if (verb == "create") {
-    if (auto bad = needs("POST", false)) return *bad;
-    Result<Json> parsed = ParseBody(body);
-    if (!parsed.ok()) return ErrorResponse(parsed.error());
-    return Created(engine.Create(collection, *parsed), 201);
-  }
-  if (verb == "view") {
-    if (auto bad = needs("GET", true)) return *bad;
-    return Created(engine.View(collection, id));
-  }
-  if (verb == "update") {
-    if (method != "PUT" && method != "PATCH") return MethodNotAllowed("PUT, PATCH");
-    if (auto bad = needs(method, true)) return *bad;
-    Result<Json> parsed = ParseBody(body);
-    if (!parsed.ok()) return ErrorResponse(parsed.error());
-    return Created(engine.Update(collection, id, *parsed));
-  }
-  if (verb == "delete") {
-    if (auto bad = needs("DELETE", true)) return *bad;
-    bool force = false;
-    if (auto it = params.find("force"); it != params.end()) {
-      if (it->second == "true" || it->second == "1") {
-        force = true;
-      } else if (it->second != "false" && it->second != "0") {
-        return Failure(400, "force must be true or false", Code::kInvalidArgument);
-      }
-    }
-    Result<DeleteResult> result = engine.Delete(collection, id, force);
-    if (!result.ok()) return ErrorResponse(result.error());
-    Json rows = Json::array();
-    for (const RowRef& row : result->rows) {
-      rows.push_back(Json{{"collection", row.collection}, {"id", row.id}});
-    }
-    return JsonResponse(200, Json{{"deleted", result->forced}, {"rows", rows}});
-  }
-  if (verb == "historicize") {
-    if (auto bad = needs("POST", true)) return *bad;
-    Result<Json> parsed = ParseBody(body);
-    if (!parsed.ok()) return ErrorResponse(parsed.error());
-    if (!parsed->is_object()) {
-      return ErrorResponse(Status::InvalidArgument("the body must be a JSON object"));
-    }
-    std::optional<Date> date;
-    for (const auto& [key, value] : parsed->items()) {
-      if (key != "date") {
-        return ErrorResponse(Status::Validation(key, "is not a historicize parameter (date)"));
-      }
-      // 4hse sends "YYYY-MM-DD HH:MM:SS"; the time of day is irrelevant to a retirement date.
-      std::string text = value.is_string() ? value.get<std::string>() : "";
-      if (text.size() == 19 && text[10] == ' ') text.resize(10);
-      date = ParseDate(text);
-      if (!value.is_null() && !date) {
-        return ErrorResponse(
-            Status::Validation("date", "must be a real calendar date in the form YYYY-MM-DD"));
-      }
-    }
-    return Created(engine.Historicize(collection, id, date));
-  }
-  if (verb == "restore") {
-    if (auto bad = needs("POST", true)) return *bad;
-    return Created(engine.Restore(collection, id));
-  }
+  if (const Route* route = FindVerb(call.collection, call.verb)) return Dispatch(*route, call);
   return Failure(404,
-                 "unknown verb '" + verb + "' (index, create, view, update, delete, " +
+                 "unknown verb '" + call.verb + "' (index, create, view, update, delete, " +
                      "historicize, restore)",
                  Code::kNotFound);
 }

@@ -3,8 +3,6 @@
 
 #include "certo/status.h"
 
-
-
 namespace certo {
 
 const char* CodeName(Code code) {

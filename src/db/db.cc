@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include "base/status_internal.h"
+
 namespace certo::internal {
 
 Status FromSqlite(int extended_code, const std::string& message) {
@@ -31,7 +33,7 @@ Status FromSqlite(int extended_code, const std::string& message) {
     default:
       status = Status::Internal("SQLite: " + message);
   }
-  return std::move(status).WithSqliteCode(extended_code);
+  return WithSqliteCode(std::move(status), extended_code);
 }
 
 SQLite::Statement& Db::Cached(const std::string& sql) {

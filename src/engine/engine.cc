@@ -12,16 +12,17 @@
 #include <map>
 #include <mutex>
 
-#include "engine/impl.h"
 #include "base/calendar.h"
 #include "db/db.h"
+#include "db/open.h"
+#include "db/schema.h"
+#include "db/sql_functions.h"
+#include "engine/impl.h"
+#include "people_sync/people_sync.h"
 #include "registry/registry.h"
 #include "report/export.h"
 #include "report/report.h"
 #include "schedule/schedule.h"
-#include "db/open.h"
-#include "db/schema.h"
-#include "db/sql_functions.h"
 #include "store/store.h"
 
 namespace certo {
@@ -196,7 +197,7 @@ Result<VerifyReport> Engine::Verify(const VerifyOptions& options) {
   return Guard([&] { return internal::Verify(*impl_->db, options); });
 }
 
-// ---- Reports and data exchange (SyncPeople is in people_sync.cc) ------------------------------
+// ---- Reports and data exchange ---------------------------------------------------------------
 
 Result<ComplianceReport> Engine::Report(const ReportQuery& query) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
@@ -216,6 +217,19 @@ Status Engine::Export(std::string_view project_id,
            return true;
          })
       .status();
+}
+
+// The file is read and checked before the write begins: a bad header takes no lock.
+Result<PeopleSyncResult> Engine::SyncPeople(std::string_view csv,
+                                            const PeopleSyncOptions& options) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    internal::PeopleFile file = internal::ReadPeopleFile(*impl_->store, csv, options);
+    if (!file.header_ok) return PeopleSyncResult{.errors = std::move(file.errors)};
+    const Date date = options.date ? *options.date : impl_->Today();
+    return impl_->Write(
+        [&] { return internal::SyncPeople(*impl_->db, *impl_->store, file, options, date); });
+  });
 }
 
 Result<std::vector<Event>> Engine::ReadOutbox(int64_t after, int limit) {

@@ -1,22 +1,18 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
-//
-// Engine::SyncPeople (certo/people_sync.h). The columns are checked against the person
-// descriptor; each row's values are then written through Create/Update inside one transaction,
-// so that exactly the engine's own rules decide what is valid. The transaction is rolled back
-// unless everything succeeded, the cap holds and this is not a dry run.
 
-#include "certo/engine.h"
+#include "people_sync/people_sync.h"
 
 #include <algorithm>
 #include <map>
-#include <set>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "registry/registry.h"
 #include "base/strings.h"
 #include "base/uuid.h"
+#include "registry/registry.h"
 
 namespace certo {
 
@@ -34,16 +30,33 @@ const char* PeopleSyncKindName(PeopleSyncChange::Kind kind) {
   return "create";
 }
 
+}  // namespace certo
+
+namespace certo::internal {
+
 namespace {
 
-using internal::Field;
-using internal::Join;
-using internal::FieldType;
+using Kind = PeopleSyncChange::Kind;
+using Errors = std::vector<PeopleSyncError>;
+
+const Entity& PersonEntity() { return *FindEntity("person"); }
+
+// ---- Parse: the CSV text into records -------------------------------------------------------
 
 struct CsvRecord {
   int64_t line = 0;  // where the record starts
   std::vector<std::string> cells;
 };
+
+// ';' only when the header holds ';' and no ',': a roster exported with ';' rarely has a comma in
+// its header, while one exported with ',' may have ';' in a column name.
+char Separator(std::string_view csv) {
+  std::string_view first_line = csv.substr(0, csv.find('\n'));
+  return first_line.find(';') != std::string_view::npos &&
+                 first_line.find(',') == std::string_view::npos
+             ? ';'
+             : ',';
+}
 
 // RFC 4180 with a chosen separator; a quote inside an unquoted cell is kept as is. Returns false
 // (with the line) for a quoted cell that never ends.
@@ -107,6 +120,8 @@ bool ParseCsv(std::string_view text, char sep, std::vector<CsvRecord>& out, int6
   return true;
 }
 
+// ---- Check: the options, the header and the cells -------------------------------------------
+
 std::string Trim(const std::string& s) {
   size_t a = s.find_first_not_of(" \t");
   if (a == std::string::npos) return "";
@@ -123,7 +138,7 @@ bool IsInteger(const std::string& s) {
   return true;
 }
 
-// A cell as the JSON value the engine validates: empty = null; numbers and 0/1/true/false for
+// A cell as the JSON value the store validates: empty = null; numbers and 0/1/true/false for
 // integer and boolean fields; text otherwise (a bad date stays text and fails validation).
 Json CellValue(const Field& f, const std::string& raw) {
   std::string cell = Trim(raw);
@@ -138,6 +153,138 @@ Json CellValue(const Field& f, const std::string& raw) {
   return cell;
 }
 
+void CheckOptions(const PeopleSyncOptions& options) {
+  if (options.match != "code" && options.match != "tax_code") {
+    Fail(Status::Validation("match", "must be code or tax_code"));
+  }
+  if (options.max_changes && *options.max_changes < 0) {
+    Fail(Status::Validation("max_changes", "must not be negative"));
+  }
+  if (options.date && !options.date->ok()) {
+    Fail(Status::Validation("date", "must be a real calendar date"));
+  }
+  if (!IsUuid(options.project_id)) {
+    Fail(Status::Validation("project_id", "must be a UUID (8-4-4-4-12 hexadecimal digits)"));
+  }
+}
+
+// The person field each column holds (nullptr for a bad column); adds the header's errors.
+std::vector<const Field*> CheckHeader(const CsvRecord& header, const std::string& match,
+                                      Errors& errors) {
+  const Entity& person = PersonEntity();
+  auto error = [&](std::string field, std::string message) {
+    errors.push_back({header.line, std::move(field), std::move(message)});
+  };
+  std::vector<std::string> allowed;
+  for (const Field& f : person.fields) {
+    if (f.name != person.project_field) allowed.emplace_back(f.name);
+  }
+  std::vector<const Field*> columns;
+  std::map<std::string, size_t> seen;
+  for (size_t c = 0; c < header.cells.size(); ++c) {
+    const std::string name = Trim(header.cells[c]);
+    const Field* f = person.FindField(name);
+    if (name.empty()) {
+      error("", "column " + std::to_string(c + 1) + " has no name");
+    } else if (seen.count(name)) {
+      error(name, "is named by columns " + std::to_string(seen[name] + 1) + " and " +
+                      std::to_string(c + 1));
+    } else if (!f || f->name == person.project_field) {
+      error(name, "is not a column of the people file; allowed: " + Join(allowed, ", "));
+    }
+    seen.emplace(name, c);
+    columns.push_back(f && f->name != person.project_field ? f : nullptr);
+  }
+  std::vector<std::string> required{match};
+  for (const Field& f : person.fields) {
+    if (f.required && f.name != person.project_field) required.emplace_back(f.name);
+  }
+  for (const std::string& name : required) {
+    if (!seen.count(name)) {
+      error(name, name == match ? "is the match key: the file needs this column"
+                                : "is required: the file needs this column");
+    }
+  }
+  return columns;
+}
+
+// The rows with the header's number of cells, a match key and a key no earlier row has; adds
+// an error for every other row.
+std::vector<PeopleRow> CheckRows(const std::vector<CsvRecord>& records,
+                                 const std::vector<const Field*>& columns, const std::string& match,
+                                 Errors& errors) {
+  size_t key_column = 0;
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c]->name == match) key_column = c;
+  }
+  std::vector<PeopleRow> rows;
+  std::map<std::string, int64_t> first_line;  // key -> line
+  for (size_t r = 1; r < records.size(); ++r) {
+    const CsvRecord& record = records[r];
+    if (record.cells.size() != columns.size()) {
+      errors.push_back({record.line, "",
+                        "has " + std::to_string(record.cells.size()) +
+                            " cells but the header names " + std::to_string(columns.size()) +
+                            " columns"});
+      continue;
+    }
+    std::string key = Trim(record.cells[key_column]);
+    if (key.empty()) {
+      errors.push_back({record.line, match, "is empty: every row needs its match key"});
+      continue;
+    }
+    if (auto [it, inserted] = first_line.emplace(key, record.line); !inserted) {
+      errors.push_back({record.line, match,
+                        "'" + key + "' appears twice in the file (lines " +
+                            std::to_string(it->second) + " and " + std::to_string(record.line) +
+                            ")"});
+      continue;
+    }
+    PeopleRow row{record.line, std::move(key), Json::object()};
+    for (size_t c = 0; c < columns.size(); ++c) {
+      row.record[std::string(columns[c]->name)] = CellValue(*columns[c], record.cells[c]);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// ---- Load: the project's people, by key ------------------------------------------------------
+
+struct People {
+  std::map<std::string, std::vector<Json>> by_key;  // retired ones too: they may come back
+  std::vector<Json> keyless;
+};
+
+People LoadPeople(Store& store, const std::string& project_id, const std::string& match) {
+  Query q;
+  q.filter = {{"project_id", project_id}};
+  q.history = true;
+  q.sort = match;
+  People people;
+  for (Json& row : store.IndexAll(PersonEntity(), q)) {
+    const Json& key = row[match];
+    if (key.is_string()) {
+      people.by_key[key.get<std::string>()].push_back(std::move(row));
+    } else {
+      people.keyless.push_back(std::move(row));
+    }
+  }
+  return people;
+}
+
+// ---- Plan: the changes ----------------------------------------------------------------------
+
+struct Planned {
+  PeopleSyncChange change;
+  Json record;  // create: the fields; update/restore: the changes
+};
+
+struct Plan {
+  std::vector<Planned> changes;
+  int64_t unchanged = 0;
+};
+
 std::string NameOf(const Json& record) {
   auto part = [&](const char* key) {
     auto it = record.find(key);
@@ -147,267 +294,183 @@ std::string NameOf(const Json& record) {
   return first.empty() ? last : last.empty() ? first : first + " " + last;
 }
 
+// The change one row makes to the person it matches (stored), or nullopt when it changes nothing.
+std::optional<Planned> PlanMatch(const PeopleRow& row, const Json& stored) {
+  Planned p;
+  p.change.line = row.line;
+  p.change.key = row.key;
+  p.change.person_id = stored["person_id"].get<std::string>();
+  p.change.name = NameOf(row.record);
+  if (p.change.name.empty()) p.change.name = NameOf(stored);
+  p.record = Json::object();
+  for (const auto& [field, value] : row.record.items()) {
+    if (stored[field] != value) {
+      p.change.fields[field] = Json{{"old", stored[field]}, {"new", value}};
+      p.record[field] = value;
+    }
+  }
+  if (!stored["owned_active"].get<bool>()) {
+    p.change.kind = Kind::kRestore;
+    p.change.fields["retired_on"] = Json{{"old", stored["retired_on"]}, {"new", nullptr}};
+  } else if (p.record.empty()) {
+    return std::nullopt;
+  } else {
+    p.change.kind = Kind::kUpdate;
+  }
+  return p;
+}
+
+// Creates, updates and restores in file order, then the absent people by key: every active
+// person whose key no row names (and every one without a key).
+Plan MakePlan(const PeopleFile& file, const People& people, const std::string& match,
+              Errors& errors) {
+  Plan plan;
+  for (const PeopleRow& row : file.rows) {
+    auto found = people.by_key.find(row.key);
+    if (found == people.by_key.end()) {
+      Planned p;
+      p.change.kind = Kind::kCreate;
+      p.change.line = row.line;
+      p.change.key = row.key;
+      p.change.name = NameOf(row.record);
+      p.record = row.record;
+      p.record["project_id"] = file.project_id;
+      plan.changes.push_back(std::move(p));
+    } else if (found->second.size() > 1) {
+      std::vector<std::string> ids;
+      for (const Json& p : found->second) ids.push_back(p["person_id"].get<std::string>());
+      errors.push_back({row.line, match,
+                        "'" + row.key + "' matches " + std::to_string(ids.size()) + " people (" +
+                            Join(ids, ", ") + "); make it unique first"});
+    } else if (std::optional<Planned> p = PlanMatch(row, found->second.front())) {
+      plan.changes.push_back(std::move(*p));
+    } else {
+      ++plan.unchanged;
+    }
+  }
+  std::map<std::string, bool> named;
+  for (const PeopleRow& row : file.rows) named[row.key] = true;
+  auto absent = [&](const Json& stored, const std::string& key) {
+    if (!stored["retired_on"].is_null()) return;  // already retired, or retiring on its date
+    Planned p;
+    p.change.kind = Kind::kHistoricize;
+    p.change.person_id = stored["person_id"].get<std::string>();
+    p.change.key = key;
+    p.change.name = NameOf(stored);
+    plan.changes.push_back(std::move(p));
+  };
+  for (const auto& [key, stored_people] : people.by_key) {
+    if (named.count(key)) continue;
+    for (const Json& stored : stored_people) absent(stored, key);
+  }
+  for (const Json& stored : people.keyless) absent(stored, "");
+  return plan;
+}
+
+// ---- Apply: the writes ----------------------------------------------------------------------
+
+// Runs one write as a savepoint of its own: a failure undoes only that write, so the rows after
+// it are still checked, and comes back as its Status.
+template <typename Fn>
+Status Attempt(Db& db, Fn&& write) {
+  try {
+    WriteScope scope(db);
+    write();
+    scope.Commit();
+    return Status::OK();
+  } catch (...) {
+    return CurrentExceptionStatus();
+  }
+}
+
+// Writes every planned change, adding an error (with the row's line) for each the store refuses.
+void Apply(Db& db, Store& store, Plan& plan, Date date, Errors& errors) {
+  const Entity& person = PersonEntity();
+  for (Planned& p : plan.changes) {
+    auto fail = [&](const Status& status) {
+      if (status.IsValidation()) {
+        for (const FieldError& e : status.field_errors()) {
+          errors.push_back({p.change.line, e.field, e.message});
+        }
+      } else if (!status.ok()) {
+        errors.push_back({p.change.line, "", status.message()});
+      }
+    };
+    switch (p.change.kind) {
+      case Kind::kCreate:
+        fail(Attempt(db, [&] {
+          p.change.person_id =
+              store.Create(person, p.record, /*full=*/false)["person_id"].get<std::string>();
+        }));
+        break;
+      case Kind::kRestore: {
+        Status restored = Attempt(db, [&] { store.SetRetired(person, p.change.person_id, {}); });
+        fail(restored);
+        if (!restored.ok() || p.record.empty()) break;
+        fail(Attempt(db, [&] { store.Update(person, p.change.person_id, p.record); }));
+        break;
+      }
+      case Kind::kUpdate:
+        if (p.record.empty()) break;
+        fail(Attempt(db, [&] { store.Update(person, p.change.person_id, p.record); }));
+        break;
+      case Kind::kHistoricize:
+        fail(Attempt(db, [&] { store.SetRetired(person, p.change.person_id, date); }));
+        break;
+    }
+  }
+}
+
 }  // namespace
 
-Result<PeopleSyncResult> Engine::SyncPeople(std::string_view csv,
-                                            const PeopleSyncOptions& options) {
-  const internal::Entity& person = *internal::FindEntity("person");
-  if (options.match != "code" && options.match != "tax_code") {
-    return Status::Validation("match", "must be code or tax_code");
-  }
-  if (options.max_changes && *options.max_changes < 0) {
-    return Status::Validation("max_changes", "must not be negative");
-  }
-  if (options.date && !options.date->ok()) {
-    return Status::Validation("date", "must be a real calendar date");
-  }
-  if (!internal::IsUuid(options.project_id)) {
-    return Status::Validation("project_id", "must be a UUID (8-4-4-4-12 hexadecimal digits)");
-  }
-  Result<Json> project = View("project", options.project_id);
-  if (!project.ok()) return project.status();
-  const std::string project_id = (*project)["project_id"].get<std::string>();
-
-  PeopleSyncResult result;
-  auto error = [&](int64_t line, std::string field, std::string message) {
-    result.errors.push_back({line, std::move(field), std::move(message)});
-  };
-
-  // ---- The file ----
+PeopleFile ReadPeopleFile(Store& store, std::string_view csv, const PeopleSyncOptions& options) {
+  CheckOptions(options);
+  PeopleFile file;
+  file.project_id =
+      store.View(*FindEntity("project"), options.project_id)["project_id"].get<std::string>();
   std::vector<CsvRecord> records;
-  {
-    std::string_view first_line = csv.substr(0, csv.find('\n'));
-    char sep = first_line.find(';') != std::string_view::npos &&
-                       first_line.find(',') == std::string_view::npos
-                   ? ';'
-                   : ',';
-    int64_t bad_line = 0;
-    if (!ParseCsv(csv, sep, records, bad_line)) {
-      error(bad_line, "", "a quoted cell starts here and never ends");
-      return result;
-    }
+  if (int64_t bad_line = 0; !ParseCsv(csv, Separator(csv), records, bad_line)) {
+    file.errors.push_back({bad_line, "", "a quoted cell starts here and never ends"});
+    return file;
   }
   if (records.empty()) {
-    error(1, "", "the file is empty: the first line must name the columns");
-    return result;
+    file.errors.push_back({1, "", "the file is empty: the first line must name the columns"});
+    return file;
   }
-  const CsvRecord& header = records.front();
-  std::vector<const Field*> columns;
-  {
-    std::vector<std::string> allowed;
-    for (const Field& f : person.fields) {
-      if (f.name != person.project_field) allowed.emplace_back(f.name);
-    }
-    std::map<std::string, size_t> seen;
-    for (size_t c = 0; c < header.cells.size(); ++c) {
-      const std::string name = Trim(header.cells[c]);
-      const Field* f = person.FindField(name);
-      if (name.empty()) {
-        error(header.line, "", "column " + std::to_string(c + 1) + " has no name");
-      } else if (seen.count(name)) {
-        error(header.line, name,
-              "is named by columns " + std::to_string(seen[name] + 1) + " and " +
-                  std::to_string(c + 1));
-      } else if (!f || f->name == person.project_field) {
-        error(header.line, name, "is not a column of the people file; allowed: " + Join(allowed, ", "));
-      }
-      seen.emplace(name, c);
-      columns.push_back(f && f->name != person.project_field ? f : nullptr);
-    }
-    std::vector<std::string> required{options.match};
-    for (const Field& f : person.fields) {
-      if (f.required && f.name != person.project_field) required.emplace_back(f.name);
-    }
-    for (const std::string& name : required) {
-      if (!seen.count(name)) {
-        error(header.line, name,
-              name == options.match ? "is the match key: the file needs this column"
-                                    : "is required: the file needs this column");
-      }
-    }
-    if (!result.errors.empty()) return result;
-  }
-  size_t key_column = 0;
-  for (size_t c = 0; c < columns.size(); ++c) {
-    if (columns[c] && columns[c]->name == options.match) key_column = c;
-  }
+  std::vector<const Field*> columns = CheckHeader(records.front(), options.match, file.errors);
+  if (!file.errors.empty()) return file;
+  file.header_ok = true;
+  file.rows = CheckRows(records, columns, options.match, file.errors);
+  return file;
+}
 
-  struct Planned {
-    PeopleSyncChange change;
-    Json record;  // create: the fields; update/restore: the changes
-  };
-  std::vector<Planned> plan;
-  // Read, plan and write inside one transaction, so that no other writer can come between the
-  // people the plan was made from and the changes it makes. It is rolled back unless everything
-  // succeeded, the cap holds and this is not a dry run.
-  const std::chrono::year_month_day date = options.date ? *options.date : Today();
-  bool keep = false, done = false;
-  Status written = Transaction([&](Engine& engine) -> Status {
-    // ---- The people of the project, by key (retired ones too: they may come back) ----
-    std::map<std::string, std::vector<Json>> existing;
-    std::vector<Json> keyless;
-    for (int page = 1;; ++page) {
-      Query q;
-      q.filter = {{"project_id", project_id}};
-      q.history = true;
-      q.per_page = 1000;
-      q.page = page;
-      q.sort = options.match;
-      Result<Page> rows = engine.Index("person", q);
-      if (!rows.ok()) return rows.status();
-      for (Json& row : rows->rows) {
-        const Json& key = row[options.match];
-        if (key.is_string()) {
-          existing[key.get<std::string>()].push_back(std::move(row));
-        } else {
-          keyless.push_back(std::move(row));
-        }
-      }
-      if (page >= rows->page_count) break;
-    }
+PeopleSyncResult SyncPeople(Db& db, Store& store, const PeopleFile& file,
+                            const PeopleSyncOptions& options, Date date) {
+  PeopleSyncResult result;
+  result.errors = file.errors;
+  // Loaded inside the caller's write, so that no other writer comes between the people the plan
+  // is made from and the changes it makes.
+  const People people = LoadPeople(store, file.project_id, options.match);
+  Plan plan = MakePlan(file, people, options.match, result.errors);
+  result.unchanged = plan.unchanged;
+  result.cap_exceeded =
+      options.max_changes && static_cast<int64_t>(plan.changes.size()) > *options.max_changes;
 
-    // ---- The plan ----
-    std::map<std::string, int64_t> first_line;  // key -> line
-    for (size_t r = 1; r < records.size(); ++r) {
-      const CsvRecord& row = records[r];
-      if (row.cells.size() != columns.size()) {
-        error(row.line, "",
-              "has " + std::to_string(row.cells.size()) + " cells but the header names " +
-                  std::to_string(columns.size()) + " columns");
-        continue;
-      }
-      const std::string key = Trim(row.cells[key_column]);
-      if (key.empty()) {
-        error(row.line, options.match, "is empty: every row needs its match key");
-        continue;
-      }
-      if (auto [it, inserted] = first_line.emplace(key, row.line); !inserted) {
-        error(row.line, options.match,
-              "'" + key + "' appears twice in the file (lines " + std::to_string(it->second) +
-                  " and " + std::to_string(row.line) + ")");
-        continue;
-      }
-      Json record = Json::object();
-      for (size_t c = 0; c < columns.size(); ++c) {
-        record[std::string(columns[c]->name)] = CellValue(*columns[c], row.cells[c]);
-      }
-      auto found = existing.find(key);
-      if (found != existing.end() && found->second.size() > 1) {
-        std::vector<std::string> ids;
-        for (const Json& p : found->second) ids.push_back(p["person_id"].get<std::string>());
-        error(row.line, options.match,
-              "'" + key + "' matches " + std::to_string(ids.size()) + " people (" + Join(ids, ", ") +
-                  "); make it unique first");
-        continue;
-      }
-      Planned p;
-      p.change.line = row.line;
-      p.change.key = key;
-      if (found == existing.end()) {
-        p.change.kind = PeopleSyncChange::Kind::kCreate;
-        p.change.name = NameOf(record);
-        record["project_id"] = project_id;
-        p.record = std::move(record);
-        plan.push_back(std::move(p));
-        continue;
-      }
-      const Json& stored = found->second.front();
-      p.change.person_id = stored["person_id"].get<std::string>();
-      p.change.name = NameOf(record);
-      if (p.change.name.empty()) p.change.name = NameOf(stored);
-      p.record = Json::object();
-      for (const auto& [field, value] : record.items()) {
-        if (stored[field] != value) {
-          p.change.fields[field] = Json{{"old", stored[field]}, {"new", value}};
-          p.record[field] = value;
-        }
-      }
-      const bool retired = !stored["owned_active"].get<bool>();
-      if (retired) {
-        p.change.kind = PeopleSyncChange::Kind::kRestore;
-        p.change.fields["retired_on"] = Json{{"old", stored["retired_on"]}, {"new", nullptr}};
-      } else if (p.record.empty()) {
-        ++result.unchanged;
-        continue;
-      } else {
-        p.change.kind = PeopleSyncChange::Kind::kUpdate;
-      }
-      plan.push_back(std::move(p));
-    }
-    // Absent people: every active person whose key no row names (and every one without a key).
-    auto absent = [&](const Json& stored, const std::string& key) {
-      if (!stored["retired_on"].is_null()) return;  // already retired, or retiring on its date
-      Planned p;
-      p.change.kind = PeopleSyncChange::Kind::kHistoricize;
-      p.change.person_id = stored["person_id"].get<std::string>();
-      p.change.key = key;
-      p.change.name = NameOf(stored);
-      plan.push_back(std::move(p));
-    };
-    for (const auto& [key, people] : existing) {
-      if (first_line.count(key)) continue;
-      for (const Json& stored : people) absent(stored, key);
-    }
-    for (const Json& stored : keyless) absent(stored, "");
-
-    const int64_t changes = static_cast<int64_t>(plan.size());
-    result.cap_exceeded = options.max_changes && changes > *options.max_changes;
-
-    // ---- Validate by writing: the engine's own rules decide what is valid ----
-    for (Planned& p : plan) {
-      auto fail = [&](const Status& status) {
-        if (status.IsValidation()) {
-          for (const FieldError& e : status.field_errors())
-            error(p.change.line, e.field, e.message);
-        } else {
-          error(p.change.line, "", status.message());
-        }
-      };
-      switch (p.change.kind) {
-        case PeopleSyncChange::Kind::kCreate: {
-          Result<std::string> id = engine.Insert("person", p.record);
-          if (!id.ok())
-            fail(id.status());
-          else
-            p.change.person_id = *id;
-          break;
-        }
-        case PeopleSyncChange::Kind::kRestore: {
-          Result<Json> restored = engine.Restore("person", p.change.person_id);
-          if (!restored.ok()) {
-            fail(restored.status());
-            break;
-          }
-          [[fallthrough]];
-        }
-        case PeopleSyncChange::Kind::kUpdate: {
-          if (p.record.empty()) break;
-          Result<Json> updated = engine.Update("person", p.change.person_id, p.record);
-          if (!updated.ok()) fail(updated.status());
-          break;
-        }
-        case PeopleSyncChange::Kind::kHistoricize: {
-          Result<Json> retired = engine.Historicize("person", p.change.person_id, date);
-          if (!retired.ok()) fail(retired.status());
-          break;
-        }
-      }
-    }
-    keep = result.errors.empty() && !result.cap_exceeded && !options.dry_run;
-    done = true;
-    return keep ? Status::OK() : Status::Conflict("people sync: nothing written");
-  });
-  if (!done || (keep && !written.ok())) return written;  // a read failed, or the commit did
+  // Validate by writing: the store's own rules decide what is valid. The writes are kept only
+  // when every one succeeded, the cap holds and this is not a dry run.
+  WriteScope changes(db);
+  Apply(db, store, plan, date, result.errors);
+  result.applied = result.errors.empty() && !result.cap_exceeded && !options.dry_run;
+  if (result.applied) changes.Commit();
 
   std::stable_sort(
       result.errors.begin(), result.errors.end(),
       [](const PeopleSyncError& a, const PeopleSyncError& b) { return a.line < b.line; });
-  result.applied = keep;
-  for (Planned& p : plan) {
-    if (!keep && p.change.kind == PeopleSyncChange::Kind::kCreate) p.change.person_id.clear();
+  for (Planned& p : plan.changes) {
+    if (!result.applied && p.change.kind == Kind::kCreate) p.change.person_id.clear();
     result.changes.push_back(std::move(p.change));
   }
   return result;
 }
 
-}  // namespace certo
+}  // namespace certo::internal

@@ -53,6 +53,34 @@ std::string Str(const Json& record, std::string_view field) {
 
 }  // namespace
 
+// ---- Conditions, binds and paging -----------------------------------------------------------
+
+void CheckPaging(int page, int per_page, std::vector<FieldError>& errors) {
+  if (per_page < 1 || per_page > kMaxPerPage) {
+    errors.push_back({"per-page", "must be between 1 and " + std::to_string(kMaxPerPage)});
+  }
+  if (page < 1) errors.push_back({"page", "must be at least 1"});
+}
+
+std::string WhereSql(const std::vector<std::string>& conditions) {
+  return conditions.empty() ? "" : " WHERE " + Join(conditions, " AND ");
+}
+
+int BindValues(SQLite::Statement& st, const std::vector<Json>& values, int first) {
+  int i = first;
+  for (const Json& v : values) Store::Bind(st, i++, v);
+  return i;
+}
+
+int PageCount(int64_t total, int per_page) {
+  return static_cast<int>((total + per_page - 1) / per_page);
+}
+
+void BindPage(SQLite::Statement& st, int index, int page, int per_page) {
+  st.bind(index, static_cast<int64_t>(per_page));
+  st.bind(index + 1, static_cast<int64_t>(page - 1) * per_page);
+}
+
 void Store::Bind(SQLite::Statement& st, int index, const Json& v) {
   if (v.is_null()) {
     st.bind(index);
@@ -769,10 +797,7 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
 
 Page Store::Index(const Entity& e, const Query& q) {
   std::vector<FieldError> errors;
-  if (q.per_page < 1 || q.per_page > 1000) {
-    errors.push_back({"per-page", "must be between 1 and 1000"});
-  }
-  if (q.page < 1) errors.push_back({"page", "must be at least 1"});
+  CheckPaging(q.page, q.per_page, errors);
   std::vector<std::string> where;
   std::vector<Json> binds;
   Where(e, q.filter, q.history, where, binds, errors);
@@ -798,27 +823,33 @@ Page Store::Index(const Entity& e, const Query& q) {
   }
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
 
-  std::string from = " FROM " + S(e.table) + " t";
-  if (!where.empty()) from += " WHERE " + Join(where, " AND ");
+  const std::string from = " FROM " + S(e.table) + " t" + WhereSql(where);
   Page page;
   page.page = q.page;
   page.per_page = q.per_page;
   {
     SQLite::Statement& st = db_.Cached("SELECT count(*)" + from);
-    for (size_t i = 0; i < binds.size(); ++i) Bind(st, static_cast<int>(i + 1), binds[i]);
+    BindValues(st, binds);
     st.executeStep();
     page.total_count = st.getColumn(0).getInt64();
     st.reset();
   }
-  page.page_count = static_cast<int>((page.total_count + q.per_page - 1) / q.per_page);
+  page.page_count = PageCount(page.total_count, q.per_page);
   SQLite::Statement& st =
       db_.Cached("SELECT " + Columns(e) + from + " ORDER BY " + order + " LIMIT ? OFFSET ?");
-  int i = 1;
-  for (const Json& b : binds) Bind(st, i++, b);
-  st.bind(i++, static_cast<int64_t>(q.per_page));
-  st.bind(i, static_cast<int64_t>(q.page - 1) * q.per_page);
+  BindPage(st, BindValues(st, binds), q.page, q.per_page);
   while (st.executeStep()) page.rows.push_back(RowJson(e, st));
   return page;
+}
+
+std::vector<Json> Store::IndexAll(const Entity& e, Query query) {
+  std::vector<Json> rows;
+  query.per_page = kMaxPerPage;
+  for (query.page = 1;; ++query.page) {
+    Page page = Index(e, query);
+    for (Json& row : page.rows) rows.push_back(std::move(row));
+    if (query.page >= page.page_count) return rows;
+  }
 }
 
 // ---- Delete ---------------------------------------------------------------------------------

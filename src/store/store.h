@@ -4,12 +4,16 @@
 // The generic store: create, view, update, index, delete and historicize for any entity, driven
 // by its descriptor (registry.h), and the events every write appends to the outbox. Methods throw
 // StatusError (db.h) on failure and run inside the caller's WriteScope; the Engine provides both.
+// It is also the one place for the pieces of every other query over an entity (schedule/,
+// report/, people_sync/): a filter's conditions and binds (Store::Where, WhereSql, BindValues)
+// and paging (CheckPaging, PageCount, BindPage, IndexAll).
 
 #pragma once
 
 #include "certo/query.h"
 #include "certo/record.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,10 +22,26 @@
 
 #include "base/calendar.h"
 #include "db/db.h"
-#include "registry/registry.h"
 #include "db/sql_functions.h"
+#include "registry/registry.h"
 
 namespace certo::internal {
+
+// ---- Conditions, binds and paging -----------------------------------------------------------
+
+// The largest page an index returns (Query::per_page).
+inline constexpr int kMaxPerPage = 1000;
+
+// Adds the errors of a page request: per-page must be 1..kMaxPerPage, page at least 1.
+void CheckPaging(int page, int per_page, std::vector<FieldError>& errors);
+// " WHERE c1 AND c2 ..." for the conditions, "" for none.
+std::string WhereSql(const std::vector<std::string>& conditions);
+// Binds values to the parameters of st from index first on; returns the next free index.
+int BindValues(SQLite::Statement& st, const std::vector<Json>& values, int first = 1);
+// The number of pages of per_page rows that total rows fill. REQUIRES: per_page >= 1.
+int PageCount(int64_t total, int per_page);
+// Binds "LIMIT ? OFFSET ?" for page (1-based) of per_page rows at index and index + 1.
+void BindPage(SQLite::Statement& st, int index, int page, int per_page);
 
 class Store {
  public:
@@ -34,6 +54,8 @@ class Store {
   Json View(const Entity& e, std::string_view id);
   Json Update(const Entity& e, std::string_view id, const Json& changes);
   Page Index(const Entity& e, const Query& query);
+  // Every row query matches, read page by page in its order (query.page and per_page ignored).
+  std::vector<Json> IndexAll(const Entity& e, Query query);
   DeleteResult Delete(const Entity& e, std::string_view id, bool force);
   // date: the retirement date, or nullopt to restore.
   Json SetRetired(const Entity& e, std::string_view id, std::optional<Date> date);

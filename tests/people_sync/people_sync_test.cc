@@ -277,5 +277,57 @@ TEST_F(PeopleSync, AmbiguousKeysInTheProjectAreReportedNotGuessed) {
       << r.errors[0].message;
 }
 
+// One write: the handlers get the sync's events, as the outbox keeps them, in the order written.
+TEST_F(PeopleSync, AnAppliedSyncDeliversItsEventsInTheOrderWritten) {
+  const size_t before = engine_->ReadOutbox(0, 10000)->size();
+  std::vector<std::string> seen;
+  engine_->Subscribe([&](const Event& e) {
+    if (e.name.rfind("PERSON::", 0) == 0) seen.push_back(e.name + " " + e.entity_id);
+  });
+  PeopleSyncResult r = Sync(kRoster);
+  ASSERT_TRUE(r.applied);
+  const std::string giulia = r.changes[1].person_id;
+  EXPECT_EQ(seen, (std::vector<std::string>{"PERSON::UPDATE " + mario_, "PERSON::CREATE " + giulia,
+                                            "PERSON::UPDATE " + anna_}));
+  std::vector<Event> outbox = *engine_->ReadOutbox(0, 10000);
+  std::vector<std::string> stored;
+  for (size_t i = before; i < outbox.size(); ++i) {
+    if (outbox[i].name.rfind("PERSON::", 0) == 0) {
+      stored.push_back(outbox[i].name + " " + outbox[i].entity_id);
+    }
+  }
+  EXPECT_EQ(stored, seen);
+}
+
+// A sync that writes nothing (dry run, cap, bad row) delivers no event and leaves no outbox row.
+TEST_F(PeopleSync, ASyncThatWritesNothingDeliversNoEvent) {
+  const size_t before = engine_->ReadOutbox(0, 10000)->size();
+  int delivered = 0;
+  engine_->Subscribe([&](const Event&) { ++delivered; });
+  PeopleSyncOptions dry;
+  dry.dry_run = true;
+  EXPECT_FALSE(Sync(kRoster, dry).applied);
+  PeopleSyncOptions capped;
+  capped.max_changes = 1;
+  EXPECT_FALSE(Sync(kRoster, capped).applied);
+  EXPECT_FALSE(Sync("code,first_name,last_name\nE001,Mario,\n").applied);
+  EXPECT_EQ(delivered, 0);
+  EXPECT_EQ(engine_->ReadOutbox(0, 10000)->size(), before);
+}
+
+// Inside a caller's transaction the sync is one part of it: rolled back with it.
+TEST_F(PeopleSync, InsideATransactionTheSyncRollsBackWithIt) {
+  Json before = People();
+  Status status = engine_->Transaction([&](Engine& engine) {
+    PeopleSyncOptions options;
+    options.project_id = pid_;
+    Result<PeopleSyncResult> r = engine.SyncPeople(kRoster, options);
+    EXPECT_TRUE(r.ok() && r->applied);
+    return Status::Conflict("changed my mind");
+  });
+  EXPECT_EQ(status.ToString(), "conflict: changed my mind");
+  EXPECT_EQ(People(), before);
+}
+
 }  // namespace
 }  // namespace certo::testing
