@@ -23,19 +23,6 @@ namespace certo::internal {
 
 namespace {
 
-// Binds binds from index 1 on; returns the next free index.
-int BindAll(SQLite::Statement& st, const std::vector<Json>& binds) {
-  int i = 1;
-  for (const Json& b : binds) Store::Bind(st, i++, b);
-  return i;
-}
-
-std::string Where(const std::vector<std::string>& where) {
-  std::string sql;
-  for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
-  return sql;
-}
-
 int64_t DaysBetween(const Date& from, const Date& to) {
   return (std::chrono::sys_days{to} - std::chrono::sys_days{from}).count();
 }
@@ -56,7 +43,7 @@ int ComputedPosition(const Entity& e, std::string_view name, int extra) {
 
 int64_t Count(Db& db, const std::string& sql, const std::vector<Json>& binds) {
   SQLite::Statement& st = db.Cached(sql);
-  BindAll(st, binds);
+  BindValues(st, binds);
   st.executeStep();
   int64_t n = st.getColumn(0).getInt64();
   st.reset();
@@ -68,13 +55,13 @@ std::vector<ReportEntry> Entries(Db& db, Store& store, const std::vector<std::st
                                  const std::vector<Json>& binds, const Date& as_of, int limit) {
   const Entity& e = *FindEntity("action-subscription");
   std::string sql = "SELECT t.cover_expire, " + store.Columns(e) + " FROM action_subscription t" +
-                    Where(where) + " ORDER BY 1, " +
+                    WhereSql(where) + " ORDER BY 1, " +
                     std::to_string(ComputedPosition(e, "office_name", 1)) + ", " +
                     std::to_string(ComputedPosition(e, "subscriber_name", 1)) + ", " +
                     std::to_string(ComputedPosition(e, "action_name", 1)) + ", 2";
   if (limit > 0) sql += " LIMIT " + std::to_string(limit);
   SQLite::Statement& st = db.Cached(sql);
-  BindAll(st, binds);
+  BindValues(st, binds);
   std::vector<ReportEntry> entries;
   while (st.executeStep()) {
     const std::string expire = st.getColumn(0).getString();
@@ -168,8 +155,8 @@ std::vector<CountRow> CountRows(Db& db, const Scope& scope) {
   SQLite::Statement& st = db.Cached(
       "SELECT t.subtenant_id, rep_a.action_type, " + StatusValue("t", "certo_as_of()") +
       ", count(*) FROM action_subscription t JOIN action rep_a ON rep_a.action_id = t.action_id" +
-      Where(scope.where) + " GROUP BY 1, 2, 3");
-  BindAll(st, scope.binds);
+      WhereSql(scope.where) + " GROUP BY 1, 2, 3");
+  BindValues(st, scope.binds);
   std::vector<CountRow> rows;
   while (st.executeStep()) {
     std::optional<ScheduleStatus> status = ParseScheduleStatus(st.getColumn(2).getString());
@@ -231,7 +218,7 @@ std::pair<std::vector<ReportEntry>, int64_t> ExpiringList(Db& db, Store& store, 
   const std::string condition = "t.cover_expire >= ? AND t.cover_expire <= ?";
   const std::vector<Json> b = scope.BindsWith({scope.day, FormatDate(AddDays(scope.as_of, days))});
   const int64_t total =
-      Count(db, "SELECT count(*) FROM action_subscription t" + Where(scope.With(condition)), b);
+      Count(db, "SELECT count(*) FROM action_subscription t" + WhereSql(scope.With(condition)), b);
   return {Entries(db, store, scope.With(condition), b, scope.as_of, limit), total};
 }
 
@@ -249,8 +236,8 @@ std::vector<MonthCount> ExpiriesByMonth(Db& db, const Scope& scope, int months) 
   const std::string end = FormatDate(Date{month / 1});
   SQLite::Statement& st =
       db.Cached("SELECT substr(t.cover_expire, 1, 7), count(*) FROM action_subscription t" +
-                Where(scope.With("t.cover_expire >= ? AND t.cover_expire < ?")) + " GROUP BY 1");
-  BindAll(st, scope.BindsWith({scope.day, end}));
+                WhereSql(scope.With("t.cover_expire >= ? AND t.cover_expire < ?")) + " GROUP BY 1");
+  BindValues(st, scope.BindsWith({scope.day, end}));
   std::map<std::string, int64_t> counts;
   while (st.executeStep()) counts[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
   std::vector<MonthCount> out;
@@ -276,14 +263,14 @@ std::pair<std::vector<ReportIncident>, int64_t> OpenIncidents(Db& db, Store& sto
   where.erase(std::remove(where.begin(), where.end(), "1"), where.end());
   std::vector<Json> binds = scope.incident_binds;
   binds.push_back(scope.day);
-  const std::string from_incident = " FROM incident t" + Where(where);
+  const std::string from_incident = " FROM incident t" + WhereSql(where);
   const int64_t total = Count(db, "SELECT count(*)" + from_incident, binds);
   std::string sql =
       "SELECT " + store.Columns(incident) + from_incident + " ORDER BY t.date_incident, " +
       std::to_string(ComputedPosition(incident, "office_name", 0)) + ", t.office_incident_id";
   if (limit > 0) sql += " LIMIT " + std::to_string(limit);
   SQLite::Statement& st = db.Cached(sql);
-  BindAll(st, binds);
+  BindValues(st, binds);
   std::vector<ReportIncident> incidents;
   while (st.executeStep()) {
     Json row = Store::RowJson(incident, st, 0);

@@ -23,10 +23,7 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
   if (!q.to.ok()) errors.push_back({"to", "must be a real calendar date"});
   if (q.from.ok() && q.to.ok() && q.to < q.from)
     errors.push_back({"to", "must not be before from"});
-  if (q.per_page < 1 || q.per_page > 1000) {
-    errors.push_back({"per-page", "must be between 1 and 1000"});
-  }
-  if (q.page < 1) errors.push_back({"page", "must be at least 1"});
+  CheckPaging(q.page, q.per_page, errors);
   std::vector<std::string> where;
   std::vector<Json> binds;
   store.Where(e, q.filter, q.history, where, binds, errors);
@@ -41,14 +38,11 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
     sql += std::string("SELECT rowid AS rid, '") + StatusName(entered) + "' AS kind, " +
            entry.first_day + " AS day FROM action_subscription WHERE " + entry.condition;
   }
-  sql += ") c JOIN action_subscription t ON t.rowid = c.rid";
-  for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
+  sql += ") c JOIN action_subscription t ON t.rowid = c.rid" + WhereSql(where);
   auto bind_all = [&](SQLite::Statement& st) {
     st.bind(1, from);
     st.bind(2, to);
-    int i = 3;
-    for (const Json& b : binds) Store::Bind(st, i++, b);
-    return i;
+    return BindValues(st, binds, 3);
   };
   Page page;
   page.page = q.page;
@@ -60,7 +54,7 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
     page.total_count = st.getColumn(0).getInt64();
     st.reset();
   }
-  page.page_count = static_cast<int>((page.total_count + q.per_page - 1) / q.per_page);
+  page.page_count = PageCount(page.total_count, q.per_page);
   // Only the columns a change shows: a day's changes at 1M subscriptions are hundreds of rows.
   static const char* const kShown[] = {"action_id",       "action_name",     "subscriber_id",
                                        "subscriber_type", "subscriber_name", "subtenant_id",
@@ -70,9 +64,7 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
   SQLite::Statement& st =
       db.Cached("SELECT c.kind, c.day, t.cover_expire, t.expiring_from, " + columns + sql +
                 " ORDER BY c.day, t.action_subscription_id, c.kind LIMIT ? OFFSET ?");
-  int i = bind_all(st);
-  st.bind(i++, static_cast<int64_t>(q.per_page));
-  st.bind(i, static_cast<int64_t>(q.page - 1) * q.per_page);
+  BindPage(st, bind_all(st), q.page, q.per_page);
   while (st.executeStep()) {
     const std::string kind = st.getColumn(0).getString();
     const std::string expire = st.getColumn(2).getString();
@@ -115,10 +107,8 @@ std::map<ScheduleStatus, int64_t> StatusCounts(Db& db, Store& store, const Query
     std::vector<FieldError> errors;
     store.Where(e, filter, q.history, where, binds, errors);
     if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
-    std::string sql = "SELECT count(*) FROM action_subscription t";
-    for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
-    SQLite::Statement& st = db.Cached(sql);
-    for (size_t i = 0; i < binds.size(); ++i) Store::Bind(st, static_cast<int>(i + 1), binds[i]);
+    SQLite::Statement& st = db.Cached("SELECT count(*) FROM action_subscription t" + WhereSql(where));
+    BindValues(st, binds);
     st.executeStep();
     counts[status] = st.getColumn(0).getInt64();
     st.reset();
