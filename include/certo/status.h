@@ -16,6 +16,8 @@
 
 #pragma once
 
+#include "certo/export.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,12 +51,12 @@ enum class Code : int {
 };
 
 // Returns the stable lower-case name of a code ("not_found", "validation", ...).
-const char* CodeName(Code code);
+CERTO_EXPORT const char* CodeName(Code code);
 
 // Returns the HTTP status the JSON API uses for a code (200 for kOk).
-int HttpStatus(Code code);
+CERTO_EXPORT int HttpStatus(Code code);
 
-class [[nodiscard]] Status {
+class [[nodiscard]] CERTO_EXPORT Status {
  public:
   // An OK status. Cheap: no allocation.
   Status() = default;
