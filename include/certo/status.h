@@ -56,7 +56,9 @@ CERTO_EXPORT const char* CodeName(Code code);
 // Returns the HTTP status the JSON API uses for a code (200 for kOk).
 CERTO_EXPORT int HttpStatus(Code code);
 
-class [[nodiscard]] CERTO_EXPORT Status {
+// Exported by this declaration: GCC takes no GNU attribute after a standard one like nodiscard.
+class CERTO_EXPORT Status;
+class [[nodiscard]] Status {
  public:
   // An OK status. Cheap: no allocation.
   Status() = default;
