@@ -8,6 +8,8 @@
 
 #pragma once
 
+#include "certo/export.h"
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -18,18 +20,18 @@ namespace certo {
 using Date = std::chrono::year_month_day;
 
 // A real calendar day written exactly "YYYY-MM-DD" (years 0001-9999), else nullopt.
-std::optional<Date> ParseDate(std::string_view text);
+CERTO_EXPORT std::optional<Date> ParseDate(std::string_view text);
 // "YYYY-MM-DD". REQUIRES: date.ok().
-std::string FormatDate(const Date& date);
+CERTO_EXPORT std::string FormatDate(const Date& date);
 // Today in the machine's local time zone.
-Date LocalToday();
+CERTO_EXPORT Date LocalToday();
 
 // The units of a validity period.
 enum class Unit { kDay, kMonth, kYear };
 // "DAY", "MONTH", "YEAR", else nullopt.
-std::optional<Unit> ParseUnit(std::string_view text);
+CERTO_EXPORT std::optional<Unit> ParseUnit(std::string_view text);
 // date + n units; months and years clamp to the month's last day.
-Date AddPeriod(const Date& date, long long n, Unit unit);
-Date AddDays(const Date& date, long long days);
+CERTO_EXPORT Date AddPeriod(const Date& date, long long n, Unit unit);
+CERTO_EXPORT Date AddDays(const Date& date, long long days);
 
 }  // namespace certo

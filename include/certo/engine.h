@@ -61,7 +61,7 @@
 
 namespace certo {
 
-class Engine {
+class CERTO_EXPORT Engine {
  public:
   // Opens (and, when Options::create_if_missing, creates) the certo file at path, applying any
   // schema upgrades. ":memory:" opens a private in-memory file.

@@ -24,6 +24,7 @@
 
 #pragma once
 
+#include "certo/export.h"
 #include "certo/record.h"
 
 #include <chrono>
@@ -79,6 +80,6 @@ struct PeopleSyncResult {
 };
 
 // "create", "update", "restore" or "historicize".
-const char* PeopleSyncKindName(PeopleSyncChange::Kind kind);
+CERTO_EXPORT const char* PeopleSyncKindName(PeopleSyncChange::Kind kind);
 
 }  // namespace certo

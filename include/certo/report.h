@@ -19,6 +19,7 @@
 
 #pragma once
 
+#include "certo/export.h"
 #include "certo/record.h"
 #include "certo/schedule_status.h"
 
@@ -163,6 +164,6 @@ const std::vector<std::string>& ReportSubscriberTypes();
 // "expiries_by_month", "open_incidents", "open_incidents_total"}. Counts are objects
 // {"NEW", "VALID", "EXPIRING", "EXPIRED", "total", "compliance"}, compliance rounded to one
 // decimal (null without rows).
-Json ReportJson(const ComplianceReport& report);
+CERTO_EXPORT Json ReportJson(const ComplianceReport& report);
 
 }  // namespace certo

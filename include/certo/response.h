@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include "certo/export.h"
+
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,7 +15,7 @@
 
 namespace certo {
 
-struct Response {
+struct CERTO_EXPORT Response {
   // HTTP status: 200 read/update, 201 create, 400 malformed request, 404 unknown id or route,
   // 405 wrong method for a route, 409 duplicate id or unique key, 422 validation failure
   // (body: [{"field", "message"}]), 500 and 503 for file-level errors.

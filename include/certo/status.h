@@ -22,6 +22,8 @@
 
 #pragma once
 
+#include "certo/export.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -61,11 +63,13 @@ enum class Code : int {
 };
 
 // Returns the stable lower-case name of a code ("not_found", "validation", ...).
-const char* CodeName(Code code);
+CERTO_EXPORT const char* CodeName(Code code);
 
 // Returns the HTTP status the JSON API uses for a code (200 for kOk).
-int HttpStatus(Code code);
+CERTO_EXPORT int HttpStatus(Code code);
 
+// Exported by this declaration: GCC takes no GNU attribute after a standard one like nodiscard.
+class CERTO_EXPORT Status;
 class [[nodiscard]] Status {
  public:
   // An OK status. Cheap: no allocation.

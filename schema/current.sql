@@ -1,0 +1,524 @@
+-- The live schema of a fresh certo file: every table, index, view and trigger as SQLite
+-- holds it once schema/0001_*.sql .. the newest migration have run (tables, then indexes,
+-- views and triggers, each by table and name). Generated: do not edit. After adding a
+-- migration, regenerate it and review the diff:
+--   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
+-- PRAGMA user_version = 3; PRAGMA application_id = 1129469007;
+
+CREATE TABLE action (
+  action_id       TEXT PRIMARY KEY NOT NULL,
+  tenant_id       TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id    TEXT NOT NULL REFERENCES office(office_id),
+  action_type     TEXT NOT NULL,
+  code            TEXT,
+  name            TEXT NOT NULL,
+  description     TEXT,
+  validity        INTEGER,
+  validity_unit   TEXT,
+  expire_interval INTEGER,
+  manager         TEXT,
+  assignee        TEXT,
+  watcher         TEXT,
+  data            TEXT,
+  retired_on      TEXT
+);
+
+CREATE TABLE action_subscription (
+  action_subscription_id TEXT PRIMARY KEY NOT NULL,
+  tenant_id              TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id           TEXT NOT NULL REFERENCES office(office_id),
+  action_id              TEXT NOT NULL REFERENCES action(action_id),
+  subscriber_type        TEXT NOT NULL,
+  subscriber_id          TEXT NOT NULL,
+  data                   TEXT,
+  retired_on             TEXT,
+  cover_release          TEXT,
+  cover_expire           TEXT,
+  expiring_from          TEXT
+, hidden_from TEXT);
+
+CREATE TABLE certificate (
+  certificate_id TEXT PRIMARY KEY NOT NULL,
+  tenant_id      TEXT NOT NULL REFERENCES project(project_id),
+  resource_id    TEXT NOT NULL,
+  action_type    TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  note           TEXT,
+  date_release   TEXT NOT NULL,
+  date_expire    TEXT,
+  validity       INTEGER,
+  validity_unit  TEXT,
+  warning        INTEGER NOT NULL DEFAULT 0,
+  data           TEXT
+);
+
+CREATE TABLE certificate_action (
+  certificate_action_id TEXT PRIMARY KEY NOT NULL,
+  tenant_id             TEXT NOT NULL REFERENCES project(project_id),
+  certificate_id        TEXT NOT NULL REFERENCES certificate(certificate_id),
+  action_id             TEXT NOT NULL REFERENCES action(action_id),
+  date_expire           TEXT
+, resource_id TEXT);
+
+CREATE TABLE entity_employee (
+  entity_employee_id TEXT PRIMARY KEY NOT NULL,
+  project_id         TEXT NOT NULL REFERENCES project(project_id),
+  office_id          TEXT NOT NULL REFERENCES office(office_id),
+  person_office_id   TEXT NOT NULL REFERENCES person_office(person_office_id),
+  type               TEXT NOT NULL,
+  entity_id          TEXT NOT NULL,
+  retired_on         TEXT
+);
+
+CREATE TABLE equipment (
+  office_equipment_id TEXT PRIMARY KEY NOT NULL,
+  project_id          TEXT NOT NULL REFERENCES project(project_id),
+  office_id           TEXT NOT NULL REFERENCES office(office_id),
+  code                TEXT,
+  name                TEXT NOT NULL,
+  description         TEXT,
+  serial              TEXT,
+  vendor              TEXT,
+  model               TEXT,
+  retired_on          TEXT
+);
+
+CREATE TABLE incident (
+  office_incident_id           TEXT PRIMARY KEY NOT NULL,
+  tenant_id                    TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id                 TEXT NOT NULL REFERENCES office(office_id),
+  code                         TEXT,
+  name                         TEXT NOT NULL,
+  date_incident                TEXT NOT NULL,
+  category                     TEXT,
+  description_event            TEXT,
+  description_actions_involved TEXT,
+  deponent                     TEXT,
+  manager                      TEXT,
+  assignee                     TEXT,
+  watcher                      TEXT,
+  status                       TEXT NOT NULL DEFAULT 'new',
+  date_closed                  TEXT,
+  external_reference_id        TEXT
+);
+
+CREATE TABLE incident_action (
+  office_incident_action_id TEXT PRIMARY KEY NOT NULL,
+  tenant_id                 TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id              TEXT NOT NULL REFERENCES office(office_id),
+  office_incident_id        TEXT NOT NULL REFERENCES incident(office_incident_id),
+  entity_id                 TEXT NOT NULL REFERENCES action(action_id),
+  entity_type               TEXT NOT NULL DEFAULT 'ACTION',
+  description               TEXT
+);
+
+CREATE TABLE incident_person (
+  office_incident_person_id TEXT PRIMARY KEY NOT NULL,
+  tenant_id                 TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id              TEXT NOT NULL REFERENCES office(office_id),
+  office_incident_id        TEXT NOT NULL REFERENCES incident(office_incident_id),
+  person_office_id          TEXT NOT NULL REFERENCES person_office(person_office_id),
+  code                      TEXT,
+  description               TEXT,
+  days                      INTEGER
+);
+
+CREATE TABLE office (
+  office_id        TEXT PRIMARY KEY NOT NULL,
+  project_id       TEXT NOT NULL REFERENCES project(project_id),
+  name             TEXT NOT NULL,
+  code             TEXT,
+  description      TEXT,
+  street           TEXT,
+  postal_code      TEXT,
+  locality         TEXT,
+  region           TEXT,
+  country          TEXT,
+  tax_code         TEXT,
+  vat              TEXT,
+  office_type_icon TEXT NOT NULL DEFAULT 'office_default',
+  retired_on       TEXT
+);
+
+CREATE TABLE outbox (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  event     TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  payload   TEXT NOT NULL,
+  date      TEXT NOT NULL
+);
+
+CREATE TABLE person (
+  person_id            TEXT PRIMARY KEY NOT NULL,
+  project_id           TEXT NOT NULL REFERENCES project(project_id),
+  code                 TEXT,
+  first_name           TEXT NOT NULL,
+  last_name            TEXT NOT NULL,
+  street               TEXT,
+  locality             TEXT,
+  postal_code          TEXT,
+  region               TEXT,
+  sex                  TEXT,
+  country              TEXT,
+  birth_date           TEXT,
+  birth_place          TEXT,
+  tax_code             TEXT,
+  note                 TEXT,
+  contract_type        TEXT,
+  is_employee          INTEGER NOT NULL DEFAULT 1,
+  is_prevention_people INTEGER NOT NULL DEFAULT 0,
+  entity_id            TEXT,
+  related_user         TEXT,
+  retired_on           TEXT
+);
+
+CREATE TABLE person_office (
+  person_office_id TEXT PRIMARY KEY NOT NULL,
+  project_id       TEXT NOT NULL REFERENCES project(project_id),
+  office_id        TEXT NOT NULL REFERENCES office(office_id),
+  person_id        TEXT NOT NULL REFERENCES person(person_id),
+  retired_on       TEXT
+);
+
+CREATE TABLE project (
+  project_id   TEXT PRIMARY KEY NOT NULL,
+  name         TEXT NOT NULL,
+  description  TEXT,
+  country      TEXT,
+  status       TEXT NOT NULL DEFAULT 'active',
+  project_type TEXT NOT NULL DEFAULT 'safety',
+  data         TEXT
+);
+
+CREATE TABLE role (
+  office_role_id TEXT PRIMARY KEY NOT NULL,
+  project_id     TEXT NOT NULL REFERENCES project(project_id),
+  office_id      TEXT NOT NULL REFERENCES office(office_id),
+  code           TEXT,
+  name           TEXT NOT NULL,
+  description    TEXT,
+  retired_on     TEXT
+);
+
+CREATE TABLE schedule_touch (
+  action_id     TEXT NOT NULL,
+  subscriber_id TEXT NOT NULL
+);
+
+CREATE TABLE sqlite_sequence(name,seq);
+
+CREATE TABLE substance (
+  office_substance_id TEXT PRIMARY KEY NOT NULL,
+  project_id          TEXT NOT NULL REFERENCES project(project_id),
+  office_id           TEXT NOT NULL REFERENCES office(office_id),
+  code                TEXT,
+  name                TEXT NOT NULL,
+  description         TEXT,
+  retired_on          TEXT
+);
+
+CREATE TABLE work_environment (
+  office_work_environment_id TEXT PRIMARY KEY NOT NULL,
+  project_id                 TEXT NOT NULL REFERENCES project(project_id),
+  office_id                  TEXT NOT NULL REFERENCES office(office_id),
+  code                       TEXT,
+  name                       TEXT NOT NULL,
+  description                TEXT,
+  retired_on                 TEXT
+);
+
+CREATE TABLE work_group (
+  work_group_id   TEXT PRIMARY KEY NOT NULL,
+  project_id      TEXT NOT NULL REFERENCES project(project_id),
+  office_id       TEXT NOT NULL REFERENCES office(office_id),
+  code            TEXT,
+  name            TEXT NOT NULL,
+  description     TEXT,
+  work_group_type TEXT NOT NULL,
+  retired_on      TEXT
+);
+
+CREATE TABLE work_group_person (
+  work_group_person_id TEXT PRIMARY KEY NOT NULL,
+  project_id           TEXT NOT NULL REFERENCES project(project_id),
+  office_id            TEXT NOT NULL REFERENCES office(office_id),
+  work_group_id        TEXT NOT NULL REFERENCES work_group(work_group_id),
+  person_office_id     TEXT NOT NULL REFERENCES person_office(person_office_id),
+  time_spent_measure   TEXT,
+  retired_on           TEXT
+);
+
+CREATE INDEX action_office ON action(subtenant_id);
+
+CREATE INDEX action_subscription_expire ON action_subscription(cover_expire);
+
+CREATE INDEX action_subscription_expiring ON action_subscription(expiring_from);
+
+CREATE INDEX action_subscription_office_expire
+  ON action_subscription(subtenant_id, cover_expire, expiring_from, hidden_from);
+
+CREATE INDEX action_subscription_office_expiring
+  ON action_subscription(subtenant_id, expiring_from, cover_expire, hidden_from);
+
+CREATE UNIQUE INDEX action_subscription_pair ON action_subscription(action_id, subscriber_id);
+
+CREATE INDEX action_subscription_subscriber ON action_subscription(subscriber_id);
+
+CREATE INDEX certificate_resource ON certificate(resource_id);
+
+CREATE INDEX certificate_resource_id ON certificate(resource_id, certificate_id);
+
+CREATE INDEX certificate_action_cover ON certificate_action(action_id, resource_id);
+
+CREATE UNIQUE INDEX certificate_action_pair ON certificate_action(certificate_id, action_id);
+
+CREATE UNIQUE INDEX entity_employee_pair ON entity_employee(entity_id, person_office_id);
+
+CREATE INDEX entity_employee_person_office ON entity_employee(person_office_id);
+
+CREATE INDEX equipment_office ON equipment(office_id);
+
+CREATE INDEX incident_office ON incident(subtenant_id);
+
+CREATE INDEX incident_action_action ON incident_action(entity_id);
+
+CREATE UNIQUE INDEX incident_action_pair ON incident_action(office_incident_id, entity_id);
+
+CREATE UNIQUE INDEX incident_person_pair ON incident_person(office_incident_id, person_office_id);
+
+CREATE INDEX incident_person_person_office ON incident_person(person_office_id);
+
+CREATE INDEX office_project ON office(project_id);
+
+CREATE UNIQUE INDEX person_project_code ON person(project_id, code) WHERE code IS NOT NULL;
+
+CREATE INDEX person_project_tax_code ON person(project_id, tax_code);
+
+CREATE INDEX person_office_office ON person_office(office_id);
+
+CREATE UNIQUE INDEX person_office_pair ON person_office(person_id, office_id);
+
+CREATE INDEX role_office ON role(office_id);
+
+CREATE INDEX substance_office ON substance(office_id);
+
+CREATE INDEX work_environment_office ON work_environment(office_id);
+
+CREATE INDEX work_group_office ON work_group(office_id);
+
+CREATE UNIQUE INDEX work_group_person_pair ON work_group_person(work_group_id, person_office_id);
+
+CREATE INDEX work_group_person_person_office ON work_group_person(person_office_id);
+
+CREATE VIEW action_subscription_cover AS
+SELECT s.rowid AS rid,
+       c.date_release AS cover_release,
+       certo_expiry(l.date_expire, c.date_expire, c.date_release, c.validity, c.validity_unit,
+                    a.validity, a.validity_unit) AS cover_expire,
+       certo_expiring_from(certo_expiry(l.date_expire, c.date_expire, c.date_release, c.validity,
+                                        c.validity_unit, a.validity, a.validity_unit),
+                           a.expire_interval) AS expiring_from
+  FROM action_subscription s
+  JOIN action a ON a.action_id = s.action_id
+  LEFT JOIN certificate_action l ON l.certificate_action_id = (
+       SELECT l2.certificate_action_id
+         FROM certificate_action l2
+         JOIN certificate c2 ON c2.certificate_id = l2.certificate_id
+         JOIN action a2 ON a2.action_id = l2.action_id
+        WHERE l2.action_id = s.action_id AND l2.resource_id = s.subscriber_id
+          AND c2.tenant_id = a2.tenant_id
+        ORDER BY certo_expiry(l2.date_expire, c2.date_expire, c2.date_release, c2.validity,
+                              c2.validity_unit, a2.validity, a2.validity_unit) DESC,
+                 c2.date_release DESC, l2.certificate_action_id DESC
+        LIMIT 1)
+  LEFT JOIN certificate c ON c.certificate_id = l.certificate_id;
+
+CREATE VIEW action_subscription_hidden AS
+SELECT s.rowid AS rid,
+       certo_earliest(
+         s.retired_on,
+         (SELECT certo_earliest(a.retired_on, o.retired_on)
+            FROM action a JOIN office o ON o.office_id = a.subtenant_id
+           WHERE a.action_id = s.action_id),
+         (SELECT o.retired_on FROM office o WHERE o.office_id = s.subtenant_id),
+         CASE s.subscriber_type
+           WHEN 'PERSON' THEN
+             (SELECT x.retired_on FROM person x WHERE x.person_id = s.subscriber_id)
+           WHEN 'OFFICE' THEN
+             (SELECT x.retired_on FROM office x WHERE x.office_id = s.subscriber_id)
+           WHEN 'ROLE' THEN
+             (SELECT certo_earliest(x.retired_on, o.retired_on)
+                FROM role x JOIN office o ON o.office_id = x.office_id
+               WHERE x.office_role_id = s.subscriber_id)
+           WHEN 'EQUIPMENT' THEN
+             (SELECT certo_earliest(x.retired_on, o.retired_on)
+                FROM equipment x JOIN office o ON o.office_id = x.office_id
+               WHERE x.office_equipment_id = s.subscriber_id)
+           WHEN 'WORK_ENVIRONMENT' THEN
+             (SELECT certo_earliest(x.retired_on, o.retired_on)
+                FROM work_environment x JOIN office o ON o.office_id = x.office_id
+               WHERE x.office_work_environment_id = s.subscriber_id)
+           WHEN 'SUBSTANCE' THEN
+             (SELECT certo_earliest(x.retired_on, o.retired_on)
+                FROM substance x JOIN office o ON o.office_id = x.office_id
+               WHERE x.office_substance_id = s.subscriber_id)
+           WHEN 'WORK_GROUP' THEN
+             (SELECT certo_earliest(x.retired_on, o.retired_on)
+                FROM work_group x JOIN office o ON o.office_id = x.office_id
+               WHERE x.work_group_id = s.subscriber_id)
+         END) AS hidden_from
+  FROM action_subscription s;
+
+CREATE TRIGGER action_update_touch
+AFTER UPDATE OF validity, validity_unit, expire_interval ON action
+BEGIN
+  INSERT INTO schedule_touch
+    SELECT s.action_id, s.subscriber_id FROM action_subscription s WHERE s.action_id = NEW.action_id;
+END;
+
+CREATE TRIGGER action_visibility AFTER UPDATE OF retired_on ON action
+BEGIN
+  UPDATE action_subscription
+     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
+                         WHERE h.rid = action_subscription.rowid)
+   WHERE action_id = NEW.action_id;
+END;
+
+CREATE TRIGGER action_subscription_status
+AFTER UPDATE OF cover_release, cover_expire, expiring_from ON action_subscription
+WHEN certo_status(OLD.cover_expire, OLD.expiring_from, certo_today())
+     IS NOT certo_status(NEW.cover_expire, NEW.expiring_from, certo_today())
+BEGIN
+  INSERT INTO outbox (event, entity_id, payload, date) VALUES (
+    'ACTION_SUBSCRIPTION::STATUS', NEW.action_subscription_id,
+    json_object('entity_id', NEW.action_subscription_id, 'action_id', NEW.action_id,
+                'subscriber_id', NEW.subscriber_id, 'subscriber_type', NEW.subscriber_type,
+                'old', certo_status(OLD.cover_expire, OLD.expiring_from, certo_today()),
+                'new', certo_status(NEW.cover_expire, NEW.expiring_from, certo_today())),
+    certo_today());
+END;
+
+CREATE TRIGGER action_subscription_touch AFTER INSERT ON action_subscription
+BEGIN
+  INSERT INTO schedule_touch VALUES (NEW.action_id, NEW.subscriber_id);
+END;
+
+CREATE TRIGGER action_subscription_visibility AFTER UPDATE OF retired_on ON action_subscription
+BEGIN
+  UPDATE action_subscription
+     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h WHERE h.rid = NEW.rowid)
+   WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER action_subscription_visibility_insert AFTER INSERT ON action_subscription
+WHEN NOT certo_bulk()
+BEGIN
+  UPDATE action_subscription
+     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h WHERE h.rid = NEW.rowid)
+   WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER certificate_update_touch
+AFTER UPDATE OF resource_id, tenant_id, date_release, date_expire, validity, validity_unit ON certificate
+BEGIN
+  UPDATE certificate_action SET resource_id = NEW.resource_id
+   WHERE certificate_id = NEW.certificate_id AND resource_id IS NOT NEW.resource_id;
+  INSERT INTO schedule_touch
+    SELECT l.action_id, l.resource_id FROM certificate_action l
+     WHERE l.certificate_id = NEW.certificate_id;
+END;
+
+CREATE TRIGGER certificate_action_delete_touch AFTER DELETE ON certificate_action
+BEGIN
+  INSERT INTO schedule_touch VALUES (OLD.action_id, OLD.resource_id);
+END;
+
+CREATE TRIGGER certificate_action_insert_touch AFTER INSERT ON certificate_action
+BEGIN
+  INSERT INTO schedule_touch VALUES (NEW.action_id, NEW.resource_id);
+END;
+
+CREATE TRIGGER certificate_action_update_touch AFTER UPDATE ON certificate_action
+BEGIN
+  INSERT INTO schedule_touch VALUES (OLD.action_id, OLD.resource_id);
+  INSERT INTO schedule_touch
+    SELECT NEW.action_id, NEW.resource_id
+     WHERE NEW.action_id IS NOT OLD.action_id OR NEW.resource_id IS NOT OLD.resource_id;
+END;
+
+CREATE TRIGGER equipment_visibility AFTER UPDATE OF retired_on ON equipment
+BEGIN
+  UPDATE action_subscription
+     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
+                         WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.office_equipment_id;
+END;
+
+CREATE TRIGGER office_visibility AFTER UPDATE OF retired_on ON office
+BEGIN
+  UPDATE action_subscription
+     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
+                         WHERE h.rid = action_subscription.rowid)
+   WHERE subtenant_id = NEW.office_id
+      OR subscriber_id = NEW.office_id
+      OR subscriber_id IN (SELECT office_role_id FROM role WHERE office_id = NEW.office_id
+                           UNION ALL
+                           SELECT office_equipment_id FROM equipment WHERE office_id = NEW.office_id
+                           UNION ALL
+                           SELECT office_work_environment_id FROM work_environment
+                            WHERE office_id = NEW.office_id
+                           UNION ALL
+                           SELECT office_substance_id FROM substance WHERE office_id = NEW.office_id
+                           UNION ALL
+                           SELECT work_group_id FROM work_group WHERE office_id = NEW.office_id);
+END;
+
+CREATE TRIGGER person_visibility AFTER UPDATE OF retired_on ON person
+BEGIN
+  UPDATE action_subscription
+     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
+                         WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.person_id;
+END;
+
+CREATE TRIGGER role_visibility AFTER UPDATE OF retired_on ON role
+BEGIN
+  UPDATE action_subscription
+     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
+                         WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.office_role_id;
+END;
+
+CREATE TRIGGER schedule_touch_apply AFTER INSERT ON schedule_touch WHEN NOT certo_bulk()
+BEGIN
+  UPDATE action_subscription
+     SET (cover_release, cover_expire, expiring_from) =
+         (SELECT v.cover_release, v.cover_expire, v.expiring_from
+            FROM action_subscription_cover v WHERE v.rid = action_subscription.rowid)
+   WHERE action_id = NEW.action_id AND subscriber_id = NEW.subscriber_id;
+  DELETE FROM schedule_touch WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER substance_visibility AFTER UPDATE OF retired_on ON substance
+BEGIN
+  UPDATE action_subscription
+     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
+                         WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.office_substance_id;
+END;
+
+CREATE TRIGGER work_environment_visibility AFTER UPDATE OF retired_on ON work_environment
+BEGIN
+  UPDATE action_subscription
+     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
+                         WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.office_work_environment_id;
+END;
+
+CREATE TRIGGER work_group_visibility AFTER UPDATE OF retired_on ON work_group
+BEGIN
+  UPDATE action_subscription
+     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
+                         WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.work_group_id;
+END;

@@ -1,0 +1,277 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+//
+// Upgrades: files written by schema 1 and schema 2 (tests/db/fixtures, made by
+// make_fixtures.py) opened by this build must end up exactly like a fresh file holding the same
+// data: the same schema, the same rows (the fresh one loaded by replaying the upgraded file's
+// export through the JSON API), their original rows untouched, and nothing for Verify() to find.
+// Also pins schema/current.sql, the whole live schema of a fresh file, to what a fresh file holds.
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "testutil.h"
+
+namespace certo::testing {
+namespace {
+
+const std::string kSourceDir = CERTO_SOURCE_DIR;
+
+std::string FixturePath(int version) {
+  return kSourceDir + "/tests/db/fixtures/schema" + std::to_string(version) + ".certo";
+}
+
+// Whitespace runs collapsed, so that a schema compares by meaning of its text, not its layout.
+std::string Normalize(const std::string& sql) {
+  return std::regex_replace(std::regex_replace(sql, std::regex(R"(\s+)"), " "),
+                            std::regex(R"(^ | $)"), "");
+}
+
+// "type name on tbl_name: sql" of every object in the file (tables, indexes, views, triggers).
+std::vector<std::string> SchemaOf(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  SQLite::Statement st(db,
+                       "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master "
+                       "ORDER BY type, name");
+  std::vector<std::string> objects;
+  while (st.executeStep()) {
+    objects.push_back(st.getColumn(0).getString() + " " + st.getColumn(1).getString() + " on " +
+                      st.getColumn(2).getString() + ": " + Normalize(st.getColumn(3).getString()));
+  }
+  return objects;
+}
+
+std::vector<std::string> TablesOf(SQLite::Database& db) {
+  SQLite::Statement st(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  std::vector<std::string> tables;
+  while (st.executeStep()) tables.push_back(st.getColumn(0).getString());
+  return tables;
+}
+
+std::vector<std::string> ColumnsOf(SQLite::Database& db, const std::string& table) {
+  SQLite::Statement st(db, "SELECT name FROM pragma_table_info(?) ORDER BY cid");
+  st.bind(1, table);
+  std::vector<std::string> columns;
+  while (st.executeStep()) columns.push_back(st.getColumn(0).getString());
+  return columns;
+}
+
+// A value with its storage class, so that NULL, 1 and '1' differ.
+std::string Cell(const SQLite::Column& c) {
+  if (c.isNull()) return "NULL";
+  if (c.isInteger()) return "i:" + c.getString();
+  if (c.isFloat()) return "f:" + c.getString();
+  return "'" + c.getString() + "'";
+}
+
+// table -> its rows, each "column=value, ...", ordered by every column. columns_of limits a
+// table to the given columns (the ones an older schema had); tables not in it are skipped.
+using Rows = std::map<std::string, std::vector<std::string>>;
+Rows RowsOf(const std::string& path, const std::set<std::string>& skip,
+            const std::map<std::string, std::vector<std::string>>* columns_of = nullptr) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  Rows rows;
+  for (const std::string& table : TablesOf(db)) {
+    if (skip.count(table)) continue;
+    std::vector<std::string> columns;
+    if (columns_of) {
+      auto it = columns_of->find(table);
+      if (it == columns_of->end()) continue;
+      columns = it->second;
+    } else {
+      columns = ColumnsOf(db, table);
+    }
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];
+    sql += " FROM " + table + " ORDER BY ";
+    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + std::to_string(i + 1);
+    SQLite::Statement st(db, sql);
+    std::vector<std::string>& out = rows[table];
+    while (st.executeStep()) {
+      std::string row;
+      for (int i = 0; i < static_cast<int>(columns.size()); ++i) {
+        row += (i ? ", " : "") + columns[static_cast<size_t>(i)] + "=" + Cell(st.getColumn(i));
+      }
+      out.push_back(row);
+    }
+  }
+  return rows;
+}
+
+std::map<std::string, std::vector<std::string>> ColumnsByTable(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  std::map<std::string, std::vector<std::string>> columns;
+  for (const std::string& table : TablesOf(db)) columns[table] = ColumnsOf(db, table);
+  return columns;
+}
+
+int PragmaOf(const std::string& path, const std::string& pragma) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  return db.execAndGet("PRAGMA " + pragma).getInt();
+}
+
+// The outbox holds the events of the writes that made each file (the fixture's, or the replay's),
+// so the two files' outboxes differ by construction; the upgrade must leave the fixture's alone,
+// which the original-rows comparison checks.
+const std::set<std::string> kWriteHistory = {"outbox", "sqlite_sequence"};
+
+struct Upgraded {
+  std::string path;   // the fixture, upgraded
+  std::string fresh;  // a fresh file loaded with the upgraded file's export
+  std::vector<Json> requests;
+};
+
+// Copies the fixture of version into dir, opens it (upgrading it), checks Verify(), and replays
+// its export into a fresh file in dir.
+void Upgrade(int version, const TempDir& dir, Upgraded& out) {
+  out.path = dir.File("upgraded.certo");
+  out.fresh = dir.File("fresh.certo");
+  std::filesystem::copy_file(FixturePath(version), out.path);
+  ASSERT_EQ(PragmaOf(out.path, "user_version"), version);
+  {
+    std::unique_ptr<Engine> engine = OpenEngine(out.path);
+    ASSERT_NE(engine, nullptr);
+    EXPECT_EQ(engine->SchemaVersion(), 3);
+    EXPECT_TRUE(Verified(*engine));
+    Status exported =
+        engine->Export("", [&](const Json& request) { out.requests.push_back(request); });
+    ASSERT_TRUE(exported.ok()) << exported.ToString();
+  }
+  std::unique_ptr<Engine> fresh = OpenEngine(out.fresh);
+  ASSERT_NE(fresh, nullptr);
+  for (const Json& request : out.requests) {
+    Reply reply = Call(*fresh, request["method"].get<std::string>(),
+                       request["path"].get<std::string>(), request["body"]);
+    ASSERT_TRUE(reply.status == 200 || reply.status == 201)
+        << request.dump() << "\n-> " << reply.status << " " << reply.raw.body;
+  }
+  EXPECT_TRUE(Verified(*fresh));
+}
+
+class UpgradeTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(UpgradeTest, UpgradedFileHasTheSchemaOfAFreshFile) {
+  TempDir dir;
+  Upgraded u;
+  ASSERT_NO_FATAL_FAILURE(Upgrade(GetParam(), dir, u));
+  EXPECT_EQ(SchemaOf(u.path), SchemaOf(u.fresh));
+  EXPECT_EQ(PragmaOf(u.path, "user_version"), 3);
+  EXPECT_EQ(PragmaOf(u.path, "application_id"), 0x4352544f);
+}
+
+TEST_P(UpgradeTest, UpgradedFileHoldsTheRowsOfAFreshFileWithTheSameData) {
+  TempDir dir;
+  Upgraded u;
+  ASSERT_NO_FATAL_FAILURE(Upgrade(GetParam(), dir, u));
+  const Rows upgraded = RowsOf(u.path, kWriteHistory);
+  EXPECT_EQ(upgraded, RowsOf(u.fresh, kWriteHistory));
+  // Not two empty files: the fixture's company came through.
+  EXPECT_EQ(upgraded.at("person").size(), 2u);
+  EXPECT_EQ(upgraded.at("certificate").size(), 3u);
+  EXPECT_EQ(upgraded.at("incident_person").size(), 1u);
+  EXPECT_EQ(upgraded.at("action_subscription").size(), GetParam() == 1 ? 0u : 5u);
+  EXPECT_EQ(upgraded.at("schedule_touch").size(), 0u);
+}
+
+TEST_P(UpgradeTest, UpgradeKeepsEveryRowAndColumnTheOldFileHad) {
+  TempDir dir;
+  const std::string before = dir.File("before.certo");
+  std::filesystem::copy_file(FixturePath(GetParam()), before);
+  const auto old_columns = ColumnsByTable(before);
+  const Rows old_rows = RowsOf(before, {}, &old_columns);
+  Upgraded u;
+  ASSERT_NO_FATAL_FAILURE(Upgrade(GetParam(), dir, u));
+  EXPECT_EQ(RowsOf(u.path, {}, &old_columns), old_rows);
+  size_t count = 0;
+  for (const auto& [table, rows] : old_rows) count += rows.size();
+  // make_fixtures.py inserts 26 rows at schema 1; at schema 2 also 5 subscriptions, 3 links,
+  // and its triggers added 3 outbox events and their sqlite_sequence row.
+  EXPECT_EQ(count, GetParam() == 1 ? 26u : 38u);
+}
+
+INSTANTIATE_TEST_SUITE_P(FromSchema, UpgradeTest, ::testing::Values(1, 2),
+                         [](const ::testing::TestParamInfo<int>& param) {
+                           return "Schema" + std::to_string(param.param);
+                         });
+
+// Schema 3's data migration computed the columns it adds for the rows schema 2 left.
+TEST(UpgradeFromSchema2, MigrationFillsHiddenFromAndLinkResources) {
+  TempDir dir;
+  Upgraded u;
+  ASSERT_NO_FATAL_FAILURE(Upgrade(2, dir, u));
+  SQLite::Database db(u.path, SQLite::OPEN_READONLY);
+  SQLite::Statement subscriptions(
+      db,
+      "SELECT substr(action_subscription_id, 34), coalesce(hidden_from, '-') "
+      "FROM action_subscription ORDER BY 1");
+  std::vector<std::string> hidden;
+  while (subscriptions.executeStep()) {
+    hidden.push_back(subscriptions.getColumn(0).getString() + " " +
+                     subscriptions.getColumn(1).getString());
+  }
+  // 101: its subscriber retired; 103: retired itself; 104: its action's office retired.
+  EXPECT_EQ(hidden, (std::vector<std::string>{"100 -", "101 2025-05-01", "102 -", "103 2025-04-01",
+                                              "104 2025-03-31"}));
+  SQLite::Statement links(db,
+                          "SELECT substr(certificate_action_id, 34), substr(resource_id, 34) "
+                          "FROM certificate_action ORDER BY 1");
+  std::vector<std::string> resources;
+  while (links.executeStep()) {
+    resources.push_back(links.getColumn(0).getString() + " " + links.getColumn(1).getString());
+  }
+  EXPECT_EQ(resources, (std::vector<std::string>{"110 010", "111 011", "112 031"}));
+}
+
+// ---- schema/current.sql ---------------------------------------------------------------------
+
+const char kCurrentSqlHead[] =
+    "-- The live schema of a fresh certo file: every table, index, view and trigger as SQLite\n"
+    "-- holds it once schema/0001_*.sql .. the newest migration have run (tables, then indexes,\n"
+    "-- views and triggers, each by table and name). Generated: do not edit. After adding a\n"
+    "-- migration, regenerate it and review the diff:\n"
+    "--   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'\n";
+
+std::string LiveSchema(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  std::ostringstream out;
+  out << kCurrentSqlHead
+      << "-- PRAGMA user_version = " << db.execAndGet("PRAGMA user_version").getInt()
+      << "; PRAGMA application_id = " << db.execAndGet("PRAGMA application_id").getInt() << ";\n";
+  SQLite::Statement st(db,
+                       "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY "
+                       "CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 "
+                       "ELSE 3 END, tbl_name, name");
+  while (st.executeStep()) out << "\n" << st.getColumn(0).getString() << ";\n";
+  return out.str();
+}
+
+TEST(CurrentSql, MatchesTheSchemaOfAFreshFile) {
+  TempDir dir;
+  const std::string path = dir.File("fresh.certo");
+  ASSERT_NE(OpenEngine(path), nullptr);
+  const std::string live = LiveSchema(path);
+  const std::string file = kSourceDir + "/schema/current.sql";
+  const char* update = std::getenv("CERTO_UPDATE_SCHEMA");
+  if (update && std::string(update) == "1") {
+    std::ofstream(file, std::ios::binary) << live;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream checked_in;
+  checked_in << in.rdbuf();
+  EXPECT_EQ(checked_in.str(), live)
+      << "schema/current.sql is not the schema of a fresh file. If a migration changed it on "
+         "purpose, regenerate it with\n  CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test "
+         "--gtest_filter='CurrentSql.*'\nand commit the diff.";
+}
+
+}  // namespace
+}  // namespace certo::testing
