@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "api/input.h"
 #include "base/calendar.h"
 
 namespace certo::internal {
@@ -102,8 +103,10 @@ std::vector<std::string> Segments(std::string_view path) {
 Result<Json> ParseBody(std::string_view body) {
   size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return Json::object();
+  if (Status deep = CheckBodyText(body); !deep.ok()) return deep;
   Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return Status::InvalidArgument("the body is not valid JSON");
+  if (Status bad = CheckBodyValue(parsed); !bad.ok()) return bad;
   return parsed;
 }
 
@@ -317,12 +320,18 @@ std::optional<Response> ServiceRoute(Engine& engine, std::string_view method,
     if (method != "GET") return MethodNotAllowed("GET");
     int64_t after = 0;
     int limit = 100;
-    try {
-      if (params.count("after")) after = std::stoll(params["after"]);
-      if (params.count("limit")) limit = std::stoi(params["limit"]);
-    } catch (const std::exception&) {
-      return Failure(400, "after and limit must be integers", Code::kInvalidArgument);
+    std::vector<FieldError> errors;
+    for (const char* name : {"after", "limit"}) {
+      if (!params.count(name)) continue;
+      std::optional<int64_t> v = ParseInt64(params[name]);
+      if (!v) errors.push_back({name, "must be a decimal integer"});
+      if (v && name == std::string_view("after")) after = *v;
+      // Out-of-range limits are reported by ReadOutbox itself, with its message.
+      if (v && name == std::string_view("limit")) {
+        limit = static_cast<int>(std::clamp<int64_t>(*v, 0, 1000000));
+      }
     }
+    if (!errors.empty()) return ErrorResponse(Status::Validation(std::move(errors)));
     Result<std::vector<Event>> events = engine.ReadOutbox(after, limit);
     if (!events.ok()) return ErrorResponse(events.error());
     Json rows = Json::array();
@@ -374,6 +383,7 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
   }
   std::map<std::string, std::string> params = ParseQueryString(query_string);
   std::vector<std::string> seg = Segments(path);
+  if (Status bad = CheckTarget(path, seg, params); !bad.ok()) return ErrorResponse(bad);
   if (!seg.empty() && seg[0] == "v2") {
     if (auto r = ServiceRoute(engine, method, seg, params, body)) return *r;
   }
