@@ -3,7 +3,7 @@
 
 #include "api/input.h"
 
-#include <cmath>
+#include <algorithm>
 #include <limits>
 
 namespace certo::internal {
@@ -68,9 +68,6 @@ std::optional<FieldError> CheckField(const std::string& field, const Json& value
     if (v->is_number_unsigned() &&
         v->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
       return FieldError{field, "holds an integer out of range (at most 9223372036854775807)"};
-    }
-    if (v->is_number_float() && !std::isfinite(v->get<double>())) {
-      return FieldError{field, "holds a number out of range"};
     }
     if (v->is_structured()) {
       for (const Json& child : *v) pending.push_back(&child);

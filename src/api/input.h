@@ -52,8 +52,8 @@ Status CheckTarget(std::string_view raw_path, const std::vector<std::string>& se
 Status CheckBodyText(std::string_view body);
 
 // A parsed body: each top-level field nests at most kMaxFieldDepth (each value of an object
-// "filter" at most kMaxFilterDepth), and holds no number out of range (an integer beyond
-// int64_t, a float that overflowed to infinity). kValidation (422) naming each field.
+// "filter" at most kMaxFilterDepth), and holds no integer beyond int64_t (nlohmann reads one up
+// to 2^64 - 1 as unsigned; the engine would wrap it). kValidation (422) naming each field.
 Status CheckBodyValue(const Json& body);
 
 }  // namespace certo::internal
