@@ -52,7 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t first = input.find('\n');
   const size_t second = first == std::string_view::npos ? first : input.find('\n', first + 1);
   std::string_view method = input.substr(0, first);
-  std::string_view target = first == std::string_view::npos ? "" : input.substr(first + 1, second - first - 1);
+  std::string_view target =
+      first == std::string_view::npos ? "" : input.substr(first + 1, second - first - 1);
   std::string_view body = second == std::string_view::npos ? "" : input.substr(second + 1);
   certo::Engine& engine = TheEngine();
   certo::Response response;
