@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 
 namespace certo {
 
@@ -19,8 +20,12 @@ struct Options {
   // Tests and reproducible reports pin it.
   std::optional<std::chrono::year_month_day> today;
 
-  // Create the file (and the schema) when it does not exist.
-  // Default: true. When false, opening a missing file fails with Code::kIOError.
+  // Create the file (and the schema) when it does not exist, or when it exists with zero bytes
+  // (SQLite's reading of an empty file is an empty database).
+  // Default: true, so Engine::Open("new.certo") just works. When false, opening a missing file
+  // fails with Code::kIOError and a zero-byte file with Code::kCorrupt ("not a certo file"), so a
+  // file emptied by a failed copy is not mistaken for a healthy empty company: tools that only
+  // read an existing file (the CLI without --create) pass false.
   bool create_if_missing = true;
 
   // Parameters that affect performance and concurrency.
@@ -32,6 +37,13 @@ struct Options {
   // SQLite page cache for this connection, in KiB.
   // Default: 65536 (64 MiB); cache size matters more than any schema trick for bulk work.
   int cache_size_kib = 65536;
+
+  // Parameters for tests and special platforms.
+
+  // The name of a registered SQLite VFS (sqlite3_vfs_register) to open the file with.
+  // Default: empty, SQLite's default VFS. The reliability tests register one that injects I/O
+  // faults; a platform without a usable default VFS may register its own.
+  std::string vfs;
 };
 
 }  // namespace certo

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "api/input.h"
 #include "base/calendar.h"
 
 namespace certo::internal {
@@ -108,8 +109,10 @@ std::vector<std::string> Segments(std::string_view path) {
 Result<Json> ParseBody(std::string_view body) {
   size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return Json::object();
+  if (Status deep = CheckBodyText(body); !deep.ok()) return deep;
   Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return Status::InvalidArgument("the body is not valid JSON");
+  if (Status bad = CheckBodyValue(parsed); !bad.ok()) return bad;
   return parsed;
 }
 
@@ -347,12 +350,19 @@ Response HandleVerify(const Call& c) {
 Response HandleOutboxIndex(const Call& c) {
   int64_t after = 0;
   int limit = 100;
-  try {
-    if (c.params.count("after")) after = std::stoll(c.params.at("after"));
-    if (c.params.count("limit")) limit = std::stoi(c.params.at("limit"));
-  } catch (const std::exception&) {
-    return Failure(400, "after and limit must be integers", Code::kInvalidArgument);
+  std::vector<FieldError> errors;
+  for (const char* name : {"after", "limit"}) {
+    auto it = c.params.find(name);
+    if (it == c.params.end()) continue;
+    std::optional<int64_t> v = ParseInt64(it->second);
+    if (!v) errors.push_back({name, "must be a decimal integer"});
+    if (v && name == std::string_view("after")) after = *v;
+    // Out-of-range limits are reported by ReadOutbox itself, with its message.
+    if (v && name == std::string_view("limit")) {
+      limit = static_cast<int>(std::clamp<int64_t>(*v, 0, 1000000));
+    }
   }
+  if (!errors.empty()) return ErrorResponse(Status::Validation(std::move(errors)));
   Result<std::vector<Event>> events = c.engine.ReadOutbox(after, limit);
   if (!events.ok()) return ErrorResponse(events.error());
   Json rows = Json::array();
@@ -569,6 +579,7 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
   }
   const std::map<std::string, std::string> params = ParseQueryString(query_string);
   const std::vector<std::string> seg = Segments(path);
+  if (Status bad = CheckTarget(path, seg, params); !bad.ok()) return ErrorResponse(bad);
   Call call{engine,
             method,
             path,

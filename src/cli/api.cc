@@ -33,7 +33,8 @@ int RunBatch(Engine& engine) {
   while (std::getline(std::cin, line)) {
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    Json request = Json::parse(line, nullptr, false);
+    bool too_deep = false;
+    Json request = ParseJsonLine(line, &too_deep);
     Response response;
     if (request.is_discarded() || !request.is_object() || !request.contains("method") ||
         !request["method"].is_string() || !request.contains("path") ||
@@ -43,9 +44,11 @@ int RunBatch(Engine& engine) {
       response.headers.emplace_back("Content-Type", "application/json");
       response.body = Json{
           {"name", "Bad Request"},
-          {"message", "line " + std::to_string(number) +
-                          ": expected a JSON object with string \"method\" and "
-                          "\"path\" and an optional \"body\""},
+          {"message",
+           "line " + std::to_string(number) +
+               (too_deep ? ": the line nests deeper than 512 levels of arrays and objects"
+                         : ": expected a JSON object with string \"method\" and "
+                           "\"path\" and an optional \"body\"")},
           {"code", static_cast<int>(Code::kInvalidArgument)},
           {"status", 400}}.dump();
     } else {

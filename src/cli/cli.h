@@ -37,6 +37,11 @@ std::optional<std::optional<std::chrono::year_month_day>> ParseToday(const std::
 // nullptr; the caller exits with kExitOpen.
 std::unique_ptr<Engine> Open(const Global& global);
 
+// One JSON line of requests, parsed; discarded when it is not JSON. A line nesting past the JSON
+// API's body limit (512 levels, docs/errors.md) is discarded too, with *too_deep set, before any
+// copy or serialization of it can recurse that deep.
+Json ParseJsonLine(const std::string& text, bool* too_deep);
+
 // A command adds its subcommand and options to app and returns what to run when it was chosen.
 using Runner = std::function<int()>;
 using Command = std::function<Runner(CLI::App& app, Global& global)>;

@@ -74,15 +74,16 @@ struct Line {
 
 Line ParseLine(const std::string& text) {
   Line line;
-  Json request = Json::parse(text, nullptr, false);
+  bool too_deep = false;
+  Json request = ParseJsonLine(text, &too_deep);
   if (request.is_discarded() || !request.is_object() || !request.contains("method") ||
       !request["method"].is_string() || !request.contains("path") || !request["path"].is_string()) {
     line.bad.status = 400;
     line.bad.body = Json{
         {"name", "Bad Request"},
-        {"message",
-         "expected a JSON object with string \"method\" and \"path\" and an "
-         "optional \"body\""},
+        {"message", too_deep ? "the line nests deeper than 512 levels of arrays and objects"
+                             : "expected a JSON object with string \"method\" and \"path\" "
+                               "and an optional \"body\""},
         {"code", static_cast<int>(Code::kInvalidArgument)},
         {"status", 400}}.dump();
     return line;
@@ -108,6 +109,25 @@ struct ImportArgs {
 };
 
 }  // namespace
+
+Json ParseJsonLine(const std::string& text, bool* too_deep) {
+  // One level more than a body may have: the line wraps the body in {"body": ...}.
+  constexpr int kMaxLineDepth = 513;
+  *too_deep = false;
+  Json parsed = Json::parse(
+      text,
+      [too_deep](int depth, Json::parse_event_t event, Json&) {
+        if ((event == Json::parse_event_t::object_start ||
+             event == Json::parse_event_t::array_start) &&
+            depth >= kMaxLineDepth) {
+          *too_deep = true;
+          return false;  // the subtree is skipped, not built
+        }
+        return true;
+      },
+      /*allow_exceptions=*/false);
+  return *too_deep ? Json(Json::value_t::discarded) : parsed;
+}
 
 Runner AddImportCommand(CLI::App& app, Global& global) {
   CLI::App* cmd = app.add_subcommand(

@@ -7,12 +7,12 @@
 // Exit status: 0 success; 1 the command's work failed (a request >= 400, problems found, an
 // import refused); 2 bad command line; 3 the file cannot be opened.
 
+#include "certo/calendar.h"
 #include "certo/version.h"
 
 #include <iostream>
 #include <vector>
 
-#include "certo/calendar.h"
 #include "cli.h"
 
 namespace certo::cli {
@@ -36,7 +36,9 @@ std::unique_ptr<Engine> Open(const Global& global) {
   auto engine = Engine::Open(global.db, options);
   if (!engine.ok()) {
     std::string hint;
-    if (engine.error().code() == Code::kIOError && !global.create) {
+    // Only a missing file is one --create would make: other I/O errors have other causes.
+    if (engine.error().code() == Code::kIOError && !global.create &&
+        engine.error().message().ends_with("does not exist")) {
       hint = " (pass --create to make a new file)";
     }
     std::cerr << "certo: " << engine.error().message() << hint << '\n';

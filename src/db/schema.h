@@ -28,8 +28,12 @@ constexpr int kApplicationId = 0x4352544f;
 // Checks that db is an empty SQLite file or a certo file this build can read, without writing.
 // Throws StatusError (kIncompatible) otherwise; SQLite errors (not a database) propagate.
 void CheckIdentity(Db& db, std::string_view path);
-// Applies the missing migrations in one transaction and records the version.
-void Migrate(Db& db);
+// True when the file is empty or older than this build's schema.
+bool NeedsMigration(Db& db);
+// Applies the missing migrations in one transaction and records the version. A file whose
+// recorded version disagrees with its tables (a table the version should have is missing, or a
+// migration past the version finds its work already done) fails with kIncompatible, unchanged.
+void Migrate(Db& db, std::string_view path);
 // The file's schema version (PRAGMA user_version).
 int SchemaVersionOf(Db& db);
 

@@ -364,7 +364,7 @@ TEST(Outbox, JsonIndexListsTheSameEvents) {
   ASSERT_EQ(everything.status, 200);
   EXPECT_EQ(Plain(everything.body), Plain(EventsJson(all)));
   EXPECT_EQ(Call(*engine, "POST", "/v2/outbox/index").status, 405);
-  EXPECT_EQ(Call(*engine, "GET", "/v2/outbox/index?after=x").status, 400);
+  EXPECT_EQ(Call(*engine, "GET", "/v2/outbox/index?after=x").status, 422);
 }
 
 TEST(Outbox, AckRemovesAcknowledgedEventsAndKeepsLaterOnes) {
