@@ -19,6 +19,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "db/schema.h"
 #include "testutil.h"
 
 namespace certo::testing {
@@ -140,7 +141,7 @@ void Upgrade(int version, const TempDir& dir, Upgraded& out) {
   {
     std::unique_ptr<Engine> engine = OpenEngine(out.path);
     ASSERT_NE(engine, nullptr);
-    EXPECT_EQ(engine->SchemaVersion(), 3);
+    EXPECT_EQ(engine->SchemaVersion(), internal::Migrations().back().version);
     EXPECT_TRUE(Verified(*engine));
     Status exported =
         engine->Export("", [&](const Json& request) { out.requests.push_back(request); });

@@ -8,10 +8,14 @@
 
 #include <sqlite3.h>
 
+#include "db/schema.h"
 #include "testutil.h"
 
 namespace certo::testing {
 namespace {
+
+// The newest schema this build carries: the last of schema/NNNN_*.sql compiled in.
+int LatestSchema() { return internal::Migrations().back().version; }
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -32,7 +36,7 @@ void RawExec(const std::string& path, const std::string& sql) {
 TEST(EngineOpen, MemoryFileStartsEmptyAtTheLatestSchema) {
   auto engine = OpenEngine();
   ASSERT_NE(engine, nullptr);
-  EXPECT_EQ(engine->SchemaVersion(), 3);
+  EXPECT_EQ(engine->SchemaVersion(), LatestSchema());
   auto page = engine->Index("project");
   ASSERT_OK(page);
   EXPECT_EQ(page->total_count, 0);
@@ -70,7 +74,7 @@ TEST(EngineOpen, FileUsesWalAndRecordsItsIdentity) {
   };
   EXPECT_EQ(pragma("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(pragma("PRAGMA application_id"), std::to_string(0x4352544f));
-  EXPECT_EQ(pragma("PRAGMA user_version"), "3");
+  EXPECT_EQ(pragma("PRAGMA user_version"), std::to_string(LatestSchema()));
   sqlite3_close(db);
 }
 
@@ -141,7 +145,8 @@ TEST(EngineOpen, FileFromANewerCertoIsRefusedAndLeftUntouched) {
   EXPECT_EQ(engine.error().code(), Code::kIncompatible);
   EXPECT_EQ(engine.error().message(), "'" + path +
                                           "' was written by a newer certo (schema 999; this "
-                                          "build reads up to schema 3)");
+                                          "build reads up to schema " +
+                                          std::to_string(LatestSchema()) + ")");
   EXPECT_EQ(ReadAll(path), before);
 }
 

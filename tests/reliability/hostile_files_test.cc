@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "db/schema.h"
 #include "testutil.h"
 
 namespace certo::testing {
@@ -172,8 +173,9 @@ TEST(HostileFiles, MissingTableIsAnInconsistentVersion) {
   const std::string path = dir.File("healthy.certo");
   RawExec(path, "DROP TABLE incident_person;");
   ExpectRefusedUntouched(path, Code::kIncompatible,
-                         "has an inconsistent version: it records schema 3 but its tables "
-                         "disagree (table incident_person is missing)");
+                         "has an inconsistent version: it records schema " +
+                             std::to_string(internal::Migrations().back().version) +
+                             " but its tables disagree (table incident_person is missing)");
 }
 
 // Runs check as an unprivileged user when the test runs as root (root ignores file modes), in
