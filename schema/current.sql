@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 3; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 4; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -36,6 +36,17 @@ CREATE TABLE action_subscription (
   cover_expire           TEXT,
   expiring_from          TEXT
 , hidden_from TEXT);
+
+CREATE TABLE api_key (
+  key_id     TEXT PRIMARY KEY NOT NULL,
+  project_id TEXT NOT NULL REFERENCES project (project_id) ON DELETE CASCADE,
+  name       TEXT NOT NULL DEFAULT '',
+  read_only  INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1)),
+  salt       BLOB NOT NULL,
+  hash       BLOB NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+) WITHOUT ROWID;
 
 CREATE TABLE certificate (
   certificate_id TEXT PRIMARY KEY NOT NULL,
@@ -263,6 +274,8 @@ CREATE INDEX action_subscription_office_expiring
 CREATE UNIQUE INDEX action_subscription_pair ON action_subscription(action_id, subscriber_id);
 
 CREATE INDEX action_subscription_subscriber ON action_subscription(subscriber_id);
+
+CREATE INDEX api_key_project ON api_key (project_id);
 
 CREATE INDEX certificate_resource ON certificate(resource_id);
 

@@ -93,10 +93,12 @@ TEST(EngineThreads, OneEngineSharedByFiveThreadsKeepsEveryWriteAndNothingElse) {
       EXPECT_GE(page->total_count, last);
       EXPECT_EQ(static_cast<int64_t>(page->rows.size()), page->total_count);
       last = page->total_count;
-      Result<std::map<std::string, int64_t>> counts =
+      Result<std::map<ScheduleStatus, int64_t>> counts =
           engine->StatusCounts(Query{.filter = {{"action_id", action_id}}});
       ASSERT_TRUE(counts.ok()) << counts.status().ToString();
-      EXPECT_EQ((*counts)["NEW"] + (*counts)["EXPIRING"] + (*counts)["EXPIRED"], 0);
+      EXPECT_EQ((*counts)[ScheduleStatus::kNew] + (*counts)[ScheduleStatus::kExpiring] +
+                    (*counts)[ScheduleStatus::kExpired],
+                0);
     }
   });
   // Creates people and views one through the JSON API.
@@ -156,11 +158,13 @@ TEST(EngineThreads, OneEngineSharedByFiveThreadsKeepsEveryWriteAndNothingElse) {
   Result<Json> last = engine->View("person", ada);
   ASSERT_OK(last);
   EXPECT_EQ((*last)["note"], Code("n", kRounds - 1));
-  Result<std::map<std::string, int64_t>> counts =
+  Result<std::map<ScheduleStatus, int64_t>> counts =
       engine->StatusCounts(Query{.filter = {{"action_id", action_id}}});
   ASSERT_OK(counts);
-  EXPECT_EQ(*counts, (std::map<std::string, int64_t>{
-                         {"NEW", 0}, {"VALID", kCommitted}, {"EXPIRING", 0}, {"EXPIRED", 0}}));
+  EXPECT_EQ(*counts, (std::map<ScheduleStatus, int64_t>{{ScheduleStatus::kNew, 0},
+                                                        {ScheduleStatus::kValid, kCommitted},
+                                                        {ScheduleStatus::kExpiring, 0},
+                                                        {ScheduleStatus::kExpired, 0}}));
   // The outbox holds the committed writes' events only, and the handler saw each once.
   const std::map<std::string, int> events = OutboxCounts(*engine);
   EXPECT_EQ(events, (std::map<std::string, int>{
