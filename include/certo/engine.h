@@ -65,10 +65,15 @@ class CERTO_EXPORT Engine {
  public:
   // Opens (and, when Options::create_if_missing, creates) the certo file at path, applying any
   // schema upgrades. ":memory:" opens a private in-memory file.
-  // Fails, leaving the file untouched, with:
-  //   kIOError      the file is missing (create_if_missing = false) or cannot be opened;
-  //   kCorrupt      the file is not a SQLite database;
-  //   kIncompatible the file is SQLite but not certo's, or was written by a newer certo;
+  // A file that cannot be written (read-only file or directory) opens read-only: reads work and
+  // every write fails with kIOError. Fails, leaving the file byte-identical and no -wal/-shm
+  // behind, with:
+  //   kIOError      the file is missing (create_if_missing = false), is a directory, cannot be
+  //                 opened, or the disk is full;
+  //   kCorrupt      the file is not a SQLite database, or has zero bytes and
+  //                 create_if_missing = false (a file emptied by a failed copy is not a company);
+  //   kIncompatible the file is SQLite but not certo's, was written by a newer certo, or its
+  //                 recorded schema version disagrees with its tables;
   //   kBusy         another connection holds a lock past Options::busy_timeout_ms.
   static Result<std::unique_ptr<Engine>> Open(const std::string& path,
                                               const Options& options = Options());
