@@ -73,7 +73,11 @@ class Engine:
       local date at each call. Compliance status, retirement and default dates follow it.
     * ``busy_timeout`` is how long, in seconds, a write waits for another connection's lock
       before :class:`certo.BusyError`.
-    * ``create_if_missing=False`` refuses to create a missing file (:class:`certo.StorageError`).
+    * ``create_if_missing=False`` refuses to create a missing file (:class:`certo.StorageError`)
+      and refuses a zero-byte file as not a certo file; with the default ``True`` a missing or
+      zero-byte path becomes a new, empty certo file.
+    * A file that cannot be written (read-only file or directory) opens read-only: reads work,
+      writes raise :class:`certo.StorageError`.
 
     Use it as a context manager, or call :meth:`close`. Every operation is atomic. An Engine may
     be shared by threads: calls are serialized by the engine's own lock and release the GIL
