@@ -230,6 +230,10 @@ class CERTO_EXPORT Engine {
   int SchemaVersion() const;
   // The collections this build knows, in dependency order (parents before children).
   static std::vector<std::string> Collections();
+  // The field of a collection's records that names their project: "project_id" or "tenant_id"
+  // as in the 4hse documents ("project_id", its id, for project itself); "" for an unknown
+  // collection. `certo serve` scopes a key's requests with it.
+  static std::string ProjectField(std::string_view collection);
 
  private:
   struct Impl;

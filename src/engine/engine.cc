@@ -276,4 +276,10 @@ std::vector<std::string> Engine::Collections() {
   return names;
 }
 
+std::string Engine::ProjectField(std::string_view collection) {
+  const internal::Entity* e = internal::FindEntity(collection);
+  if (!e) return "";
+  return std::string(e->project_field.empty() ? e->id : e->project_field);
+}
+
 }  // namespace certo

@@ -194,12 +194,21 @@ Scoped ApplyScope(Engine& engine, const ApiKey& key, const std::string& method,
     return s;
   }
   if (IsFilteredRead(seg)) {
+    if (method != "POST") {
+      // Only a JSON body's filter can be scoped here; a read filtered by the query string
+      // would bypass it.
+      s.answer = Failure(403, "a project's key reads collections with POST and a JSON body");
+      return s;
+    }
     Json parsed = body.empty() ? Json::object() : Json::parse(body, nullptr, false);
     if (!parsed.is_object()) return s;  // the engine names what is wrong with it
     Json& filter = parsed["filter"];
     if (filter.is_null()) filter = Json::object();
     if (!filter.is_object()) return s;
-    const std::string field = "project_id";
+    // index, changes and counts filter their own collection; the report, subscriptions.
+    const std::string field =
+        Engine::ProjectField(seg.size() == 3 ? seg[1] : std::string("action-subscription"));
+    if (field.empty()) return s;  // an unknown collection: the engine's 404
     auto it = filter.find(field);
     if (it != filter.end() && !(it->is_string() && *it == key.project_id)) {
       // Another project's rows do not exist for this key: a filter no row can match.
@@ -217,9 +226,11 @@ Scoped ApplyScope(Engine& engine, const ApiKey& key, const std::string& method,
     }
     Json parsed = body.empty() ? Json::object() : Json::parse(body, nullptr, false);
     if (!parsed.is_object()) return s;
-    auto it = parsed.find("project_id");
+    const std::string field = Engine::ProjectField(seg[1]);
+    if (field.empty()) return s;
+    auto it = parsed.find(field);
     if (it == parsed.end() || it->is_null()) {
-      parsed["project_id"] = key.project_id;
+      parsed[field] = key.project_id;
     } else if (!(it->is_string() && *it == key.project_id)) {
       s.answer = Failure(404, "no project with project_id " +
                                   (it->is_string() ? it->get<std::string>() : it->dump()));
@@ -233,7 +244,7 @@ Scoped ApplyScope(Engine& engine, const ApiKey& key, const std::string& method,
     if (id.empty()) return s;
     Result<Json> row = engine.View(seg[1], id);
     if (!row.ok()) return s;  // unknown collection or id: the engine's own answer
-    auto project = row->find("project_id");
+    auto project = row->find(Engine::ProjectField(seg[1]));
     if (project == row->end() || *project != key.project_id) {
       const std::string id_field = row->empty() ? "id" : row->begin().key();
       s.answer = Failure(404, "no " + seg[1] + " with " + id_field + " " + id, Code::kNotFound);

@@ -30,6 +30,8 @@ O1 = "33333333-3333-4333-8333-333333333333"
 O2 = "44444444-4444-4444-8444-444444444444"
 PERSON1 = "55555555-5555-4555-8555-555555555555"
 PERSON2 = "66666666-6666-4666-8666-666666666666"
+A1 = "77777777-0000-4000-8000-000000000001"
+A2 = "77777777-0000-4000-8000-000000000002"
 
 
 def cli(db: pathlib.Path, *args: str, stdin: str | None = None, check: bool = True):
@@ -56,6 +58,19 @@ SEED = [
      "body": {"person_id": PERSON1, "project_id": P1, "first_name": "Luca", "last_name": "Russo"}},
     {"method": "POST", "path": "/v2/person/create",
      "body": {"person_id": PERSON2, "project_id": P2, "first_name": "Anna", "last_name": "Neri"}},
+    # action and action-subscription name their project tenant_id, as in the 4hse documents
+    {"method": "POST", "path": "/v2/action/create",
+     "body": {"action_id": A1, "tenant_id": P1, "subtenant_id": O1, "name": "Fire safety",
+              "action_type": "TRAINING", "validity": 3, "validity_unit": "YEAR"}},
+    {"method": "POST", "path": "/v2/action/create",
+     "body": {"action_id": A2, "tenant_id": P2, "subtenant_id": O2, "name": "First aid",
+              "action_type": "TRAINING", "validity": 3, "validity_unit": "YEAR"}},
+    {"method": "POST", "path": "/v2/action-subscription/create",
+     "body": {"tenant_id": P1, "subtenant_id": O1, "action_id": A1, "subscriber_type": "PERSON",
+              "subscriber_id": PERSON1}},
+    {"method": "POST", "path": "/v2/action-subscription/create",
+     "body": {"tenant_id": P2, "subtenant_id": O2, "action_id": A2, "subscriber_type": "PERSON",
+              "subscriber_id": PERSON2}},
 ]
 
 
@@ -261,6 +276,28 @@ def test_a_key_sees_and_changes_only_its_project(db, server_for):
     assert s("GET", "/v2/outbox/index", token=token).status_code == 403
     assert s("POST", "/v2/project/create", {"name": "Mine"}, token=token).status_code == 403
     assert json.loads(cli(db, "api", "GET", f"/v2/person/view/{PERSON2}").stdout)["first_name"] == "Anna"
+
+
+def test_a_key_is_scoped_on_collections_whose_project_field_is_tenant_id(db, server_for):
+    token = make_key(db, P1)
+    s = server_for(db)
+    actions = s("POST", "/v2/action/index", {}, token=token)
+    assert [a["action_id"] for a in actions.json()] == [A1]
+    assert s("GET", f"/v2/action/view/{A1}", token=token).status_code == 200
+    assert s("GET", f"/v2/action/view/{A2}", token=token).status_code == 404
+    counts = s("POST", "/v2/action-subscription/counts", {}, token=token)
+    assert counts.status_code == 200 and counts.json()["total"] == 1
+    everyone = batch(db, [{"method": "POST", "path": "/v2/action-subscription/counts", "body": {}}])
+    assert everyone[0]["body"]["total"] == 2
+    report = s("POST", "/v2/report", {"as_of": TODAY}, token=token)
+    assert report.status_code == 200
+    mine = batch(db, [{"method": "POST", "path": "/v2/report",
+                       "body": {"as_of": TODAY, "filter": {"tenant_id": P1}}}])[0]["body"]
+    assert report.json() == mine
+    r = s("POST", "/v2/action/create", {"subtenant_id": O1, "name": "Mine", "action_type": "HEALTH",
+                                        "validity": 1, "validity_unit": "YEAR"}, token=token)
+    assert r.status_code == 201 and r.json()["tenant_id"] == P1
+    assert s("GET", "/v2/action/index", token=token).status_code == 403
 
 
 def test_a_body_over_the_limit_gets_413_and_changes_nothing(db, server_for):
