@@ -35,16 +35,6 @@ using internal::WriteScope;
 
 namespace {
 
-// Runs fn, turning every failure into a Status: nothing thrown inside crosses the API.
-template <typename Fn>
-auto Guard(Fn&& fn) -> Result<decltype(fn())> {
-  try {
-    return fn();
-  } catch (...) {
-    return internal::CurrentExceptionStatus();
-  }
-}
-
 const internal::Entity& EntityOf(std::string_view collection) {
   const internal::Entity* e = internal::FindEntity(collection);
   if (!e) Fail(Status::NotFound("unknown collection '" + std::string(collection) + "'"));

@@ -25,6 +25,16 @@ namespace certo {
 
 using internal::Date;
 
+// Runs fn, turning every failure into a Status: nothing thrown inside crosses the API.
+template <typename Fn>
+auto Guard(Fn&& fn) -> Result<decltype(fn())> {
+  try {
+    return fn();
+  } catch (...) {
+    return internal::CurrentExceptionStatus();
+  }
+}
+
 struct Engine::Impl {
   internal::SqlContext ctx;  // options, as-of date, bulk flag: read by the SQL functions
   std::string path;

@@ -14,23 +14,10 @@
 
 namespace certo {
 
-namespace {
-
-template <typename Fn>
-auto Guarded(Fn&& fn) -> Result<decltype(fn())> {
-  try {
-    return fn();
-  } catch (...) {
-    return internal::CurrentExceptionStatus();
-  }
-}
-
-}  // namespace
-
 Result<NewApiKey> Engine::CreateKey(std::string_view project_id, std::string_view name,
                                     bool read_only) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
-  return Guarded([&] {
+  return Guard([&] {
     return impl_->Write(
         [&] { return internal::CreateKey(*impl_->db, project_id, name, read_only); });
   });
@@ -38,18 +25,18 @@ Result<NewApiKey> Engine::CreateKey(std::string_view project_id, std::string_vie
 
 Result<std::vector<ApiKey>> Engine::ListKeys(std::string_view project_id) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
-  return Guarded([&] { return internal::ListKeys(*impl_->db, project_id); });
+  return Guard([&] { return internal::ListKeys(*impl_->db, project_id); });
 }
 
 Result<ApiKey> Engine::RevokeKey(std::string_view key_id) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
-  return Guarded(
+  return Guard(
       [&] { return impl_->Write([&] { return internal::RevokeKey(*impl_->db, key_id); }); });
 }
 
 Result<ApiKey> Engine::Authenticate(std::string_view token) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
-  return Guarded([&]() -> ApiKey {
+  return Guard([&]() -> ApiKey {
     auto key = internal::Authenticate(*impl_->db, token);
     if (!key) internal::Fail(Status::NotFound("no valid API key for this token"));
     return *key;
@@ -58,7 +45,7 @@ Result<ApiKey> Engine::Authenticate(std::string_view token) {
 
 Result<bool> Engine::HasKeys() {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
-  return Guarded([&] { return internal::HasKeys(*impl_->db); });
+  return Guard([&] { return internal::HasKeys(*impl_->db); });
 }
 
 }  // namespace certo
