@@ -7,6 +7,7 @@
 // and the file must verify clean (integrity_check and the schedule). A one-transaction import
 // killed midway must leave all of its rows or none. 50 kills in CI; CERTO_LONG=1 runs 500.
 
+#include <filesystem>
 #include <random>
 #include <set>
 #include <thread>
@@ -25,6 +26,17 @@ void WriteRequests(const std::string& path, const std::string& prefix, int count
                 {"body", {{"name", prefix + std::to_string(i)}}}}
                .dump()
         << '\n';
+  }
+}
+
+// Waits until `path` holds at least one byte, the process has exited, or 60 s have passed.
+void WaitForOutput(pid_t pid, const std::string& path) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::error_code error;
+    if (std::filesystem::file_size(path, error) > 0 && !error) return;
+    if (kill(pid, 0) != 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 
@@ -51,7 +63,10 @@ TEST(CrashLoop, EveryAcknowledgedWriteSurvivesKillNine) {
     pid_t pid = SpawnCli({"--db", db, "--today", "2026-11-22", "api", "--batch"}, requests,
                          responses, dir.File("stderr.txt"));
     ASSERT_GT(pid, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 + random() % 80));
+    // The kill lands at a random moment after the writer's first acknowledgement, so a slow
+    // start (a sanitizer build, a loaded machine) cannot leave every round without a write.
+    WaitForOutput(pid, responses);
+    std::this_thread::sleep_for(std::chrono::milliseconds(random() % 60));
     kill(pid, SIGKILL);
     const int status = Wait(pid);
     // Killed, or done: a writer that could not open the file (exit 3) is a failure.
