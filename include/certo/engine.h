@@ -119,8 +119,19 @@ class CERTO_EXPORT Engine {
   // Returns one record, including retired ones. Errors: kNotFound.
   Result<Json> View(std::string_view collection, std::string_view id);
 
-  // Changes the given fields of a record (a partial update) and returns the record as stored.
-  // Ids, read-only fields and immutable fields (e.g. an action's action_type) are refused.
+  // The id of the row of a collection with this code in a project, retired rows included: how
+  // 4hse clients name a person (or a role, an action...) they know by its code.
+  // Errors: kNotFound (no such row, or unknown collection), kConflict (the code names several
+  // rows: use the id), kValidation (the collection has no code; project_id not a UUID).
+  Result<std::string> Lookup(std::string_view collection, std::string_view project_id,
+                             std::string_view code);
+
+  // Changes the given fields of a record and returns the record as stored. A partial update,
+  // or the whole record as a read returned it: a field whose value equals the stored one (or,
+  // for a field read in force such as a link's inherited date_expire, the value a read returns)
+  // is no change, so ids and immutable fields may be sent back unchanged; read-only fields
+  // (office_name, owned_active, created_at, ...) are ignored. Changing an id or an immutable
+  // field (e.g. an action's action_type) and unknown fields are refused.
   // Errors: kNotFound, kValidation, kConflict.
   Result<Json> Update(std::string_view collection, std::string_view id, const Json& changes);
 

@@ -20,6 +20,11 @@ struct Options {
   // Tests and reproducible reports pin it.
   std::optional<std::chrono::year_month_day> today;
 
+  // The engine's clock for the read-only created_at / updated_at of every row (UTC).
+  // Default: unset, meaning midnight UTC of `today` when today is pinned (so a pinned engine
+  // writes the same file on every run), else the system clock at each write.
+  std::optional<std::chrono::sys_seconds> now;
+
   // Create the file (and the schema) when it does not exist, or when it exists with zero bytes
   // (SQLite's reading of an empty file is an empty database).
   // Default: true, so Engine::Open("new.certo") just works. When false, opening a missing file

@@ -18,6 +18,7 @@
 
 #include "api/input.h"
 #include "base/calendar.h"
+#include "registry/registry.h"
 
 namespace certo::internal {
 
@@ -77,19 +78,30 @@ std::string PercentDecode(std::string_view s) {
   return out;
 }
 
-std::map<std::string, std::string> ParseQueryString(std::string_view qs) {
-  std::map<std::string, std::string> params;
+using QueryPairs = std::vector<std::pair<std::string, std::string>>;
+
+// Every key=value of a query string in order, percent-decoded (a key may repeat:
+// filter[f][]=a&filter[f][]=b).
+QueryPairs ParseQueryPairs(std::string_view qs) {
+  QueryPairs pairs;
   while (!qs.empty()) {
     size_t amp = qs.find('&');
     std::string_view pair = qs.substr(0, amp);
     size_t eq = pair.find('=');
     if (!pair.empty()) {
-      params[PercentDecode(pair.substr(0, eq))] =
-          eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
+      pairs.emplace_back(PercentDecode(pair.substr(0, eq)),
+                         eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1)));
     }
     if (amp == std::string_view::npos) break;
     qs.remove_prefix(amp + 1);
   }
+  return pairs;
+}
+
+// The last value of each key.
+std::map<std::string, std::string> ParamsOf(const QueryPairs& pairs) {
+  std::map<std::string, std::string> params;
+  for (const auto& [key, value] : pairs) params[key] = value;
   return params;
 }
 
@@ -113,6 +125,8 @@ Result<Json> ParseBody(std::string_view body) {
   Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return Status::InvalidArgument("the body is not valid JSON");
   if (Status bad = CheckBodyValue(parsed); !bad.ok()) return bad;
+  // PHP clients encode an empty map as [], meaning "no fields".
+  if (parsed.is_array() && parsed.empty()) return Json::object();
   return parsed;
 }
 
@@ -161,7 +175,7 @@ Result<Query> ParseIndexBody(const Json& body) {
       }
     } else if (key == "as_of") {
       std::optional<Date> date =
-          value.is_string() ? ParseDate(value.get<std::string>()) : std::nullopt;
+          value.is_string() ? ParseDayOf(value.get<std::string>()) : std::nullopt;
       if (!date && !value.is_null()) {
         errors.push_back({key, "must be a real calendar date in the form YYYY-MM-DD"});
       }
@@ -191,7 +205,7 @@ Result<ChangesQuery> ParseChangesBody(const Json& body) {
   for (const auto& [key, value] : body.items()) {
     if (key == "from" || key == "to") {
       std::optional<Date> date =
-          value.is_string() ? ParseDate(value.get<std::string>()) : std::nullopt;
+          value.is_string() ? ParseDayOf(value.get<std::string>()) : std::nullopt;
       if (!date) {
         errors.push_back({key, "must be a real calendar date in the form YYYY-MM-DD"});
       } else {
@@ -226,7 +240,7 @@ Result<ReportQuery> ParseReportBody(const Json& body) {
   for (const auto& [key, value] : body.items()) {
     if (key == "as_of") {
       std::optional<Date> date =
-          value.is_string() ? ParseDate(value.get<std::string>()) : std::nullopt;
+          value.is_string() ? ParseDayOf(value.get<std::string>()) : std::nullopt;
       if (!date && !value.is_null()) {
         errors.push_back({key, "must be a real calendar date in the form YYYY-MM-DD"});
       }
@@ -302,7 +316,8 @@ struct Call {
   std::string_view method;
   std::string_view path;                             // as requested, without the query string
   const std::vector<std::string>& segments;          // the path's, percent-decoded
-  const std::map<std::string, std::string>& params;  // the query string's
+  const std::map<std::string, std::string>& params;  // the query string's, last value of a key
+  const std::vector<std::pair<std::string, std::string>>& pairs;  // every key=value, in order
   std::string_view body;
   std::string collection;  // the path's second segment, "" when it has none
   std::string verb;        // the path's third segment, "" when it has none
@@ -382,9 +397,75 @@ Response HandleOutboxAck(const Call& c) {
   return JsonResponse(200, Json{{"acknowledged_through", (*parsed)["through"]}});
 }
 
+// The index parameters of a query string, as the JSON body would carry them (the GET form of
+// older 4hse clients): filter[f]=v, filter[f][]=v (any of), filter[f][op]=v (a range),
+// per-page, page, sort, history, as_of. access-token is the HTTP layer's; id is not an index's.
+Result<Json> IndexParams(const std::vector<std::pair<std::string, std::string>>& params) {
+  Json body = Json::object();
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : params) {
+    if (key == "access-token") continue;
+    if (key.rfind("filter[", 0) == 0) {
+      const size_t close = key.find(']');
+      const std::string field = close == std::string::npos ? "" : key.substr(7, close - 7);
+      const std::string rest = close == std::string::npos ? "" : key.substr(close + 1);
+      Json& filter = body["filter"];
+      if (field.empty()) {
+        errors.push_back({key, "must name a field: filter[field]=value"});
+      } else if (rest.empty()) {
+        filter[field] = value;
+      } else if (rest == "[]") {
+        if (!filter[field].is_array()) filter[field] = Json::array();
+        filter[field].push_back(value);
+      } else if (rest.size() > 2 && rest.front() == '[' && rest.back() == ']') {
+        if (!filter[field].is_object()) filter[field] = Json::object();
+        filter[field][rest.substr(1, rest.size() - 2)] = value;
+      } else {
+        errors.push_back({key, "must be filter[field], filter[field][] or filter[field][op]"});
+      }
+    } else if (key == "per-page" || key == "page") {
+      std::optional<int64_t> n = ParseInt64(value);
+      if (n) {
+        body[key] = *n;
+      } else {
+        errors.push_back({key, "must be an integer"});
+      }
+    } else if (key == "history") {
+      if (value == "true" || value == "1") {
+        body[key] = true;
+      } else if (value == "false" || value == "0") {
+        body[key] = false;
+      } else {
+        errors.push_back({key, "must be true or false"});
+      }
+    } else {
+      body[key] = value;  // sort, as_of; anything else is refused by ParseIndexBody
+    }
+  }
+  if (!errors.empty()) return Status::Validation(std::move(errors));
+  return body;
+}
+
 Response HandleIndex(const Call& c) {
   Result<Json> parsed = ParseBody(c.body);
   if (!parsed.ok()) return ErrorResponse(parsed.error());
+  if (!c.pairs.empty()) {
+    Result<Json> from_query = IndexParams(c.pairs);
+    if (!from_query.ok()) return ErrorResponse(from_query.error());
+    if (!parsed->is_object()) {
+      return ErrorResponse(Status::InvalidArgument("the body must be a JSON object"));
+    }
+    // The body wins, field by field inside filter (so a scope added to the body keeps the
+    // query's other filters).
+    for (auto& [key, value] : parsed->items()) {
+      if (key == "filter" && value.is_object() && (*from_query)[key].is_object()) {
+        for (auto& [field, v] : value.items()) (*from_query)[key][field] = v;
+      } else {
+        (*from_query)[key] = value;
+      }
+    }
+    parsed = std::move(from_query);
+  }
   Result<Query> query = ParseIndexBody(*parsed);
   if (!query.ok()) return ErrorResponse(query.error());
   Result<Page> page = c.engine.Index(c.collection, *query);
@@ -440,13 +521,32 @@ Response HandleUpdate(const Call& c) {
 }
 
 Response HandleDelete(const Call& c) {
-  bool force = false;
-  if (auto it = c.params.find("force"); it != c.params.end()) {
+  bool force = false, historicize = false;
+  for (const char* name : {"force", "historicize"}) {
+    auto it = c.params.find(name);
+    if (it == c.params.end()) continue;
+    bool& flag = name == std::string_view("force") ? force : historicize;
     if (it->second == "true" || it->second == "1") {
-      force = true;
+      flag = true;
     } else if (it->second != "false" && it->second != "0") {
-      return Failure(400, "force must be true or false", Code::kInvalidArgument);
+      return Failure(400, std::string(name) + " must be true or false", Code::kInvalidArgument);
     }
+  }
+  if (historicize) {
+    // The client asked to keep the row: it is retired from today, never deleted, forced or not.
+    const Entity* e = FindEntity(c.collection);
+    if (!e || !e->historicizable) {
+      return ErrorResponse(Status::Validation(
+          "historicize", c.collection + " rows cannot be historicized; delete them instead"));
+    }
+    Result<Json> retired = c.engine.Historicize(c.collection, c.id, std::nullopt);
+    if (!retired.ok()) return ErrorResponse(retired.error());
+    return JsonResponse(200,
+                        Json{{"deleted", false},
+                             {"historicized", true},
+                             {"rows", Json::array({Json{{"collection", c.collection},
+                                                        {"id", (*retired)[std::string(e->id)]}}})},
+                             {"record", *retired}});
   }
   Result<DeleteResult> result = c.engine.Delete(c.collection, c.id, force);
   if (!result.ok()) return ErrorResponse(result.error());
@@ -469,9 +569,7 @@ Response HandleHistoricize(const Call& c) {
       return ErrorResponse(Status::Validation(key, "is not a historicize parameter (date)"));
     }
     // 4hse sends "YYYY-MM-DD HH:MM:SS"; the time of day is irrelevant to a retirement date.
-    std::string text = value.is_string() ? value.get<std::string>() : "";
-    if (text.size() == 19 && text[10] == ' ') text.resize(10);
-    date = ParseDate(text);
+    date = value.is_string() ? ParseDayOf(value.get<std::string>()) : std::nullopt;
     if (!value.is_null() && !date) {
       return ErrorResponse(
           Status::Validation("date", "must be a real calendar date in the form YYYY-MM-DD"));
@@ -490,7 +588,7 @@ constexpr Route kRoutes[] = {
     {"verify", "GET", HandleVerify},
     {"outbox/index", "GET", HandleOutboxIndex},
     {"outbox/ack", "POST", HandleOutboxAck},
-    {"{collection}/index", "POST", HandleIndex},
+    {"{collection}/index", "POST, GET", HandleIndex},
     {"action-subscription/counts", "POST", HandleCounts},
     {"action-subscription/changes", "POST", HandleChanges},
     {"{collection}/create", "POST", HandleCreate},
@@ -538,13 +636,27 @@ const Route* FindVerb(const std::string& collection, const std::string& verb) {
 }
 
 // The method, then the id (or its absence), then the handler.
-Response Dispatch(const Route& route, const Call& c) {
+Response Dispatch(const Route& route, Call c) {
   std::vector<std::string_view> methods = Split(route.methods, ", ");
-  if (std::find(methods.begin(), methods.end(), c.method) == methods.end()) {
+  std::string method(c.method);  // methods are case-insensitive, like the rest of HTTP clients'
+  std::transform(method.begin(), method.end(), method.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+  if (std::find(methods.begin(), methods.end(), method) == methods.end()) {
     return MethodNotAllowed(route.methods);
   }
+  c.method = method;
   std::vector<std::string_view> parts = Split(route.pattern, "/");
   if (parts.back() == "{id}") {
+    // ?code=&project_id= names the row as 4hse clients do, instead of an id (or of "lookup").
+    auto code = c.params.find("code");
+    if ((c.id.empty() || c.id == "lookup") && code != c.params.end()) {
+      auto project = c.params.find("project_id");
+      if (project == c.params.end()) project = c.params.find("tenant_id");
+      Result<std::string> id = c.engine.Lookup(
+          c.collection, project == c.params.end() ? "" : project->second, code->second);
+      if (!id.ok()) return ErrorResponse(id.error());
+      c.id = *id;
+    }
     if (c.id.empty()) {
       return Failure(
           404, "the route " + c.verb + " needs an id: /v2/" + c.collection + "/" + c.verb + "/{id}",
@@ -577,14 +689,22 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
     path = target.substr(0, q);
     query_string = target.substr(q + 1);
   }
-  const std::map<std::string, std::string> params = ParseQueryString(query_string);
+  const QueryPairs pairs = ParseQueryPairs(query_string);
+  const std::map<std::string, std::string> params = ParamsOf(pairs);
   const std::vector<std::string> seg = Segments(path);
   if (Status bad = CheckTarget(path, seg, params); !bad.ok()) return ErrorResponse(bad);
+  for (const auto& [key, value] : pairs) {  // repeated keys too: each value is used
+    if (!IsValidUtf8(value)) {
+      return ErrorResponse(Status::InvalidArgument("the query value of '" + Printable(key) +
+                                                   "' is not valid UTF-8"));
+    }
+  }
   Call call{engine,
             method,
             path,
             seg,
             params,
+            pairs,
             body,
             seg.size() > 1 ? seg[1] : "",
             seg.size() > 2 ? seg[2] : "",

@@ -132,26 +132,6 @@ int JsonDepth(const Json& value, int limit) {
   return deepest + 1;
 }
 
-std::optional<int64_t> ParseInt64(std::string_view text) {
-  bool negative = false;
-  if (!text.empty() && text[0] == '-') {
-    negative = true;
-    text.remove_prefix(1);
-  }
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  uint64_t magnitude = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    magnitude = magnitude * 10 + static_cast<uint64_t>(c - '0');
-  }
-  const uint64_t max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  if (magnitude > max + (negative ? 1 : 0)) return std::nullopt;
-  if (negative)
-    return magnitude == max + 1 ? std::numeric_limits<int64_t>::min()
-                                : -static_cast<int64_t>(magnitude);
-  return static_cast<int64_t>(magnitude);
-}
-
 Status CheckTarget(std::string_view raw_path, const std::vector<std::string>& segments,
                    const std::map<std::string, std::string>& params) {
   if (!IsValidUtf8(raw_path)) return InvalidText("the path", raw_path);

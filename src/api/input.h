@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/strings.h"
+
 namespace certo::internal {
 
 // Nesting limits. A scalar is level 0; each array or object around it adds one level.
@@ -39,9 +41,6 @@ int JsonTextDepth(std::string_view text, int limit);
 
 // The nesting depth of value, or limit + 1 when deeper (recursion bounded by limit).
 int JsonDepth(const Json& value, int limit);
-
-// A decimal integer: an optional '-', then digits only, that fits in int64_t.
-std::optional<int64_t> ParseInt64(std::string_view text);
 
 // The request target after percent-decoding: every segment, query key and query value must be
 // valid UTF-8. kInvalidArgument (400) naming the part and where its first bad byte is.

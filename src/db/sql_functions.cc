@@ -3,12 +3,27 @@
 
 #include "db/sql_functions.h"
 
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "rules/rules.h"
 
 namespace certo::internal {
+
+std::string SqlContext::Now() const {
+  using namespace std::chrono;
+  sys_seconds now = options.now     ? *options.now
+                    : options.today ? sys_seconds(sys_days(*options.today))
+                                    : floor<seconds>(system_clock::now());
+  const sys_days day = floor<days>(now);
+  const hh_mm_ss<seconds> time(now - day);
+  char text[16];
+  std::snprintf(text, sizeof text, "%02d:%02d:%02d", static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()));
+  return FormatDate(year_month_day(day)) + "T" + text + "Z";
+}
 
 namespace {
 

@@ -36,6 +36,8 @@ struct SqlContext {
 
   Date Today() const { return options.today ? *options.today : LocalToday(); }
   Date AsOf() const { return as_of ? *as_of : Today(); }
+  // The time a write is stamped with (Options::now), as "YYYY-MM-DDTHH:MM:SSZ".
+  std::string Now() const;
 };
 
 // Registers the functions with ctx as their state. REQUIRES: ctx outlives the connection.

@@ -102,6 +102,12 @@ Result<Json> Engine::View(std::string_view collection, std::string_view id) {
   return Guard([&] { return impl_->store->View(EntityOf(collection), id); });
 }
 
+Result<std::string> Engine::Lookup(std::string_view collection, std::string_view project_id,
+                                   std::string_view code) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] { return impl_->store->IdByCode(EntityOf(collection), project_id, code); });
+}
+
 Result<Json> Engine::Update(std::string_view collection, std::string_view id, const Json& changes) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {

@@ -8,6 +8,7 @@
 // conditions from status_sql.h. Each table's columns are in schema/; registry_test checks that
 // the two agree.
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
@@ -21,6 +22,12 @@
 namespace certo::internal {
 
 namespace {
+
+// "a person", "an office".
+std::string A(std::string_view noun) {
+  bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
 
 // ---- Builders -------------------------------------------------------------------------------
 
@@ -96,6 +103,11 @@ Computed SortBy(Computed c, std::string sql) {
 Computed ProjectName(std::string_view field) {
   return Ro("project_name", Lookup("project", "name", "project_id", field), Match::kText, true);
 }
+// A computed field holding a date: filter values and range bounds must be real dates.
+Computed AsDate(Computed c) {
+  c.value_type = FieldType::kDate;
+  return c;
+}
 // A computed field that shows another entity's field; filters check values by its rules.
 Computed Mirror(Computed c, std::string_view collection, std::string_view field) {
   c.mirror_collection = collection;
@@ -110,6 +122,10 @@ Computed ProjectType(std::string_view field) {
 Computed OfficeName(std::string_view field) {
   return Ro("office_name", Lookup("office", "name", "office_id", field), Match::kText, true);
 }
+
+// Codes of office resources, actions, incidents...: 4hse's role.code limit (seed 004), the
+// reference's choice where it names none. A person's code (the employee number) keeps its 50.
+constexpr int kCodeLength = 45;
 
 const std::vector<std::string_view> kUnits = {"YEAR", "MONTH", "DAY"};
 
@@ -192,6 +208,34 @@ void SameActionType(const Json& r, const Finder& find, std::vector<FieldError>& 
   }
 }
 
+// A certificate proves something only of a resource its action type admits (a TRAINING
+// certificate of a forklift is a mistake), on create and when resource_id moves.
+void ResourceAdmitted(const Json& r, const Finder& find, std::vector<FieldError>& errors) {
+  const std::string type = r.value("action_type", "");
+  const std::string resource = r.value("resource_id", "");
+  for (const SubscriberType& k : SubscriberTypes()) {
+    const Entity* holder = FindEntity(k.collection);
+    if (!holder || find(k.collection, resource, holder->project_field).is_null()) continue;
+    std::vector<std::string_view> admitted = AdmittedSubscriberTypes(type);
+    if (std::find(admitted.begin(), admitted.end(), k.name) != admitted.end()) return;
+    std::string names;
+    for (std::string_view a : admitted) names += (names.empty() ? "" : ", ") + std::string(a);
+    errors.push_back({"resource_id",
+                      "is " + A(k.collection) + " but a " + type + " certificate is for " + names});
+    return;
+  }
+}
+
+// A link's own expiry cannot come before its certificate was released.
+void ExpiresAfterRelease(const Json& r, const Finder& find, std::vector<FieldError>& errors) {
+  if (!r.contains("date_expire") || !r["date_expire"].is_string()) return;
+  Json release = find("certificate", r.value("certificate_id", ""), "date_release");
+  if (release.is_string() && r["date_expire"].get<std::string>() < release.get<std::string>()) {
+    errors.push_back({"date_expire", "must not be before the certificate's date_release (" +
+                                         release.get<std::string>() + ")"});
+  }
+}
+
 // Filtering by status: the status's range of stored dates (status_sql.h), so that it uses the
 // indexes.
 std::optional<FilterSql> StatusIs(const Json& value, const std::string& as_of, std::string& error) {
@@ -257,7 +301,7 @@ Entity OfficeEntity() {
           {
               Project(),
               Str("name", 255).Req().Like().Sort(),
-              Str("code", 50).Like().Sort(),
+              Str("code", kCodeLength).Like().Sort(),
               Text("description"),
               Str("street", 255).Like(),
               Str("postal_code", 50).Like(),
@@ -308,6 +352,9 @@ Entity PersonEntity() {
           },
       .computed = {ProjectName("project_id")},
       .unique = {{"project_id", "code"}},
+      // 4hse's "refuse a code already used": certo keeps codes unique in a project always (the
+      // code is the person's alternate key, which lookups and people sync rely on).
+      .create_options = {"unique_code"},
   };
 }
 
@@ -331,13 +378,15 @@ Entity PersonOfficeEntity() {
                  Match::kText, true),
               Ro("person_tax_code", Lookup("person", "tax_code", "person_id", "person_id"),
                  Match::kExact, true),
-              Ro("person_birth_date", Lookup("person", "birth_date", "person_id", "person_id"),
-                 Match::kExact, true),
+              AsDate(Ro("person_birth_date",
+                        Lookup("person", "birth_date", "person_id", "person_id"), Match::kExact,
+                        true)),
               Ro("person_is_employee", Lookup("person", "is_employee", "person_id", "person_id"),
                  Match::kExact, false, JsonKind::kInt),
               Ro("office_code", Lookup("office", "code", "office_id", "office_id"), Match::kText),
               OfficeName("office_id"),
               ProjectName("project_id"),
+              ProjectType("project_id"),
           },
       .unique = {{"person_id", "office_id"}},
   };
@@ -360,9 +409,9 @@ Entity OfficeResource(std::string_view collection, std::string_view table, std::
       .project_field = "project_id",
       .office_field = "office_id",
       .historicizable = true,
-      .fields = {Project(), Office(), Str("code", 50).Like().Sort(),
-                 Str("name", 255).Req().Like().Sort(), Text("description")},
-      .computed = {OfficeName("office_id"), ProjectName("project_id")},
+      .fields = {Project(), Office(), Str("code", kCodeLength).Like().Sort(),
+                 Str("name", 255).Req().Like().Sort(), Text("description").Like()},
+      .computed = {OfficeName("office_id"), ProjectName("project_id"), ProjectType("project_id")},
   };
   e.fields.insert(e.fields.end(), extra.begin(), extra.end());
   return e;
@@ -408,10 +457,10 @@ Entity WorkGroupEntity() {
       .project_field = "project_id",
       .office_field = "office_id",
       .historicizable = true,
-      .fields = {Project(), Office(), Str("code", 50).Like().Sort(),
-                 Str("name", 255).Req().Like().Sort(), Text("description"),
+      .fields = {Project(), Office(), Str("code", kCodeLength).Like().Sort(),
+                 Str("name", 255).Req().Like().Sort(), Text("description").Like(),
                  Enum("work_group_type", {"JOB", "WORK_PLACE", "HGROUP"}).Req().Exact().Sort()},
-      .computed = {OfficeName("office_id"), ProjectName("project_id")},
+      .computed = {OfficeName("office_id"), ProjectName("project_id"), ProjectType("project_id")},
   };
 }
 
@@ -445,6 +494,7 @@ Entity WorkGroupPersonEntity() {
                      "work-group", "work_group_type"),
               OfficeName("office_id"),
               ProjectName("project_id"),
+              ProjectType("project_id"),
           },
       .unique = {{"work_group_id", "person_office_id"}},
   };
@@ -481,9 +531,9 @@ Entity ActionEntity() {
               Project("tenant_id"),
               Office("subtenant_id"),
               Enum("action_type", ActionTypes()).Req().Imm().Exact().Sort(),
-              Str("code", 50).Like().Sort(),
+              Str("code", kCodeLength).Like().Sort(),
               Str("name", 255).Req().Like().Sort(),
-              Text("description"),
+              Text("description").Like(),
               Int("validity").Range(1, 1000).Exact(),
               Enum("validity_unit", kUnits).Exact(),
               Int("expire_interval").Range(0, 3650).Exact(),
@@ -542,6 +592,7 @@ Entity CertificateEntity() {
       .computed = {Ro("resource_type", type_sql, Match::kExact),
                    Ro("resource_name", name_sql, Match::kText), ProjectName("tenant_id")},
       .rules = {ValidityPair, NotBefore("date_expire", "date_release")},
+      .db_rules = {ResourceAdmitted},
   };
 }
 
@@ -570,10 +621,10 @@ Entity ActionSubscriptionEntity() {
       .computed =
           {
               status,
-              Ro("certificate_date_release", "t.cover_release", Match::kExact, true),
-              SortBy(Ro("certificate_date_expire", "NULLIF(t.cover_expire, 'never')", Match::kExact,
-                        true),
-                     "t.cover_expire"),
+              AsDate(Ro("certificate_date_release", "t.cover_release", Match::kExact, true)),
+              AsDate(SortBy(Ro("certificate_date_expire", "NULLIF(t.cover_expire, 'never')",
+                               Match::kExact, true),
+                            "t.cover_expire")),
               Mirror(Ro("action_type", Lookup("action", "action_type", "action_id", "action_id"),
                         Match::kExact, true),
                      "action", "action_type"),
@@ -587,6 +638,7 @@ Entity ActionSubscriptionEntity() {
                  Match::kText, true),
               OfficeName("subtenant_id"),
               ProjectName("tenant_id"),
+              ProjectType("tenant_id"),
           },
       .unique = {{"action_id", "subscriber_id"}},
       .db_rules = {SubscriberAllowed},
@@ -629,7 +681,7 @@ Entity CertificateActionEntity() {
               Ro("certificate_name", cert("name"), Match::kText, true),
               Ro("is_date_inherited", "(t.date_expire IS NULL)", Match::kExact, false,
                  JsonKind::kInt),
-              Ro("date_release", cert("date_release"), Match::kExact, true),
+              AsDate(Ro("date_release", cert("date_release"), Match::kExact, true)),
               Ro("office_name",
                  "(SELECT o.name FROM action x JOIN office o ON o.office_id = x.subtenant_id"
                  " WHERE x.action_id = t.action_id)",
@@ -637,7 +689,7 @@ Entity CertificateActionEntity() {
               Ro("office_id", action("subtenant_id"), Match::kExact),
           },
       .unique = {{"certificate_id", "action_id"}},
-      .db_rules = {SameActionType},
+      .db_rules = {SameActionType, ExpiresAfterRelease},
       .copies = {{"resource_id", "certificate_id", "resource_id"}},
   };
 }
@@ -672,7 +724,7 @@ Entity IncidentEntity() {
           {
               Project("tenant_id"),
               Office("subtenant_id"),
-              Str("code", 50).Like().Sort(),
+              Str("code", kCodeLength).Like().Sort(),
               Str("name", 255).Req().Like().Sort(),
               Day("date_incident").Req().Exact().Sort(),
               Enum("category",
@@ -695,6 +747,7 @@ Entity IncidentEntity() {
           {
               OfficeName("subtenant_id"),
               ProjectName("tenant_id"),
+              ProjectType("tenant_id"),
               Ro("totInvolvedPerson",
                  "(SELECT count(*) FROM incident_person x"
                  " WHERE x.office_incident_id = t.office_incident_id)",
@@ -719,7 +772,7 @@ Entity IncidentActionEntity() {
       // The order of the 4hse document.
       .fields = {RefTo("office_incident_id", "incident").SameOffice(),
                  Enum("entity_type", {"ACTION"}).Default("ACTION").Imm().Exact(),
-                 RefTo("entity_id", "action"), Text("description"), Office("subtenant_id"),
+                 RefTo("entity_id", "action"), Text("description").Like(), Office("subtenant_id"),
                  Project("tenant_id")},
       .computed =
           {
@@ -732,13 +785,14 @@ Entity IncidentActionEntity() {
                      "action", "action_type"),
               Ro("incident_code", IncidentField("code"), Match::kText),
               Ro("incident_name", IncidentField("name"), Match::kText, true),
-              Ro("incident_date", IncidentField("date_incident"), Match::kExact, true),
+              AsDate(Ro("incident_date", IncidentField("date_incident"), Match::kExact, true)),
               Mirror(Ro("incident_category", IncidentField("category"), Match::kExact), "incident",
                      "category"),
               Mirror(Ro("incident_status", IncidentField("status"), Match::kExact), "incident",
                      "status"),
               OfficeName("subtenant_id"),
               ProjectName("tenant_id"),
+              ProjectType("tenant_id"),
           },
       .unique = {{"office_incident_id", "entity_id"}},
   };
@@ -754,15 +808,16 @@ Entity IncidentPersonEntity() {
       .office_field = "subtenant_id",
       .fields = {Project("tenant_id"), Office("subtenant_id"),
                  RefTo("office_incident_id", "incident").SameOffice(),
-                 RefTo("person_office_id", "person-office").SameOffice(), Str("code", 50).Like(),
-                 Text("description"), Int("days").Range(0, 36500).Exact()},
+                 RefTo("person_office_id", "person-office").SameOffice(),
+                 Str("code", kCodeLength).Like(), Text("description"),
+                 Int("days").Range(0, 36500).Exact()},
       .computed =
           {
               Ro("person_code", PersonVia("code"), Match::kText, true),
               Ro("person_first_name", PersonVia("first_name"), Match::kText, true),
               Ro("person_last_name", PersonVia("last_name"), Match::kText, true),
               Ro("incident_name", IncidentField("name"), Match::kText, true),
-              Ro("incident_date", IncidentField("date_incident"), Match::kExact, true),
+              AsDate(Ro("incident_date", IncidentField("date_incident"), Match::kExact, true)),
               OfficeName("subtenant_id"),
               ProjectName("tenant_id"),
           },
@@ -781,6 +836,12 @@ std::vector<Entity> Build() {
   std::vector<Entity> all;
   for (auto group : {Organisation, Resources, Requirements, Schedule, Incidents}) {
     for (Entity& e : group()) all.push_back(std::move(e));
+  }
+  // Every row says when it was written; the store stamps both columns (never the client).
+  for (Entity& e : all) {
+    for (std::string_view stamp : {kCreatedAt, kUpdatedAt}) {
+      e.computed.push_back(Ro(stamp, "t." + std::string(stamp), Match::kExact, true));
+    }
   }
   return all;
 }

@@ -97,14 +97,16 @@ struct Computed {
   std::string_view mirror_collection, mirror_field;
   std::string sort_sql;  // what sort orders by, when not sql (e.g. an indexed column)
   std::function<std::string()> make_sql;  // builds sql on first use when set (needs the registry)
+  // What filter values must be (kDate: a real calendar date), when not a mirror's field.
+  FieldType value_type = FieldType::kString;
 };
 
 // A cross-field rule, run on the merged record (create: the input; update: stored + changes).
 using Rule = std::function<void(const Json& record, std::vector<FieldError>& errors)>;
 
 // A rule that reads other rows. find(collection, id, field) returns one stored field of a row,
-// or null; it runs after the references of the record were checked. Rules may only read fields
-// that never change (the store caches them for the transaction), such as an action_type.
+// or null; it runs after the references of the record were checked. Immutable fields (such as
+// an action_type) are cached by the store for the transaction; others are read each time.
 using Finder =
     std::function<Json(std::string_view collection, const std::string& id, std::string_view field)>;
 using DbRule =
@@ -123,6 +125,8 @@ struct Entity {
   std::vector<std::vector<std::string_view>> unique;  // unique keys, for 409 messages
   std::vector<Rule> rules;
   std::vector<DbRule> db_rules;
+  // Boolean options a create accepts beside the fields (never stored), e.g. person's unique_code.
+  std::vector<std::string_view> create_options;
   // Columns kept by triggers (never in JSON as such): the registry test accounts for them.
   std::vector<std::string_view> maintained_columns;
   // Columns filled at creation from a field of a referenced row, then kept current by triggers
@@ -139,9 +143,16 @@ struct Entity {
   const Computed* FindComputed(std::string_view name) const;
 };
 
+// Every entity's read-only write times (UTC "YYYY-MM-DDTHH:MM:SSZ"), computed fields over columns
+// of the same names that the store sets on each write.
+inline constexpr std::string_view kCreatedAt = "created_at";
+inline constexpr std::string_view kUpdatedAt = "updated_at";
+
 // SQL that is 1 when the row aliased `alias` of e is active as of certo_as_of(): not retired,
 // and (transitively) no parent retired.
 std::string ActiveSql(const Entity& e, const std::string& alias);
+// Same for the row itself only (owned_active).
+std::string OwnedActiveSql(const Entity& e, const std::string& alias);
 // Same for the parents only.
 std::string ParentActiveSql(const Entity& e, const std::string& alias);
 

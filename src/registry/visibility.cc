@@ -16,8 +16,7 @@ std::string ParentActive(const Entity& e, const std::string& alias, int& counter
 std::string Active(const Entity& e, const std::string& alias, int& counter) {
   std::string parents = ParentActive(e, alias, counter);
   if (!e.historicizable) return parents;
-  std::string owned =
-      "(" + alias + ".retired_on IS NULL OR " + alias + ".retired_on > certo_as_of())";
+  std::string owned = OwnedActiveSql(e, alias);
   return parents == "1" ? owned : "(" + owned + " AND " + parents + ")";
 }
 
@@ -53,6 +52,10 @@ std::string ParentActive(const Entity& e, const std::string& alias, int& counter
 }
 
 }  // namespace
+
+std::string OwnedActiveSql(const Entity&, const std::string& alias) {
+  return "(" + alias + ".retired_on IS NULL OR " + alias + ".retired_on > certo_as_of())";
+}
 
 std::string ActiveSql(const Entity& e, const std::string& alias) {
   if (!e.hidden_from.empty()) {

@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "base/country.h"
 #include "base/strings.h"
 #include "base/uuid.h"
 
@@ -195,7 +196,7 @@ const std::string& Store::Columns(const Entity& e) {
   for (const Computed& c : e.computed) cols.push_back(ComputedSql(e, c));
   if (e.historicizable) {
     cols.push_back("t.retired_on");
-    cols.push_back("(t.retired_on IS NULL OR t.retired_on > certo_as_of())");
+    cols.push_back(OwnedActiveSql(e, "t"));
     cols.push_back(ParentActiveSql(e, "t"));
   }
   sql = Join(cols, ", ");
@@ -239,6 +240,8 @@ const Store::EntitySql& Store::SqlOf(const Entity& e) {
     sql.copies.push_back("SELECT " + S(copy.parent_field) + " FROM " + S(parent.table) + " WHERE " +
                          S(parent.id) + " = ?");
   }
+  cols.push_back(S(kCreatedAt));
+  cols.push_back(S(kUpdatedAt));
   std::string marks = "?";
   for (size_t i = 1; i < cols.size(); ++i) marks += ", ?";
   sql.scope = "SELECT " + (e.project_field.empty() ? S(e.id) : S(e.project_field)) + ", " +
@@ -281,7 +284,8 @@ Json Store::Fact(const Entity& p, const std::string& id, std::string_view field)
   if (!st.executeStep()) return Json();
   Json value = ColumnValue(st.getColumn(0), f->type);
   st.reset();
-  facts_.emplace(key, value);
+  // A row's project and never-changing fields can be cached; the rest may change under us.
+  if (f->immutable || f->name == p.project_field) facts_.emplace(key, value);
   return value;
 }
 
@@ -324,6 +328,17 @@ std::optional<Json> Store::CheckValue(const Field& f, const Json& v, std::vector
     case FieldType::kString:
     case FieldType::kText:
       if (!v.is_string()) return error("must be a string");
+      if (f.type == FieldType::kString) {
+        const std::string& text = v.get_ref<const std::string&>();
+        auto control =
+            std::find_if(text.begin(), text.end(), [](unsigned char c) { return c < 0x20; });
+        if (control != text.end()) {
+          return error("must be one line without control characters (found U+00" +
+                       std::string(1, "0123456789ABCDEF"[(*control >> 4) & 0xf]) +
+                       std::string(1, "0123456789ABCDEF"[*control & 0xf]) + " at byte " +
+                       std::to_string(control - text.begin()) + ")");
+        }
+      }
       if (f.max_length > 0 && CodePoints(v.get<std::string>()) > size_t(f.max_length)) {
         return error("must be at most " + std::to_string(f.max_length) + " characters");
       }
@@ -338,11 +353,11 @@ std::optional<Json> Store::CheckValue(const Field& f, const Json& v, std::vector
       if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
       if (v.is_number_integer() && (v.get<int64_t>() == 0 || v.get<int64_t>() == 1)) return v;
       return error("must be 0, 1, true or false");
-    case FieldType::kDate:
-      if (!v.is_string() || !ParseDate(v.get<std::string>())) {
-        return error("must be a real calendar date in the form YYYY-MM-DD");
-      }
-      return v;
+    case FieldType::kDate: {
+      std::optional<Date> day = v.is_string() ? ParseDayOf(v.get<std::string>()) : std::nullopt;
+      if (!day) return error("must be a real calendar date in the form YYYY-MM-DD");
+      return FormatDate(*day);  // "YYYY-MM-DD HH:MM:SS" keeps its date
+    }
     case FieldType::kEnum: {
       if (v.is_string()) {
         for (std::string_view allowed : f.enum_values) {
@@ -354,9 +369,10 @@ std::optional<Json> Store::CheckValue(const Field& f, const Json& v, std::vector
     }
     case FieldType::kCountry: {
       const std::string s = v.is_string() ? v.get<std::string>() : "";
-      if (s.size() != 2 || !std::isupper(static_cast<unsigned char>(s[0])) ||
-          !std::isupper(static_cast<unsigned char>(s[1]))) {
-        return error("must be an ISO 3166-1 alpha-2 country code (two upper-case letters)");
+      if (!IsIsoCountry(s)) {
+        return error(
+            "must be an ISO 3166-1 alpha-2 country code: two upper-case letters such as "
+            "IT, DE or GB");
       }
       return v;
     }
@@ -553,6 +569,11 @@ Json Store::Create(const Entity& e, const Json& input, bool full) {
       }
       continue;
     }
+    if (std::find(e.create_options.begin(), e.create_options.end(), key) !=
+        e.create_options.end()) {
+      if (!value.is_boolean() && !value.is_null()) errors.push_back({key, "must be true or false"});
+      continue;
+    }
     const Field* f = e.FindField(key);
     if (!f) {
       errors.push_back({key, ReadOnlyOrUnknown(e, key)});
@@ -587,9 +608,13 @@ Json Store::Create(const Entity& e, const Json& input, bool full) {
     auto it = record.find(S(f.name));
     stored[S(f.name)] = it == record.end() ? Json() : *it;
   }
+  const std::string now = ctx_.Now();
   // The write's own event goes first; the statement's triggers may add STATUS events after it.
   // (A failing statement rolls the event back with it.)
-  Emit(e, "CREATE", id, stored);
+  // The event carries the record's fields, as the seeds' webhooks do; the event has its date.
+  Emit(e, "CREATE", id, InForce(e, stored));
+  stored[S(kCreatedAt)] = now;
+  stored[S(kUpdatedAt)] = now;
   SQLite::Statement& st = db_.Cached(SqlOf(e).insert);
   st.bind(1, id);
   int i = 2;
@@ -603,6 +628,8 @@ Json Store::Create(const Entity& e, const Json& input, bool full) {
     }
     ++i;
   }
+  st.bind(i++, now);
+  st.bind(i++, now);
   try {
     st.exec();
   } catch (const SQLite::Exception& error) {
@@ -640,12 +667,30 @@ Json Store::Update(const Entity& e, std::string_view id, const Json& changes) {
   std::vector<FieldError> errors;
   Json merged = *current;
   std::vector<const Field*> changed;
+  // Clients view a row, change a field and send the whole record back: what a read returned
+  // and still holds is not a change. Read-only fields are ignored, unknown ones refused.
+  std::optional<Json> read;  // the row as a read returns it, for fields read through read_sql
+  auto same_as_stored = [&](const Field& f, const Json& value) {
+    std::vector<FieldError> ignored;
+    std::optional<Json> normalized = value.is_null() ? Json() : CheckValue(f, value, ignored);
+    if (!normalized) return false;
+    if (Stored(f, *normalized) == Stored(f, (*current)[S(f.name)])) return true;
+    if (f.read_sql.empty()) return false;
+    if (!read) read = View(e, id);
+    return (*read)[S(f.name)] == *normalized;
+  };
   for (const auto& [key, value] : changes.items()) {
     const Field* f = e.FindField(key);
     if (key == e.id) {
-      errors.push_back({key, "cannot be changed"});
+      if (!value.is_string() || Lower(value.get<std::string>()) != (*current)[key]) {
+        errors.push_back({key, "cannot be changed"});
+      }
     } else if (!f) {
-      errors.push_back({key, ReadOnlyOrUnknown(e, key)});
+      if (!e.FindComputed(key) && !IsActivityField(e, key)) {
+        errors.push_back({key, ReadOnlyOrUnknown(e, key)});
+      }
+    } else if (same_as_stored(*f, value)) {
+      continue;
     } else if (f->immutable) {
       errors.push_back({key, "cannot be changed after creation"});
     } else if (value.is_null() && !f->default_value.empty()) {
@@ -665,16 +710,26 @@ Json Store::Update(const Entity& e, std::string_view id, const Json& changes) {
   if (errors.empty() && !changed.empty()) CheckDbRules(e, merged, errors);
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
   const std::string key = (*current)[S(e.id)].get<std::string>();
-  Json event = UpdatedFields(key, *current, merged);
-  if (event["updated_fields"].empty()) return View(e, id);
+  if (UpdatedFields(key, *current, merged)["updated_fields"].empty()) return View(e, id);
+  // Old and new as a read shows them: a link's date_expire in force, inherited or its own.
+  Json event = UpdatedFields(key, InForce(e, *current), InForce(e, merged));
+  for (const Field* f : changed) {
+    Json& fields = event["updated_fields"];
+    if (!fields.contains(S(f->name)) && (*current)[S(f->name)] != merged[S(f->name)]) {
+      fields[S(f->name)] =
+          Json{{"old", InForce(e, *current)[S(f->name)]}, {"new", InForce(e, merged)[S(f->name)]}};
+    }
+  }
   CheckUnique(e, merged, key);
 
   std::vector<std::string> sets;
   for (const Field* f : changed) sets.push_back(S(f->name) + " = ?");
+  sets.push_back(S(kUpdatedAt) + " = ?");
   SQLite::Statement& st = db_.Cached("UPDATE " + S(e.table) + " SET " + Join(sets, ", ") +
                                      " WHERE " + S(e.id) + " = ?");
   int i = 1;
   for (const Field* f : changed) Bind(st, i++, Stored(*f, merged[S(f->name)]));
+  st.bind(i++, ctx_.Now());
   st.bind(i, key);
   Emit(e, "UPDATE", key, event);
   st.exec();
@@ -686,15 +741,62 @@ Json Store::SetRetired(const Entity& e, std::string_view id, std::optional<Date>
   const std::string key = before[S(e.id)].get<std::string>();
   Json retired_on = date ? Json(FormatDate(*date)) : Json();
   if (before[S(kRetiredOn)] == retired_on) return before;
-  SQLite::Statement& st =
-      db_.Cached("UPDATE " + S(e.table) + " SET retired_on = ? WHERE " + S(e.id) + " = ?");
+  SQLite::Statement& st = db_.Cached("UPDATE " + S(e.table) + " SET retired_on = ?, " +
+                                     S(kUpdatedAt) + " = ? WHERE " + S(e.id) + " = ?");
   Bind(st, 1, retired_on);
-  st.bind(2, key);
+  st.bind(2, ctx_.Now());
+  st.bind(3, key);
   st.exec();
   Emit(e, "UPDATE", key,
        UpdatedFields(key, Json{{kRetiredOn, before[S(kRetiredOn)]}},
                      Json{{kRetiredOn, retired_on}}));
   return View(e, id);
+}
+
+Json Store::InForce(const Entity& e, const Json& record) {
+  Json out = record;
+  for (const Field& f : e.fields) {
+    if (f.read_sql.empty()) continue;
+    // The field's read expression over a one-row table holding the record's stored values.
+    std::vector<std::string> cols{"? AS " + S(e.id)};
+    for (const Field& g : e.fields) cols.push_back("? AS " + S(g.name));
+    SQLite::Statement& st =
+        db_.Cached("SELECT " + FieldSql(e, f) + " FROM (SELECT " + Join(cols, ", ") + ") t");
+    int i = 1;
+    Bind(st, i++, record.value(S(e.id), Json()));
+    for (const Field& g : e.fields) Bind(st, i++, Stored(g, record.value(S(g.name), Json())));
+    if (st.executeStep()) out[S(f.name)] = ColumnValue(st.getColumn(0), f.type);
+    st.reset();
+  }
+  return out;
+}
+
+std::string Store::IdByCode(const Entity& e, std::string_view project_id, std::string_view code) {
+  const Field* code_field = e.FindField("code");
+  if (!code_field || e.project_field.empty()) {
+    Fail(Status::Validation("code", S(e.collection) + " rows have no code to look them up by"));
+  }
+  std::vector<FieldError> errors;
+  if (!IsUuid(S(project_id))) errors.push_back({"project_id", "is required with code: a UUID"});
+  if (code.empty()) errors.push_back({"code", "must not be empty"});
+  if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+  SQLite::Statement& st =
+      db_.Cached("SELECT " + S(e.id) + " FROM " + S(e.table) + " WHERE " + S(e.project_field) +
+                 " = ? AND code = ? ORDER BY " + S(e.id) + " LIMIT 2");
+  st.bind(1, Lower(S(project_id)));
+  st.bind(2, S(code));
+  std::vector<std::string> ids;
+  while (st.executeStep()) ids.push_back(st.getColumn(0).getString());
+  if (ids.empty()) {
+    Fail(Status::NotFound("no " + S(e.collection) + " with code '" + S(code) + "' in project " +
+                          S(project_id)));
+  }
+  if (ids.size() > 1) {
+    Fail(Status::Conflict("the code '" + S(code) + "' names more than one " + S(e.collection) +
+                          " in project " + S(project_id) + " (" + ids[0] + ", " + ids[1] +
+                          ", ...): use the id"));
+  }
+  return ids[0];
 }
 
 // ---- Index ----------------------------------------------------------------------------------
@@ -709,6 +811,10 @@ std::string AllowedList(const Entity& e, bool sort) {
   for (const Computed& g : e.computed) {
     if (sort ? g.sortable : g.match != Match::kNone) allowed.push_back(S(g.name));
   }
+  if (e.historicizable && !sort) {
+    allowed.push_back(S(kOwnedActive));
+    allowed.push_back(S(kParentActive));
+  }
   return Join(allowed, ", ");
 }
 
@@ -718,7 +824,14 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
                   std::vector<std::string>& where, std::vector<Json>& binds,
                   std::vector<FieldError>& errors) {
   const std::string as_of = FormatDate(ctx_.AsOf());
-  if (e.historicizable && !history && !e.hidden_from.empty()) {
+  // A filter on owned_active or parent_active says which rows' activity the client wants, so
+  // it replaces the default visibility (active rows only).
+  const bool activity_filter =
+      e.historicizable && filter.is_object() &&
+      (filter.contains(S(kOwnedActive)) || filter.contains(S(kParentActive)));
+  if (activity_filter) {
+    // the conditions come with the filter's keys below
+  } else if (e.historicizable && !history && !e.hidden_from.empty()) {
     // A bound date rather than certo_as_of(), so the planner can read it from an index.
     const std::string column = "t." + S(e.hidden_from);
     where.push_back("(" + column + " IS NULL OR " + column + " > ?)");
@@ -731,6 +844,20 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
     return;
   }
   for (const auto& [key, value] : filter.items()) {
+    if (e.historicizable && (key == kOwnedActive || key == kParentActive)) {
+      std::optional<bool> wanted;
+      if (value.is_boolean()) wanted = value.get<bool>();
+      if (value == 1 || value == "true" || value == "1") wanted = true;
+      if (value == 0 || value == "false" || value == "0") wanted = false;
+      if (!wanted) {
+        errors.push_back({"filter." + key, "must be true or false"});
+        continue;
+      }
+      const std::string sql =
+          key == kOwnedActive ? OwnedActiveSql(e, "t") : ParentActiveSql(e, "t");
+      where.push_back("(" + sql + ") = " + (*wanted ? "1" : "0"));
+      continue;
+    }
     const Field* f = e.FindField(key);
     const Computed* c = e.FindComputed(key);
     Match match = key == e.id ? Match::kExact : f ? f->match : c ? c->match : Match::kNone;
@@ -747,6 +874,12 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
     id_field.name = e.id;
     id_field.type = FieldType::kUuid;
     if (key == e.id) f = &id_field;
+    Field typed;  // a computed field's values checked by its value type
+    if (c && c->value_type != FieldType::kString) {
+      typed.name = c->name;
+      typed.type = c->value_type;
+      f = &typed;
+    }
     if (c && !c->mirror_collection.empty()) {  // values checked like the field it shows
       f = FindEntity(c->mirror_collection)->FindField(c->mirror_field);
     }
@@ -756,10 +889,58 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
       errors.push_back({field, "must not be an empty list"});
       continue;
     }
+    // One value of this filter, checked and normalized by the field's rules; nullopt after
+    // adding the error. Query strings carry every value as text, so numbers and booleans of
+    // numeric fields are accepted in their decimal spelling too.
+    auto scalar = [&](const Json& raw) -> std::optional<Json> {
+      Json v = raw;
+      if (f && v.is_string() && (f->type == FieldType::kInt || f->type == FieldType::kBool)) {
+        const std::string text = v.get<std::string>();
+        if (text == "true" || text == "false") {
+          v = text == "true";
+        } else if (std::optional<int64_t> n = ParseInt64(text)) {
+          v = *n;
+        }
+      }
+      if (f && f->type != FieldType::kString && f->type != FieldType::kText) {
+        std::vector<FieldError> value_errors;
+        Field lenient = *f;
+        lenient.min = lenient.max = 0;
+        auto normalized = CheckValue(lenient, v, value_errors);
+        for (FieldError& fe : value_errors) errors.push_back({field, fe.message});
+        return normalized;
+      }
+      if (v.is_string() || v.is_number_integer() || v.is_boolean()) return v;
+      errors.push_back({field, "must be a string, a number or a list of them"});
+      return std::nullopt;
+    };
     std::vector<std::string> alternatives;
     for (const Json& v : values) {
       if (v.is_null()) {
         alternatives.push_back(column + " IS NULL");
+      } else if (v.is_object()) {
+        // A range: {"<=": x, ">=": y, ...}, every bound must hold.
+        if (match != Match::kExact || (c && c->filter)) {
+          errors.push_back({field, "takes no range (<, <=, >, >=): it is matched " +
+                                       S(match == Match::kText ? "as text" : "by name")});
+          continue;
+        }
+        if (v.empty()) {
+          errors.push_back({field, "a range needs at least one of <, <=, >, >="});
+          continue;
+        }
+        std::vector<std::string> bounds;
+        for (const auto& [op, bound] : v.items()) {
+          if (op != "<" && op != "<=" && op != ">" && op != ">=") {
+            errors.push_back({field, "'" + op + "' is not a range operator (<, <=, >, >=)"});
+          } else if (bound.is_null() || bound.is_object() || bound.is_array()) {
+            errors.push_back({field, "the bound of " + op + " must be a single value"});
+          } else if (auto normalized = scalar(bound)) {
+            bounds.push_back(column + " " + op + " ?");
+            binds.push_back(*normalized);
+          }
+        }
+        if (!bounds.empty()) alternatives.push_back("(" + Join(bounds, " AND ") + ")");
       } else if (c && c->filter) {
         std::string error;
         if (auto sql = c->filter(v, as_of, error)) {
@@ -775,20 +956,9 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
         }
         alternatives.push_back("instr(lower(" + column + "), lower(?)) > 0");
         binds.push_back(v);
-      } else if (f && f->type != FieldType::kString && f->type != FieldType::kText) {
-        std::vector<FieldError> value_errors;
-        Field lenient = *f;
-        lenient.min = lenient.max = 0;
-        auto normalized = CheckValue(lenient, v, value_errors);
-        for (FieldError& fe : value_errors) errors.push_back({field, fe.message});
-        if (!normalized) continue;
+      } else if (auto normalized = scalar(v)) {
         alternatives.push_back(column + " = ?");
         binds.push_back(*normalized);
-      } else if (v.is_string() || v.is_number_integer() || v.is_boolean()) {
-        alternatives.push_back(column + " = ?");
-        binds.push_back(v);
-      } else {
-        errors.push_back({field, "must be a string, a number or a list of them"});
       }
     }
     if (!alternatives.empty()) where.push_back("(" + Join(alternatives, " OR ") + ")");

@@ -57,6 +57,9 @@ class Store {
   // Every row query matches, read page by page in its order (query.page and per_page ignored).
   std::vector<Json> IndexAll(const Entity& e, Query query);
   DeleteResult Delete(const Entity& e, std::string_view id, bool force);
+  // The id of the row with this code in the project (retired rows included); throws kNotFound
+  // for none, kConflict when the code names several, kValidation when e has no code.
+  std::string IdByCode(const Entity& e, std::string_view project_id, std::string_view code);
   // date: the retirement date, or nullopt to restore.
   Json SetRetired(const Entity& e, std::string_view id, std::optional<Date> date);
 
@@ -78,6 +81,9 @@ class Store {
   static Json ColumnValue(const SQLite::Column& column, FieldType type);
   // The stored fields of a row (no computed ones), or nullopt.
   std::optional<Json> Load(const Entity& e, std::string_view id);
+  // The record with each field read through read_sql (a link's date_expire) as a read would
+  // show it: what events carry.
+  Json InForce(const Entity& e, const Json& record);
   // Appends an event to the outbox.
   void Emit(const Entity& e, std::string_view verb, const std::string& id, const Json& payload);
 

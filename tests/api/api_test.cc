@@ -398,8 +398,8 @@ TEST(JsonApi, WrongMethodIs405WithAnAllowHeader) {
     const char* allow;
   };
   const Case cases[] = {
-      {"GET", "/v2/action/index", "POST"},
-      {"PUT", "/v2/action/index", "POST"},
+      {"DELETE", "/v2/action/index", "POST, GET"},
+      {"PUT", "/v2/action/index", "POST, GET"},
       {"GET", "/v2/action/create", "POST"},
       {"POST", "/v2/action/view/" + id, "GET"},
       {"DELETE", "/v2/action/view/" + id, "GET"},

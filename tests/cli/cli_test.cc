@@ -448,7 +448,7 @@ TEST_F(CliApi, ValidationFailureExitsOneWithTheFieldErrorsOnStderr) {
   EXPECT_EQ(r.out, "");
   Json errors = Json::array(
       {Json{{"field", "country"},
-            {"message", "must be an ISO 3166-1 alpha-2 country code (two upper-case letters)"}},
+            {"message", "must be an ISO 3166-1 alpha-2 country code: two upper-case letters such as IT, DE or GB"}},
        Json{{"field", "name"}, {"message", "is required"}}});
   EXPECT_EQ(r.err, FailureText(422, errors));
   // Nothing was stored.

@@ -259,7 +259,7 @@ TEST(Project, EveryBrokenFieldIsReportedAndNothingIsStored) {
   EXPECT_EQ(FieldErrors(r.error()),
             (std::vector<std::string>{
                 "project_id: must be a UUID (8-4-4-4-12 hexadecimal digits)",
-                "country: must be an ISO 3166-1 alpha-2 country code (two upper-case letters)",
+                "country: must be an ISO 3166-1 alpha-2 country code: two upper-case letters such as IT, DE or GB",
                 "status: must be one of: active, suspended, pending_delete, deleted",
                 "project_type: must be one of: safety, template",
                 "nickname: is not a field of project",
@@ -467,7 +467,7 @@ TEST(Office, LimitsAndEnumsAreCheckedTogether) {
                 "code: must be at most 50 characters",
                 "locality: must be at most 50 characters",
                 "tax_code: must be at most 30 characters",
-                "country: must be an ISO 3166-1 alpha-2 country code (two upper-case letters)",
+                "country: must be an ISO 3166-1 alpha-2 country code: two upper-case letters such as IT, DE or GB",
                 "office_type_icon: must be one of: office_default, construction_site",
             }));
   ASSERT_OK(engine->Create("office", {{"project_id", p["project_id"]},
@@ -794,7 +794,7 @@ TEST(Person, CountryMustBeTwoUpperCaseLetters) {
     Json r = base;
     r["country"] = bad;
     EXPECT_EQ(OnlyFieldError(engine->Create("person", r).error()),
-              "country: must be an ISO 3166-1 alpha-2 country code (two upper-case letters)")
+              "country: must be an ISO 3166-1 alpha-2 country code: two upper-case letters such as IT, DE or GB")
         << bad.dump();
   }
 }

@@ -31,6 +31,8 @@ TEST(Registry, EveryDescriptorFieldIsAColumnAndEveryColumnIsDescribed) {
     std::set<std::string> described{std::string(e.id)};
     for (const Field& f : e.fields) described.insert(std::string(f.name));
     if (e.historicizable) described.insert("retired_on");
+    described.insert(std::string(kCreatedAt));
+    described.insert(std::string(kUpdatedAt));
     for (std::string_view column : e.maintained_columns) described.insert(std::string(column));
     for (const Entity::Copy& copy : e.copies) described.insert(std::string(copy.column));
     EXPECT_EQ(columns, described) << e.collection;
