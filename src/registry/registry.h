@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace certo::internal {
@@ -62,8 +63,11 @@ struct Field {
   int max_length = 0;          // kString: maximum characters (code points); 0 = unlimited
   long long min = 0, max = 0;  // kInt bounds when min < max
   std::vector<std::string_view> enum_values;  // kEnum
-  std::string_view default_value;             // applied on create when absent ("" = none)
-  Ref ref;                                    // kUuid references (targets empty = none)
+  // kEnum: older names still accepted on input and in filters, each with the value it stands
+  // for (stored and answered as that value).
+  std::vector<std::pair<std::string_view, std::string_view>> enum_aliases;
+  std::string_view default_value;  // applied on create when absent ("" = none)
+  Ref ref;                         // kUuid references (targets empty = none)
   Match match = Match::kNone;
   bool sortable = false;
   // What reads return for this field, when not the column itself: an SQL expression over the

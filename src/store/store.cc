@@ -348,6 +348,9 @@ std::optional<Json> Store::CheckValue(const Field& f, const Json& v, std::vector
         for (std::string_view allowed : f.enum_values) {
           if (v.get<std::string>() == allowed) return v;
         }
+        for (const auto& [older, name] : f.enum_aliases) {
+          if (v.get<std::string>() == older) return Json(name);
+        }
       }
       std::vector<std::string> names(f.enum_values.begin(), f.enum_values.end());
       return error("must be one of: " + Join(names, ", "));

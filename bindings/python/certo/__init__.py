@@ -20,7 +20,7 @@ from ._dates import DateLike
 from ._engine import BulkRequest, Engine, Filter
 from ._errors import (ERRORS_BY_CODE, BusyError, ClosedError, ConflictError, CorruptError, Error,
                       FieldError, IncompatibleError, InternalError, InvalidArgumentError,
-                      NotFoundError, StorageError, ValidationError)
+                      NotFoundError, StorageError, TooLargeError, ValidationError)
 from ._types import DeleteResult, Event, Page, Problem, Record, Response, RowRef, VerifyReport
 
 #: Subscription statuses, in the order a subscription ages.
@@ -36,6 +36,7 @@ __all__ = [
     "BulkRequest", "BusyError", "ClosedError", "ConflictError", "CorruptError", "DateLike",
     "DeleteResult", "ERRORS_BY_CODE", "Engine", "Error", "Event", "FieldError", "Filter",
     "IncompatibleError", "InternalError", "InvalidArgumentError", "NotFoundError", "Page",
-    "Problem", "Record", "Response", "RowRef", "STATUSES", "StorageError", "ValidationError",
+    "Problem", "Record", "Response", "RowRef", "STATUSES", "StorageError", "TooLargeError",
+    "ValidationError",
     "VerifyReport", "__version__", "collections",
 ]

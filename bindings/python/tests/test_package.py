@@ -35,9 +35,10 @@ def test_version_is_the_cmake_project_version() -> None:
 def test_collections_match_the_engine() -> None:
     assert certo.collections() == [
         "project", "office", "person", "person-office", "role", "equipment", "work-environment",
-        "substance", "entity-employee", "work-group", "work-group-person", "action",
-        "certificate", "action-subscription", "certificate-action", "incident",
-        "incident-action", "incident-person"]
+        "substance", "entity-employee", "work-group", "work-group-person", "material",
+        "material-item", "work-group-entity", "action", "certificate", "action-subscription",
+        "certificate-action", "incident", "incident-action", "incident-person", "demand",
+        "attachment", "entity-attachment"]
     assert certo.Engine.collections() == certo.collections()
 
 
