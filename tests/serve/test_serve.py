@@ -598,3 +598,38 @@ def test_uploads_are_scoped_by_the_key(db, server_for):
     mine = s("GET", f"/v2/attachment/view/{up.json()['attachment_id']}?mode=download",
              token=reader)
     assert mine.status_code == 200 and mine.content == b"mine"
+
+
+def test_the_readme_attachment_curl_examples_work_as_written(db, tmp_path):
+    import hashlib
+    readme = pathlib.Path(__file__).parents[2] / "README.md"
+    block = readme.read_text().split("<!-- test:serve-attachment-curl -->\n```sh\n", 1)[1]
+    block = block.split("```", 1)[0]
+    token = make_key(db, P1)
+    attachment = "88888888-0000-4000-8000-000000000001"
+    # the row the example replaces, so that its id is known beforehand
+    cli(db, "api", "POST", "/v2/attachment/create",
+        json.dumps({"attachment_id": attachment, "project_id": P1,
+                    "attachment_path": "scans/forklift.pdf"}))
+    work = tmp_path / "client"
+    work.mkdir()
+    content = random_bytes(300_000, seed=3)
+    (work / "forklift.pdf").write_bytes(content)
+    port = str(free_port())
+    script = "\n".join([
+        "set -eu",
+        f'"{CLI}" --db {db} serve --listen 127.0.0.1:{port} > serve.out 2> serve.err &',
+        "for i in $(seq 100); do grep -q listening serve.out 2>/dev/null && break; sleep 0.1; done",
+        f"TOKEN={token}; ID={attachment}",
+        block.replace("8080", port),
+        "kill %1; wait || true",
+    ])
+    out = subprocess.run(["bash", "-c", script], cwd=work, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    uploaded = json.loads(out.stdout)
+    assert uploaded["attachment_id"] == attachment and uploaded["size"] == len(content)
+    assert uploaded["sha256"] == hashlib.sha256(content).hexdigest()
+    assert (work / "forklift.pdf").read_bytes() == content  # downloaded over the original
+    log = (work / "serve.err").read_text()
+    assert f"GET /v2/attachment/view/{attachment}?mode=download 200 " in log
