@@ -544,7 +544,7 @@ TEST(CertificateRecord, ResourceMustExistInTheSameProject) {
       CreateError(*w.engine, "certificate",
                   w.CertificateInput({{"tenant_id", w.ProjectId()}, {"resource_id", kMissingId}})),
       "resource_id: refers to no person or role or equipment or work-environment or "
-      "substance or work-group or office with this id");
+      "substance or work-group or office or material-item with this id");
   EXPECT_EQ(CreateError(*w.engine, "certificate",
                         w.CertificateInput({{"tenant_id", w.ProjectId()},
                                             {"resource_id", w.other.person["person_id"]}})),
@@ -589,7 +589,7 @@ TEST(CertificateRecord, ResourceCannotMoveToAnotherProjectsPerson) {
   EXPECT_EQ(UpdateError(*w.engine, "certificate", Str(cert, "certificate_id"),
                         {{"resource_id", kMissingId}}),
             "resource_id: refers to no person or role or equipment or work-environment or "
-            "substance or work-group or office with this id");
+            "substance or work-group or office or material-item with this id");
   EXPECT_EQ(*w.engine->View("certificate", Str(cert, "certificate_id")), cert);
 }
 

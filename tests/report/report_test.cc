@@ -371,7 +371,7 @@ TEST(ReportVocabulary, ListsTheRegistrysActionAndSubscriberTypes) {
             (std::vector<std::string>{"TRAINING", "HEALTH", "PER", "CHECK", "MAINTENANCE"}));
   EXPECT_EQ(ReportSubscriberTypes(),
             (std::vector<std::string>{"PERSON", "ROLE", "EQUIPMENT", "WORK_ENVIRONMENT",
-                                      "SUBSTANCE", "WORK_GROUP", "OFFICE"}));
+                                      "SUBSTANCE", "WORK_GROUP", "OFFICE", "PPE"}));
 }
 
 }  // namespace

@@ -995,7 +995,7 @@ TEST(ScheduleValidation, MaintenanceAdmitsEquipmentButNotPeople) {
       {{"action_id", action}, {"subscriber_type", "PERSON"}, {"subscriber_id", w.ada}});
   EXPECT_EQ(OnlyFieldError(person.status()),
             "subscriber_type: PERSON cannot subscribe to a MAINTENANCE action (allowed: EQUIPMENT, "
-            "WORK_ENVIRONMENT, OFFICE)");
+            "WORK_ENVIRONMENT, OFFICE, PPE)");
   EXPECT_TRUE(
       w.e()
           .Create("action-subscription", {{"action_id", action},
