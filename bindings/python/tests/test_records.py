@@ -16,7 +16,7 @@ MISSING = "00000000-0000-4000-8000-0000000000ff"
 
 # Collections without historicization (DESIGN.md: dated records, and the project itself).
 NOT_HISTORICIZABLE = {"project", "certificate", "certificate-action", "incident",
-                      "incident-action", "incident-person"}
+                      "incident-action", "incident-person", "attachment", "entity-attachment"}
 
 # One field each collection lets us change, and its new value.
 CHANGES: Dict[str, Dict[str, object]] = {
@@ -38,6 +38,12 @@ CHANGES: Dict[str, Dict[str, object]] = {
     "incident": {"name": "Changed"},
     "incident-action": {"description": "Changed"},
     "incident-person": {"days": 3},
+    "material": {"name": "Changed"},
+    "material-item": {"initial_quantity": 7},
+    "work-group-entity": {"description": "Changed"},
+    "demand": {"data": {"changed": True}},
+    "attachment": {"description": "Changed"},
+    "entity-attachment": {},  # nothing but its two ends, which cannot change
 }
 
 
