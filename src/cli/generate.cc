@@ -42,7 +42,7 @@ Runner AddGenerateCommand(CLI::App& app, Global& global) {
       return kExitOk;
     }
     auto engine = Open(global);
-    if (!engine) return kExitOpen;
+    if (!engine) return OpenFailed();
     generator::GenerateCounts counts;
     Status status = engine->BulkTransaction([&](Engine& e) {
       Status first;

@@ -63,7 +63,7 @@ Runner AddImportPeopleCommand(CLI::App& app, Global& global) {
       csv.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
     auto engine = Open(global);
-    if (!engine) return kExitOpen;
+    if (!engine) return OpenFailed();
     PeopleSyncOptions options;
     options.project_id = args->project;
     options.match = args->match;

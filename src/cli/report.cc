@@ -558,34 +558,6 @@ void Html(std::ostream& out, const ComplianceReport& r) {
 
 // ---- resolving the filters ------------------------------------------------------------------
 
-bool LooksLikeUuid(const std::string& s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash != (s[i] == '-')) return false;
-    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
-// Every row of a collection matching filter (all pages).
-std::vector<Json> All(Engine& engine, const std::string& collection, const Json& filter,
-                      bool history) {
-  std::vector<Json> rows;
-  for (int page = 1;; ++page) {
-    Query q;
-    q.filter = filter;
-    q.history = history;
-    q.per_page = 1000;
-    q.page = page;
-    auto result = engine.Index(collection, q);
-    if (!result.ok()) break;
-    for (Json& row : result->rows) rows.push_back(std::move(row));
-    if (page >= result->page_count) break;
-  }
-  return rows;
-}
-
 bool SameText(const Json& value, const std::string& text) {
   return value.is_string() && Lower(value.get<std::string>()) == Lower(text);
 }
@@ -597,7 +569,7 @@ std::vector<std::string> ResolveOffice(Engine& engine, const std::string& value)
     return {Lower(value)};
   }
   std::vector<std::string> ids;
-  for (const Json& office : All(engine, "office", Json::object(), true)) {
+  for (const Json& office : AllRows(engine, "office", Json::object(), true)) {
     if (SameText(office["code"], value) || SameText(office["name"], value)) {
       ids.push_back(office["office_id"].get<std::string>());
     }
@@ -618,7 +590,7 @@ std::vector<std::string> ResolveSubscriber(Engine& engine, const std::string& va
   }
   std::vector<std::string> ids;
   for (const char* field : {"subscriber_code", "subscriber_name"}) {
-    for (const Json& row : All(engine, "action-subscription", Json{{field, value}}, true)) {
+    for (const Json& row : AllRows(engine, "action-subscription", Json{{field, value}}, true)) {
       if (SameText(row[field], value)) {
         const std::string id = row["subscriber_id"].get<std::string>();
         if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
@@ -685,7 +657,7 @@ Runner AddReportCommand(CLI::App& app, Global& global) {
       ->check(CLI::Range(0, 100000000));
   return [args, &global]() -> int {
     auto engine = Open(global);
-    if (!engine) return kExitOpen;
+    if (!engine) return OpenFailed();
     ReportQuery query;
     query.days = args->days;
     query.limit = args->limit;
