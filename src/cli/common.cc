@@ -130,7 +130,7 @@ std::optional<std::string> ResolveProject(Engine& engine, const std::string& val
                                           const std::string& command) {
   if (LooksLikeUuid(value)) {
     if (engine.View("project", Lower(value)).ok()) return Lower(value);
-    std::cerr << "certo " << command << ": --project: no project with id '" << value << "'\n";
+    std::cerr << "certo " << command << ": --project: no project with project_id " << value << '\n';
     return std::nullopt;
   }
   std::vector<std::string> ids;
