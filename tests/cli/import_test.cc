@@ -170,7 +170,8 @@ TEST_F(ImportTest, AMissingFileIsAnErrorAndCreatesNothing) {
   RunResult r = Certo(Db(), {"import", dir_.File("nope.jsonl")});
   EXPECT_EQ(r.exit_code, kExitFailed);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "certo import: cannot read '" + dir_.File("nope.jsonl") + "'\n");
+  EXPECT_EQ(r.err, "certo import: cannot read '" + dir_.File("nope.jsonl") +
+                       "': No such file or directory\n");
   EXPECT_FALSE(std::filesystem::exists(Db()));
   r = Certo(Db(), {"import"});
   EXPECT_EQ(r.exit_code, kExitUsage);
