@@ -90,8 +90,10 @@ def test_the_package_type_checks_strictly(tmp_path: pathlib.Path) -> None:
 
         def overdue(path: str) -> List[str]:
             with certo.Engine(path, today=datetime.date(2026, 11, 22), busy_timeout=2) as e:
-                page: certo.Page = e.subscriptions(status=["EXPIRED", "EXPIRING"])
-                names: List[str] = [str(row["subscriber_name"]) for row in page]
+                rows: certo.Rows = e.subscriptions(status=["EXPIRED", "EXPIRING"])
+                names: List[str] = [str(row["subscriber_name"]) for row in rows]
+                page: certo.Page = e.subscriptions_page(status="EXPIRED", page=2, per_page=10)
+                first: certo.Record = page[0]
                 report: certo.VerifyReport = e.verify()
                 ok: bool = report.ok
                 r: certo.Response = e.request("GET", "/v2/verify")
