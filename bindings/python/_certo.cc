@@ -4,19 +4,23 @@
 // _certo: the private extension module under the certo Python package (certo/_engine.py wraps
 // it; nothing else should import it). It is a thin shim over include/certo/engine.h:
 //
-//   _certo.Engine        one certo::Engine, shared so that close() cannot pull it from under a
-//                        call running on another thread
-//     request            the JSON API                        -> (status, [(name, value)], body)
-//     create/view/update/historicize/restore                 -> dict
-//     index/changes                                          -> (rows, total, page, per_page,
-//     pages) delete                                                 -> (deleted, [(collection,
-//     id)]) verify                                                 -> (subscriptions, links,
-//     [problem]) read_outbox/ack_outbox, subscribe/unsubscribe          events as (seq, name, id,
-//     payload, date) transaction, bulk_import
-//   collections(), codes(), __version__
+//   _certo.Engine   one certo::Engine, shared so that close() cannot pull it from under a call
+//                   running on another thread
+//     request                                  the JSON API -> (status, [(name, value)], body)
+//     create/view/update/historicize/restore   -> dict
+//     index/changes                            -> (rows, total, page, per_page, pages)
+//     delete                                   -> (deleted, [(collection, id)])
+//     verify(depth)                            -> (subscriptions, links, [problem])
+//     export(project_id, path|None)            -> lines written | [request]
+//     sync_people(csv, ...)                    -> (changes, unchanged, errors, capped, applied)
+//     read_outbox/ack_outbox, subscribe/unsubscribe   events as (seq, name, id, payload, date)
+//     transaction(body, bulk), bulk_import
+//     begin(bulk)/end(commit)                  a transaction spanning calls (TxnWorker)
+//   collections(), codes(), date_fields(), __version__
 //
 // Records cross as Python objects converted straight to and from certo::Json (no JSON text in
-// between). Dates cross as "YYYY-MM-DD" strings; certo/_dates.py accepts datetime.date too.
+// between). Dates cross as "YYYY-MM-DD" strings; certo/_dates.py turns the fields date_fields()
+// names into datetime.date, and ToJson takes datetime.date.
 //
 // Errors: a non-OK certo::Status is raised as the exception class certo._errors picks for its
 // code (certo.NotFoundError, certo.ValidationError, ...). Nothing here raises RuntimeError.
