@@ -288,6 +288,18 @@ struct PyCallable {
   }
 };
 
+// How deep this thread is in Python code that an engine called back (a transaction body, an
+// event handler). The engine's lock is held there, so a `with engine.transaction()` opened
+// there would wait for itself: Begin refuses it.
+thread_local int tls_in_callback = 0;
+
+struct InCallback {
+  InCallback() { ++tls_in_callback; }
+  ~InCallback() { --tls_in_callback; }
+  InCallback(const InCallback&) = delete;
+  InCallback& operator=(const InCallback&) = delete;
+};
+
 // ---- Transactions that span calls ---------------------------------------------------------------
 
 // `with engine.transaction():` in Python: a transaction that is opened by one call and committed
@@ -649,6 +661,7 @@ class PyEngine {
     auto callable = std::make_shared<PyCallable>(std::move(handler));
     certo::EventHandler deliver = [callable](const certo::Event& event) {
       py::gil_scoped_acquire gil;
+      InCallback in_callback;
       try {
         callable->fn(EventTuple(event));
       } catch (py::error_already_set& error) {
@@ -678,6 +691,7 @@ class PyEngine {
     Exec([&](certo::Engine& e) {
       auto run = [&](certo::Engine&) -> certo::Status {
         py::gil_scoped_acquire gil;
+        InCallback in_callback;
         try {
           result = body();
           return certo::Status::OK();
@@ -700,6 +714,12 @@ class PyEngine {
   // a second Begin on the same thread opens a nested one (a savepoint).
   void Begin(bool bulk) {
     auto engine = Get();
+    if (tls_in_callback > 0) {
+      Raise(certo::Status::InvalidArgument(
+          "`with engine.transaction()` cannot open inside a transaction body or an event "
+          "callback, where the engine's lock is already held: call engine.transaction(body) "
+          "there, or open the with block outside"));
+    }
     std::thread::id me = std::this_thread::get_id();
     auto it = workers_.find(me);
     certo::Status status;

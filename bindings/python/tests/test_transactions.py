@@ -257,3 +257,28 @@ def test_close_inside_a_with_block_rolls_it_back_on_the_next_call(
             engine.create("project", name="Q")
     with certo.Engine(path, today="2026-11-22") as again:
         assert again.index("project").total_count == 0
+
+
+def test_a_with_block_inside_a_body_or_callback_is_refused_not_a_deadlock(
+        engine: certo.Engine) -> None:
+    def body(e: certo.Engine) -> None:
+        with e.transaction():
+            e.create("project", name="never")
+
+    with pytest.raises(certo.InvalidArgumentError, match="engine.transaction\\(body\\)"):
+        engine.transaction(body)
+    refused: List[str] = []
+
+    def callback(event: certo.Event) -> None:
+        try:
+            with engine.transaction():
+                pass
+        except certo.InvalidArgumentError as error:
+            refused.append(error.code)
+
+    engine.subscribe(callback)
+    engine.create("project", name="P")
+    assert refused == ["invalid_argument"]
+    with engine.transaction():  # a body may still nest with transaction(body)
+        assert engine.transaction(lambda e: e.create("project", name="Q"))["name"] == "Q"
+    assert engine.index("project").total_count == 2
