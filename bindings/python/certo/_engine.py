@@ -391,7 +391,9 @@ class Engine:
         lines: List[int] = []
         requests: List[Tuple[str, str, Any]] = []
         failures: List[ImportFailure] = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        # Lines end at "\n" only, as certo import reads them (str.splitlines would also split
+        # at U+2028 inside a JSON string).
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             request = _import_line(line)
