@@ -64,7 +64,7 @@ def test_export_then_import_file_rebuilds_the_same_rows(
     path = tmp_path / "company.jsonl"
     result = engine.export(path)
     assert result == certo.ExportResult(str(path), len(company) + 1)  # + the historicize
-    lines = path.read_text().splitlines()
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
     assert json.loads(lines[0])["path"] == "/v2/project/create"
     assert engine.export_requests() == [json.loads(line) for line in lines]
     with certo.Engine(":memory:", today=TODAY) as copy:
