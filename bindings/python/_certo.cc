@@ -338,10 +338,12 @@ class TxnWorker {
     return reply.status;
   }
 
-  // Runs task inside the innermost open level; rethrows what task threw.
-  void Run(const Task& task) {
+  // Runs task inside the innermost open level; rethrows what task threw. Not OK when the
+  // transaction has already ended (task did not run).
+  certo::Status Run(const Task& task) {
     Reply reply = Send(Message{Kind::kCall, &task, false});
     if (reply.thrown) std::rethrow_exception(reply.thrown);
+    return reply.status;
   }
 
   certo::Status BeginNested(bool bulk) {
@@ -821,12 +823,16 @@ class PyEngine {
       auto it = workers_.find(std::this_thread::get_id());
       if (it != workers_.end()) worker = it->second;
     }
-    py::gil_scoped_release release;
-    if (worker) {
-      worker->Run([&](certo::Engine& e) { fn(e); });
-    } else {
-      fn(*engine);
+    certo::Status status;
+    {
+      py::gil_scoped_release release;
+      if (worker) {
+        status = worker->Run([&](certo::Engine& e) { fn(e); });
+      } else {
+        fn(*engine);
+      }
     }
+    Check(status);
   }
 
   // Runs fn (an engine call returning Result<Json>) without the GIL; returns the record.
