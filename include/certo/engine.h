@@ -262,6 +262,11 @@ class CERTO_EXPORT Engine {
   // as in the 4hse documents ("project_id", its id, for project itself); "" for an unknown
   // collection. `certo serve` scopes a key's requests with it.
   static std::string ProjectField(std::string_view collection);
+  // The fields of a collection's records that hold a date ("YYYY-MM-DD" or null), in record
+  // order: its date fields, the read-only fields that show one (e.g. an action-subscription's
+  // certificate_date_expire) and retired_on; empty for an unknown collection. The Python
+  // bindings read these fields as datetime.date.
+  static std::vector<std::string> DateFields(std::string_view collection);
 
  private:
   struct Impl;

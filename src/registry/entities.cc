@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/calendar.h"
@@ -1118,8 +1119,31 @@ const Computed* Entity::FindComputed(std::string_view name) const {
   return nullptr;
 }
 
+// The read-only fields that show a date, kind kDate: Engine::DateFields lists them with the date
+// fields, and the Python bindings read them as datetime.date. A test checks each one exists and
+// that a record holds no other date.
+static std::vector<Entity> MarkDates(std::vector<Entity> all) {
+  static constexpr std::pair<std::string_view, std::string_view> kDates[] = {
+      {"person-office", "person_birth_date"},
+      {"action-subscription", "certificate_date_release"},
+      {"action-subscription", "certificate_date_expire"},
+      {"certificate-action", "date_release"},
+      {"incident-action", "incident_date"},
+      {"incident-person", "incident_date"},
+  };
+  for (const auto& [collection, name] : kDates) {
+    for (Entity& e : all) {
+      if (e.collection != collection) continue;
+      for (Computed& c : e.computed) {
+        if (c.name == name) c.kind = JsonKind::kDate;
+      }
+    }
+  }
+  return all;
+}
+
 const std::vector<Entity>& Entities() {
-  static const std::vector<Entity> all = Build();
+  static const std::vector<Entity> all = MarkDates(Build());
   return all;
 }
 

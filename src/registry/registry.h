@@ -88,7 +88,9 @@ using CustomFilter = std::function<std::optional<FilterSql>(
 
 // A read-only field computed at read time by an SQL expression over the row aliased `t` and
 // certo_as_of() (the date of the read: Query::as_of, else the engine's today).
-enum class JsonKind { kString, kInt, kBool };
+// kDate: a YYYY-MM-DD string, a date shown from another row or kept by triggers (the bindings
+// read such fields as dates: Engine::DateFields).
+enum class JsonKind { kString, kInt, kBool, kDate };
 struct Computed {
   std::string_view name;
   std::string sql;

@@ -132,6 +132,7 @@ Json ComputedJson(const SQLite::Column& c, JsonKind kind) {
     case JsonKind::kBool:
       return c.getInt() != 0;
     case JsonKind::kString:
+    case JsonKind::kDate:
       return c.getString();
   }
   return nullptr;

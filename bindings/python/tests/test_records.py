@@ -34,7 +34,7 @@ CHANGES: Dict[str, Dict[str, object]] = {
     "action": {"name": "Changed"},
     "certificate": {"name": "Changed"},
     "action-subscription": {"data": {"changed": True}},
-    "certificate-action": {"date_expire": "2030-01-31"},
+    "certificate-action": {"date_expire": datetime.date(2030, 1, 31)},
     "incident": {"name": "Changed"},
     "incident-action": {"description": "Changed"},
     "incident-person": {"days": 3},
@@ -98,7 +98,7 @@ def test_historicize_and_restore(engine: certo.Engine, company: Dict[str, Dict[s
                                  collection: str) -> None:
     rid = id_of(company[collection])
     retired = engine.historicize(collection, rid)
-    assert retired["retired_on"] == TODAY.isoformat()
+    assert retired["retired_on"] == TODAY
     assert retired["owned_active"] == 0
     assert rid not in [id_of(r) for r in engine.index(collection)]
     assert rid in [id_of(r) for r in engine.index(collection, history=True)]
@@ -112,8 +112,9 @@ def test_historicize_and_restore(engine: certo.Engine, company: Dict[str, Dict[s
 def test_historicize_takes_a_date(engine: certo.Engine,
                                   company: Dict[str, Dict[str, object]]) -> None:
     rid = id_of(company["person"])
-    assert engine.historicize("person", rid, datetime.date(2027, 1, 1))["retired_on"] == "2027-01-01"
-    assert engine.historicize("person", rid, "2027-02-01")["retired_on"] == "2027-02-01"
+    assert engine.historicize("person", rid, datetime.date(2027, 1, 1))["retired_on"] == \
+        datetime.date(2027, 1, 1)
+    assert engine.historicize("person", rid, "2027-02-01")["retired_on"] == datetime.date(2027, 2, 1)
     with pytest.raises(certo.ValidationError) as caught:
         engine.historicize("person", rid, "2027-02-30")
     assert caught.value.errors == [
