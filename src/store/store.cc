@@ -760,10 +760,54 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
       errors.push_back({field, "must not be an empty list"});
       continue;
     }
+    Field typed;  // a computed date checks its values like a date field
+    if (c && c->mirror_collection.empty() && c->kind == JsonKind::kDate) {
+      typed.name = c->name;
+      typed.type = FieldType::kDate;
+      f = &typed;
+    }
+    // One value of this filter, checked and normalized by the field's rules; nullopt after
+    // adding the error.
+    auto scalar = [&](const Json& v) -> std::optional<Json> {
+      if (f && f->type != FieldType::kString && f->type != FieldType::kText) {
+        std::vector<FieldError> value_errors;
+        Field lenient = *f;
+        lenient.min = lenient.max = 0;
+        auto normalized = CheckValue(lenient, v, value_errors);
+        for (FieldError& fe : value_errors) errors.push_back({field, fe.message});
+        return normalized;
+      }
+      if (v.is_string() || v.is_number_integer() || v.is_boolean()) return v;
+      errors.push_back({field, "must be a string, a number or a list of them"});
+      return std::nullopt;
+    };
     std::vector<std::string> alternatives;
     for (const Json& v : values) {
       if (v.is_null()) {
         alternatives.push_back(column + " IS NULL");
+      } else if (v.is_object()) {
+        // A range: {"<=": x, ">=": y, ...}; every bound must hold.
+        if (match != Match::kExact || (c && c->filter)) {
+          errors.push_back({field, "takes no range (<, <=, >, >=): it is matched " +
+                                       S(match == Match::kText ? "as text" : "by name")});
+          continue;
+        }
+        if (v.empty()) {
+          errors.push_back({field, "a range needs at least one of <, <=, >, >="});
+          continue;
+        }
+        std::vector<std::string> bounds;
+        for (const auto& [op, bound] : v.items()) {
+          if (op != "<" && op != "<=" && op != ">" && op != ">=") {
+            errors.push_back({field, "'" + op + "' is not a range operator (<, <=, >, >=)"});
+          } else if (bound.is_null() || bound.is_object() || bound.is_array()) {
+            errors.push_back({field, "the bound of " + op + " must be a single value"});
+          } else if (auto normalized = scalar(bound)) {
+            bounds.push_back(column + " " + op + " ?");
+            binds.push_back(*normalized);
+          }
+        }
+        if (!bounds.empty()) alternatives.push_back("(" + Join(bounds, " AND ") + ")");
       } else if (c && c->filter) {
         std::string error;
         if (auto sql = c->filter(v, as_of, error)) {
@@ -779,20 +823,9 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
         }
         alternatives.push_back("instr(lower(" + column + "), lower(?)) > 0");
         binds.push_back(v);
-      } else if (f && f->type != FieldType::kString && f->type != FieldType::kText) {
-        std::vector<FieldError> value_errors;
-        Field lenient = *f;
-        lenient.min = lenient.max = 0;
-        auto normalized = CheckValue(lenient, v, value_errors);
-        for (FieldError& fe : value_errors) errors.push_back({field, fe.message});
-        if (!normalized) continue;
+      } else if (auto normalized = scalar(v)) {
         alternatives.push_back(column + " = ?");
         binds.push_back(*normalized);
-      } else if (v.is_string() || v.is_number_integer() || v.is_boolean()) {
-        alternatives.push_back(column + " = ?");
-        binds.push_back(v);
-      } else {
-        errors.push_back({field, "must be a string, a number or a list of them"});
       }
     }
     if (!alternatives.empty()) where.push_back("(" + Join(alternatives, " OR ") + ")");

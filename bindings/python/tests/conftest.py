@@ -14,9 +14,6 @@ import certo
 
 #: Tests of range filters ({"field": {"<=": day}}): the C++ side (the lead's, issue 11) was not
 #: in main when these were written. REMOVE THIS MARK once main's engine takes range filters.
-needs_range_filters = pytest.mark.skip(
-    reason="needs the C++ range filters of issue 11 (filter {field: {'<=': ...}}), not yet merged "
-           "into main: remove conftest.needs_range_filters when they are")
 
 #: The date every test pins unless it says otherwise.
 TODAY = datetime.date(2026, 11, 22)

@@ -9,7 +9,7 @@ import datetime
 from typing import List
 
 import certo
-from conftest import id_of, needs_range_filters
+from conftest import id_of
 
 D = datetime.date
 
@@ -35,7 +35,6 @@ def courses_expiring(engine: certo.Engine) -> List[str]:
     return names
 
 
-@needs_range_filters
 def test_what_expires_in_the_next_60_days_is_one_query(engine: certo.Engine) -> None:
     names = courses_expiring(engine)  # expiries 2026-11-01, 11-22, 12-15, 2027-01-21, 01-22
     today = engine.today  # 2026-11-22

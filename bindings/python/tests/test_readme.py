@@ -13,7 +13,6 @@ from typing import Dict
 
 import pytest
 
-from conftest import needs_range_filters
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 
@@ -31,7 +30,6 @@ def run(code: str, cwd: pathlib.Path) -> subprocess.CompletedProcess:  # type: i
                           timeout=120)
 
 
-@needs_range_filters
 def test_the_quick_start_runs_and_prints_what_it_says(tmp_path: pathlib.Path) -> None:
     result = run(blocks()["python-readme-quickstart"], tmp_path)
     assert result.returncode == 0, result.stderr
@@ -46,7 +44,6 @@ def test_the_quick_start_runs_and_prints_what_it_says(tmp_path: pathlib.Path) ->
     assert (tmp_path / "company.certo").is_file()
 
 
-@needs_range_filters
 def test_the_pandas_example_runs(tmp_path: pathlib.Path) -> None:
     pytest.importorskip("pandas", reason="python3-pandas (Debian) is not installed")
     first = run(blocks()["python-readme-quickstart"], tmp_path)
