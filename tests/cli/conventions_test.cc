@@ -33,22 +33,8 @@ std::vector<std::string> Lines(const std::string& text) {
 }
 
 // The example company, imported once for the suite (read-only tests use it as is).
-class Conventions : public ::testing::Test {
+class Conventions : public ExampleCompanySuite<Conventions> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    RunResult r =
-        RunCerto({"--db", Db(), "--create", "import", SourcePath("examples/company.jsonl")}, *dir_);
-    ASSERT_EQ(r.exit_code, kExitOk) << r.err;
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override {
-    if (std::string(CERTO_CLI).empty()) GTEST_SKIP() << "the certo CLI is not built";
-  }
-  static std::string Db() { return dir_->File("example.certo"); }
   static RunResult Certo(const std::vector<std::string>& args, const std::string& input = "") {
     return RunCerto(args, *dir_, input);
   }
@@ -58,9 +44,7 @@ class Conventions : public ::testing::Test {
     std::filesystem::copy_file(Db(), path, std::filesystem::copy_options::overwrite_existing);
     return path;
   }
-  static TempDir* dir_;
 };
-TempDir* Conventions::dir_ = nullptr;
 
 const char kOfficeMilano[] = "Sede - Milano";
 

@@ -41,24 +41,8 @@ void ExpectGolden(const std::string& name, const std::string& actual) {
 }
 
 // The example company, imported once for the whole suite.
-class ReportCli : public ::testing::Test {
+class ReportCli : public ExampleCompanySuite<ReportCli> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    RunResult r =
-        RunCerto({"--db", Db(), "--create", "import", SourcePath("examples/company.jsonl")}, *dir_);
-    ASSERT_EQ(r.exit_code, kExitOk) << r.err;
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override {
-    if (std::string(CERTO_CLI).empty()) GTEST_SKIP() << "the certo CLI is not built";
-  }
-
-  static std::string Db() { return dir_->File("example.certo"); }
-
   // certo --db example.certo --today 2026-11-22 report args..., without $COLUMNS: the text is
   // 80 columns wide, as for any output that is not a terminal.
   static RunResult Report(const std::vector<std::string>& args) {
@@ -75,10 +59,7 @@ class ReportCli : public ::testing::Test {
     EXPECT_EQ(r.exit_code, kExitOk) << r.err;
     return Json::parse(r.out, nullptr, false);
   }
-
-  static TempDir* dir_;
 };
-TempDir* ReportCli::dir_ = nullptr;
 
 // ---- Golden outputs -------------------------------------------------------------------------
 

@@ -34,22 +34,8 @@ size_t CodePoints(const std::string& s) {
   return n;
 }
 
-class ReportConventions : public ::testing::Test {
+class ReportConventions : public ExampleCompanySuite<ReportConventions> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    RunResult r =
-        RunCerto({"--db", Db(), "--create", "import", SourcePath("examples/company.jsonl")}, *dir_);
-    ASSERT_EQ(r.exit_code, kExitOk) << r.err;
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override {
-    if (std::string(CERTO_CLI).empty()) GTEST_SKIP() << "the certo CLI is not built";
-  }
-  static std::string Db() { return dir_->File("example.certo"); }
   // certo report as of the README's date, with COLUMNS as given ("" = unset) and no terminal.
   static RunResult Report(const std::vector<std::string>& args, const std::string& columns = "") {
     std::vector<std::string> all{"env", "-u", "COLUMNS"};
@@ -65,9 +51,7 @@ class ReportConventions : public ::testing::Test {
     EXPECT_EQ(r.exit_code, kExitOk) << r.err;
     return Json::parse(r.out);
   }
-  static TempDir* dir_;
 };
-TempDir* ReportConventions::dir_ = nullptr;
 
 TEST_F(ReportConventions, TheExpiringListIsTheRowsWhoseStatusIsExpiring) {
   Json r = JsonReport();
