@@ -706,6 +706,9 @@ int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std
                     const httplib::ContentReader& reader) {
     if (req.is_multipart_form_data()) {
       handle(req, res, &reader);
+      // A refusal (401, 403, a busy file...) may leave the upload unread on the connection, where
+      // it would be parsed as the next request: such a connection is closed, never reused.
+      if (res.status >= 400 && !res.has_header("Connection")) res.set_header("Connection", "close");
       return;
     }
     // A JSON create (content_base64): read whole, within the ordinary limit.
