@@ -29,7 +29,7 @@ args = parser.parse_args()
 
 # %% Open the file (never create one: a typo in the path should not make an empty company)
 try:
-    engine = certo.Engine(args.file, today=args.today, create_if_missing=False)
+    engine = certo.Engine(args.file, today=args.today)  # create=False: the default
 except certo.Error as error:
     sys.exit(f"expiring_this_quarter: {error.message}")
 

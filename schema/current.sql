@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 4; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 6; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -21,7 +21,7 @@ CREATE TABLE action (
   watcher         TEXT,
   data            TEXT,
   retired_on      TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE action_subscription (
   action_subscription_id TEXT PRIMARY KEY NOT NULL,
@@ -35,7 +35,7 @@ CREATE TABLE action_subscription (
   cover_release          TEXT,
   cover_expire           TEXT,
   expiring_from          TEXT
-, hidden_from TEXT);
+, hidden_from TEXT, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE api_key (
   key_id     TEXT PRIMARY KEY NOT NULL,
@@ -47,6 +47,20 @@ CREATE TABLE api_key (
   created_at TEXT NOT NULL,
   revoked_at TEXT
 ) WITHOUT ROWID;
+
+CREATE TABLE attachment (
+  attachment_id   TEXT PRIMARY KEY NOT NULL,
+  project_id      TEXT NOT NULL REFERENCES project(project_id),
+  attachment_path TEXT NOT NULL,
+  description     TEXT,
+  mime_type       TEXT,
+  is_directory    INTEGER NOT NULL DEFAULT 1,
+  size            INTEGER NOT NULL DEFAULT 0,
+  sha256          TEXT,
+  content         BLOB,
+  created_at      TEXT,
+  updated_at      TEXT
+);
 
 CREATE TABLE certificate (
   certificate_id TEXT PRIMARY KEY NOT NULL,
@@ -61,7 +75,7 @@ CREATE TABLE certificate (
   validity_unit  TEXT,
   warning        INTEGER NOT NULL DEFAULT 0,
   data           TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE certificate_action (
   certificate_action_id TEXT PRIMARY KEY NOT NULL,
@@ -69,7 +83,29 @@ CREATE TABLE certificate_action (
   certificate_id        TEXT NOT NULL REFERENCES certificate(certificate_id),
   action_id             TEXT NOT NULL REFERENCES action(action_id),
   date_expire           TEXT
-, resource_id TEXT);
+, resource_id TEXT, created_at TEXT, updated_at TEXT);
+
+CREATE TABLE demand (
+  demand_id     TEXT PRIMARY KEY NOT NULL,
+  project_id    TEXT NOT NULL REFERENCES project(project_id),
+  office_id     TEXT NOT NULL REFERENCES office(office_id),
+  action_id     TEXT NOT NULL REFERENCES action(action_id),
+  resource_type TEXT NOT NULL,
+  resource_id   TEXT NOT NULL,
+  data          TEXT,
+  retired_on    TEXT,
+  created_at    TEXT,
+  updated_at    TEXT
+);
+
+CREATE TABLE entity_attachment (
+  entity_attachment_id TEXT PRIMARY KEY NOT NULL,
+  project_id           TEXT NOT NULL REFERENCES project(project_id),
+  entity_id            TEXT NOT NULL,
+  attachment_id        TEXT NOT NULL REFERENCES attachment(attachment_id),
+  created_at           TEXT,
+  updated_at           TEXT
+);
 
 CREATE TABLE entity_employee (
   entity_employee_id TEXT PRIMARY KEY NOT NULL,
@@ -79,7 +115,7 @@ CREATE TABLE entity_employee (
   type               TEXT NOT NULL,
   entity_id          TEXT NOT NULL,
   retired_on         TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE equipment (
   office_equipment_id TEXT PRIMARY KEY NOT NULL,
@@ -92,7 +128,7 @@ CREATE TABLE equipment (
   vendor              TEXT,
   model               TEXT,
   retired_on          TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE incident (
   office_incident_id           TEXT PRIMARY KEY NOT NULL,
@@ -111,7 +147,7 @@ CREATE TABLE incident (
   status                       TEXT NOT NULL DEFAULT 'new',
   date_closed                  TEXT,
   external_reference_id        TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE incident_action (
   office_incident_action_id TEXT PRIMARY KEY NOT NULL,
@@ -121,7 +157,7 @@ CREATE TABLE incident_action (
   entity_id                 TEXT NOT NULL REFERENCES action(action_id),
   entity_type               TEXT NOT NULL DEFAULT 'ACTION',
   description               TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE incident_person (
   office_incident_person_id TEXT PRIMARY KEY NOT NULL,
@@ -132,6 +168,39 @@ CREATE TABLE incident_person (
   code                      TEXT,
   description               TEXT,
   days                      INTEGER
+, created_at TEXT, updated_at TEXT);
+
+CREATE TABLE material (
+  material_id   TEXT PRIMARY KEY NOT NULL,
+  tenant_id     TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id  TEXT NOT NULL REFERENCES office(office_id),
+  material_type TEXT NOT NULL DEFAULT 'PPE',
+  code          TEXT,
+  name          TEXT NOT NULL,
+  description   TEXT,
+  category      TEXT,
+  data          TEXT,
+  retired_on    TEXT,
+  created_at    TEXT,
+  updated_at    TEXT
+);
+
+CREATE TABLE material_item (
+  material_item_id TEXT PRIMARY KEY NOT NULL,
+  tenant_id        TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id     TEXT NOT NULL REFERENCES office(office_id),
+  material_id      TEXT NOT NULL REFERENCES material(material_id),
+  code             TEXT,
+  name             TEXT NOT NULL,
+  description      TEXT,
+  serial           TEXT,
+  vendor           TEXT,
+  model            TEXT,
+  data             TEXT,
+  initial_quantity INTEGER NOT NULL DEFAULT 1,
+  retired_on       TEXT,
+  created_at       TEXT,
+  updated_at       TEXT
 );
 
 CREATE TABLE office (
@@ -149,7 +218,7 @@ CREATE TABLE office (
   vat              TEXT,
   office_type_icon TEXT NOT NULL DEFAULT 'office_default',
   retired_on       TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE outbox (
   seq       INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -181,7 +250,7 @@ CREATE TABLE person (
   entity_id            TEXT,
   related_user         TEXT,
   retired_on           TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE person_office (
   person_office_id TEXT PRIMARY KEY NOT NULL,
@@ -189,7 +258,7 @@ CREATE TABLE person_office (
   office_id        TEXT NOT NULL REFERENCES office(office_id),
   person_id        TEXT NOT NULL REFERENCES person(person_id),
   retired_on       TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE project (
   project_id   TEXT PRIMARY KEY NOT NULL,
@@ -199,7 +268,7 @@ CREATE TABLE project (
   status       TEXT NOT NULL DEFAULT 'active',
   project_type TEXT NOT NULL DEFAULT 'safety',
   data         TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE role (
   office_role_id TEXT PRIMARY KEY NOT NULL,
@@ -209,7 +278,7 @@ CREATE TABLE role (
   name           TEXT NOT NULL,
   description    TEXT,
   retired_on     TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE schedule_touch (
   action_id     TEXT NOT NULL,
@@ -226,7 +295,7 @@ CREATE TABLE substance (
   name                TEXT NOT NULL,
   description         TEXT,
   retired_on          TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE work_environment (
   office_work_environment_id TEXT PRIMARY KEY NOT NULL,
@@ -236,7 +305,7 @@ CREATE TABLE work_environment (
   name                       TEXT NOT NULL,
   description                TEXT,
   retired_on                 TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE TABLE work_group (
   work_group_id   TEXT PRIMARY KEY NOT NULL,
@@ -247,6 +316,20 @@ CREATE TABLE work_group (
   description     TEXT,
   work_group_type TEXT NOT NULL,
   retired_on      TEXT
+, created_at TEXT, updated_at TEXT);
+
+CREATE TABLE work_group_entity (
+  work_group_entity_id TEXT PRIMARY KEY NOT NULL,
+  project_id           TEXT NOT NULL REFERENCES project(project_id),
+  office_id            TEXT NOT NULL REFERENCES office(office_id),
+  work_group_id        TEXT NOT NULL REFERENCES work_group(work_group_id),
+  entity_type          TEXT NOT NULL,
+  entity_id            TEXT NOT NULL,
+  description          TEXT,
+  time_spent_measure   TEXT,
+  retired_on           TEXT,
+  created_at           TEXT,
+  updated_at           TEXT
 );
 
 CREATE TABLE work_group_person (
@@ -257,7 +340,7 @@ CREATE TABLE work_group_person (
   person_office_id     TEXT NOT NULL REFERENCES person_office(person_office_id),
   time_spent_measure   TEXT,
   retired_on           TEXT
-);
+, created_at TEXT, updated_at TEXT);
 
 CREATE INDEX action_office ON action(subtenant_id);
 
@@ -277,6 +360,8 @@ CREATE INDEX action_subscription_subscriber ON action_subscription(subscriber_id
 
 CREATE INDEX api_key_project ON api_key (project_id);
 
+CREATE UNIQUE INDEX attachment_project_path ON attachment(project_id, attachment_path);
+
 CREATE INDEX certificate_resource ON certificate(resource_id);
 
 CREATE INDEX certificate_resource_id ON certificate(resource_id, certificate_id);
@@ -284,6 +369,16 @@ CREATE INDEX certificate_resource_id ON certificate(resource_id, certificate_id)
 CREATE INDEX certificate_action_cover ON certificate_action(action_id, resource_id);
 
 CREATE UNIQUE INDEX certificate_action_pair ON certificate_action(certificate_id, action_id);
+
+CREATE INDEX demand_office ON demand(office_id);
+
+CREATE UNIQUE INDEX demand_pair ON demand(action_id, resource_id);
+
+CREATE INDEX demand_resource ON demand(resource_id);
+
+CREATE INDEX entity_attachment_attachment ON entity_attachment(attachment_id);
+
+CREATE UNIQUE INDEX entity_attachment_pair ON entity_attachment(entity_id, attachment_id);
 
 CREATE UNIQUE INDEX entity_employee_pair ON entity_employee(entity_id, person_office_id);
 
@@ -300,6 +395,12 @@ CREATE UNIQUE INDEX incident_action_pair ON incident_action(office_incident_id, 
 CREATE UNIQUE INDEX incident_person_pair ON incident_person(office_incident_id, person_office_id);
 
 CREATE INDEX incident_person_person_office ON incident_person(person_office_id);
+
+CREATE INDEX material_office ON material(subtenant_id);
+
+CREATE INDEX material_item_material ON material_item(material_id);
+
+CREATE INDEX material_item_office ON material_item(subtenant_id);
 
 CREATE INDEX office_project ON office(project_id);
 
@@ -318,6 +419,10 @@ CREATE INDEX substance_office ON substance(office_id);
 CREATE INDEX work_environment_office ON work_environment(office_id);
 
 CREATE INDEX work_group_office ON work_group(office_id);
+
+CREATE UNIQUE INDEX work_group_entity_pair ON work_group_entity(entity_id, work_group_id);
+
+CREATE INDEX work_group_entity_work_group ON work_group_entity(work_group_id);
 
 CREATE UNIQUE INDEX work_group_person_pair ON work_group_person(work_group_id, person_office_id);
 
@@ -379,6 +484,12 @@ SELECT s.rowid AS rid,
              (SELECT certo_earliest(x.retired_on, o.retired_on)
                 FROM work_group x JOIN office o ON o.office_id = x.office_id
                WHERE x.work_group_id = s.subscriber_id)
+           WHEN 'PPE' THEN
+             (SELECT certo_earliest(x.retired_on, m.retired_on, o.retired_on)
+                FROM material_item x
+                JOIN material m ON m.material_id = x.material_id
+                JOIN office o ON o.office_id = x.subtenant_id
+               WHERE x.material_item_id = s.subscriber_id)
          END) AS hidden_from
   FROM action_subscription s;
 
@@ -467,6 +578,23 @@ BEGIN
    WHERE subscriber_id = NEW.office_equipment_id;
 END;
 
+CREATE TRIGGER material_visibility AFTER UPDATE OF retired_on ON material
+BEGIN
+  UPDATE action_subscription
+     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
+                         WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id IN (SELECT material_item_id FROM material_item
+                            WHERE material_id = NEW.material_id);
+END;
+
+CREATE TRIGGER material_item_visibility AFTER UPDATE OF retired_on ON material_item
+BEGIN
+  UPDATE action_subscription
+     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
+                         WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.material_item_id;
+END;
+
 CREATE TRIGGER office_visibility AFTER UPDATE OF retired_on ON office
 BEGIN
   UPDATE action_subscription
@@ -483,7 +611,9 @@ BEGIN
                            UNION ALL
                            SELECT office_substance_id FROM substance WHERE office_id = NEW.office_id
                            UNION ALL
-                           SELECT work_group_id FROM work_group WHERE office_id = NEW.office_id);
+                           SELECT work_group_id FROM work_group WHERE office_id = NEW.office_id
+                           UNION ALL
+                           SELECT material_item_id FROM material_item WHERE subtenant_id = NEW.office_id);
 END;
 
 CREATE TRIGGER person_visibility AFTER UPDATE OF retired_on ON person

@@ -65,6 +65,27 @@ inline Json MustCreate(Engine& engine, std::string_view collection, const Json& 
   return r.ok() ? *r : Json();
 }
 
+// record as the engine returns it for a row written through an engine pinned to kToday: such an
+// engine stamps created_at and updated_at with the day's start (UTC), placed before the
+// retirement fields; project_type (when given) follows project_name.
+inline Json Stamped(const Json& record, std::string_view project_type = {},
+                    std::string_view at = "2026-11-22T00:00:00Z") {
+  Json out = Json::object();
+  bool stamped = false;
+  const auto stamp = [&] {
+    out["created_at"] = at;
+    out["updated_at"] = at;
+    stamped = true;
+  };
+  for (const auto& [key, value] : record.items()) {
+    if (key == "retired_on" && !stamped) stamp();
+    out[key] = value;
+    if (key == "project_name" && !project_type.empty()) out["project_type"] = project_type;
+  }
+  if (!stamped) stamp();
+  return out;
+}
+
 // The single field error of a validation failure, as "field: message".
 inline std::string OnlyFieldError(const Status& status) {
   if (!status.IsValidation()) return "not a validation error: " + status.ToString();

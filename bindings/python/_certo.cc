@@ -4,19 +4,23 @@
 // _certo: the private extension module under the certo Python package (certo/_engine.py wraps
 // it; nothing else should import it). It is a thin shim over include/certo/engine.h:
 //
-//   _certo.Engine        one certo::Engine, shared so that close() cannot pull it from under a
-//                        call running on another thread
-//     request            the JSON API                        -> (status, [(name, value)], body)
-//     create/view/update/historicize/restore                 -> dict
-//     index/changes                                          -> (rows, total, page, per_page,
-//     pages) delete                                                 -> (deleted, [(collection,
-//     id)]) verify                                                 -> (subscriptions, links,
-//     [problem]) read_outbox/ack_outbox, subscribe/unsubscribe          events as (seq, name, id,
-//     payload, date) transaction, bulk_import
-//   collections(), codes(), __version__
+//   _certo.Engine   one certo::Engine, shared so that close() cannot pull it from under a call
+//                   running on another thread
+//     request                                  the JSON API -> (status, [(name, value)], body)
+//     create/view/update/historicize/restore   -> dict
+//     index/changes                            -> (rows, total, page, per_page, pages)
+//     delete                                   -> (deleted, [(collection, id)])
+//     verify(depth)                            -> (subscriptions, links, [problem])
+//     export(project_id, path|None)            -> lines written | [request]
+//     sync_people(csv, ...)                    -> (changes, unchanged, errors, capped, applied)
+//     read_outbox/ack_outbox, subscribe/unsubscribe   events as (seq, name, id, payload, date)
+//     transaction(body, bulk), bulk_import
+//     begin(bulk)/end(commit)                  a transaction spanning calls (TxnWorker)
+//   collections(), codes(), date_fields(), __version__
 //
 // Records cross as Python objects converted straight to and from certo::Json (no JSON text in
-// between). Dates cross as "YYYY-MM-DD" strings; certo/_dates.py accepts datetime.date too.
+// between). Dates cross as "YYYY-MM-DD" strings; certo/_dates.py turns the fields date_fields()
+// names into datetime.date, and ToJson takes datetime.date.
 //
 // Errors: a non-OK certo::Status is raised as the exception class certo._errors picks for its
 // code (certo.NotFoundError, certo.ValidationError, ...). Nothing here raises RuntimeError.
@@ -32,11 +36,17 @@
 #include "certo/version.h"
 
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <exception>
+#include <fstream>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -278,6 +288,170 @@ struct PyCallable {
   }
 };
 
+// How deep this thread is in Python code that an engine called back (a transaction body, an
+// event handler). The engine's lock is held there, so a `with engine.transaction()` opened
+// there would wait for itself: Begin refuses it.
+thread_local int tls_in_callback = 0;
+
+struct InCallback {
+  InCallback() { ++tls_in_callback; }
+  ~InCallback() { --tls_in_callback; }
+  InCallback(const InCallback&) = delete;
+  InCallback& operator=(const InCallback&) = delete;
+};
+
+// ---- Transactions that span calls ---------------------------------------------------------------
+
+// `with engine.transaction():` in Python: a transaction that is opened by one call and committed
+// or rolled back by a later one. certo::Engine::Transaction takes a body to run instead, holding
+// the engine's (recursive, per-thread) lock throughout, so a worker thread runs that
+// Transaction and, inside its body, whatever the Python thread that opened it asks: every
+// engine call that thread makes until it ends the transaction is forwarded here and waited for.
+// A nested `with` opens a nested Transaction (a savepoint) inside the worker's body. Other
+// threads' calls wait for the engine's lock as they would for any transaction.
+//
+// All methods REQUIRE the GIL to be released: the worker takes it to run Python callbacks.
+class TxnWorker {
+ public:
+  using Task = std::function<void(certo::Engine&)>;
+
+  TxnWorker(std::shared_ptr<certo::Engine> engine, bool bulk)
+      : engine_(std::move(engine)), bulk_(bulk) {}
+
+  ~TxnWorker() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Opens the transaction; an error when it cannot be opened (busy, closed file, ...).
+  certo::Status Begin() {
+    std::lock_guard<std::mutex> send(send_mu_);
+    thread_ = std::thread([this] {
+      certo::Status status =
+          bulk_ ? engine_->BulkTransaction(Serve()) : engine_->Transaction(Serve());
+      Post(Reply{false, std::move(status), nullptr});
+      std::lock_guard<std::mutex> lock(mu_);
+      finished_ = true;
+      cv_.notify_all();
+    });
+    Reply reply = Await();
+    if (reply.begun) ++depth_;
+    return reply.status;
+  }
+
+  // Runs task inside the innermost open level; rethrows what task threw. Not OK when the
+  // transaction has already ended (task did not run).
+  certo::Status Run(const Task& task) {
+    Reply reply = Send(Message{Kind::kCall, &task, false});
+    if (reply.thrown) std::rethrow_exception(reply.thrown);
+    return reply.status;
+  }
+
+  certo::Status BeginNested(bool bulk) {
+    Reply reply = Send(Message{Kind::kBegin, nullptr, bulk});
+    if (reply.begun) ++depth_;
+    return reply.status;
+  }
+
+  // Commits or rolls back the innermost level; returns the commit's status. Ending the outermost
+  // level ends the worker thread.
+  certo::Status End(bool commit) {
+    Reply reply = Send(Message{Kind::kEnd, nullptr, commit});
+    --depth_;
+    if (depth_ == 0 && thread_.joinable()) thread_.join();
+    if (!commit) return certo::Status::OK();  // the rollback's own status says "rolled back"
+    return reply.status;
+  }
+
+  int depth() const { return depth_; }
+
+ private:
+  enum class Kind { kCall, kBegin, kEnd };
+  struct Message {
+    Kind kind;
+    const Task* task;
+    bool flag;  // kBegin: bulk; kEnd: commit
+  };
+  struct Reply {
+    bool begun = false;  // a level opened (the answer to a begin)
+    certo::Status status;
+    std::exception_ptr thrown;
+  };
+
+  // The body of one level's Transaction: answers the begin, then serves until its end.
+  std::function<certo::Status(certo::Engine&)> Serve() {
+    return [this](certo::Engine& e) -> certo::Status {
+      Post(Reply{true, certo::Status::OK(), nullptr});
+      for (;;) {
+        Message m = Take();
+        switch (m.kind) {
+          case Kind::kCall: {
+            Reply reply;
+            try {
+              (*m.task)(e);
+            } catch (...) {
+              reply.thrown = std::current_exception();
+            }
+            Post(std::move(reply));
+            break;
+          }
+          case Kind::kBegin: {
+            certo::Status status = m.flag ? e.BulkTransaction(Serve()) : e.Transaction(Serve());
+            Post(Reply{false, std::move(status), nullptr});  // answers the nested end (or begin)
+            break;
+          }
+          case Kind::kEnd:
+            return m.flag ? certo::Status::OK()
+                          : certo::Status::InvalidArgument("the transaction was rolled back");
+        }
+      }
+    };
+  }
+
+  Reply Send(Message m) {
+    std::lock_guard<std::mutex> send(send_mu_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (finished_) return Reply{false, certo::Status::Internal("the transaction has ended"), {}};
+      inbox_ = m;
+      cv_.notify_all();
+    }
+    return Await();
+  }
+
+  Reply Await() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return outbox_.has_value(); });
+    Reply reply = std::move(*outbox_);
+    outbox_.reset();
+    return reply;
+  }
+
+  void Post(Reply reply) {
+    std::lock_guard<std::mutex> lock(mu_);
+    outbox_ = std::move(reply);
+    cv_.notify_all();
+  }
+
+  Message Take() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return inbox_.has_value(); });
+    Message m = *inbox_;
+    inbox_.reset();
+    return m;
+  }
+
+  std::shared_ptr<certo::Engine> engine_;
+  bool bulk_;
+  int depth_ = 0;       // touched only by the owning Python thread
+  std::mutex send_mu_;  // one request at a time
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::optional<Message> inbox_;
+  std::optional<Reply> outbox_;
+  bool finished_ = false;
+  std::thread thread_;
+};
+
 // ---- The engine ---------------------------------------------------------------------------------
 
 class PyEngine {
@@ -297,8 +471,18 @@ class PyEngine {
     engine_ = std::shared_ptr<certo::Engine>(Check(std::move(opened)));
   }
 
+  // Transactions left open (a `with` block never exited) are rolled back.
+  ~PyEngine() {
+    std::map<std::thread::id, std::shared_ptr<TxnWorker>> workers = std::move(workers_);
+    py::gil_scoped_release release;
+    for (auto& [thread, worker] : workers) {
+      while (worker->depth() > 0) worker->End(/*commit=*/false);
+    }
+  }
+
   // Drops this object's reference; a call still running on another thread keeps the engine
-  // open until it returns. Closing twice is harmless.
+  // open until it returns, and so does a transaction opened by begin() until it ends. Closing
+  // twice is harmless.
   void Close() {
     std::shared_ptr<certo::Engine> engine = std::move(engine_);
     engine_.reset();
@@ -309,36 +493,28 @@ class PyEngine {
   bool closed() const { return engine_ == nullptr; }
 
   py::tuple Request(const std::string& method, const std::string& path, py::handle body) {
-    auto engine = Get();
     std::string text = BodyText(body);
     certo::Response response;
-    {
-      py::gil_scoped_release release;
-      response = engine->Request(method, path, text);
-    }
+    Exec([&](certo::Engine& e) { response = e.Request(method, path, text); });
     return ResponseTuple(response);
   }
 
   py::object Create(const std::string& collection, py::handle record) {
-    auto engine = Get();
     Json json = ToJson(record);
-    return Call([&] { return engine->Create(collection, json); });
+    return Call([&](certo::Engine& e) { return e.Create(collection, json); });
   }
 
   py::object View(const std::string& collection, const std::string& id) {
-    auto engine = Get();
-    return Call([&] { return engine->View(collection, id); });
+    return Call([&](certo::Engine& e) { return e.View(collection, id); });
   }
 
   py::object Update(const std::string& collection, const std::string& id, py::handle changes) {
-    auto engine = Get();
     Json json = ToJson(changes);
-    return Call([&] { return engine->Update(collection, id, json); });
+    return Call([&](certo::Engine& e) { return e.Update(collection, id, json); });
   }
 
   py::tuple Index(const std::string& collection, py::handle filter, int per_page, int page,
                   const std::string& sort, bool history, const std::optional<std::string>& as_of) {
-    auto engine = Get();
     certo::Query query;
     query.filter = filter.is_none() ? Json::object() : ToJson(filter);
     query.per_page = per_page;
@@ -347,20 +523,13 @@ class PyEngine {
     query.history = history;
     query.as_of = OptionalDateArg("as_of", as_of);
     certo::Result<certo::Page> result = certo::Status::Internal("not run");
-    {
-      py::gil_scoped_release release;
-      result = engine->Index(collection, query);
-    }
+    Exec([&](certo::Engine& e) { result = e.Index(collection, query); });
     return PageTuple(Check(std::move(result)));
   }
 
   py::tuple Delete(const std::string& collection, const std::string& id, bool force) {
-    auto engine = Get();
     certo::Result<certo::DeleteResult> result = certo::Status::Internal("not run");
-    {
-      py::gil_scoped_release release;
-      result = engine->Delete(collection, id, force);
-    }
+    Exec([&](certo::Engine& e) { result = e.Delete(collection, id, force); });
     certo::DeleteResult deleted = Check(std::move(result));
     py::list rows;
     for (const certo::RowRef& row : deleted.rows)
@@ -370,19 +539,16 @@ class PyEngine {
 
   py::object Historicize(const std::string& collection, const std::string& id,
                          const std::optional<std::string>& date) {
-    auto engine = Get();
     std::optional<Date> when = OptionalDateArg("date", date);
-    return Call([&] { return engine->Historicize(collection, id, when); });
+    return Call([&](certo::Engine& e) { return e.Historicize(collection, id, when); });
   }
 
   py::object Restore(const std::string& collection, const std::string& id) {
-    auto engine = Get();
-    return Call([&] { return engine->Restore(collection, id); });
+    return Call([&](certo::Engine& e) { return e.Restore(collection, id); });
   }
 
   py::tuple Changes(const std::string& from, const std::string& to, py::handle filter, int per_page,
                     int page, bool history) {
-    auto engine = Get();
     certo::ChangesQuery query;
     query.from = DateArg("from", from);
     query.to = DateArg("to", to);
@@ -391,20 +557,24 @@ class PyEngine {
     query.page = page;
     query.history = history;
     certo::Result<certo::Page> result = certo::Status::Internal("not run");
-    {
-      py::gil_scoped_release release;
-      result = engine->Changes(query);
-    }
+    Exec([&](certo::Engine& e) { result = e.Changes(query); });
     return PageTuple(Check(std::move(result)));
   }
 
-  py::tuple Verify() {
-    auto engine = Get();
-    certo::Result<certo::VerifyReport> result = certo::Status::Internal("not run");
-    {
-      py::gil_scoped_release release;
-      result = engine->Verify();
+  // depth: "full", "quick" or "schedule" (certo::VerifyOptions::Depth).
+  py::tuple Verify(const std::string& depth) {
+    certo::VerifyOptions options;
+    if (depth == "full") {
+      options.depth = certo::VerifyOptions::Depth::kFull;
+    } else if (depth == "quick") {
+      options.depth = certo::VerifyOptions::Depth::kQuick;
+    } else if (depth == "schedule") {
+      options.depth = certo::VerifyOptions::Depth::kSchedule;
+    } else {
+      Raise(certo::Status::Validation("depth", "must be full, quick or schedule"));
     }
+    certo::Result<certo::VerifyReport> result = certo::Status::Internal("not run");
+    Exec([&](certo::Engine& e) { result = e.Verify(options); });
     certo::VerifyReport report = Check(std::move(result));
     py::list problems;
     for (const certo::Problem& p : report.problems) {
@@ -414,25 +584,75 @@ class PyEngine {
     return py::make_tuple(report.subscriptions_checked, report.links_checked, problems);
   }
 
-  py::list ReadOutbox(int64_t after, int limit) {
-    auto engine = Get();
-    certo::Result<std::vector<certo::Event>> result = certo::Status::Internal("not run");
-    {
-      py::gil_scoped_release release;
-      result = engine->ReadOutbox(after, limit);
+  // The export requests of project_id ("" = every project): written to path as JSON lines (the
+  // bytes of `certo export`) without the GIL, returning their count, or returned as a list of
+  // dicts when path is None.
+  py::object Export(const std::string& project_id, const std::optional<std::string>& path) {
+    std::vector<Json> requests;
+    std::ofstream out;
+    if (path) {
+      out.open(*path, std::ios::binary | std::ios::trunc);
+      if (!out) Raise(certo::Status::IOError("cannot write '" + *path + "'"));
     }
+    int64_t count = 0;
+    certo::Status status;
+    Exec([&](certo::Engine& e) {
+      status = e.Export(project_id, [&](const Json& request) {
+        ++count;
+        if (path) {
+          out << request.dump() << '\n';
+        } else {
+          requests.push_back(request);
+        }
+      });
+    });
+    Check(status);
+    if (path) {
+      out.close();
+      if (!out) Raise(certo::Status::IOError("cannot write '" + *path + "'"));
+      return py::int_(count);
+    }
+    py::list list;
+    for (const Json& request : requests) list.append(FromJson(request));
+    return list;
+  }
+
+  // Engine::SyncPeople -> (changes [(kind, line, person_id, key, name, fields)], unchanged,
+  // errors [(line, field, message)], cap_exceeded, applied).
+  py::tuple SyncPeople(const std::string& csv, const std::string& project_id,
+                       const std::string& match, bool dry_run, std::optional<int64_t> max_changes,
+                       const std::optional<std::string>& date) {
+    certo::PeopleSyncOptions options;
+    options.project_id = project_id;
+    options.match = match;
+    options.dry_run = dry_run;
+    options.max_changes = max_changes;
+    options.date = OptionalDateArg("date", date);
+    certo::Result<certo::PeopleSyncResult> result = certo::Status::Internal("not run");
+    Exec([&](certo::Engine& e) { result = e.SyncPeople(csv, options); });
+    certo::PeopleSyncResult sync = Check(std::move(result));
+    py::list changes, errors;
+    for (const certo::PeopleSyncChange& c : sync.changes) {
+      changes.append(py::make_tuple(certo::PeopleSyncKindName(c.kind), c.line, c.person_id, c.key,
+                                    c.name, FromJson(c.fields)));
+    }
+    for (const certo::PeopleSyncError& error : sync.errors) {
+      errors.append(py::make_tuple(error.line, error.field, error.message));
+    }
+    return py::make_tuple(changes, sync.unchanged, errors, sync.cap_exceeded, sync.applied);
+  }
+
+  py::list ReadOutbox(int64_t after, int limit) {
+    certo::Result<std::vector<certo::Event>> result = certo::Status::Internal("not run");
+    Exec([&](certo::Engine& e) { result = e.ReadOutbox(after, limit); });
     py::list events;
     for (const certo::Event& e : Check(std::move(result))) events.append(EventTuple(e));
     return events;
   }
 
   void AckOutbox(int64_t through) {
-    auto engine = Get();
     certo::Status status;
-    {
-      py::gil_scoped_release release;
-      status = engine->AckOutbox(through);
-    }
+    Exec([&](certo::Engine& e) { status = e.AckOutbox(through); });
     Check(status);
   }
 
@@ -440,10 +660,10 @@ class PyEngine {
   // the exception goes to sys.unraisablehook (as for a failing __del__): the write has
   // committed and the engine carries on.
   int Subscribe(py::function handler) {
-    auto engine = Get();
     auto callable = std::make_shared<PyCallable>(std::move(handler));
     certo::EventHandler deliver = [callable](const certo::Event& event) {
       py::gil_scoped_acquire gil;
+      InCallback in_callback;
       try {
         callable->fn(EventTuple(event));
       } catch (py::error_already_set& error) {
@@ -453,28 +673,27 @@ class PyEngine {
         PyErr_WriteUnraisable(callable->fn.ptr());
       }
     };
-    py::gil_scoped_release release;
-    return engine->Subscribe(std::move(deliver));
+    int token = 0;
+    Exec([&](certo::Engine& e) { token = e.Subscribe(std::move(deliver)); });
+    return token;
   }
 
   void Unsubscribe(int token) {
-    auto engine = Get();
-    py::gil_scoped_release release;  // the last reference to the handler is dropped with the GIL
-    engine->Unsubscribe(token);
+    // The last reference to the handler is dropped with the GIL (PyCallable).
+    Exec([&](certo::Engine& e) { e.Unsubscribe(token); });
   }
 
   // Runs body() inside one transaction (bulk: a BulkTransaction). body's exception rolls
   // everything back and is re-raised unchanged; otherwise its return value is returned.
   py::object Transaction(py::function body, bool bulk) {
-    auto engine = Get();
     py::object result = py::none();
     std::optional<py::error_already_set> raised;
     std::exception_ptr other;
     certo::Status status;
-    {
-      py::gil_scoped_release release;
+    Exec([&](certo::Engine& e) {
       auto run = [&](certo::Engine&) -> certo::Status {
         py::gil_scoped_acquire gil;
+        InCallback in_callback;
         try {
           result = body();
           return certo::Status::OK();
@@ -485,19 +704,64 @@ class PyEngine {
         }
         return certo::Status::Internal("the transaction body raised");
       };
-      status = bulk ? engine->BulkTransaction(run) : engine->Transaction(run);
-    }
+      status = bulk ? e.BulkTransaction(run) : e.Transaction(run);
+    });
     if (raised) throw std::move(*raised);
     if (other) std::rethrow_exception(other);
     Check(status);
     return result;
   }
 
+  // Opens a transaction that this thread's calls run in until End (`with engine.transaction()`);
+  // a second Begin on the same thread opens a nested one (a savepoint).
+  void Begin(bool bulk) {
+    auto engine = Get();
+    if (tls_in_callback > 0) {
+      Raise(certo::Status::InvalidArgument(
+          "`with engine.transaction()` cannot open inside a transaction body or an event "
+          "callback, where the engine's lock is already held: call engine.transaction(body) "
+          "there, or open the with block outside"));
+    }
+    std::thread::id me = std::this_thread::get_id();
+    auto it = workers_.find(me);
+    certo::Status status;
+    if (it != workers_.end()) {
+      std::shared_ptr<TxnWorker> worker = it->second;
+      py::gil_scoped_release release;
+      status = worker->BeginNested(bulk);
+    } else {
+      auto worker = std::make_shared<TxnWorker>(engine, bulk);
+      {
+        py::gil_scoped_release release;
+        status = worker->Begin();
+      }
+      if (status.ok()) workers_[me] = worker;
+    }
+    Check(status);
+  }
+
+  // Commits (commit) or rolls back the innermost transaction this thread opened with Begin.
+  // Works after close(): a transaction already running ends as it would have.
+  void End(bool commit) {
+    std::thread::id me = std::this_thread::get_id();
+    auto it = workers_.find(me);
+    if (it == workers_.end()) {
+      Raise(certo::Status::InvalidArgument("no transaction is open on this thread"));
+    }
+    std::shared_ptr<TxnWorker> worker = it->second;
+    if (worker->depth() == 1) workers_.erase(it);
+    certo::Status status;
+    {
+      py::gil_scoped_release release;
+      status = worker->End(commit);
+    }
+    Check(status);
+  }
+
   // Runs requests [(method, path, body)] through the JSON API inside one BulkTransaction.
   // atomic: stops at the first failure and rolls back everything. Otherwise each failed request
   // undoes only itself. Returns ([response], index of the failure or -1).
   py::tuple BulkImport(py::iterable requests, bool atomic) {
-    auto engine = Get();
     struct Call {
       std::string method, path, body;
     };
@@ -512,9 +776,8 @@ class PyEngine {
     responses.reserve(calls.size());
     long failed = -1;
     certo::Status status;
-    {
-      py::gil_scoped_release release;
-      status = engine->BulkTransaction([&](certo::Engine& e) -> certo::Status {
+    Exec([&](certo::Engine& engine) {
+      status = engine.BulkTransaction([&](certo::Engine& e) -> certo::Status {
         for (const Call& call : calls) {
           responses.push_back(e.Request(call.method, call.path, call.body));
           if (responses.back().status >= 400 && failed < 0) {
@@ -524,19 +787,23 @@ class PyEngine {
         }
         return certo::Status::OK();
       });
-    }
+    });
     if (!status.ok() && !(atomic && failed >= 0)) Raise(status);
     py::list out;
     for (const certo::Response& r : responses) out.append(ResponseTuple(r));
     return py::make_tuple(out, failed);
   }
 
-  std::string Today() { return FormatDate(Get()->Today()); }
+  std::string Today() {
+    Date today;
+    Exec([&](certo::Engine& e) { today = e.Today(); });
+    return FormatDate(today);
+  }
 
   int SchemaVersion() {
-    auto engine = Get();
-    py::gil_scoped_release release;
-    return engine->SchemaVersion();
+    int version = 0;
+    Exec([&](certo::Engine& e) { version = e.SchemaVersion(); });
+    return version;
   }
 
  private:
@@ -546,18 +813,39 @@ class PyEngine {
     return engine_;
   }
 
+  // Runs fn(engine) without the GIL: in this thread's open transaction (Begin) when there is
+  // one, else right here. REQUIRES: the GIL is held.
+  template <typename Fn>
+  void Exec(Fn&& fn) {
+    auto engine = Get();
+    std::shared_ptr<TxnWorker> worker;
+    if (!workers_.empty()) {
+      auto it = workers_.find(std::this_thread::get_id());
+      if (it != workers_.end()) worker = it->second;
+    }
+    certo::Status status;
+    {
+      py::gil_scoped_release release;
+      if (worker) {
+        status = worker->Run([&](certo::Engine& e) { fn(e); });
+      } else {
+        fn(*engine);
+      }
+    }
+    Check(status);
+  }
+
   // Runs fn (an engine call returning Result<Json>) without the GIL; returns the record.
   template <typename Fn>
   py::object Call(Fn&& fn) {
     certo::Result<Json> result = certo::Status::Internal("not run");
-    {
-      py::gil_scoped_release release;
-      result = fn();
-    }
+    Exec([&](certo::Engine& e) { result = fn(e); });
     return FromJson(Check(std::move(result)));
   }
 
   std::shared_ptr<certo::Engine> engine_;
+  // The transactions opened by Begin, by the Python thread that opened them (guarded by the GIL).
+  std::map<std::thread::id, std::shared_ptr<TxnWorker>> workers_;
 };
 
 // Every Code the library knows, as (value, name, http status): the codes are numbered densely
@@ -573,6 +861,15 @@ py::list Codes() {
   return codes;
 }
 
+// certo::Engine::DateFields of every collection.
+py::dict DateFields() {
+  py::dict fields;
+  for (const std::string& collection : certo::Engine::Collections()) {
+    fields[py::str(collection)] = py::cast(certo::Engine::DateFields(collection));
+  }
+  return fields;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_certo, m) {
@@ -584,6 +881,7 @@ PYBIND11_MODULE(_certo, m) {
   m.def("collections", &certo::Engine::Collections,
         "The collections this build knows, parents before children.");
   m.def("codes", &Codes, "Every error code as (value, name, http_status).");
+  m.def("date_fields", &DateFields, "Collection -> the fields of its records that hold a date.");
 
   py::class_<PyEngine>(m, "Engine")
       .def(py::init<const std::string&, const std::optional<std::string>&, int, bool, int>(),
@@ -603,7 +901,12 @@ PYBIND11_MODULE(_certo, m) {
       .def("restore", &PyEngine::Restore, py::arg("collection"), py::arg("id"))
       .def("changes", &PyEngine::Changes, py::arg("from_date"), py::arg("to_date"),
            py::arg("filter"), py::arg("per_page"), py::arg("page"), py::arg("history"))
-      .def("verify", &PyEngine::Verify)
+      .def("verify", &PyEngine::Verify, py::arg("depth"))
+      .def("export", &PyEngine::Export, py::arg("project_id"), py::arg("path"))
+      .def("sync_people", &PyEngine::SyncPeople, py::arg("csv"), py::arg("project_id"),
+           py::arg("match"), py::arg("dry_run"), py::arg("max_changes"), py::arg("date"))
+      .def("begin", &PyEngine::Begin, py::arg("bulk"))
+      .def("end", &PyEngine::End, py::arg("commit"))
       .def("read_outbox", &PyEngine::ReadOutbox, py::arg("after"), py::arg("limit"))
       .def("ack_outbox", &PyEngine::AckOutbox, py::arg("through"))
       .def("subscribe", &PyEngine::Subscribe, py::arg("handler"))

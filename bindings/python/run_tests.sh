@@ -45,7 +45,8 @@ import pathlib, sys, zipfile
 wheels = list(pathlib.Path(sys.argv[1]).glob("certo-*.whl"))
 assert len(wheels) == 1, wheels
 names = set(zipfile.ZipFile(wheels[0]).namelist())
-need = {"certo/__init__.py", "certo/_engine.py", "certo/_certo.pyi", "certo/py.typed"}
+need = {"certo/__init__.py", "certo/_engine.py", "certo/_summaries.py", "certo/_vocabulary.py",
+        "certo/_certo.pyi", "certo/py.typed"}
 missing = need - names
 assert not missing, f"{wheels[0].name} lacks {sorted(missing)}"
 assert any(n.startswith("certo/_certo.") and n.endswith(".so") for n in names), sorted(names)

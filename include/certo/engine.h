@@ -28,7 +28,8 @@
 // Collections (kebab-case, as in the JSON paths): project, office, person, person-office, role,
 // equipment, work-environment, substance, entity-employee, work-group, work-group-person, action,
 // certificate, action-subscription, certificate-action, incident, incident-action,
-// incident-person. Fields, limits and rules of each are listed in README.md ("Entities").
+// incident-person, material, material-item, work-group-entity, demand, attachment,
+// entity-attachment. Fields, limits and rules of each are listed in README.md ("Entities").
 //
 // The compliance schedule: each action-subscription row ("subscriber S must fulfil action A")
 // has a status, NEW, VALID, EXPIRING or EXPIRED, decided by the rule of DESIGN.md section 2 from
@@ -38,6 +39,7 @@
 
 #pragma once
 
+#include "certo/attachment.h"
 #include "certo/events.h"
 #include "certo/keys.h"
 #include "certo/options.h"
@@ -52,6 +54,7 @@
 
 #include <chrono>
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <optional>
@@ -233,6 +236,31 @@ class CERTO_EXPORT Engine {
   // needs a valid key (revoking them all does not open the file to everyone).
   Result<bool> HasKeys();
 
+  // ---- Attachments (certo/attachment.h) ------------------------------------------------------
+
+  // Creates the attachment that fields describe (project_id, attachment_path, and optionally
+  // attachment_id, description, mime_type) with size bytes of content read from *content, or a
+  // directory when content is nullptr (size ignored). With replace, an attachment already at
+  // that path of the project takes the content and the other fields given instead of a
+  // kConflict. Returns the record (size, sha256, is_directory, ...).
+  // Errors: kTooLarge (size over kMaxAttachmentBytes), kValidation (fields; a negative size;
+  // "content" when the stream ends early or fails), kConflict, kNotFound (project).
+  Result<Json> PutAttachment(const Json& fields, std::istream* content, int64_t size,
+                             bool replace = false);
+
+  // Changes the fields of attachment id (as Update) and, when content is not nullptr, makes its
+  // content the size bytes read from it, in one transaction. Returns the record.
+  // Errors: as PutAttachment, and kNotFound (no such attachment).
+  Result<Json> WriteAttachment(std::string_view id, const Json& changes, std::istream* content,
+                               int64_t size);
+
+  // Streams the content of attachment id to sink, from one snapshot of the file: first calls
+  // before (when given) with the record as of that snapshot (return false to read nothing and
+  // fail with kIOError), then sink with consecutive chunks. Returns the record.
+  // Errors: kNotFound, kValidation (a directory has no content), kIOError (a callback stopped).
+  Result<Json> ReadAttachment(std::string_view id, const AttachmentSink& sink,
+                              const std::function<bool(const Json& record)>& before = {});
+
   // ---- Facts --------------------------------------------------------------------------------
 
   // The engine's today (Options::today, or the local date now).
@@ -245,6 +273,11 @@ class CERTO_EXPORT Engine {
   // as in the 4hse documents ("project_id", its id, for project itself); "" for an unknown
   // collection. `certo serve` scopes a key's requests with it.
   static std::string ProjectField(std::string_view collection);
+  // The fields of a collection's records that hold a date ("YYYY-MM-DD" or null), in record
+  // order: its date fields, the read-only fields that show one (e.g. an action-subscription's
+  // certificate_date_expire) and retired_on; empty for an unknown collection. The Python
+  // bindings read these fields as datetime.date.
+  static std::vector<std::string> DateFields(std::string_view collection);
 
  private:
   struct Impl;

@@ -142,9 +142,17 @@ struct ComplianceReport {
   // Status EXPIRED, most overdue first (then office, subscriber and action name, id).
   std::vector<ReportEntry> expired;
   int64_t expired_total = 0;
-  // Not expired, last valid day in [as_of, as_of + days], soonest first (same tie-breakers).
+  // Status EXPIRING (inside the action's warning interval), soonest first (same tie-breakers):
+  // expiring_total == totals.expiring.
   std::vector<ReportEntry> expiring;
   int64_t expiring_total = 0;
+  // Not expired, last valid day in [as_of, as_of + days], soonest first: the EXPIRING rows and
+  // the VALID rows whose warning interval has not begun ("expires within N days").
+  std::vector<ReportEntry> due_soon;
+  int64_t due_soon_total = 0;
+  // Schedule rows matching the filter that are left out because they, or a parent (person,
+  // office, action, ...), are retired: totals.total() + retired = every row with history.
+  int64_t retired = 0;
   // ReportQuery::months entries, as_of's month first; the first counts from as_of on.
   std::vector<MonthCount> expiries_by_month;
   // Open (not closed) incidents dated on or before as_of without a corrective action, oldest
@@ -160,8 +168,9 @@ const std::vector<std::string>& ReportActionTypes();
 const std::vector<std::string>& ReportSubscriberTypes();
 
 // The report as the JSON API returns it (POST /v2/report): {"as_of", "days", "totals",
-// "offices", "action_types", "expired", "expired_total", "expiring", "expiring_total",
-// "expiries_by_month", "open_incidents", "open_incidents_total"}. Counts are objects
+// "retired", "offices", "action_types", "expired", "expired_total", "expiring",
+// "expiring_total", "due_soon", "due_soon_total", "expiries_by_month", "open_incidents",
+// "open_incidents_total"}. Counts are objects
 // {"NEW", "VALID", "EXPIRING", "EXPIRED", "total", "compliance"}, compliance rounded to one
 // decimal (null without rows).
 CERTO_EXPORT Json ReportJson(const ComplianceReport& report);

@@ -60,6 +60,7 @@ enum class Code : int {
   kInternal = 7,         // a bug in certo; please report it (500)
   kInvalidArgument = 8,  // a malformed request: bad JSON, bad query string (HTTP 400)
   kIncompatible = 9,     // a SQLite file that is not certo's, or made by a newer certo (500)
+  kTooLarge = 10,        // content over a size limit, e.g. an attachment (HTTP 413)
 };
 
 // Returns the stable lower-case name of a code ("not_found", "validation", ...).
@@ -94,6 +95,9 @@ class [[nodiscard]] Status {
   static Status Incompatible(std::string message) {
     return Status(Code::kIncompatible, std::move(message));
   }
+  static Status TooLarge(std::string message) {
+    return Status(Code::kTooLarge, std::move(message));
+  }
   // A validation failure. REQUIRES: errors is not empty. The message joins the field errors.
   static Status Validation(std::vector<FieldError> errors);
   // A validation failure of one field.
@@ -112,6 +116,7 @@ class [[nodiscard]] Status {
   bool IsInternal() const { return code_ == Code::kInternal; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsIncompatible() const { return code_ == Code::kIncompatible; }
+  bool IsTooLarge() const { return code_ == Code::kTooLarge; }
 
   // Human-readable message, without the code name. Empty for OK.
   const std::string& message() const { return message_; }

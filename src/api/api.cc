@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "api/attachment_routes.h"
 #include "api/input.h"
 #include "base/calendar.h"
 #include "registry/registry.h"
@@ -34,6 +35,8 @@ const char* ReasonPhrase(int status) {
       return "Method Not Allowed";
     case 409:
       return "Conflict";
+    case 413:
+      return "Payload Too Large";
     case 422:
       return "Unprocessable Entity";
     case 503:
@@ -582,6 +585,21 @@ Response HandleRestore(const Call& c) {
   return RecordResponse(c.engine.Restore(c.collection, c.id));
 }
 
+// Attachments take their content with the record (api/attachment_routes.h).
+Response HandleAttachmentCreate(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  return AttachmentCreate(c.engine, *parsed);
+}
+
+Response HandleAttachmentUpdate(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  return AttachmentUpdate(c.engine, c.id, *parsed);
+}
+
+Response HandleAttachmentView(const Call& c) { return AttachmentView(c.engine, c.id, c.params); }
+
 // Literal patterns are matched first, whole; the others by collection and verb.
 constexpr Route kRoutes[] = {
     {"report", "POST", HandleReport},
@@ -589,6 +607,9 @@ constexpr Route kRoutes[] = {
     {"outbox/index", "GET", HandleOutboxIndex},
     {"outbox/ack", "POST", HandleOutboxAck},
     {"{collection}/index", "POST, GET", HandleIndex},
+    {"attachment/create", "POST", HandleAttachmentCreate},
+    {"attachment/view/{id}", "GET", HandleAttachmentView},
+    {"attachment/update/{id}", "PUT, PATCH", HandleAttachmentUpdate},
     {"action-subscription/counts", "POST", HandleCounts},
     {"action-subscription/changes", "POST", HandleChanges},
     {"{collection}/create", "POST", HandleCreate},

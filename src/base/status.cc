@@ -27,6 +27,8 @@ const char* CodeName(Code code) {
       return "invalid_argument";
     case Code::kIncompatible:
       return "incompatible";
+    case Code::kTooLarge:
+      return "too_large";
   }
   return "internal";
 }
@@ -45,6 +47,8 @@ int HttpStatus(Code code) {
       return 503;
     case Code::kInvalidArgument:
       return 400;
+    case Code::kTooLarge:
+      return 413;
     default:
       return 500;
   }

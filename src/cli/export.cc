@@ -21,7 +21,7 @@ Runner AddExportCommand(CLI::App& app, Global& global) {
   cmd->add_option("--project", *project, "Only this project (its id); default: every project");
   return [project, &global]() -> int {
     auto engine = Open(global);
-    if (!engine) return kExitOpen;
+    if (!engine) return OpenFailed();
     long rows = 0;
     Status status = engine->Export(*project, [&](const Json& request) {
       std::cout << request.dump() << '\n';

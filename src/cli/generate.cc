@@ -3,15 +3,55 @@
 //
 //   certo --db FILE [--create] generate [--people N] [--offices N] [--seed S] [--jsonl]
 // Writes a synthetic company into FILE (one bulk transaction), or with --jsonl prints it as
-// JSON-API create requests for `certo api --batch` / `certo import`.
+// JSON-API create requests for `certo api --batch` / `certo import`. On a terminal, stderr shows
+// the progress (people written of those asked for, rows, rows per second).
 
 #include "generate/generate.h"
 
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 
 #include "cli.h"
 
 namespace certo::cli {
+
+namespace {
+
+// Progress on stderr, redrawn at most every 100 ms; nothing when stderr is not a terminal.
+class GenerateProgress {
+ public:
+  explicit GenerateProgress(int64_t people)
+      : people_(people), enabled_(StderrIsTerminal()), start_(std::chrono::steady_clock::now()) {}
+  ~GenerateProgress() { Clear(); }
+  void Clear() {
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
+    drawn_ = false;
+  }
+  void Row(std::string_view collection) {
+    ++rows_;
+    if (collection == "person") ++done_;
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (drawn_ && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    drawn_ = true;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    std::fprintf(stderr, "\rgenerating: %lld of %lld people (%d%%), %lld rows, %.0f rows/s\033[K",
+                 static_cast<long long>(done_), static_cast<long long>(people_),
+                 static_cast<int>(people_ ? 100 * done_ / people_ : 100),
+                 static_cast<long long>(rows_),
+                 seconds > 0 ? static_cast<double>(rows_) / seconds : 0.0);
+    std::fflush(stderr);
+  }
+
+ private:
+  int64_t people_, done_ = 0, rows_ = 0;
+  bool enabled_, drawn_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+}  // namespace
 
 Runner AddGenerateCommand(CLI::App& app, Global& global) {
   CLI::App* cmd = app.add_subcommand(
@@ -42,20 +82,23 @@ Runner AddGenerateCommand(CLI::App& app, Global& global) {
       return kExitOk;
     }
     auto engine = Open(global);
-    if (!engine) return kExitOpen;
+    if (!engine) return OpenFailed();
     generator::GenerateCounts counts;
+    GenerateProgress progress(options->people);
     Status status = engine->BulkTransaction([&](Engine& e) {
       Status first;
       counts = generator::Generate(*options, [&](std::string_view collection, Json& record) {
         if (!first.ok()) return;
+        progress.Row(collection);
         auto id = e.Insert(collection, record);
         if (!id.ok()) first = id.status();
       });
       return first;
     });
+    progress.Clear();
     if (!status.ok()) {
       std::cerr << "certo generate: " << status.ToString() << '\n';
-      return kExitFailed;
+      return ExitFor(status);
     }
     std::cout << "generated " << counts.rows << " rows: " << counts.people << " people, "
               << counts.subscriptions << " subscriptions, " << counts.certificates

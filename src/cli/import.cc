@@ -8,8 +8,10 @@
 // line by line, reports every failing line and goes on. A progress bar is drawn on stderr when
 // it is a terminal.
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -23,12 +25,15 @@ namespace certo::cli {
 
 namespace {
 
-// A progress bar on stderr, redrawn at most every 100 ms; nothing when stderr is not a
-// terminal.
+// A progress bar on stderr with the rate (lines per second) and, when the size is known, the
+// time left; redrawn at most every 100 ms; nothing when stderr is not a terminal.
 class Progress {
  public:
   Progress(std::string label, uint64_t total_bytes)
-      : label_(std::move(label)), total_(total_bytes), enabled_(isatty(STDERR_FILENO) == 1) {}
+      : label_(std::move(label)),
+        total_(total_bytes),
+        enabled_(isatty(STDERR_FILENO) == 1),
+        start_(std::chrono::steady_clock::now()) {}
   ~Progress() { Clear(); }
 
   void Update(uint64_t bytes, long lines) {
@@ -38,14 +43,24 @@ class Progress {
     last_ = now;
     drawn_ = true;
     constexpr int kWidth = 30;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const double rate = seconds > 0 ? static_cast<double>(lines) / seconds : 0;
     if (total_ > 0) {
       const double share = std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_));
       const int filled = static_cast<int>(share * kWidth);
-      std::fprintf(stderr, "\r%s [%s%s] %3d%%  %ld lines", label_.c_str(),
-                   std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(),
-                   static_cast<int>(share * 100), lines);
+      std::string eta = "--:--";
+      if (share > 0 && seconds > 0.5) {
+        const long left = static_cast<long>(seconds * (1 - share) / share + 0.5);
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%02ld:%02ld", left / 60, left % 60);
+        eta = buf;
+      }
+      std::fprintf(stderr, "\r%s [%s%s] %3d%%  %ld lines  %.0f lines/s  ETA %s\033[K",
+                   label_.c_str(), std::string(filled, '#').c_str(),
+                   std::string(kWidth - filled, '.').c_str(), static_cast<int>(share * 100), lines,
+                   rate, eta.c_str());
     } else {
-      std::fprintf(stderr, "\r%s %ld lines", label_.c_str(), lines);
+      std::fprintf(stderr, "\r%s %ld lines  %.0f lines/s\033[K", label_.c_str(), lines, rate);
     }
     std::fflush(stderr);
   }
@@ -62,7 +77,7 @@ class Progress {
   uint64_t total_;
   bool enabled_;
   bool drawn_ = false;
-  std::chrono::steady_clock::time_point last_;
+  std::chrono::steady_clock::time_point start_, last_;
 };
 
 // One line's request, or the 400 response that a malformed line gets.
@@ -78,12 +93,18 @@ Line ParseLine(const std::string& text) {
   Json request = ParseJsonLine(text, &too_deep);
   if (request.is_discarded() || !request.is_object() || !request.contains("method") ||
       !request["method"].is_string() || !request.contains("path") || !request["path"].is_string()) {
+    std::string why =
+        "expected a JSON object with string \"method\" and \"path\" and an "
+        "optional \"body\"";
+    if (too_deep) {
+      why = "the line nests deeper than 512 levels of arrays and objects";
+    } else if (auto e = JsonSyntaxError(text)) {
+      why = "not valid JSON at column " + std::to_string(e->column) + ": " + e->why;
+    }
     line.bad.status = 400;
     line.bad.body = Json{
         {"name", "Bad Request"},
-        {"message", too_deep ? "the line nests deeper than 512 levels of arrays and objects"
-                             : "expected a JSON object with string \"method\" and \"path\" "
-                               "and an optional \"body\""},
+        {"message", why},
         {"code", static_cast<int>(Code::kInvalidArgument)},
         {"status", 400}}.dump();
     return line;
@@ -143,9 +164,17 @@ Runner AddImportCommand(CLI::App& app, Global& global) {
     std::ifstream file;
     uint64_t size = 0;
     if (args->file != "-") {
+      std::error_code kind;
+      if (std::filesystem::is_directory(args->file, kind)) {
+        std::cerr << "certo import: cannot read '" << args->file << "': it is a directory\n";
+        return kExitFailed;
+      }
+      errno = 0;
       file.open(args->file, std::ios::binary);
       if (!file) {
-        std::cerr << "certo import: cannot read '" << args->file << "'\n";
+        const int why = errno;
+        std::cerr << "certo import: cannot read '" << args->file
+                  << "': " << (why ? std::strerror(why) : "cannot open it") << '\n';
         return kExitFailed;
       }
       std::error_code ec;
@@ -155,11 +184,12 @@ Runner AddImportCommand(CLI::App& app, Global& global) {
     std::istream& in = args->file == "-" ? std::cin : file;
     const std::string name = args->file == "-" ? "stdin" : args->file;
     auto engine = Open(global);
-    if (!engine) return kExitOpen;
+    if (!engine) return OpenFailed();
 
     Progress progress("importing " + name, size);
     std::string text;
     long number = 0, applied = 0, failures = 0;
+    bool busy = false;
     uint64_t bytes = 0;
     if (args->each) {
       while (std::getline(in, text)) {
@@ -170,6 +200,7 @@ Runner AddImportCommand(CLI::App& app, Global& global) {
         Line line = ParseLine(text);
         Response r = line.ok ? engine->Request(line.method, line.path, line.body) : line.bad;
         if (r.status >= 400) {
+          if (r.status == 503) busy = true;
           progress.Clear();
           std::cerr << "certo import: " << name << " line " << number
                     << Describe(line.method, line.path, r) << '\n';
@@ -183,7 +214,7 @@ Runner AddImportCommand(CLI::App& app, Global& global) {
                 << name;
       if (failures) std::cout << "; " << failures << " failed and were skipped";
       std::cout << '\n';
-      return failures ? kExitFailed : kExitOk;
+      return failures ? (busy ? kExitBusy : kExitFailed) : kExitOk;
     }
 
     long failed_line = 0;
@@ -212,12 +243,12 @@ Runner AddImportCommand(CLI::App& app, Global& global) {
       std::cerr << "certo import: " << name << " line " << failed_line
                 << Describe(failed.method, failed.path, failure) << '\n'
                 << "certo import: nothing was imported\n";
-      return kExitFailed;
+      return ExitForHttp(failure.status);
     }
     if (!status.ok()) {
       std::cerr << "certo import: " << status.ToString()
                 << "\ncerto import: nothing was imported\n";
-      return kExitFailed;
+      return ExitFor(status);
     }
     std::cout << "imported " << applied << " request" << (applied == 1 ? "" : "s") << " from "
               << name << '\n';

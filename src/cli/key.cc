@@ -46,7 +46,7 @@ Runner AddKeyCommand(CLI::App& app, Global& global) {
   revoke->add_option("KEY_ID", *key_id, "The key's id (key list shows it)")->required();
   return [=, &global]() -> int {
     auto engine = Open(global);
-    if (!engine) return kExitOpen;
+    if (!engine) return OpenFailed();
     if (create->parsed()) {
       auto made = engine->CreateKey(*project, *name, *read_only);
       if (!made.ok()) {

@@ -2,14 +2,19 @@
 // SPDX-License-Identifier: MIT
 //
 // The certo command. Each subcommand lives in its own file (api.cc, verify.cc, ...); this file
-// holds the global options and dispatch.
+// holds the global options and dispatch, `help` and `completion`.
+//
+// Conventions, after gh and kubectl: the global options (--db, --today, --create, --busy-timeout)
+// go before or after the subcommand; --db defaults to $CERTO_DB; `certo` alone prints the usage
+// (exit 0) and `certo help CMD...` a command's; an unknown command names the nearest one.
 //
 // Exit status: 0 success; 1 the command's work failed (a request >= 400, problems found, an
-// import refused); 2 bad command line; 3 the file cannot be opened.
+// import refused); 2 bad command line; 3 the file cannot be opened; 4 the file is busy (locked
+// by another connection past --busy-timeout: retry); 5 report --fail-on found such rows.
 
-#include "certo/calendar.h"
 #include "certo/version.h"
 
+#include <algorithm>
 #include <iostream>
 #include <vector>
 
@@ -17,47 +22,164 @@
 
 namespace certo::cli {
 
-std::optional<std::optional<std::chrono::year_month_day>> ParseToday(const std::string& text) {
-  if (text.empty()) return std::optional<std::chrono::year_month_day>();
-  auto date = ParseDate(text);
-  if (!date) {
-    std::cerr << "certo: --today: must be a real calendar date in the form YYYY-MM-DD, got '"
-              << text << "'\n";
-    return std::nullopt;
+namespace {
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
   }
-  return date;
+  return row[b.size()];
 }
 
-std::unique_ptr<Engine> Open(const Global& global) {
-  Options options;
-  options.create_if_missing = global.create;
-  options.busy_timeout_ms = global.busy_timeout_ms;
-  options.today = *ParseToday(global.today);  // validated in main
-  auto engine = Engine::Open(global.db, options);
-  if (!engine.ok()) {
-    std::string hint;
-    // Only a missing file is one --create would make: other I/O errors have other causes.
-    if (engine.error().code() == Code::kIOError && !global.create &&
-        engine.error().message().ends_with("does not exist")) {
-      hint = " (pass --create to make a new file)";
+// The subcommand of app nearest to word, or "" when none is near (at most 2 edits, or a
+// prefix).
+std::string Nearest(const CLI::App& app, const std::string& word) {
+  std::string best;
+  size_t best_distance = 3;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    const std::string& name = sub->get_name();
+    size_t d = name.starts_with(word) ? 1 : EditDistance(word, name);
+    if (d < best_distance) {
+      best = name;
+      best_distance = d;
     }
-    std::cerr << "certo: " << engine.error().message() << hint << '\n';
-    return nullptr;
   }
-  return std::move(*engine);
+  return best;
 }
+
+// `certo help [CMD [SUBCMD]]`: the usage of the root or of that command.
+Runner AddHelpCommand(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand("help", "Show the usage of certo or of a command");
+  auto words = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("COMMAND", *words, "A command (and subcommand), e.g. report or key create");
+  return [&app, words]() -> int {
+    CLI::App* target = &app;
+    std::string prefix = "certo";
+    for (const std::string& word : *words) {
+      CLI::App* next = nullptr;
+      try {
+        next = target->get_subcommand(word);
+      } catch (const CLI::OptionNotFound&) {
+      }
+      if (next == nullptr || next->get_name() == "help") {
+        std::string nearest = Nearest(*target, word);
+        std::cerr << "certo help: unknown command '" << word << "'"
+                  << (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") << '\n';
+        return kExitUsage;
+      }
+      target = next;
+      if (target != &app) prefix += " " + word;
+    }
+    // Not target->help(): the root's help would describe the chosen subcommand, `help` itself.
+    std::cout << target->get_formatter()->make_help(target, prefix, CLI::AppFormatMode::Normal);
+    return kExitOk;
+  };
+}
+
+// The options of one app as completion words.
+std::string OptionWords(const CLI::App& app, bool with_help = true) {
+  std::string words;
+  for (const CLI::Option* o : app.get_options()) {
+    if (!with_help && o == app.get_help_ptr()) continue;
+    for (const std::string& name : o->get_lnames()) words += " --" + name;
+    for (const std::string& name : o->get_snames()) words += " -" + name;
+  }
+  return words;
+}
+
+std::string SubcommandWords(const CLI::App& app) {
+  std::string words;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    words += " " + sub->get_name();
+  }
+  return words;
+}
+
+// `certo completion bash`: a bash completion script made from the command tree itself, so it
+// cannot fall behind the commands and options.
+Runner AddCompletionCommand(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand(
+      "completion", "Print a shell completion script: source <(certo completion bash)");
+  auto shell = std::make_shared<std::string>();
+  cmd->add_option("SHELL", *shell, "The shell (bash)")->required()->check(CLI::IsMember({"bash"}));
+  // The runner owns the option's target: CLI11 writes the parsed word into it after this returns.
+  return [&app, shell]() -> int {
+    if (*shell != "bash") return kExitUsage;  // IsMember admits bash only; kept for clarity
+    const std::string globals = OptionWords(app, /*with_help=*/false);
+    std::string out =
+        "# bash completion for certo, generated by `certo completion bash`.\n"
+        "# Install: certo completion bash > /etc/bash_completion.d/certo, or in ~/.bashrc:\n"
+        "#   source <(certo completion bash)\n"
+        "_certo() {\n"
+        "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n"
+        "  local cmd=\"\" sub=\"\" i w\n"
+        "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
+        "    w=\"${COMP_WORDS[i]}\"\n"
+        "    case \"$w\" in -*) continue ;; esac\n"
+        "    case \"${COMP_WORDS[i-1]}\" in --db|--today|--busy-timeout) continue ;; esac\n"
+        "    if [[ -z \"$cmd\" ]]; then cmd=\"$w\"; elif [[ -z \"$sub\" ]]; then sub=\"$w\"; fi\n"
+        "  done\n"
+        "  case \"$prev\" in\n"
+        "    --db) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+        "  esac\n"
+        "  local words\n"
+        "  case \"$cmd\" in\n"
+        "    \"\") words=\"" +
+        SubcommandWords(app) + OptionWords(app) + "\" ;;\n";
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      const std::string nested = SubcommandWords(*sub);
+      out += "    " + sub->get_name() + ")\n";
+      if (nested.empty()) {
+        out += "      words=\"" + OptionWords(*sub) + globals + "\" ;;\n";
+        continue;
+      }
+      out += "      case \"$sub\" in\n        \"\") words=\"" + nested + OptionWords(*sub) +
+             globals + "\" ;;\n";
+      for (const CLI::App* leaf : sub->get_subcommands([](const CLI::App*) { return true; })) {
+        out += "        " + leaf->get_name() + ") words=\"" + OptionWords(*leaf) +
+               OptionWords(*sub, false) + globals + "\" ;;\n";
+      }
+      out += "      esac ;;\n";
+    }
+    out +=
+        "  esac\n"
+        "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+        "}\n"
+        "complete -o default -F _certo certo\n";
+    std::cout << out;
+    return kExitOk;
+  };
+}
+
+}  // namespace
 
 }  // namespace certo::cli
 
 int main(int argc, char** argv) {
   using namespace certo::cli;
   CLI::App app{"certo " CERTO_VERSION_STRING
-               " - embedded compliance engine for occupational health and safety"};
-  app.require_subcommand(1);
+               " - embedded compliance engine for occupational health and safety",
+               "certo"};
+  app.require_subcommand(0, 1);
+  // Options of the root are accepted after the subcommand too (certo report --db F).
+  app.fallthrough();
   app.set_version_flag("--version", CERTO_VERSION_STRING);
+  app.footer(
+      "Global options go before or after the command. Run `certo help COMMAND` (or `certo "
+      "COMMAND --help`) for a command's options.\nExit status: 0 ok; 1 failed; 2 bad command "
+      "line; 3 cannot open the file; 4 the file is busy (retry); 5 report --fail-on matched.");
 
   Global global;
-  app.add_option("--db", global.db, "The certo file (SQLite)")->required();
+  app.add_option("--db", global.db, "The certo file (SQLite); default: $CERTO_DB")
+      ->envname("CERTO_DB");
   app.add_option("--today", global.today,
                  "Pin the engine's date (YYYY-MM-DD); default: the local date");
   app.add_flag("--create", global.create, "Create FILE when it does not exist");
@@ -66,22 +188,42 @@ int main(int argc, char** argv) {
       ->default_val(5000)
       ->check(CLI::Range(0, 3600000));
 
-  const Command commands[] = {AddApiCommand,          AddVerifyCommand, AddOutboxCommand,
-                              AddGenerateCommand,     AddReportCommand, AddImportCommand,
-                              AddImportPeopleCommand, AddExportCommand, AddServeCommand,
-                              AddKeyCommand};
+  const Command commands[] = {AddApiCommand,    AddListCommand,   AddShowCommand,
+                              AddVerifyCommand, AddOutboxCommand, AddGenerateCommand,
+                              AddReportCommand, AddImportCommand, AddImportPeopleCommand,
+                              AddExportCommand, AddServeCommand,  AddKeyCommand};
   std::vector<std::pair<CLI::App*, Runner>> runners;
-  for (const Command& add : commands) {
+  auto add = [&](const std::function<Runner()>& make) {
     size_t before = app.get_subcommands({}).size();
-    Runner run = add(app, global);
+    Runner run = make();
     runners.emplace_back(app.get_subcommands({})[before], std::move(run));
-  }
+  };
+  for (const Command& command : commands) add([&] { return command(app, global); });
+  add([&] { return AddHelpCommand(app); });
+  add([&] { return AddCompletionCommand(app); });
 
+  if (argc <= 1) {
+    std::cout << app.help();
+    return kExitOk;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A word where a command belongs that is no command: name the nearest one.
+    std::vector<std::string> rest = app.remaining();
+    if (app.get_subcommands().empty() && !rest.empty() && !rest[0].starts_with("-")) {
+      std::string nearest = Nearest(app, rest[0]);
+      std::cerr << "certo: unknown command '" << rest[0] << "'"
+                << (nearest.empty() ? "" : "; did you mean '" + nearest + "'?")
+                << "\nRun 'certo help' for the list of commands.\n";
+      return kExitUsage;
+    }
     int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
+  }
+  if (app.get_subcommands().empty()) {
+    std::cerr << "certo: a command is required\nRun 'certo help' for the list of commands.\n";
+    return kExitUsage;
   }
   if (!ParseToday(global.today)) return kExitUsage;
   for (auto& [sub, run] : runners) {

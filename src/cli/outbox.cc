@@ -2,7 +2,10 @@
 // SPDX-License-Identifier: MIT
 //
 //   certo --db FILE outbox [--after SEQ] [--limit N] [--ack]
-// Prints the pending events as JSON lines, oldest first; --ack then acknowledges them.
+//   certo --db FILE outbox --ack-all
+// Prints the pending events as JSON lines, oldest first; --ack then acknowledges them. Events
+// stay in the outbox until acknowledged; --ack-all acknowledges every pending one without
+// printing them (for a file whose events nobody consumes).
 
 #include <iostream>
 
@@ -16,21 +19,49 @@ Runner AddOutboxCommand(CLI::App& app, Global& global) {
   struct Args {
     int64_t after = 0;
     int limit = 100;
-    bool ack = false;
+    bool ack = false, ack_all = false;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("--after", args->after, "Only events with a greater seq")->default_val(0);
   cmd->add_option("--limit", args->limit, "At most this many events")
       ->default_val(100)
       ->check(CLI::Range(1, 10000));
-  cmd->add_flag("--ack", args->ack, "Acknowledge (remove) the printed events afterwards");
+  CLI::Option* ack =
+      cmd->add_flag("--ack", args->ack, "Acknowledge (remove) the printed events afterwards");
+  cmd->add_flag("--ack-all", args->ack_all,
+                "Acknowledge every pending event without printing it; prints how many")
+      ->excludes(ack)
+      ->excludes("--after")
+      ->excludes("--limit");
   return [args, &global]() -> int {
     auto engine = Open(global);
-    if (!engine) return kExitOpen;
+    if (!engine) return OpenFailed();
+    if (args->ack_all) {
+      int64_t through = 0, count = 0;
+      for (;;) {
+        auto page = engine->ReadOutbox(through, 10000);
+        if (!page.ok()) {
+          std::cerr << "certo outbox: " << page.error().ToString() << '\n';
+          return ExitFor(page.error());
+        }
+        if (page->empty()) break;
+        count += static_cast<int64_t>(page->size());
+        through = page->back().seq;
+      }
+      if (count > 0) {
+        Status status = engine->AckOutbox(through);
+        if (!status.ok()) {
+          std::cerr << "certo outbox: " << status.ToString() << '\n';
+          return ExitFor(status);
+        }
+      }
+      std::cout << "acknowledged " << count << " event" << (count == 1 ? "" : "s") << '\n';
+      return kExitOk;
+    }
     auto events = engine->ReadOutbox(args->after, args->limit);
     if (!events.ok()) {
       std::cerr << "certo outbox: " << events.error().ToString() << '\n';
-      return kExitFailed;
+      return ExitFor(events.error());
     }
     for (const Event& e : *events) {
       std::cout << Json{{"seq", e.seq},
@@ -46,7 +77,7 @@ Runner AddOutboxCommand(CLI::App& app, Global& global) {
       Status status = engine->AckOutbox(events->back().seq);
       if (!status.ok()) {
         std::cerr << "certo outbox: " << status.ToString() << '\n';
-        return kExitFailed;
+        return ExitFor(status);
       }
     }
     return kExitOk;

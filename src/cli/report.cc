@@ -1,13 +1,14 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
-//   certo --db FILE [--today D] report [--days N] [--format text|json|csv|html]
+//   certo --db FILE [--today D] report [--days N] [--format text|json|csv|html] [--section S]
 //         [--office X]... [--action-type T]... [--subscriber X]... [--subscriber-type T]...
-//         [--project ID] [--limit N]
-// The compliance report of Engine::Report, formatted: a terminal table (text), the JSON of
-// POST /v2/report (json), sections of comma-separated values (csv), or one self-contained HTML
-// page with its charts drawn as inline SVG (html: no script, no network, a Content-Security-
-// Policy that forbids loading anything).
+//         [--project ID|NAME] [--limit N] [--fail-on expired|expiring]
+// The compliance report of Engine::Report, formatted: a terminal table as wide as the terminal
+// (text), the JSON of POST /v2/report (json), one table of comma-separated values per file
+// (csv --section, LF line endings, for pandas.read_csv and spreadsheets), or one self-contained
+// HTML page with its charts drawn as inline SVG (html: no script, no network, a Content-
+// Security-Policy that forbids loading anything; it scales down to a phone and prints).
 
 #include "certo/calendar.h"
 
@@ -76,7 +77,24 @@ size_t Width(const std::string& s) {
   return n;
 }
 
-// A table of left-aligned text and right-aligned numbers, two spaces between columns.
+// The text report's width: the terminal's, or 80 (TerminalWidth); set by the command.
+int text_width = 80;
+
+// The first n code points of s, with "…" in place of the rest when it is longer.
+std::string Cut(const std::string& s, size_t n) {
+  if (Width(s) <= n) return s;
+  std::string out;
+  size_t points = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool starts = (static_cast<unsigned char>(s[i]) & 0xc0) != 0x80;
+    if (starts && ++points > n - 1) break;
+    out += s[i];
+  }
+  return out + "\u2026";
+}
+
+// A table of left-aligned text and right-aligned numbers, two spaces between columns. A table
+// wider than text_width has its widest text columns cut (ending in "…"), never its numbers.
 class Table {
  public:
   Table(std::vector<std::string> header, std::string right) : right_(std::move(right)) {
@@ -88,10 +106,30 @@ class Table {
     for (const auto& row : rows_) {
       for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
     }
+    std::vector<bool> cuttable(widths.size(), false);
+    for (size_t r = 1; r < rows_.size(); ++r) {
+      for (size_t i = 0; i < rows_[r].size(); ++i)
+        cuttable[i] = cuttable[i] || Width(rows_[r][i]) > 12;
+    }
+    size_t total = 2 * (widths.size() - 1);
+    for (size_t w : widths) total += w;
+    while (total > static_cast<size_t>(text_width)) {
+      size_t widest = widths.size();
+      for (size_t i = 0; i < widths.size(); ++i) {
+        // Names are cut, down to 6 code points; numbers, dates and short words never.
+        const bool text = !(i < right_.size() && right_[i] == 'r') && cuttable[i];
+        if (text && widths[i] > 6 && (widest == widths.size() || widths[i] > widths[widest])) {
+          widest = i;
+        }
+      }
+      if (widest == widths.size()) break;  // nothing left to cut
+      --widths[widest];
+      --total;
+    }
     for (size_t r = 0; r < rows_.size(); ++r) {
       std::string line;
       for (size_t i = 0; i < rows_[r].size(); ++i) {
-        const std::string& cell = rows_[r][i];
+        const std::string cell = Cut(rows_[r][i], widths[i]);
         const std::string pad(widths[i] - Width(cell), ' ');
         const bool right = i < right_.size() && right_[i] == 'r';
         if (i) line += "  ";
@@ -99,11 +137,7 @@ class Table {
       }
       line.erase(line.find_last_not_of(' ') + 1);
       out << line << '\n';
-      if (r == 0) {
-        size_t total = 0;
-        for (size_t w : widths) total += w;
-        out << std::string(total + 2 * (widths.size() - 1), '-') << '\n';
-      }
+      if (r == 0) out << std::string(total, '-') << '\n';
     }
   }
 
@@ -158,8 +192,12 @@ void TextTotals(std::ostream& out, const ComplianceReport& r) {
   }
   t.Add({"Total", std::to_string(total), ""});
   t.Print(out);
-  out << "Compliance (VALID + EXPIRING over all rows): " << Percent(r.totals.compliance())
-      << "\n\n";
+  out << "Compliance (VALID + EXPIRING over all rows): " << Percent(r.totals.compliance()) << '\n';
+  if (r.retired > 0) {
+    out << "Not counted: " << r.retired << " retired row" << (r.retired == 1 ? "" : "s")
+        << " (or under a retired parent)\n";
+  }
+  out << '\n';
 }
 
 void TextExpired(std::ostream& out, const ComplianceReport& r) {
@@ -177,20 +215,29 @@ void TextExpired(std::ostream& out, const ComplianceReport& r) {
   PrintMore(out, r.expired.size(), r.expired_total);
 }
 
-void TextExpiring(std::ostream& out, const ComplianceReport& r) {
-  out << "EXPIRING within " << r.days << " days: " << r.expiring_total << " (soonest first)\n";
-  if (r.expiring.empty()) {
+// One list of rows that are not expired: their last valid day and the days left.
+void TextComing(std::ostream& out, const std::vector<ReportEntry>& list, int64_t total) {
+  if (list.empty()) {
     out << "(none)\n";
     return;
   }
   Table t({"Valid until", "Days left", "Status", "Office", "Who / what", "Requirement", "Type"},
           "lr");
-  for (const ReportEntry& e : r.expiring) {
+  for (const ReportEntry& e : list) {
     t.Add({e.date_expire, std::to_string(e.days), StatusName(e.status), e.office_name, Who(e),
            e.action_name, e.action_type});
   }
   t.Print(out);
-  PrintMore(out, r.expiring.size(), r.expiring_total);
+  PrintMore(out, list.size(), total);
+}
+
+void TextExpiring(std::ostream& out, const ComplianceReport& r) {
+  out << "EXPIRING: " << r.expiring_total << " (inside their warning interval; soonest first)\n";
+  TextComing(out, r.expiring, r.expiring_total);
+  out << '\n';
+  out << "Expires within " << r.days << " days: " << r.due_soon_total
+      << " (EXPIRING or still VALID; soonest first)\n";
+  TextComing(out, r.due_soon, r.due_soon_total);
 }
 
 void TextIncidents(std::ostream& out, const ComplianceReport& r) {
@@ -231,46 +278,49 @@ std::string CsvCell(const std::string& s) {
   return quoted + "\"";
 }
 
+// LF line endings: what pandas.read_csv, Python's csv module and spreadsheets all read.
 void CsvRow(std::ostream& out, const std::vector<std::string>& cells) {
   for (size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << CsvCell(cells[i]);
-  out << "\r\n";
+  out << '\n';
 }
 
 std::string CsvPercent(std::optional<double> value) {
   return value ? Number(std::round(*value * 10.0) / 10.0) : "";
 }
 
+// The counts: the total (with the retired rows left out of it), then per office and per action
+// type. Column names say what they hold, in snake case.
 void CsvCounts(std::ostream& out, const ComplianceReport& r) {
-  auto counts = [&](const std::string& section, const std::string& key, const std::string& name,
-                    const ReportCounts& c) {
-    std::vector<std::string> row{section, key, name};
+  auto counts = [&](const std::string& group, const std::string& key, const std::string& name,
+                    const ReportCounts& c, const std::string& retired) {
+    std::vector<std::string> row{group, key, name};
     for (ScheduleStatus s : kScheduleStatuses) row.push_back(std::to_string(c.at(s)));
     row.push_back(std::to_string(c.total()));
     row.push_back(CsvPercent(c.compliance()));
+    row.push_back(retired);
     CsvRow(out, row);
   };
-  std::vector<std::string> header = CountHeader("section", "total", "compliance");
-  header.insert(header.begin() + 1, {"key", "name"});
+  std::vector<std::string> header{"group", "group_key", "group_name"};
+  for (ScheduleStatus s : kScheduleStatuses) header.push_back(Lower(StatusName(s)) + "_rows");
+  header.insert(header.end(), {"total_rows", "compliance_percent", "retired_rows"});
   CsvRow(out, header);
-  counts("total", FormatDate(r.as_of), "all", r.totals);
-  for (const ReportGroup& g : r.offices) counts("office", g.key, g.name, g.counts);
-  for (const ReportGroup& g : r.action_types) counts("action_type", g.key, g.name, g.counts);
+  counts("total", FormatDate(r.as_of), "all", r.totals, std::to_string(r.retired));
+  for (const ReportGroup& g : r.offices) counts("office", g.key, g.name, g.counts, "");
+  for (const ReportGroup& g : r.action_types) counts("action_type", g.key, g.name, g.counts, "");
 }
 
-void CsvLists(std::ostream& out, const ComplianceReport& r) {
-  CsvRow(out, {"list", "status", "date_expire", "days", "office_name", "subscriber_type",
-               "subscriber_code", "subscriber_name", "action_type", "action_code", "action_name",
-               "certificate_date_release", "action_subscription_id", "subscriber_id", "action_id",
-               "office_id"});
-  auto entry = [&](const char* list, const ReportEntry& e) {
+void CsvList(std::ostream& out, const std::vector<ReportEntry>& list, bool expired) {
+  CsvRow(out, {"status", "date_expire", expired ? "days_overdue" : "days_left", "office_name",
+               "subscriber_type", "subscriber_code", "subscriber_name", "action_type",
+               "action_code", "action_name", "certificate_date_release", "action_subscription_id",
+               "subscriber_id", "action_id", "office_id"});
+  for (const ReportEntry& e : list) {
     CsvRow(out,
-           {list, StatusName(e.status), e.date_expire, std::to_string(e.days), e.office_name,
+           {StatusName(e.status), e.date_expire, std::to_string(e.days), e.office_name,
             e.subscriber_type, e.subscriber_code.value_or(""), e.subscriber_name, e.action_type,
             e.action_code.value_or(""), e.action_name, e.certificate_date_release.value_or(""),
             e.action_subscription_id, e.subscriber_id, e.action_id, e.office_id});
-  };
-  for (const ReportEntry& e : r.expired) entry("expired", e);
-  for (const ReportEntry& e : r.expiring) entry("expiring", e);
+  }
 }
 
 void CsvMonths(std::ostream& out, const ComplianceReport& r) {
@@ -279,25 +329,26 @@ void CsvMonths(std::ostream& out, const ComplianceReport& r) {
 }
 
 void CsvIncidents(std::ostream& out, const ComplianceReport& r) {
-  CsvRow(out, {"date_incident", "days_open", "office_name", "code", "name", "category", "status",
-               "office_incident_id", "office_id"});
+  CsvRow(out, {"date_incident", "days_open", "office_name", "incident_code", "incident_name",
+               "category", "status", "office_incident_id", "office_id"});
   for (const ReportIncident& i : r.open_incidents) {
     CsvRow(out, {i.date_incident, std::to_string(i.days_open), i.office_name, i.code.value_or(""),
                  i.name, i.category.value_or(""), i.status, i.office_incident_id, i.office_id});
   }
 }
 
-// Four sections, each with its own header row, separated by an empty line: the counts (total,
-// per office, per action type), the expired and expiring rows, expiries per month, and the open
-// incidents without a corrective action.
-void Csv(std::ostream& out, const ComplianceReport& r) {
-  CsvCounts(out, r);
-  out << "\r\n";
-  CsvLists(out, r);
-  out << "\r\n";
-  CsvMonths(out, r);
-  out << "\r\n";
-  CsvIncidents(out, r);
+// The --section names of the CSV format, in the order of the text report.
+const std::vector<std::string> kCsvSections = {"counts",   "expired", "expiring",
+                                               "due-soon", "months",  "incidents"};
+
+// One table per file (--section), so that any CSV reader takes it as is.
+void Csv(std::ostream& out, const ComplianceReport& r, const std::string& section) {
+  if (section == "counts") CsvCounts(out, r);
+  if (section == "expired") CsvList(out, r.expired, true);
+  if (section == "expiring") CsvList(out, r.expiring, false);
+  if (section == "due-soon") CsvList(out, r.due_soon, false);
+  if (section == "months") CsvMonths(out, r);
+  if (section == "incidents") CsvIncidents(out, r);
 }
 
 // ---- html -----------------------------------------------------------------------------------
@@ -356,6 +407,7 @@ void OfficeChart(std::ostream& out, const ComplianceReport& r) {
   const double height = top + row_h * static_cast<double>(r.offices.size()) + 10;
   out << "<svg id=\"status-per-office\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\""
       << " width=\"" << Number(label_w + bar_w + 90) << "\" height=\"" << Number(height)
+      << "\" viewBox=\"0 0 " << Number(label_w + bar_w + 90) << ' ' << Number(height)
       << "\" role=\"img\" aria-label=\"Status per office\">\n";
   double y = top;
   for (const ReportGroup& g : r.offices) {
@@ -394,6 +446,7 @@ void MonthChart(std::ostream& out, const ComplianceReport& r) {
   for (const MonthCount& m : r.expiries_by_month) max = std::max(max, m.count);
   out << "<svg id=\"expiries-per-month\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\""
       << " width=\"" << Number(width) << "\" height=\"" << Number(top + plot_h + 40)
+      << "\" viewBox=\"0 0 " << Number(width) << ' ' << Number(top + plot_h + 40)
       << "\" role=\"img\" aria-label=\"Expiries per month\">\n";
   out << "<line x1=\"" << Number(left) << "\" y1=\"" << Number(top + plot_h) << "\" x2=\""
       << Number(width - 10) << "\" y2=\"" << Number(top + plot_h) << "\" stroke=\"#555\"/>\n";
@@ -419,7 +472,7 @@ void MonthChart(std::ostream& out, const ComplianceReport& r) {
 
 void HtmlCounts(std::ostream& out, const std::string& title, const std::string& id,
                 const std::vector<ReportGroup>& groups, const char* key_attr) {
-  out << "<table id=\"" << id << "\">\n<thead><tr>";
+  out << "<div class=\"scroll\"><table id=\"" << id << "\">\n<thead><tr>";
   for (const std::string& cell : CountHeader(title, "Total", "Compliance")) {
     out << "<th>" << Esc(cell) << "</th>";
   }
@@ -431,12 +484,12 @@ void HtmlCounts(std::ostream& out, const std::string& title, const std::string& 
     }
     out << "</tr>\n";
   }
-  out << "</tbody>\n</table>\n";
+  out << "</tbody>\n</table></div>\n";
 }
 
 void HtmlEntries(std::ostream& out, const std::string& id, const std::vector<ReportEntry>& list,
                  bool expired) {
-  out << "<table id=\"" << id << "\">\n<thead><tr><th>"
+  out << "<div class=\"scroll\"><table id=\"" << id << "\">\n<thead><tr><th>"
       << (expired ? "Last valid day" : "Valid until") << "</th><th>"
       << (expired ? "Days overdue" : "Days left")
       << "</th><th>Status</th><th>Office</th><th>Who / what</th><th>Requirement</th>"
@@ -448,17 +501,17 @@ void HtmlEntries(std::ostream& out, const std::string& id, const std::vector<Rep
         << Esc(e.office_name) << "</td><td>" << Esc(Who(e)) << "</td><td>" << Esc(Requirement(e))
         << "</td><td>" << e.action_type << "</td></tr>\n";
   }
-  out << "</tbody>\n</table>\n";
+  out << "</tbody>\n</table></div>\n";
 }
 
-void HtmlHead(std::ostream& out, const ComplianceReport& r) {
+void HtmlHead(std::ostream& out, const ComplianceReport& r, const std::string& company) {
   const std::string date = FormatDate(r.as_of);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src 'unsafe-inline'\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-         "<title>Compliance report as of "
-      << date
+         "<title>"
+      << Esc(company.empty() ? "" : company + ": ") << "Compliance report as of " << date
       << "</title>\n<style>\n"
          "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em;"
          "color:#222}\n"
@@ -479,9 +532,22 @@ void HtmlHead(std::ostream& out, const ComplianceReport& r) {
          ".legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;"
          "vertical-align:middle}\n"
          ".none{color:#777}\n"
+         // The charts scale down with the page (their viewBox keeps the drawing); wide tables
+         // scroll inside themselves instead of widening a phone's page.
+         "svg.chart{max-width:100%;height:auto}\n"
+         ".scroll{overflow-x:auto;max-width:100%}\n"
+         "@media (max-width:600px){body{margin:.6em;font-size:15px}"
+         ".card{min-width:5em;padding:.4em .8em}th,td{padding:.2em .4em}}\n"
+         // On paper: no colours to spare, nothing cut at a page break, every row printed.
+         "@media print{body{margin:0;color:#000;font-size:10pt}.scroll{overflow:visible}"
+         "h2{break-after:avoid}tr,svg.chart,.card{break-inside:avoid}"
+         ".card,.status{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+         "a{color:#000;text-decoration:none}}\n"
          "</style>\n</head>\n<body>\n";
-  out << "<h1>Compliance report</h1>\n<p>As of <time id=\"as-of\" datetime=\"" << date << "\">"
-      << date << "</time>; expiring list: the next " << r.days << " days.</p>\n";
+  out << "<h1>Compliance report";
+  if (!company.empty()) out << ": <span id=\"company\">" << Esc(company) << "</span>";
+  out << "</h1>\n<p>As of <time id=\"as-of\" datetime=\"" << date << "\">" << date
+      << "</time>; due-soon list: the next " << r.days << " days.</p>\n";
 }
 
 void HtmlTotals(std::ostream& out, const ComplianceReport& r) {
@@ -496,6 +562,11 @@ void HtmlTotals(std::ostream& out, const ComplianceReport& r) {
       << "\" data-compliance=\"" << CsvPercent(r.totals.compliance()) << "\"><span class=\"n\">"
       << Percent(r.totals.compliance()) << "</span>compliance (VALID + EXPIRING) of "
       << r.totals.total() << "</div>\n</section>\n";
+  if (r.retired > 0) {
+    out << "<p id=\"retired\" data-count=\"" << r.retired << "\">Not counted: " << r.retired
+        << " retired row" << (r.retired == 1 ? "" : "s")
+        << " (historicized, or under a person, office, equipment or action that was).</p>\n";
+  }
 }
 
 void HtmlOffices(std::ostream& out, const ComplianceReport& r) {
@@ -528,7 +599,8 @@ void HtmlIncidents(std::ostream& out, const ComplianceReport& r) {
     out << "<p class=\"none\">None.</p>\n";
     return;
   }
-  out << "<table id=\"incidents\">\n<thead><tr><th>Date</th><th>Days open</th><th>Office</th>"
+  out << "<div class=\"scroll\"><table id=\"incidents\">\n<thead><tr><th>Date</th><th>Days "
+         "open</th><th>Office</th>"
          "<th>Code</th><th>Incident</th><th>Category</th><th>Status</th></tr></thead>\n"
          "<tbody>\n";
   for (const ReportIncident& i : r.open_incidents) {
@@ -537,11 +609,11 @@ void HtmlIncidents(std::ostream& out, const ComplianceReport& r) {
         << "</td><td>" << Esc(i.code.value_or("")) << "</td><td>" << Esc(i.name) << "</td><td>"
         << Esc(i.category.value_or("")) << "</td><td>" << Esc(i.status) << "</td></tr>\n";
   }
-  out << "</tbody>\n</table>\n";
+  out << "</tbody>\n</table></div>\n";
 }
 
-void Html(std::ostream& out, const ComplianceReport& r) {
-  HtmlHead(out, r);
+void Html(std::ostream& out, const ComplianceReport& r, const std::string& company) {
+  HtmlHead(out, r, company);
   HtmlTotals(out, r);
   HtmlOffices(out, r);
   out << "<h2>Compliance per action type</h2>\n";
@@ -549,42 +621,16 @@ void Html(std::ostream& out, const ComplianceReport& r) {
   out << "<h2>Expiries per month</h2>\n";
   MonthChart(out, r);
   HtmlList(out, "Expired: ", "expired", r.expired, r.expired_total, true);
-  HtmlList(out, "Expiring within " + std::to_string(r.days) + " days: ", "expiring", r.expiring,
+  HtmlList(out, "Expiring (inside the warning interval): ", "expiring", r.expiring,
            r.expiring_total, false);
+  HtmlList(out, "Expires within " + std::to_string(r.days) + " days: ", "due-soon", r.due_soon,
+           r.due_soon_total, false);
   HtmlIncidents(out, r);
-  out << "<footer><p>certo report, as of " << FormatDate(r.as_of)
-      << ".</p></footer>\n</body>\n</html>\n";
+  out << "<footer><p>certo report" << (company.empty() ? "" : " for " + Esc(company)) << ", as of "
+      << FormatDate(r.as_of) << ".</p></footer>\n</body>\n</html>\n";
 }
 
 // ---- resolving the filters ------------------------------------------------------------------
-
-bool LooksLikeUuid(const std::string& s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash != (s[i] == '-')) return false;
-    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
-// Every row of a collection matching filter (all pages).
-std::vector<Json> All(Engine& engine, const std::string& collection, const Json& filter,
-                      bool history) {
-  std::vector<Json> rows;
-  for (int page = 1;; ++page) {
-    Query q;
-    q.filter = filter;
-    q.history = history;
-    q.per_page = 1000;
-    q.page = page;
-    auto result = engine.Index(collection, q);
-    if (!result.ok()) break;
-    for (Json& row : result->rows) rows.push_back(std::move(row));
-    if (page >= result->page_count) break;
-  }
-  return rows;
-}
 
 bool SameText(const Json& value, const std::string& text) {
   return value.is_string() && Lower(value.get<std::string>()) == Lower(text);
@@ -597,7 +643,7 @@ std::vector<std::string> ResolveOffice(Engine& engine, const std::string& value)
     return {Lower(value)};
   }
   std::vector<std::string> ids;
-  for (const Json& office : All(engine, "office", Json::object(), true)) {
+  for (const Json& office : AllRows(engine, "office", Json::object(), true)) {
     if (SameText(office["code"], value) || SameText(office["name"], value)) {
       ids.push_back(office["office_id"].get<std::string>());
     }
@@ -618,7 +664,7 @@ std::vector<std::string> ResolveSubscriber(Engine& engine, const std::string& va
   }
   std::vector<std::string> ids;
   for (const char* field : {"subscriber_code", "subscriber_name"}) {
-    for (const Json& row : All(engine, "action-subscription", Json{{field, value}}, true)) {
+    for (const Json& row : AllRows(engine, "action-subscription", Json{{field, value}}, true)) {
       if (SameText(row[field], value)) {
         const std::string id = row["subscriber_id"].get<std::string>();
         if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
@@ -643,10 +689,14 @@ std::string OptionFor(const std::string& field) {
   return it == names.end() ? field : it->second;
 }
 
+// The rows a text or HTML list shows unless --limit says otherwise; JSON and CSV are whole.
+constexpr int kDefaultLimit = 20;
+
 struct ReportArgs {
   int days = 30;
-  int limit = 0;
+  int limit = -1;  // -1: kDefaultLimit for text and html, all rows for json and csv
   std::string format = "text";
+  std::string section, fail_on;
   std::vector<std::string> offices, action_types, subscribers, subscriber_types;
   std::string project;
 };
@@ -679,16 +729,36 @@ Runner AddReportCommand(CLI::App& app, Global& global) {
                   "Only this kind of subscriber: " + OneOf(ReportSubscriberTypes()) +
                       " (repeat for several)")
       ->transform(CLI::IsMember(ReportSubscriberTypes(), CLI::ignore_case));
-  cmd->add_option("--project", args->project, "Only this project (its id)");
-  cmd->add_option("--limit", args->limit, "At most N rows per list; 0 = all")
-      ->default_val(0)
+  cmd->add_option("--project", args->project, "Only this project: its id or name");
+  cmd->add_option("--limit", args->limit,
+                  "At most N rows per list, then \"... and M more\"; 0 = all. Default: " +
+                      std::to_string(kDefaultLimit) + " for text and html, all for json and csv")
       ->check(CLI::Range(0, 100000000));
+  cmd->add_option(
+         "--section", args->section,
+         "With --format csv (required there): the one table to write: " + OneOf(kCsvSections))
+      ->check(CLI::IsMember(kCsvSections));
+  cmd->add_option("--fail-on", args->fail_on,
+                  "Exit 5 (after printing the report) when any row is EXPIRED (expired), or "
+                  "EXPIRED or EXPIRING (expiring): for cron jobs and CI")
+      ->check(CLI::IsMember({"expired", "expiring"}));
   return [args, &global]() -> int {
+    if (args->format == "csv" && args->section.empty()) {
+      std::cerr << "certo report: --format csv writes one table per file: pass --section "
+                << OneOf(kCsvSections) << '\n';
+      return kExitUsage;
+    }
+    if (args->format != "csv" && !args->section.empty()) {
+      std::cerr << "certo report: --section goes with --format csv\n";
+      return kExitUsage;
+    }
     auto engine = Open(global);
-    if (!engine) return kExitOpen;
+    if (!engine) return OpenFailed();
     ReportQuery query;
     query.days = args->days;
-    query.limit = args->limit;
+    query.limit = args->limit >= 0                                   ? args->limit
+                  : args->format == "text" || args->format == "html" ? kDefaultLimit
+                                                                     : 0;
     Json filter = Json::object();
     if (!args->offices.empty()) {
       Json ids = Json::array();
@@ -718,12 +788,17 @@ Runner AddReportCommand(CLI::App& app, Global& global) {
     }
     if (!args->action_types.empty()) filter["action_type"] = args->action_types;
     if (!args->subscriber_types.empty()) filter["subscriber_type"] = args->subscriber_types;
+    std::string company;  // the project's name, or every project's, for the HTML page
     if (!args->project.empty()) {
-      if (!engine->View("project", args->project).ok()) {
-        std::cerr << "certo report: --project: no project with id '" << args->project << "'\n";
-        return kExitFailed;
+      std::optional<std::string> id = ResolveProject(*engine, args->project, "report");
+      if (!id) return kExitFailed;
+      filter["tenant_id"] = *id;
+      auto project = engine->View("project", *id);
+      if (project.ok()) company = (*project).value("name", "");
+    } else {
+      for (const Json& p : AllRows(*engine, "project", Json::object(), false)) {
+        company += (company.empty() ? "" : ", ") + p.value("name", std::string());
       }
-      filter["tenant_id"] = Lower(args->project);
     }
     query.filter = filter;
     Result<ComplianceReport> report = engine->Report(query);
@@ -735,21 +810,33 @@ Runner AddReportCommand(CLI::App& app, Global& global) {
       } else {
         std::cerr << "certo report: " << report.error().ToString() << '\n';
       }
-      return kExitFailed;
+      return ExitFor(report.error());
     }
     std::ostringstream out;
     if (args->format == "json") {
       out << ReportJson(*report).dump(2) << '\n';
     } else if (args->format == "csv") {
-      Csv(out, *report);
+      Csv(out, *report, args->section);
     } else if (args->format == "html") {
-      Html(out, *report);
+      Html(out, *report, company);
     } else {
+      text_width = TerminalWidth();
       Text(out, *report);
     }
     std::cout << out.str();
     std::cout.flush();
-    return std::cout ? kExitOk : kExitFailed;
+    if (!std::cout) return kExitFailed;
+    const int64_t failing = args->fail_on == "expired" ? report->totals.expired
+                            : args->fail_on == "expiring"
+                                ? report->totals.expired + report->totals.expiring
+                                : 0;
+    if (failing > 0) {
+      std::cerr << "certo report: --fail-on " << args->fail_on << ": " << failing << " row"
+                << (failing == 1 ? "" : "s")
+                << (args->fail_on == "expired" ? " EXPIRED" : " EXPIRED or EXPIRING") << '\n';
+      return kExitNonCompliant;
+    }
+    return kExitOk;
   };
 }
 

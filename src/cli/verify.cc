@@ -27,7 +27,7 @@ Runner AddVerifyCommand(CLI::App& app, Global& global) {
       ->check(CLI::IsMember({"full", "quick", "schedule"}));
   return [json, depth, &global]() -> int {
     auto engine = Open(global);
-    if (!engine) return kExitOpen;
+    if (!engine) return OpenFailed();
     VerifyOptions options;
     options.depth = *depth == "full"    ? VerifyOptions::Depth::kFull
                     : *depth == "quick" ? VerifyOptions::Depth::kQuick

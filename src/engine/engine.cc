@@ -278,4 +278,18 @@ std::string Engine::ProjectField(std::string_view collection) {
   return std::string(e->project_field.empty() ? e->id : e->project_field);
 }
 
+std::vector<std::string> Engine::DateFields(std::string_view collection) {
+  std::vector<std::string> names;
+  const internal::Entity* e = internal::FindEntity(collection);
+  if (!e) return names;
+  for (const internal::Field& f : e->fields) {
+    if (f.type == internal::FieldType::kDate) names.emplace_back(f.name);
+  }
+  for (const internal::Computed& c : e->computed) {
+    if (c.kind == internal::JsonKind::kDate) names.emplace_back(c.name);
+  }
+  if (e->historicizable) names.emplace_back("retired_on");
+  return names;
+}
+
 }  // namespace certo

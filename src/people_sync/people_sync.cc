@@ -4,6 +4,7 @@
 #include "people_sync/people_sync.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <string>
@@ -428,6 +429,20 @@ PeopleFile ReadPeopleFile(Store& store, std::string_view csv, const PeopleSyncOp
   PeopleFile file;
   file.project_id =
       store.View(*FindEntity("project"), options.project_id)["project_id"].get<std::string>();
+  // Checked before parsing: every cell becomes JSON, which holds UTF-8 only.
+  if (const size_t at = FirstInvalidByte(csv); at != std::string_view::npos) {
+    const std::string_view before = csv.substr(0, at);
+    const int64_t line = 1 + std::count(before.begin(), before.end(), '\n');
+    const size_t line_start =
+        before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(csv[at]));
+    file.errors.push_back({line, "",
+                           "is not UTF-8: byte " + std::to_string(at - line_start + 1) +
+                               " of the line is " + hex +
+                               " (save the file as UTF-8; Latin-1 and Windows-1252 are not read)"});
+    return file;
+  }
   std::vector<CsvRecord> records;
   if (int64_t bad_line = 0; !ParseCsv(csv, Separator(csv), records, bad_line)) {
     file.errors.push_back({bad_line, "", "a quoted cell starts here and never ends"});

@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/calendar.h"
@@ -103,11 +104,6 @@ Computed SortBy(Computed c, std::string sql) {
 Computed ProjectName(std::string_view field) {
   return Ro("project_name", Lookup("project", "name", "project_id", field), Match::kText, true);
 }
-// A computed field holding a date: filter values and range bounds must be real dates.
-Computed AsDate(Computed c) {
-  c.value_type = FieldType::kDate;
-  return c;
-}
 // A computed field that shows another entity's field; filters check values by its rules.
 Computed Mirror(Computed c, std::string_view collection, std::string_view field) {
   c.mirror_collection = collection;
@@ -180,6 +176,17 @@ std::string ByType(std::string_view type_field, std::string_view id_field,
   }
   return sql + " END";
 }
+// An enum of subscriber type names that also accepts their older names (vocabulary.h).
+F SubscriberTypeEnum(std::string_view name, std::vector<std::string_view> values) {
+  F b = Enum(name, values);
+  for (const auto& [older, current] : OlderSubscriberTypeNames()) {
+    for (std::string_view v : values) {
+      if (v == current) b.f.enum_aliases.emplace_back(older, current);
+    }
+  }
+  return b;
+}
+
 std::string Label(const SubscriberType& k) { return std::string(k.label_sql); }
 std::string Code(const SubscriberType&) { return "x.code"; }
 
@@ -378,9 +385,8 @@ Entity PersonOfficeEntity() {
                  Match::kText, true),
               Ro("person_tax_code", Lookup("person", "tax_code", "person_id", "person_id"),
                  Match::kExact, true),
-              AsDate(Ro("person_birth_date",
-                        Lookup("person", "birth_date", "person_id", "person_id"), Match::kExact,
-                        true)),
+              Ro("person_birth_date", Lookup("person", "birth_date", "person_id", "person_id"),
+                 Match::kExact, true),
               Ro("person_is_employee", Lookup("person", "is_employee", "person_id", "person_id"),
                  Match::kExact, false, JsonKind::kInt),
               Ro("office_code", Lookup("office", "code", "office_id", "office_id"), Match::kText),
@@ -515,6 +521,138 @@ std::vector<Entity> Resources() {
   };
 }
 
+// ---- Inventory: PPE types and items, the resources of work groups ---------------------------
+
+// Columns the engine fills on every write (not client fields).
+const std::vector<std::string_view> kTimestamps = {"created_at", "updated_at"};
+
+// The items of a PPE type still available, as of certo_as_of(): each active item's initial
+// quantity minus the units handed out, floored at 0. In certo a unit is handed out by a PER
+// certificate (a PPE delivery) whose resource is the item, released on or before the day.
+std::string AvailableSql(const std::string& item) {
+  return "max(0, " + item +
+         ".initial_quantity - (SELECT count(*) FROM certificate c"
+         " WHERE c.resource_id = " +
+         item +
+         ".material_item_id AND c.action_type = 'PER'"
+         " AND c.date_release <= certo_as_of()))";
+}
+
+Entity MaterialEntity() {
+  return Entity{
+      .collection = "material",
+      .table = "material",
+      .event_prefix = "MATERIAL",
+      .id = "material_id",
+      .project_field = "tenant_id",
+      .office_field = "subtenant_id",
+      .historicizable = true,
+      .fields =
+          {
+              Project("tenant_id"),
+              Office("subtenant_id"),
+              Enum("material_type", {"PPE"}).Default("PPE").Imm().Exact().Sort(),
+              Str("code", 45).Like().Sort(),
+              Str("name", 255).Req().Like().Sort(),
+              Text("description").Like(),
+              Str("category", 255).Like().Sort(),
+              JsonF("data"),
+          },
+      .computed = {OfficeName("subtenant_id"), ProjectName("tenant_id"), ProjectType("tenant_id"),
+                   Ro("material_item_count",
+                      "(SELECT coalesce(sum(" + AvailableSql("x") +
+                          "), 0) FROM material_item x WHERE x.material_id = t.material_id"
+                          " AND (x.retired_on IS NULL OR x.retired_on > certo_as_of()))",
+                      Match::kNone, true, JsonKind::kInt)},
+      .maintained_columns = kTimestamps,
+  };
+}
+
+Entity MaterialItemEntity() {
+  auto material = [](const char* column) {
+    return Lookup("material", column, "material_id", "material_id");
+  };
+  return Entity{
+      .collection = "material-item",
+      .table = "material_item",
+      .event_prefix = "MATERIAL_ITEM",
+      .id = "material_item_id",
+      .project_field = "tenant_id",
+      .office_field = "subtenant_id",
+      .historicizable = true,
+      .fields =
+          {
+              Project("tenant_id"),
+              Office("subtenant_id"),
+              RefTo("material_id", "material").SameOffice(),
+              Str("code", 45).Like().Sort(),
+              Str("name", 255).Req().Like().Sort(),
+              Text("description").Like(),
+              Str("serial", 100).Like().Sort(),
+              Str("vendor", 100).Like(),
+              Str("model", 100).Like(),
+              JsonF("data"),
+              Int("initial_quantity").Range(0, 1000000000).Default("1").Exact().Sort(),
+          },
+      .computed =
+          {
+              Ro("material_item_count", AvailableSql("t"), Match::kNone, true, JsonKind::kInt),
+              Ro("material_code", material("code"), Match::kText, true),
+              Ro("material_name", material("name"), Match::kText, true),
+              OfficeName("subtenant_id"),
+              ProjectName("tenant_id"),
+              ProjectType("tenant_id"),
+          },
+      .maintained_columns = kTimestamps,
+  };
+}
+
+Entity WorkGroupEntityEntity() {
+  std::vector<RefTarget> entities;
+  for (std::string_view type : {"EQUIPMENT", "WORK_ENVIRONMENT", "SUBSTANCE"}) {
+    entities.push_back({type, FindSubscriberType(type)->collection});
+  }
+  F entity("entity_id", FieldType::kUuid);
+  entity.f.ref = Ref{.targets = entities, .type_field = "entity_type", .same_office = true};
+  auto group = [](const char* column) {
+    return Lookup("work_group", column, "work_group_id", "work_group_id");
+  };
+  return Entity{
+      .collection = "work-group-entity",
+      .table = "work_group_entity",
+      .event_prefix = "WORK_GROUP_ENTITY",
+      .id = "work_group_entity_id",
+      .project_field = "project_id",
+      .office_field = "office_id",
+      .historicizable = true,
+      .fields = {Project(), Office(), RefTo("work_group_id", "work-group").SameOffice(),
+                 Enum("entity_type", TypeNames(entities)).Req().Imm().Exact().Sort(),
+                 entity.Req().Imm().Exact(), Text("description").Like(),
+                 Str("time_spent_measure", 50)},
+      .computed =
+          {
+              Ro("entity_name", ByType("entity_type", "entity_id", entities, Label), Match::kText,
+                 true),
+              Ro("entity_code", ByType("entity_type", "entity_id", entities, Code), Match::kText,
+                 true),
+              Ro("work_group_code", group("code"), Match::kText, true),
+              Ro("work_group_name", group("name"), Match::kText, true),
+              Mirror(Ro("work_group_type", group("work_group_type"), Match::kExact, true),
+                     "work-group", "work_group_type"),
+              Ro("office_code", Lookup("office", "code", "office_id", "office_id"), Match::kText),
+              OfficeName("office_id"),
+              ProjectName("project_id"),
+              ProjectType("project_id"),
+          },
+      .unique = {{"entity_id", "work_group_id"}},
+      .maintained_columns = kTimestamps,
+  };
+}
+
+std::vector<Entity> Inventory() {
+  return {MaterialEntity(), MaterialItemEntity(), WorkGroupEntityEntity()};
+}
+
 // ---- Requirements and the certificates that prove them -------------------------------------
 
 Entity ActionEntity() {
@@ -589,7 +727,9 @@ Entity CertificateEntity() {
               Bool("warning").Default("0").Exact(),
               JsonF("data"),
           },
-      .computed = {Ro("resource_type", type_sql, Match::kExact),
+      // resource_type filters take the subscriber types' names, older ones included.
+      .computed = {Mirror(Ro("resource_type", type_sql, Match::kExact), "action-subscription",
+                          "subscriber_type"),
                    Ro("resource_name", name_sql, Match::kText), ProjectName("tenant_id")},
       .rules = {ValidityPair, NotBefore("date_expire", "date_release")},
       .db_rules = {ResourceAdmitted},
@@ -614,17 +754,17 @@ Entity ActionSubscriptionEntity() {
       .project_field = "tenant_id",
       .office_field = "subtenant_id",
       .historicizable = true,
-      .fields = {Project("tenant_id"), Office("subtenant_id"),
-                 RefTo("action_id", "action").SameOffice(),
-                 Enum("subscriber_type", TypeNames(subscribers)).Req().Imm().Exact().Sort(),
-                 subscriber.Req().Imm().Exact(), JsonF("data")},
+      .fields =
+          {Project("tenant_id"), Office("subtenant_id"), RefTo("action_id", "action").SameOffice(),
+           SubscriberTypeEnum("subscriber_type", TypeNames(subscribers)).Req().Imm().Exact().Sort(),
+           subscriber.Req().Imm().Exact(), JsonF("data")},
       .computed =
           {
               status,
-              AsDate(Ro("certificate_date_release", "t.cover_release", Match::kExact, true)),
-              AsDate(SortBy(Ro("certificate_date_expire", "NULLIF(t.cover_expire, 'never')",
-                               Match::kExact, true),
-                            "t.cover_expire")),
+              Ro("certificate_date_release", "t.cover_release", Match::kExact, true),
+              SortBy(Ro("certificate_date_expire", "NULLIF(t.cover_expire, 'never')", Match::kExact,
+                        true),
+                     "t.cover_expire"),
               Mirror(Ro("action_type", Lookup("action", "action_type", "action_id", "action_id"),
                         Match::kExact, true),
                      "action", "action_type"),
@@ -681,7 +821,7 @@ Entity CertificateActionEntity() {
               Ro("certificate_name", cert("name"), Match::kText, true),
               Ro("is_date_inherited", "(t.date_expire IS NULL)", Match::kExact, false,
                  JsonKind::kInt),
-              AsDate(Ro("date_release", cert("date_release"), Match::kExact, true)),
+              Ro("date_release", cert("date_release"), Match::kExact, true),
               Ro("office_name",
                  "(SELECT o.name FROM action x JOIN office o ON o.office_id = x.subtenant_id"
                  " WHERE x.action_id = t.action_id)",
@@ -785,7 +925,7 @@ Entity IncidentActionEntity() {
                      "action", "action_type"),
               Ro("incident_code", IncidentField("code"), Match::kText),
               Ro("incident_name", IncidentField("name"), Match::kText, true),
-              AsDate(Ro("incident_date", IncidentField("date_incident"), Match::kExact, true)),
+              Ro("incident_date", IncidentField("date_incident"), Match::kExact, true),
               Mirror(Ro("incident_category", IncidentField("category"), Match::kExact), "incident",
                      "category"),
               Mirror(Ro("incident_status", IncidentField("status"), Match::kExact), "incident",
@@ -817,7 +957,7 @@ Entity IncidentPersonEntity() {
               Ro("person_first_name", PersonVia("first_name"), Match::kText, true),
               Ro("person_last_name", PersonVia("last_name"), Match::kText, true),
               Ro("incident_name", IncidentField("name"), Match::kText, true),
-              AsDate(Ro("incident_date", IncidentField("date_incident"), Match::kExact, true)),
+              Ro("incident_date", IncidentField("date_incident"), Match::kExact, true),
               OfficeName("subtenant_id"),
               ProjectName("tenant_id"),
           },
@@ -829,14 +969,186 @@ std::vector<Entity> Incidents() {
   return {IncidentEntity(), IncidentActionEntity(), IncidentPersonEntity()};
 }
 
+// ---- Demands: which resources require which actions -----------------------------------------
+
+Entity DemandEntity() {
+  std::vector<RefTarget> resources;
+  for (const SubscriberType& k : SubscriberTypes()) {
+    if (k.demanded) resources.push_back({k.name, k.collection});
+  }
+  F resource("resource_id", FieldType::kUuid);
+  resource.f.ref = Ref{.targets = resources, .type_field = "resource_type"};
+  auto action = [](const char* column) {
+    return Lookup("action", column, "action_id", "action_id");
+  };
+  return Entity{
+      .collection = "demand",
+      .table = "demand",
+      .event_prefix = "DEMAND",
+      .id = "demand_id",
+      .project_field = "project_id",
+      .office_field = "office_id",
+      .historicizable = true,
+      .fields = {Project(), Office(), RefTo("action_id", "action").SameOffice(),
+                 Enum("resource_type", TypeNames(resources)).Req().Imm().Exact().Sort(),
+                 resource.Req().Imm().Exact(), JsonF("data")},
+      .computed =
+          {
+              Ro("action_code", action("code"), Match::kText, true),
+              Ro("action_name", action("name"), Match::kText, true),
+              Mirror(Ro("action_type", action("action_type"), Match::kExact, true), "action",
+                     "action_type"),
+              Ro("resource_code", ByType("resource_type", "resource_id", resources, Code),
+                 Match::kText, true),
+              Ro("resource_name", ByType("resource_type", "resource_id", resources, Label),
+                 Match::kText, true),
+              OfficeName("office_id"),
+              ProjectName("project_id"),
+              ProjectType("project_id"),
+          },
+      .unique = {{"action_id", "resource_id"}},
+      .maintained_columns = kTimestamps,
+  };
+}
+
+std::vector<Entity> Demands() { return {DemandEntity()}; }
+
+// ---- Attachments: files kept in the certo file ----------------------------------------------
+
+// An attachment path: segments separated by '/', none empty, "." or "..", no leading or
+// trailing '/', no backslash or control character.
+void PathRule(const Json& r, std::vector<FieldError>& errors) {
+  if (!r.contains("attachment_path") || !r["attachment_path"].is_string()) return;
+  const std::string path = r["attachment_path"].get<std::string>();
+  if (path.empty()) return;  // "is required" says it
+  std::string problem;
+  if (path.front() == '/' || path.back() == '/') {
+    problem = "must not begin or end with '/'";
+  } else if (path.find('\\') != std::string::npos) {
+    problem = "must separate directories with '/', not '\\'";
+  } else {
+    for (unsigned char c : path) {
+      if (c < 0x20 || c == 0x7f) problem = "must not contain control characters";
+    }
+    size_t start = 0;
+    while (problem.empty() && start <= path.size()) {
+      size_t end = path.find('/', start);
+      if (end == std::string::npos) end = path.size();
+      const std::string segment = path.substr(start, end - start);
+      if (segment.empty() || segment == "." || segment == "..") {
+        problem = "must not contain empty, '.' or '..' segments";
+      }
+      start = end + 1;
+    }
+  }
+  if (!problem.empty()) errors.push_back({"attachment_path", problem});
+}
+
+// The directory part of t.attachment_path ("" at the top): everything before the last '/'.
+std::string ParentPathSql() {
+  const std::string upto = "rtrim(t.attachment_path, replace(t.attachment_path, '/', ''))";
+  return "CASE WHEN instr(t.attachment_path, '/') = 0 THEN '' ELSE substr(" + upto +
+         ", 1, length(" + upto + ") - 1) END";
+}
+
+// root_path v: the row at path v and every row under it.
+std::optional<FilterSql> UnderPath(const Json& value, const std::string&, std::string& error) {
+  if (!value.is_string() || value.get<std::string>().empty()) {
+    error = "must be a non-empty path";
+    return std::nullopt;
+  }
+  std::string root = value.get<std::string>();
+  while (!root.empty() && root.back() == '/') root.pop_back();
+  return FilterSql{
+      "(t.attachment_path = ? OR substr(t.attachment_path, 1, length(?) + 1) = ? || '/')",
+      {root, root, root}};
+}
+
+Entity AttachmentEntity() {
+  Computed root = Ro("root_path",
+                     "CASE WHEN instr(t.attachment_path, '/') = 0 THEN t.attachment_path"
+                     " ELSE substr(t.attachment_path, 1, instr(t.attachment_path, '/') - 1) END",
+                     Match::kExact);
+  root.filter = UnderPath;
+  return Entity{
+      .collection = "attachment",
+      .table = "attachment",
+      .event_prefix = "ATTACHMENT",
+      .id = "attachment_id",
+      .project_field = "project_id",
+      .office_field = "",
+      .fields = {Project(), Str("attachment_path", 1024).Req().Imm().Exact().Sort(),
+                 Text("description").Like(), Str("mime_type", 255).Exact()},
+      .computed =
+          {
+              Ro("parent_path", ParentPathSql(), Match::kExact, true),
+              root,
+              Ro("is_directory", "t.is_directory", Match::kExact, false, JsonKind::kBool),
+              Ro("size", "t.size", Match::kExact, true, JsonKind::kInt),
+              Ro("sha256", "t.sha256", Match::kExact),
+              ProjectName("project_id"),
+              ProjectType("project_id"),
+          },
+      .unique = {{"project_id", "attachment_path"}},
+      .rules = {PathRule},
+      .maintained_columns = {"is_directory", "size", "sha256", "content", "created_at",
+                             "updated_at"},
+  };
+}
+
+// entity_id may name a row of any collection listed in before that belongs to a project.
+Entity EntityAttachmentEntity(const std::vector<Entity>& before) {
+  std::vector<RefTarget> targets;
+  std::string type_sql = "CASE";
+  for (const Entity& e : before) {
+    if (e.collection == "attachment") continue;
+    targets.push_back({"", e.collection});
+    type_sql += " WHEN EXISTS (SELECT 1 FROM " + std::string(e.table) + " x WHERE x." +
+                std::string(e.id) + " = t.entity_id) THEN '" + std::string(e.collection) + "'";
+  }
+  type_sql += " END";
+  F entity("entity_id", FieldType::kUuid);
+  // a link, not a child: retiring the row does not retire its evidence
+  entity.f.ref = Ref{.targets = targets, .parent = false};
+  return Entity{
+      .collection = "entity-attachment",
+      .table = "entity_attachment",
+      .event_prefix = "ENTITY_ATTACHMENT",
+      .id = "entity_attachment_id",
+      .project_field = "project_id",
+      .office_field = "",
+      .fields = {Project(), entity.Req().Imm().Exact(), RefTo("attachment_id", "attachment")},
+      .computed =
+          {
+              Ro("attachment_path",
+                 Lookup("attachment", "attachment_path", "attachment_id", "attachment_id"),
+                 Match::kExact, true),
+              Ro("entity_type", type_sql, Match::kExact),
+              ProjectName("project_id"),
+          },
+      .unique = {{"entity_id", "attachment_id"}},
+      .maintained_columns = kTimestamps,
+  };
+}
+
+std::vector<Entity> Attachments(const std::vector<Entity>& before) {
+  std::vector<Entity> group{AttachmentEntity()};
+  std::vector<Entity> all = before;
+  all.push_back(group.front());
+  group.push_back(EntityAttachmentEntity(all));
+  return group;
+}
+
 // ---- All of them ----------------------------------------------------------------------------
 
 // Parents before children: each group refers only to itself and the groups before it.
 std::vector<Entity> Build() {
   std::vector<Entity> all;
-  for (auto group : {Organisation, Resources, Requirements, Schedule, Incidents}) {
+  for (auto group :
+       {Organisation, Resources, Inventory, Requirements, Schedule, Incidents, Demands}) {
     for (Entity& e : group()) all.push_back(std::move(e));
   }
+  for (Entity& e : Attachments(all)) all.push_back(std::move(e));  // links to any of them
   // Every row says when it was written; the store stamps both columns (never the client).
   for (Entity& e : all) {
     for (std::string_view stamp : {kCreatedAt, kUpdatedAt}) {
@@ -862,8 +1174,31 @@ const Computed* Entity::FindComputed(std::string_view name) const {
   return nullptr;
 }
 
+// The read-only fields that show a date, kind kDate: Engine::DateFields lists them with the date
+// fields, and the Python bindings read them as datetime.date. A test checks each one exists and
+// that a record holds no other date.
+static std::vector<Entity> MarkDates(std::vector<Entity> all) {
+  static constexpr std::pair<std::string_view, std::string_view> kDates[] = {
+      {"person-office", "person_birth_date"},
+      {"action-subscription", "certificate_date_release"},
+      {"action-subscription", "certificate_date_expire"},
+      {"certificate-action", "date_release"},
+      {"incident-action", "incident_date"},
+      {"incident-person", "incident_date"},
+  };
+  for (const auto& [collection, name] : kDates) {
+    for (Entity& e : all) {
+      if (e.collection != collection) continue;
+      for (Computed& c : e.computed) {
+        if (c.name == name) c.kind = JsonKind::kDate;
+      }
+    }
+  }
+  return all;
+}
+
 const std::vector<Entity>& Entities() {
-  static const std::vector<Entity> all = Build();
+  static const std::vector<Entity> all = MarkDates(Build());
   return all;
 }
 

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace certo::internal {
@@ -62,8 +63,11 @@ struct Field {
   int max_length = 0;          // kString: maximum characters (code points); 0 = unlimited
   long long min = 0, max = 0;  // kInt bounds when min < max
   std::vector<std::string_view> enum_values;  // kEnum
-  std::string_view default_value;             // applied on create when absent ("" = none)
-  Ref ref;                                    // kUuid references (targets empty = none)
+  // kEnum: older names still accepted on input and in filters, each with the value it stands
+  // for (stored and answered as that value).
+  std::vector<std::pair<std::string_view, std::string_view>> enum_aliases;
+  std::string_view default_value;  // applied on create when absent ("" = none)
+  Ref ref;                         // kUuid references (targets empty = none)
   Match match = Match::kNone;
   bool sortable = false;
   // What reads return for this field, when not the column itself: an SQL expression over the
@@ -84,7 +88,9 @@ using CustomFilter = std::function<std::optional<FilterSql>(
 
 // A read-only field computed at read time by an SQL expression over the row aliased `t` and
 // certo_as_of() (the date of the read: Query::as_of, else the engine's today).
-enum class JsonKind { kString, kInt, kBool };
+// kDate: a YYYY-MM-DD string, a date shown from another row or kept by triggers (the bindings
+// read such fields as dates: Engine::DateFields).
+enum class JsonKind { kString, kInt, kBool, kDate };
 struct Computed {
   std::string_view name;
   std::string sql;
@@ -98,7 +104,6 @@ struct Computed {
   std::string sort_sql;  // what sort orders by, when not sql (e.g. an indexed column)
   std::function<std::string()> make_sql;  // builds sql on first use when set (needs the registry)
   // What filter values must be (kDate: a real calendar date), when not a mirror's field.
-  FieldType value_type = FieldType::kString;
 };
 
 // A cross-field rule, run on the merged record (create: the input; update: stored + changes).

@@ -25,42 +25,62 @@ const std::vector<SubscriberType>& SubscriberTypes() {
        .key = "office_role_id",
        .label_sql = "x.name",
        .admitted_by = {"CHECK"},
-       .held_by_people = true},
+       .held_by_people = true,
+       .demanded = true},
       {.name = "EQUIPMENT",
        .collection = "equipment",
        .table = "equipment",
        .key = "office_equipment_id",
        .label_sql = "x.name",
        .admitted_by = {"CHECK", "MAINTENANCE"},
-       .held_by_people = true},
+       .held_by_people = true,
+       .demanded = true},
       {.name = "WORK_ENVIRONMENT",
        .collection = "work-environment",
        .table = "work_environment",
        .key = "office_work_environment_id",
        .label_sql = "x.name",
        .admitted_by = {"CHECK", "MAINTENANCE"},
-       .held_by_people = true},
+       .held_by_people = true,
+       .demanded = true},
       {.name = "SUBSTANCE",
        .collection = "substance",
        .table = "substance",
        .key = "office_substance_id",
        .label_sql = "x.name",
        .admitted_by = {"CHECK"},
-       .held_by_people = true},
+       .held_by_people = true,
+       .demanded = true},
       {.name = "WORK_GROUP",
        .collection = "work-group",
        .table = "work_group",
        .key = "work_group_id",
        .label_sql = "x.name",
-       .admitted_by = {"CHECK"}},
+       .admitted_by = {"CHECK"},
+       .demanded = true},
       {.name = "OFFICE",
        .collection = "office",
        .table = "office",
        .key = "office_id",
        .label_sql = "x.name",
-       .admitted_by = {"CHECK", "MAINTENANCE"}},
+       .admitted_by = {"CHECK", "MAINTENANCE"},
+       .demanded = true},
+      // A PPE item (4hse's material-item); older 4hse documents call the type MATERIAL_ITEM
+      // (OlderSubscriberTypeNames).
+      {.name = "PPE",
+       .collection = "material-item",
+       .table = "material_item",
+       .key = "material_item_id",
+       .label_sql = "x.name",
+       .admitted_by = {"PER", "CHECK", "MAINTENANCE"}},
   };
   return types;
+}
+
+const std::vector<std::pair<std::string_view, std::string_view>>& OlderSubscriberTypeNames() {
+  static const std::vector<std::pair<std::string_view, std::string_view>> names = {
+      {"MATERIAL_ITEM", "PPE"}};
+  return names;
 }
 
 const SubscriberType* FindSubscriberType(std::string_view name) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace certo::internal {
@@ -32,11 +33,19 @@ struct SubscriberType {
   std::vector<std::string_view> admitted_by;
   // People hold rows of this type through entity-employee rows (its "type" field).
   bool held_by_people = false;
+  // A demand may name a row of this type as its resource (DESIGN.md section 1: a role, work
+  // group, equipment, work environment, substance or a whole office).
+  bool demanded = false;
 };
 
-// Every subscriber type, in the order of subscriber_type's enum. (4hse's PPE and SUPPLIER
-// subscribers have no entity in certo yet.)
+// Every subscriber type, in the order of subscriber_type's enum. (4hse's SUPPLIER subscribers
+// have no entity in certo yet.)
 const std::vector<SubscriberType>& SubscriberTypes();
+
+// Older spellings of subscriber types that input still accepts, each with the name it stands
+// for ({"MATERIAL_ITEM", "PPE"}: older 4hse documents): stored and answered as the new name,
+// and accepted by filters.
+const std::vector<std::pair<std::string_view, std::string_view>>& OlderSubscriberTypeNames();
 
 // The subscriber type named name, or nullptr.
 const SubscriberType* FindSubscriberType(std::string_view name);

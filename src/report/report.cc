@@ -211,10 +211,27 @@ std::vector<ReportEntry> ExpiredList(Db& db, Store& store, const Scope& scope, i
                  scope.as_of, limit);
 }
 
+// Status EXPIRING: the list that agrees with totals.expiring.
+std::vector<ReportEntry> ExpiringList(Db& db, Store& store, const Scope& scope, int limit) {
+  const FilterSql expiring = StatusFilter(ScheduleStatus::kExpiring, "t", scope.day);
+  return Entries(db, store, scope.With(expiring.condition), scope.BindsWith(expiring.binds),
+                 scope.as_of, limit);
+}
+
+// Schedule rows matching the filter, retired ones included, that the active scope leaves out.
+int64_t RetiredCount(Db& db, Store& store, const ReportQuery& q, int64_t active) {
+  std::vector<std::string> where;
+  std::vector<Json> binds;
+  std::vector<FieldError> ignored;  // CheckQuery reported them
+  store.Where(*FindEntity("action-subscription"), q.filter, /*history=*/true, where, binds,
+              ignored);
+  return Count(db, "SELECT count(*) FROM action_subscription t" + WhereSql(where), binds) - active;
+}
+
 // Not expired, last valid day in [as_of, as_of + days]: EXPIRING rows and VALID rows whose
 // warning period has not begun yet. Returns the rows (at most limit) and how many there are.
-std::pair<std::vector<ReportEntry>, int64_t> ExpiringList(Db& db, Store& store, const Scope& scope,
-                                                          int days, int limit) {
+std::pair<std::vector<ReportEntry>, int64_t> DueSoonList(Db& db, Store& store, const Scope& scope,
+                                                         int days, int limit) {
   const std::string condition = "t.cover_expire >= ? AND t.cover_expire <= ?";
   const std::vector<Json> b = scope.BindsWith({scope.day, FormatDate(AddDays(scope.as_of, days))});
   const int64_t total =
@@ -305,8 +322,10 @@ ComplianceReport BuildReport(Db& db, Store& store, const ReportQuery& q) {
   report.action_types = PerActionType(counts);
   report.expired = ExpiredList(db, store, scope, q.limit);
   report.expired_total = report.totals.expired;
-  std::tie(report.expiring, report.expiring_total) =
-      ExpiringList(db, store, scope, q.days, q.limit);
+  report.expiring = ExpiringList(db, store, scope, q.limit);
+  report.expiring_total = report.totals.expiring;
+  std::tie(report.due_soon, report.due_soon_total) = DueSoonList(db, store, scope, q.days, q.limit);
+  report.retired = RetiredCount(db, store, q, report.totals.total());
   report.expiries_by_month = ExpiriesByMonth(db, scope, q.months);
   std::tie(report.open_incidents, report.open_incidents_total) =
       OpenIncidents(db, store, scope, q.limit);
@@ -372,6 +391,7 @@ Json ReportJson(const ComplianceReport& r) {
   Json totals = Json::object();
   PutCounts(totals, r.totals);
   out["totals"] = totals;
+  out["retired"] = r.retired;
   Json offices = Json::array();
   for (const ReportGroup& g : r.offices) {
     Json o{{"office_id", g.key}, {"office_name", g.name}};
@@ -394,6 +414,10 @@ Json ReportJson(const ComplianceReport& r) {
   for (const ReportEntry& e : r.expiring) expiring.push_back(EntryJson(e));
   out["expiring"] = expiring;
   out["expiring_total"] = r.expiring_total;
+  Json due_soon = Json::array();
+  for (const ReportEntry& e : r.due_soon) due_soon.push_back(EntryJson(e));
+  out["due_soon"] = due_soon;
+  out["due_soon_total"] = r.due_soon_total;
   Json months = Json::array();
   for (const MonthCount& m : r.expiries_by_month) {
     months.push_back(Json{{"month", m.month}, {"count", m.count}});

@@ -6,17 +6,17 @@
 // check; and SQLite's own integrity checks, by depth. Rows are read once per entity and kept as
 // ids in memory, so the cross-checks are lookups instead of queries per row.
 
-#include "schedule/schedule.h"
-
 #include <map>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "registry/vocabulary.h"
 #include "rules/rules.h"
+#include "schedule/schedule.h"
 
 namespace certo::internal {
 
@@ -198,6 +198,25 @@ void CheckVisibility(Db& db, std::map<std::string_view, Rows>& rows, VerifyRepor
   }
   const Rows& offices = RowsOf(db, rows, *FindEntity("office"));
   const Rows& actions = RowsOf(db, rows, *FindEntity("action"));
+  // The parent row of a subscriber other than its office and project (a PPE item's type), whose
+  // retirement hides the subscriber too.
+  std::unordered_map<std::string, std::pair<const Rows*, std::string>> parent_of;
+  for (const SubscriberType& k : SubscriberTypes()) {
+    const Entity& e = *FindEntity(k.collection);
+    for (const Field& f : e.fields) {
+      if (!f.IsRef() || !f.ref.parent || f.ref.targets.size() != 1 || f.name == e.office_field ||
+          f.name == e.project_field) {
+        continue;
+      }
+      const Rows* parents = &RowsOf(db, rows, *FindEntity(f.ref.targets.front().collection));
+      SQLite::Statement st(db.raw(), "SELECT " + std::string(e.id) + ", " + std::string(f.name) +
+                                         " FROM " + std::string(e.table));
+      while (st.executeStep()) {
+        parent_of.emplace(st.getColumn(0).getString(),
+                          std::make_pair(parents, st.getColumn(1).getString()));
+      }
+    }
+  }
   std::map<std::string, const Rows*> subjects;
   const Entity& subscription = *FindEntity("action-subscription");
   for (const RefTarget& t : subscription.FindField("subscriber_id")->ref.targets) {
@@ -221,6 +240,9 @@ void CheckVisibility(Db& db, std::map<std::string_view, Rows>& rows, VerifyRepor
       earliest(expected, retired(*it->second, subscriber));
       if (auto o = office_of.find(subscriber); o != office_of.end()) {
         earliest(expected, retired(offices, o->second));
+      }
+      if (auto p = parent_of.find(subscriber); p != parent_of.end()) {
+        earliest(expected, retired(*p->second.first, p->second.second));
       }
     }
     const std::optional<std::string> stored = Text(st, 6);

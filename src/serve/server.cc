@@ -12,19 +12,33 @@
 // with the same 404 the engine gives for an id that does not exist; a read-only key gets 403 on
 // anything that is not a read; routes that span every project (outbox, verify) need the file to
 // have no keys (then serve listens on loopback only).
+//
+// Attachments (certo/attachment.h) travel as streams: POST /v2/attachment/create with a
+// multipart/form-data body (fields path, replace, description, mime_type, project_id,
+// attachment_id, and the content as the part "file") is read part by part; the file part is
+// spooled to a temporary file as it arrives (never held in memory), then streamed into the blob
+// by Engine::PutAttachment. view?mode=download|inline streams the blob out through cpp-httplib's
+// content provider with Engine::ReadAttachment, from one snapshot. Only that route takes bodies
+// past max_body_bytes, up to kMaxAttachmentBytes plus kMultipartOverhead.
 
 #include "serve/server.h"
 
 #include "certo/engine.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -32,6 +46,7 @@
 #include <dlfcn.h>
 #include <httplib.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace certo::serve {
 namespace {
@@ -273,6 +288,229 @@ void Send(const Response& r, httplib::Response& res) {
   res.set_content(r.body, type);
 }
 
+// The engine's answer for a failed call (docs/errors.md): 422 with the field errors, else the
+// error object.
+Response ErrorOf(const Status& status) {
+  const int http = HttpStatus(status.code());
+  if (!status.IsValidation()) return Failure(http, status.message(), status.code());
+  Json errors = Json::array();
+  for (const FieldError& e : status.field_errors()) {
+    errors.push_back(Json{{"field", e.field}, {"message", e.message}});
+  }
+  Response r;
+  r.status = http;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = errors.dump();
+  return r;
+}
+
+// Room for a multipart body's boundaries, part headers and form fields around the file.
+constexpr size_t kMultipartOverhead = size_t{1} << 20;
+constexpr std::string_view kUploadPath = "/v2/attachment/create";
+
+bool IsUpload(const httplib::Request& req) {
+  return req.method == "POST" && req.path == kUploadPath;
+}
+
+// A temporary file that holds an upload's file part; removed when it goes out of scope.
+class Spool {
+ public:
+  Spool() {
+    std::string name = (std::filesystem::temp_directory_path() / "certo-upload-XXXXXX").string();
+    const int fd = mkstemp(name.data());
+    if (fd < 0) return;
+    close(fd);
+    path_ = name;
+    out_.open(path_, std::ios::binary | std::ios::trunc);
+  }
+  ~Spool() {
+    if (!path_.empty()) std::remove(path_.c_str());
+  }
+  bool ok() const { return !path_.empty() && out_.good(); }
+  bool Write(const char* data, size_t n) {
+    out_.write(data, static_cast<std::streamsize>(n));
+    size_ += static_cast<int64_t>(n);
+    return out_.good();
+  }
+  int64_t size() const { return size_; }
+  // Closes the writing side; the stream reads the bytes written.
+  std::ifstream Read() {
+    out_.close();
+    return std::ifstream(path_, std::ios::binary);
+  }
+
+ private:
+  std::string path_;
+  std::ofstream out_;
+  int64_t size_ = 0;
+};
+
+// The largest value of a form field of an upload other than the file.
+constexpr size_t kMaxFormField = size_t{64} << 10;
+
+// POST /v2/attachment/create as multipart/form-data (see the file comment). key: the caller's,
+// when the file has keys (already authenticated, not read-only).
+void Upload(const httplib::ContentReader& reader, Engine& engine, const std::optional<ApiKey>& key,
+            const std::vector<std::string>& seg, const std::string& query, httplib::Response& res) {
+  std::map<std::string, std::string> form;
+  std::string part, file_type;
+  bool has_file = false, two_files = false, too_large = false, field_too_large = false;
+  Spool spool;
+  const bool read = reader(
+      [&](const httplib::MultipartFormData& header) {
+        part = header.name;
+        if (part != "file") return true;
+        if (has_file) return !(two_files = true);
+        has_file = true;
+        file_type = header.content_type;
+        return spool.ok();
+      },
+      [&](const char* data, size_t n) {
+        if (part == "file") {
+          if (spool.size() + static_cast<int64_t>(n) > kMaxAttachmentBytes) {
+            return !(too_large = true);
+          }
+          return spool.Write(data, n);
+        }
+        std::string& value = form[part];
+        if (value.size() + n > kMaxFormField) return !(field_too_large = true);
+        value.append(data, n);
+        return true;
+      });
+  if (too_large) {
+    Send(Failure(413,
+                 "the file is larger than an attachment can be: at most " +
+                     std::to_string(kMaxAttachmentBytes) + " bytes (64 MiB)",
+                 Code::kTooLarge),
+         res);
+    res.set_header("Connection", "close");
+    return;
+  }
+  if (field_too_large) {
+    Send(ErrorOf(Status::Validation(part,
+                                    "must be at most " + std::to_string(kMaxFormField) + " bytes")),
+         res);
+    return;
+  }
+  if (two_files) {
+    Send(ErrorOf(Status::Validation("file", "must be given once")), res);
+    return;
+  }
+  if (has_file && !spool.ok()) {
+    Send(Failure(500, "the upload could not be spooled to a temporary file", Code::kIOError), res);
+    return;
+  }
+  if (!read) {
+    Send(Failure(400, "the multipart/form-data body could not be read", Code::kInvalidArgument),
+         res);
+    return;
+  }
+  Json fields = Json::object();
+  bool replace = false;
+  std::vector<FieldError> errors;
+  for (const auto& [name, value] : form) {
+    if (name == "path" || name == "attachment_path") {
+      fields["attachment_path"] = value;
+    } else if (name == "replace") {
+      if (value == "1" || value == "true") {
+        replace = true;
+      } else if (value != "0" && value != "false" && !value.empty()) {
+        errors.push_back({name, "must be 1, 0, true or false"});
+      }
+    } else if (name == "project_id" || name == "attachment_id" || name == "description" ||
+               name == "mime_type") {
+      fields[name] = value;
+    } else if (name != "access-token") {
+      errors.push_back({name,
+                        "is not a field of an attachment upload (path, file, replace, "
+                        "project_id, attachment_id, description, mime_type)"});
+    }
+  }
+  if (!errors.empty()) {
+    Send(ErrorOf(Status::Validation(std::move(errors))), res);
+    return;
+  }
+  // A generic part type says nothing: the engine then guesses from the path.
+  if (has_file && !fields.contains("mime_type") && !file_type.empty() &&
+      file_type != "application/octet-stream") {
+    fields["mime_type"] = file_type;
+  }
+  if (key) {
+    Scoped scoped = ApplyScope(engine, *key, "POST", seg, query, fields.dump());
+    if (scoped.answer) {
+      Send(*scoped.answer, res);
+      return;
+    }
+    fields = Json::parse(scoped.body);
+  }
+  Result<Json> row = Status::Internal("not run");
+  if (has_file) {
+    std::ifstream in = spool.Read();
+    row = engine.PutAttachment(fields, &in, spool.size(), replace);
+  } else {
+    row = engine.PutAttachment(fields, nullptr, 0, replace);
+  }
+  if (!row.ok()) {
+    Send(ErrorOf(row.error()), res);
+    return;
+  }
+  Response created;
+  created.status = 201;
+  created.headers.emplace_back("Content-Type", "application/json");
+  created.body = row->dump();
+  Send(created, res);
+}
+
+// GET /v2/attachment/view/{id}?mode=download|inline, streamed (see the file comment); false when
+// the engine's own answer is due instead (another route, an unknown id, a directory).
+bool Download(std::unique_ptr<Engine>& engine, EnginePool& pool,
+              const std::vector<std::string>& seg, const std::string& query,
+              const httplib::Request& req, httplib::Response& res) {
+  if (req.method != "GET" || seg.size() < 3 || seg.size() > 4 || seg[0] != "v2" ||
+      seg[1] != "attachment" || seg[2] != "view") {
+    return false;
+  }
+  const std::string mode = QueryParam(query, "mode");
+  if (mode != "download" && mode != "inline") return false;
+  const std::string id = seg.size() == 4 ? seg[3] : QueryParam(query, "id");
+  Result<Json> row = engine->View("attachment", id);
+  if (!row.ok() || (*row)["is_directory"] == true) return false;
+  std::string type = "application/octet-stream";
+  for (const auto& [name, value] : AttachmentHeaders(*row, mode == "inline")) {
+    if (name == "Content-Type") {
+      type = value;
+    } else {
+      res.set_header(name, value);
+    }
+  }
+  res.status = 200;
+  const int64_t size = (*row)["size"].get<int64_t>();
+  if (size == 0) {
+    res.set_content("", type);
+    return true;
+  }
+  // The provider runs after this handler returns: it keeps the Engine until the last byte.
+  struct Lease {
+    EnginePool& pool;
+    std::unique_ptr<Engine> engine;
+    ~Lease() {
+      if (engine) pool.Return(std::move(engine));
+    }
+  };
+  std::shared_ptr<Lease> lease(new Lease{pool, std::move(engine)});
+  res.set_content_provider(
+      static_cast<size_t>(size), type,
+      [lease, id, sha = (*row)["sha256"]](size_t offset, size_t, httplib::DataSink& sink) {
+        if (offset != 0) return false;  // everything is written by the first call
+        // Replaced since the headers went out: close the connection rather than mix files.
+        Result<Json> read = lease->engine->ReadAttachment(
+            id, [&](const char* data, size_t n) { return sink.write(data, n); },
+            [&](const Json& now) { return now["sha256"] == sha; });
+        return read.ok();
+      });
+  return true;
+}
+
 std::string UtcNow() {
   std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
@@ -333,13 +571,28 @@ int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std
     return new DeadlinePool(n, request_limit);
   };
   server.set_tcp_nodelay(true);  // small JSON answers: no 40 ms Nagle + delayed-ACK stall
-  server.set_payload_max_length(o.max_body_bytes);
+  // The largest body cpp-httplib reads at all: an attachment upload's. Every other route keeps
+  // max_body_bytes, checked before routing (Content-Length) and after reading (chunked bodies).
+  server.set_payload_max_length(
+      std::max(o.max_body_bytes, static_cast<size_t>(kMaxAttachmentBytes) + kMultipartOverhead));
   server.set_read_timeout(o.read_timeout_s, 0);
   server.set_write_timeout(o.write_timeout_s, 0);
   server.set_keep_alive_timeout(o.keep_alive_timeout_s);
-  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  server.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
     request_start = Clock::now();
     request_deadline = Clock::time_point::max();  // read whole: the handler may take its time
+    const std::string length = req.get_header_value("Content-Length");
+    const size_t limit = IsUpload(req) && req.is_multipart_form_data()
+                             ? static_cast<size_t>(kMaxAttachmentBytes) + kMultipartOverhead
+                             : o.max_body_bytes;
+    if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) > limit) {
+      Send(Failure(413, IsUpload(req) && req.is_multipart_form_data()
+                            ? "the upload is larger than an attachment can be (64 MiB)"
+                            : "the body is larger than the limit"),
+           res);
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   std::mutex log_mu;
@@ -364,7 +617,9 @@ int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std
     res.set_content(r.body, "application/json; charset=UTF-8");
   });
 
-  auto handle = [&](const httplib::Request& req, httplib::Response& res) {
+  // The body of a request reaches handle() whole, except for an attachment upload (upload()).
+  auto handle = [&](const httplib::Request& req, httplib::Response& res,
+                    const httplib::ContentReader* reader) {
     if (!o.cors_origin.empty()) {
       res.set_header("Access-Control-Allow-Origin", o.cors_origin);
       res.set_header("Vary", "Origin");
@@ -391,7 +646,9 @@ int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std
     struct Back {
       EnginePool& pool;
       std::unique_ptr<Engine>& engine;
-      ~Back() { pool.Return(std::move(engine)); }
+      ~Back() {
+        if (engine) pool.Return(std::move(engine));  // a download's provider may own it now
+      }
     } back{pool, engine};
 
     std::string query;
@@ -400,6 +657,7 @@ int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std
     }
     const std::vector<std::string> seg = Segments(req.path);
     std::string body = req.body;
+    std::optional<ApiKey> key_used;
     auto keys = engine->HasKeys();
     if (!keys.ok()) {
       Send(Failure(keys.error().code() == Code::kBusy ? 503 : 500, keys.error().message()), res);
@@ -416,23 +674,65 @@ int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std
         res.set_header("WWW-Authenticate", "Bearer realm=\"certo\"");
         return;
       }
-      Scoped scoped = ApplyScope(*engine, *key, req.method, seg, query, body);
-      if (scoped.answer) {
-        Send(*scoped.answer, res);
+      key_used = *key;
+      if (!reader) {  // an upload's fields are scoped once they are read, below
+        Scoped scoped = ApplyScope(*engine, *key, req.method, seg, query, body);
+        if (scoped.answer) {
+          Send(*scoped.answer, res);
+          return;
+        }
+        body = std::move(scoped.body);
+      } else if (key->read_only) {
+        Send(Failure(403, "this API key is read-only"), res);
         return;
       }
-      body = std::move(scoped.body);
     }
+    if (reader) {
+      Upload(*reader, *engine, key_used, seg, query, res);
+      return;
+    }
+    if (Download(engine, pool, seg, query, req, res)) return;
     const std::string target = req.path + (query.empty() ? "" : "?" + query);
     Send(engine->Request(req.method, target, body), res);
   };
+  auto whole = [&](const httplib::Request& req, httplib::Response& res) {
+    if (req.body.size() > o.max_body_bytes) {  // a chunked body the pre-routing check missed
+      Send(Failure(413, "the body is larger than the limit"), res);
+      return;
+    }
+    handle(req, res, nullptr);
+  };
+  auto upload = [&](const httplib::Request& req, httplib::Response& res,
+                    const httplib::ContentReader& reader) {
+    if (req.is_multipart_form_data()) {
+      handle(req, res, &reader);
+      // A refusal (401, 403, a busy file...) may leave the upload unread on the connection, where
+      // it would be parsed as the next request: such a connection is closed, never reused.
+      if (res.status >= 400 && !res.has_header("Connection")) res.set_header("Connection", "close");
+      return;
+    }
+    // A JSON create (content_base64): read whole, within the ordinary limit.
+    httplib::Request whole_req = req;
+    bool too_large = false;
+    reader([&](const char* data, size_t n) {
+      if (whole_req.body.size() + n > o.max_body_bytes) return !(too_large = true);
+      whole_req.body.append(data, n);
+      return true;
+    });
+    if (too_large) {
+      Send(Failure(413, "the body is larger than the limit"), res);
+      return;
+    }
+    handle(whole_req, res, nullptr);
+  };
   const std::string all = R"(.*)";
-  server.Get(all, handle);
-  server.Post(all, handle);
-  server.Put(all, handle);
-  server.Delete(all, handle);
-  server.Patch(all, handle);
-  server.Options(all, handle);
+  server.Get(all, whole);
+  server.Post(std::string(kUploadPath), upload);
+  server.Post(all, whole);
+  server.Put(all, whole);
+  server.Delete(all, whole);
+  server.Patch(all, whole);
+  server.Options(all, whole);
 
   int port = o.port;
   const std::string bind_host = o.host == "localhost" ? "127.0.0.1" : o.host;

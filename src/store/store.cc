@@ -133,6 +133,7 @@ Json ComputedJson(const SQLite::Column& c, JsonKind kind) {
     case JsonKind::kBool:
       return c.getInt() != 0;
     case JsonKind::kString:
+    case JsonKind::kDate:
       return c.getString();
   }
   return nullptr;
@@ -362,6 +363,9 @@ std::optional<Json> Store::CheckValue(const Field& f, const Json& v, std::vector
       if (v.is_string()) {
         for (std::string_view allowed : f.enum_values) {
           if (v.get<std::string>() == allowed) return v;
+        }
+        for (const auto& [older, name] : f.enum_aliases) {
+          if (v.get<std::string>() == older) return Json(name);
         }
       }
       std::vector<std::string> names(f.enum_values.begin(), f.enum_values.end());
@@ -874,12 +878,6 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
     id_field.name = e.id;
     id_field.type = FieldType::kUuid;
     if (key == e.id) f = &id_field;
-    Field typed;  // a computed field's values checked by its value type
-    if (c && c->value_type != FieldType::kString) {
-      typed.name = c->name;
-      typed.type = c->value_type;
-      f = &typed;
-    }
     if (c && !c->mirror_collection.empty()) {  // values checked like the field it shows
       f = FindEntity(c->mirror_collection)->FindField(c->mirror_field);
     }
@@ -888,6 +886,12 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
     if (values.empty()) {
       errors.push_back({field, "must not be an empty list"});
       continue;
+    }
+    Field typed;  // a computed date checks its values like a date field
+    if (c && c->mirror_collection.empty() && c->kind == JsonKind::kDate) {
+      typed.name = c->name;
+      typed.type = FieldType::kDate;
+      f = &typed;
     }
     // One value of this filter, checked and normalized by the field's rules; nullopt after
     // adding the error. Query strings carry every value as text, so numbers and booleans of
@@ -919,7 +923,7 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
       if (v.is_null()) {
         alternatives.push_back(column + " IS NULL");
       } else if (v.is_object()) {
-        // A range: {"<=": x, ">=": y, ...}, every bound must hold.
+        // A range: {"<=": x, ">=": y, ...}; every bound must hold.
         if (match != Match::kExact || (c && c->filter)) {
           errors.push_back({field, "takes no range (<, <=, >, >=): it is matched " +
                                        S(match == Match::kText ? "as text" : "by name")});

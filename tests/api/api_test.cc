@@ -130,8 +130,8 @@ TEST(JsonApi, CreateReturns201AndTheStoredRecord) {
   Json expected = {{"project_id", id},   {"name", "ACME"},     {"description", nullptr},
                    {"country", nullptr}, {"status", "active"}, {"project_type", "safety"},
                    {"data", nullptr}};
-  EXPECT_EQ(BodyOf(r), expected);
-  EXPECT_EQ(*engine->View("project", id), expected);
+  EXPECT_EQ(BodyOf(r), Stamped(expected));
+  EXPECT_EQ(*engine->View("project", id), Stamped(expected));
 }
 
 TEST(JsonApi, ViewReturns200ByPathAndByQueryString) {
@@ -683,9 +683,10 @@ TEST(JsonApi, UnknownSortFieldIs422ListingTheAllowedOnes) {
   Response r = IndexOf(*engine, "project", {{"sort", "-description"}});
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(BodyOf(r),
-            FieldErrorsBody({{"sort",
-                              "cannot sort project by 'description'; allowed: project_id, name, "
-                              "status, project_type (prefix - for descending)"}}));
+            FieldErrorsBody(
+                {{"sort",
+                  "cannot sort project by 'description'; allowed: project_id, name, "
+                  "status, project_type, created_at, updated_at (prefix - for descending)"}}));
 }
 
 // ---- hostile input --------------------------------------------------------------------------
@@ -707,7 +708,7 @@ TEST(JsonApiHostile, FilterKeysWithSqlAre422NamingTheKey) {
   const std::string allowed =
       "is not a filter of office; allowed: office_id, project_id, name, code, street, "
       "postal_code, locality, region, country, tax_code, vat, office_type_icon, project_name, "
-      "project_type";
+      "project_type, created_at, updated_at, owned_active, parent_active";
   for (const char* key : kHostile) {
     Response r = IndexOf(*w.engine, "office", {{"filter", {{key, "x"}}}});
     EXPECT_EQ(r.status, 422) << key;
@@ -723,9 +724,11 @@ TEST(JsonApiHostile, SortFieldsWithSqlAre422NamingTheField) {
       Response r = IndexOf(*w.engine, "office", {{"sort", sort}});
       EXPECT_EQ(r.status, 422) << sort;
       EXPECT_EQ(BodyOf(r),
-                FieldErrorsBody({{"sort", "cannot sort office by '" + std::string(key) +
-                                              "'; allowed: office_id, name, code, project_name "
-                                              "(prefix - for descending)"}}))
+                FieldErrorsBody(
+                    {{"sort",
+                      "cannot sort office by '" + std::string(key) +
+                          "'; allowed: office_id, name, code, project_name, created_at, updated_at "
+                          "(prefix - for descending)"}}))
           << sort;
     }
   }

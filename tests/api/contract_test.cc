@@ -135,6 +135,29 @@ class Company {
                   {"person_id", Make("person", {{"first_name", "I"}, {"last_name", n}})}})},
            {"days", 3}};
     }
+    if (c == "demand") {
+      r = {{"action_id", training},
+           {"resource_type", "ROLE"},
+           {"resource_id", Make("role", {{"office_id", office}, {"name", "Demanding " + n}})}};
+    }
+    if (c == "work-group-entity") {
+      r = {{"work_group_id", work_group},
+           {"entity_type", "EQUIPMENT"},
+           {"entity_id", Make("equipment", {{"office_id", office}, {"name", "Crane " + n}})},
+           {"description", "drives it"}};
+    }
+    if (c == "material") r = {{"subtenant_id", office}, {"name", "Gloves " + n}, {"code", "G" + n}};
+    if (c == "material-item") {
+      r = {{"subtenant_id", office},
+           {"material_id", Make("material", {{"subtenant_id", office}, {"name", "Helmet " + n}})},
+           {"name", "Helmet item " + n},
+           {"code", "H" + n}};
+    }
+    if (c == "attachment") r = {{"attachment_path", "scans/" + n + ".pdf"}, {"description", "d"}};
+    if (c == "entity-attachment") {
+      r = {{"entity_id", person},
+           {"attachment_id", Make("attachment", {{"attachment_path", "photos/" + n + ".jpg"}})}};
+    }
     if (r.is_null()) return r;
     const internal::Entity& e = *internal::FindEntity(c);
     if (!e.project_field.empty()) r[std::string(e.project_field)] = project;
@@ -149,6 +172,9 @@ class Company {
     if (c == "action-subscription") return {"data", Json{{"note", "x"}}};
     if (c == "certificate-action") return {"date_expire", "2030-01-31"};
     if (c == "incident-action" || c == "incident-person") return {"description", "changed"};
+    if (c == "demand") return {"data", Json{{"note", "x"}}};
+    if (c == "work-group-entity" || c == "attachment") return {"description", "changed"};
+    if (c == "entity-attachment") return {"", nullptr};
     return {"name", "Renamed"};
   }
 

@@ -118,13 +118,15 @@ TEST(Status, EveryCodeHasItsOwnPredicate) {
                                         Status::IOError("m"),
                                         Status::Internal("m"),
                                         Status::InvalidArgument("m"),
-                                        Status::Incompatible("m")};
+                                        Status::Incompatible("m"),
+                                        Status::TooLarge("m")};
   for (size_t i = 0; i < statuses.size(); ++i) {
     const Status& s = statuses[i];
     EXPECT_EQ(static_cast<size_t>(s.code()), i) << s.ToString();
     const std::vector<bool> predicates = {
         s.ok(),        s.IsNotFound(), s.IsValidation(), s.IsConflict(),        s.IsBusy(),
-        s.IsCorrupt(), s.IsIOError(),  s.IsInternal(),   s.IsInvalidArgument(), s.IsIncompatible()};
+        s.IsCorrupt(), s.IsIOError(),  s.IsInternal(),   s.IsInvalidArgument(), s.IsIncompatible(),
+        s.IsTooLarge()};
     std::vector<bool> expected(statuses.size(), false);
     expected[i] = true;
     EXPECT_EQ(predicates, expected) << s.ToString();

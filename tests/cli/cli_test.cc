@@ -3,7 +3,8 @@
 //
 // The certo command end to end: the built binary is spawned with its stdin, stdout and stderr
 // redirected to files, and its exit status, output and error output are checked separately.
-// Exit status: 0 success; 1 a request failed; 2 bad command line; 3 the file cannot be opened.
+// Exit status: 0 success; 1 a request failed; 2 bad command line; 3 the file cannot be opened;
+// 4 the file is busy.
 
 #include "certo/version.h"
 
@@ -32,6 +33,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitRequestFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitOpen = 3;
+constexpr int kExitBusy = 4;
 
 // Fixed ids, so that outputs can be compared exactly.
 const std::string kProject1 = "00000000-0000-4000-8000-000000000001";
@@ -63,9 +65,16 @@ bool Contains(const std::string& haystack, const std::string& needle) {
 
 // A project as the engine stores it when only the id and name are given.
 Json ProjectJson(const std::string& id, const std::string& name) {
-  return Json{{"project_id", id},   {"name", name},       {"description", nullptr},
-              {"country", nullptr}, {"status", "active"}, {"project_type", "safety"},
-              {"data", nullptr}};
+  // Written by a CLI pinned with --today 2026-11-22: stamped with that day's start.
+  return Json{{"project_id", id},
+              {"name", name},
+              {"description", nullptr},
+              {"country", nullptr},
+              {"status", "active"},
+              {"project_type", "safety"},
+              {"data", nullptr},
+              {"created_at", "2026-11-22T00:00:00Z"},
+              {"updated_at", "2026-11-22T00:00:00Z"}};
 }
 
 // The body of an error response that is not a validation failure.
@@ -223,7 +232,7 @@ TEST_F(CliUsage, MissingSubcommandIsAUsageError) {
   RunResult r = Certo({"--db", Db(), "--create"});
   EXPECT_EQ(r.exit_code, kExitUsage);
   EXPECT_EQ(r.out, "");
-  EXPECT_TRUE(Contains(r.err, "subcommand is required")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "a command is required")) << r.err;
   EXPECT_FALSE(std::filesystem::exists(Db()));
 }
 
@@ -338,7 +347,7 @@ TEST_F(CliOpen, ForeignSqliteFileIsRefusedAndLeftUnchanged) {
 }
 
 // Under WAL (every certo file), a lock held by another connection still lets certo open and read;
-// a write waits --busy-timeout and then fails as a request: HTTP 503, exit 1.
+// a write waits --busy-timeout and then fails as a request: HTTP 503, exit 4 (busy: retry).
 TEST_F(CliOpen, WriteToALockedFileFailsWithBusyNotACrash) {
   MustCreateProject(kProject1, "ACME");
   RawDb other(Db());
@@ -346,7 +355,7 @@ TEST_F(CliOpen, WriteToALockedFileFailsWithBusyNotACrash) {
 
   RunResult r = Certo({"--db", Db(), "--busy-timeout", "50", "api", "POST", "/v2/project/create",
                        Json{{"project_id", kProject2}, {"name", "Blocked"}}.dump()});
-  EXPECT_EQ(r.exit_code, kExitRequestFailed);
+  EXPECT_EQ(r.exit_code, kExitBusy);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err,
             FailureText(503, ErrorBody(503, "Service Unavailable",
@@ -374,7 +383,7 @@ TEST_F(CliOpen, OpeningAnExclusivelyLockedFileSaysItIsLocked) {
 
   RunResult r =
       Certo({"--db", Db(), "--busy-timeout", "50", "api", "GET", "/v2/project/view/" + kProject1});
-  EXPECT_EQ(r.exit_code, kExitOpen);
+  EXPECT_EQ(r.exit_code, kExitBusy);
   EXPECT_EQ(r.out, "");
   EXPECT_TRUE(Contains(r.err, Db())) << r.err;
   EXPECT_TRUE(Contains(r.err, "locked by another connection")) << r.err;
@@ -446,10 +455,11 @@ TEST_F(CliApi, ValidationFailureExitsOneWithTheFieldErrorsOnStderr) {
   RunResult r = Api({"POST", "/v2/project/create", R"({"country": "Italy"})"});
   EXPECT_EQ(r.exit_code, kExitRequestFailed);
   EXPECT_EQ(r.out, "");
-  Json errors = Json::array(
-      {Json{{"field", "country"},
-            {"message", "must be an ISO 3166-1 alpha-2 country code: two upper-case letters such as IT, DE or GB"}},
-       Json{{"field", "name"}, {"message", "is required"}}});
+  Json errors = Json::array({Json{{"field", "country"},
+                                  {"message",
+                                   "must be an ISO 3166-1 alpha-2 country code: two upper-case "
+                                   "letters such as IT, DE or GB"}},
+                             Json{{"field", "name"}, {"message", "is required"}}});
   EXPECT_EQ(r.err, FailureText(422, errors));
   // Nothing was stored.
   r = Api({"POST", "/v2/project/index"});
@@ -461,7 +471,11 @@ TEST_F(CliApi, MalformedBodyAndConflictAreErrorsWithTheirCodes) {
   RunResult r = Api({"POST", "/v2/project/create", "{not json"});
   EXPECT_EQ(r.exit_code, kExitRequestFailed);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, FailureText(400, ErrorBody(400, "Bad Request", "the body is not valid JSON",
+  // The CLI checks the body's syntax itself, to say where it breaks.
+  EXPECT_EQ(r.err, FailureText(400, ErrorBody(400, "Bad Request",
+                                              "the body is not valid JSON: line 1, column 3: "
+                                              "syntax error while parsing object key - invalid "
+                                              "literal; last read: '{no'; expected string literal",
                                               Code::kInvalidArgument)));
 
   MustCreateProject(kProject1, "ACME");
@@ -519,7 +533,7 @@ TEST_F(CliApi, HeadersPrintsStatusHeadersAndBodyWithPagination) {
   EXPECT_EQ(r.out, expected.dump(2) + "\n");
 
   // A failure with --headers prints the whole response on stderr, e.g. 405 with Allow.
-  r = Api({"--headers", "GET", "/v2/project/index"});
+  r = Api({"--headers", "GET", "/v2/project/create"});
   EXPECT_EQ(r.exit_code, kExitRequestFailed);
   EXPECT_EQ(r.out, "");
   Json not_allowed{{"status", 405},
@@ -571,7 +585,7 @@ TEST_F(CliBatch, OneLinePerRequestInOrderAndKeepsGoingAfterFailures) {
       Json{{"method", "POST"}, {"path", "/v2/project/index"}, {"body", nullptr}}
           .dump();  // 9, no \n
 
-  RunResult r = Certo({"--db", Db(), "--create", "api", "--batch"}, input);
+  RunResult r = Certo({"--db", Db(), "--today", "2026-11-22", "--create", "api", "--batch"}, input);
   EXPECT_EQ(r.exit_code, kExitRequestFailed);
   EXPECT_EQ(r.err, "");
   std::vector<std::string> lines = Lines(r.out);
@@ -580,7 +594,9 @@ TEST_F(CliBatch, OneLinePerRequestInOrderAndKeepsGoingAfterFailures) {
   Json bad2 = Json::parse(lines[1]);
   EXPECT_EQ(bad2["status"], 400);
   EXPECT_EQ(bad2["body"]["name"], "Bad Request");
-  EXPECT_EQ(bad2["body"]["message"], "line 2: " + kBatchMalformed);
+  EXPECT_EQ(bad2["body"]["message"],
+            "line 2: not valid JSON at column 3: syntax error while parsing object key - invalid "
+            "literal; last read: '{th'; expected string literal");
   EXPECT_EQ(bad2["body"]["status"], 400);
   EXPECT_EQ(lines[2],
             BatchLine(404, kJsonHeaders,
@@ -609,7 +625,7 @@ TEST_F(CliBatch, OneLinePerRequestInOrderAndKeepsGoingAfterFailures) {
 // code 8 = invalid_argument), so that a client can treat all batch lines alike.
 TEST_F(CliBatch, MalformedLineIsAnInvalidArgumentResponseLikeAnyOther) {
   const std::string input = "[1, 2]\n" + Json{{"method", 1}, {"path", "/x"}}.dump() + "\n";
-  RunResult r = Certo({"--db", Db(), "--create", "api", "--batch"}, input);
+  RunResult r = Certo({"--db", Db(), "--today", "2026-11-22", "--create", "api", "--batch"}, input);
   EXPECT_EQ(r.exit_code, kExitRequestFailed);
   EXPECT_EQ(r.err, "");
   std::vector<std::string> lines = Lines(r.out);
@@ -637,7 +653,7 @@ TEST_F(CliBatch, AllSuccessesExitZeroAndBlankLinesAreSkipped) {
            {"body", {{"name", "ACME Ltd"}}}}
           .dump() +
       "\n\n";
-  RunResult r = Certo({"--db", Db(), "--create", "api", "--batch"}, input);
+  RunResult r = Certo({"--db", Db(), "--today", "2026-11-22", "--create", "api", "--batch"}, input);
   EXPECT_EQ(r.exit_code, kExitOk);
   EXPECT_EQ(r.err, "");
   std::vector<std::string> lines = Lines(r.out);
@@ -649,7 +665,7 @@ TEST_F(CliBatch, AllSuccessesExitZeroAndBlankLinesAreSkipped) {
 }
 
 TEST_F(CliBatch, EmptyInputPrintsNothingAndSucceeds) {
-  RunResult r = Certo({"--db", Db(), "--create", "api", "--batch"}, "");
+  RunResult r = Certo({"--db", Db(), "--today", "2026-11-22", "--create", "api", "--batch"}, "");
   EXPECT_EQ(r.exit_code, kExitOk);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "");
@@ -662,7 +678,7 @@ TEST_F(CliBatch, EmptyInputPrintsNothingAndSucceeds) {
 TEST_F(CliBatch, OnlyFailuresExitOne) {
   const std::string input =
       Json{{"method", "GET"}, {"path", "/v2/project/view/" + kMissing}}.dump() + "\n";
-  RunResult r = Certo({"--db", Db(), "--create", "api", "--batch"}, input);
+  RunResult r = Certo({"--db", Db(), "--today", "2026-11-22", "--create", "api", "--batch"}, input);
   EXPECT_EQ(r.exit_code, kExitRequestFailed);
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out, BatchLine(404, kJsonHeaders,

@@ -103,4 +103,27 @@ inline std::string SourcePath(const std::string& relative) {
   return (std::filesystem::path(CERTO_SOURCE_DIR) / relative).string();
 }
 
+// A suite whose tests share the example company, imported once for the suite (read-only tests
+// use it as is). Suite is the derived fixture, so each suite has its own directory.
+template <typename Suite>
+class ExampleCompanySuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    RunResult r =
+        RunCerto({"--db", Db(), "--create", "import", SourcePath("examples/company.jsonl")}, *dir_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;  // the import succeeded
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  void SetUp() override {
+    if (std::string(CERTO_CLI).empty()) GTEST_SKIP() << "the certo CLI is not built";
+  }
+  static std::string Db() { return dir_->File("example.certo"); }
+
+  static inline TempDir* dir_ = nullptr;
+};
+
 }  // namespace certo::testing

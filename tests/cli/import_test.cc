@@ -170,7 +170,8 @@ TEST_F(ImportTest, AMissingFileIsAnErrorAndCreatesNothing) {
   RunResult r = Certo(Db(), {"import", dir_.File("nope.jsonl")});
   EXPECT_EQ(r.exit_code, kExitFailed);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "certo import: cannot read '" + dir_.File("nope.jsonl") + "'\n");
+  EXPECT_EQ(r.err, "certo import: cannot read '" + dir_.File("nope.jsonl") +
+                       "': No such file or directory\n");
   EXPECT_FALSE(std::filesystem::exists(Db()));
   r = Certo(Db(), {"import"});
   EXPECT_EQ(r.exit_code, kExitUsage);
@@ -217,10 +218,29 @@ TEST_F(ImportTest, ExportThenImportIntoAnEmptyFileGivesTheSameState) {
     Json ada_po = MustCreate(*engine, "person-office",
                              {{"person_id", ada["person_id"]}, {"office_id", o2["office_id"]}});
     MustCreate(*engine, "work-environment", {{"office_id", o2["office_id"]}, {"name", "Yard"}});
-    MustCreate(*engine, "substance", {{"office_id", o2["office_id"]}, {"name", "Diesel"}});
+    Json diesel =
+        MustCreate(*engine, "substance", {{"office_id", o2["office_id"]}, {"name", "Diesel"}});
     Json drivers = MustCreate(
         *engine, "work-group",
         {{"office_id", o2["office_id"]}, {"name", "Drivers"}, {"work_group_type", "JOB"}});
+    MustCreate(*engine, "work-group-entity",
+               {{"work_group_id", drivers["work_group_id"]},
+                {"entity_type", "SUBSTANCE"},
+                {"entity_id", diesel["office_substance_id"]}});
+    MustCreate(*engine, "demand",
+               {{"action_id", course["action_id"]},
+                {"resource_type", "WORK_GROUP"},
+                {"resource_id", drivers["work_group_id"]}});
+    Json helmet =
+        MustCreate(*engine, "material", {{"subtenant_id", o2["office_id"]}, {"name", "Helmet"}});
+    MustCreate(
+        *engine, "material-item",
+        {{"material_id", helmet["material_id"]}, {"name", "Helmets"}, {"initial_quantity", 5}});
+    // A directory: exports carry attachment rows, not their content (README.md, "Entities").
+    Json scans = MustCreate(*engine, "attachment",
+                            {{"project_id", p2["project_id"]}, {"attachment_path", "scans"}});
+    MustCreate(*engine, "entity-attachment",
+               {{"entity_id", ada["person_id"]}, {"attachment_id", scans["attachment_id"]}});
     MustCreate(*engine, "work-group-person",
                {{"work_group_id", drivers["work_group_id"]},
                 {"person_office_id", ada_po["person_office_id"]},

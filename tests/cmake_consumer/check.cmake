@@ -140,7 +140,46 @@ if(NOT output STREQUAL expected)
   message(FATAL_ERROR "install_and_consume: the consumer printed\n${output}\nexpected\n${expected}")
 endif()
 
-# 5. The installed CLI, when it was built, runs from the prefix.
+# 5. The exported targets name every link dependency: an empty $<LINK_ONLY:> (a build-only
+#    target linked privately) breaks consumers of newer CMake versions.
+file(READ "${package_dir}/certoTargets.cmake" targets_text)
+string(FIND "${targets_text}" "$<LINK_ONLY:>" empty_link_only)
+if(NOT empty_link_only EQUAL -1)
+  message(FATAL_ERROR "install_and_consume: ${package_dir}/certoTargets.cmake has an empty "
+                      "$<LINK_ONLY:>")
+endif()
+
+# 6. The pkg-config file: the same consumer built with a plain compiler command line.
+file(GLOB pc_files "${prefix}/lib*/pkgconfig/certo.pc")
+if(NOT pc_files)
+  message(FATAL_ERROR "install_and_consume: no lib*/pkgconfig/certo.pc under ${prefix}")
+endif()
+list(GET pc_files 0 pc_file)
+get_filename_component(pc_dir "${pc_file}" DIRECTORY)
+find_program(PKG_CONFIG_EXECUTABLE pkg-config REQUIRED)
+set(ENV{PKG_CONFIG_PATH} "${pc_dir}")
+run("pkg-config --modversion certo" "${PKG_CONFIG_EXECUTABLE}" --modversion certo)
+string(STRIP "${run_output}" pc_version)
+if(NOT pc_version STREQUAL version)
+  message(FATAL_ERROR "install_and_consume: certo.pc says version '${pc_version}', not ${version}")
+endif()
+run("pkg-config --cflags --libs certo" "${PKG_CONFIG_EXECUTABLE}" --cflags --libs certo)
+string(STRIP "${run_output}" pc_flags)
+separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
+set(pc_compiler "${CXX_COMPILER}")
+if(NOT pc_compiler)
+  set(pc_compiler c++)
+endif()
+run("building the consumer with pkg-config's flags" "${pc_compiler}" -std=c++20
+    "${SOURCE_DIR}/main.cc" ${pc_flags} -o "${WORK_DIR}/app_pkgconfig")
+execute_process(COMMAND "${WORK_DIR}/app_pkgconfig" RESULT_VARIABLE result
+                OUTPUT_VARIABLE pc_output ERROR_VARIABLE errors)
+if(NOT result STREQUAL "0" OR NOT pc_output STREQUAL expected)
+  message(FATAL_ERROR "install_and_consume: the pkg-config build exited with ${result} and "
+                      "printed\n${pc_output}\nexpected\n${expected}\n${errors}")
+endif()
+
+# 7. The installed CLI, when it was built, runs from the prefix.
 if(EXISTS "${prefix}/bin/certo")
   execute_process(COMMAND "${prefix}/bin/certo" --version RESULT_VARIABLE result
                   OUTPUT_VARIABLE output ERROR_VARIABLE errors)

@@ -169,6 +169,22 @@ TEST_F(PeopleSync, EveryBadRowIsListedWithItsLineAndNothingIsWritten) {
   EXPECT_EQ(People(), before);
 }
 
+TEST_F(PeopleSync, AFileThatIsNotUtf8NamesTheLineAndTheByteAndWritesNothing) {
+  Json before = People();
+  // "Nicolò" saved as Windows-1252: the ò is the single byte 0xF2.
+  PeopleSyncResult r = Sync(
+      "code,first_name,last_name,birth_date\n"
+      "E001,Mario,Rossi,1980-01-01\n"
+      "E005,Nicol\xF2,Bruni,1980-01-01\n");
+  EXPECT_FALSE(r.applied);
+  EXPECT_EQ(r.errors,
+            (std::vector<PeopleSyncError>{
+                {3, "",
+                 "is not UTF-8: byte 11 of the line is 0xF2 (save the file as UTF-8; Latin-1 and "
+                 "Windows-1252 are not read)"}}));
+  EXPECT_EQ(People(), before);
+}
+
 TEST_F(PeopleSync, TheHeaderMustNameKnownColumnsAndTheRequiredOnes) {
   PeopleSyncResult r = Sync("code,first_name,shoe_size,first_name,project_id\nE001,Mario,42,M,x\n");
   ASSERT_EQ(r.errors.size(), 4u);

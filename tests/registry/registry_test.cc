@@ -5,6 +5,8 @@
 
 #include "registry/registry.h"
 
+#include "certo/engine.h"
+
 #include <set>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -50,6 +52,31 @@ TEST(Registry, ReferencesNameKnownCollectionsAndProjectFieldsAreReferences) {
       const Field* f = e.FindField(e.project_field);
       ASSERT_NE(f, nullptr) << e.collection;
       EXPECT_TRUE(f->IsRef());
+    }
+  }
+}
+
+// The bindings type dates from this list (bindings/python): a read-only field that shows a date
+// must say so, or Python gets a string for it.
+TEST(Registry, DateFieldsListEveryDateARecordHolds) {
+  EXPECT_EQ(Engine::DateFields("action-subscription"),
+            (std::vector<std::string>{"certificate_date_release", "certificate_date_expire",
+                                      "retired_on"}));
+  EXPECT_EQ(Engine::DateFields("certificate-action"),
+            (std::vector<std::string>{"date_expire", "date_release"}));
+  EXPECT_EQ(Engine::DateFields("person-office"),
+            (std::vector<std::string>{"person_birth_date", "retired_on"}));
+  EXPECT_EQ(Engine::DateFields("incident-person"), (std::vector<std::string>{"incident_date"}));
+  EXPECT_EQ(Engine::DateFields("incident-action"), (std::vector<std::string>{"incident_date"}));
+  EXPECT_TRUE(Engine::DateFields("nope").empty());
+  for (const Entity& e : Entities()) {
+    for (const Computed& c : e.computed) {
+      // A mirror of a date field is a date too.
+      if (c.mirror_collection.empty()) continue;
+      const Field* f = FindEntity(c.mirror_collection)->FindField(c.mirror_field);
+      ASSERT_NE(f, nullptr) << e.collection << "." << c.name;
+      EXPECT_EQ(f->type == FieldType::kDate, c.kind == JsonKind::kDate)
+          << e.collection << "." << c.name;
     }
   }
 }

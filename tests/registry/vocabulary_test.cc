@@ -139,8 +139,9 @@ TEST(Vocabulary, EveryActionTypeIsAcceptedAndReportedInOrder) {
 
 // ---- Through the engine ---------------------------------------------------------------------
 
-// A row of collection with every required field filled: the project, the office, strings named
-// after their field, the first enum value.
+// A row of collection with every required field filled: the project, the office, a new row of
+// the same office for each plain reference (e.g. a PPE item's type), strings named after their
+// field, the first enum value.
 Json Row(Engine& engine, std::string_view collection, const std::string& project,
          const std::string& office) {
   const Entity& e = *FindEntity(collection);
@@ -150,7 +151,10 @@ Json Row(Engine& engine, std::string_view collection, const std::string& project
   for (const internal::Field& f : e.fields) {
     const std::string name(f.name);
     if (!f.required || row.contains(name)) continue;
-    if (f.type == internal::FieldType::kEnum) {
+    if (f.IsRef() && f.ref.targets.size() == 1) {
+      const Entity& parent = *FindEntity(f.ref.targets.front().collection);
+      row[name] = Row(engine, parent.collection, project, office)[std::string(parent.id)];
+    } else if (f.type == internal::FieldType::kEnum) {
       row[name] = f.enum_values.front();
     } else {
       row[name] = name + " of " + std::string(collection);

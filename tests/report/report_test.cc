@@ -153,30 +153,37 @@ TEST_F(ReportTest, ListsSayWhoWhatAndUntilWhenMostUrgentFirst) {
   EXPECT_EQ(e.office_id, b_);
   EXPECT_EQ(e.office_name, "Plant");
 
+  // The EXPIRING list is the rows whose status is EXPIRING: it agrees with the total.
+  EXPECT_EQ(Ids(r.expiring), std::vector<std::string>{s_expiring_});
+  EXPECT_EQ(r.expiring_total, r.totals.expiring);
+  EXPECT_EQ(r.expiring_total, 1);
+  EXPECT_EQ(r.retired, 0);
+
   // Runs out within 30 days, soonest first, whatever the action's warning interval.
-  EXPECT_EQ(Ids(r.expiring), (std::vector<std::string>{s_expiring_, s_soon_}));
-  EXPECT_EQ(r.expiring_total, 2);
-  EXPECT_EQ(r.expiring[0].status, ScheduleStatus::kExpiring);
-  EXPECT_EQ(r.expiring[0].date_expire, "2026-12-01");
-  EXPECT_EQ(r.expiring[0].days, 9);
-  EXPECT_EQ(r.expiring[1].status, ScheduleStatus::kValid);
-  EXPECT_EQ(r.expiring[1].date_expire, "2026-12-15");
-  EXPECT_EQ(r.expiring[1].days, 23);
-  EXPECT_EQ(r.expiring[1].subscriber_name, "Forklift");
-  EXPECT_EQ(r.expiring[1].subscriber_code, "FL-1");
-  EXPECT_EQ(r.expiring[1].action_code, std::nullopt);
-  EXPECT_EQ(r.expiring[1].action_name, "Forklift maintenance");
+  EXPECT_EQ(Ids(r.due_soon), (std::vector<std::string>{s_expiring_, s_soon_}));
+  EXPECT_EQ(r.due_soon_total, 2);
+  EXPECT_EQ(r.due_soon[0].status, ScheduleStatus::kExpiring);
+  EXPECT_EQ(r.due_soon[0].date_expire, "2026-12-01");
+  EXPECT_EQ(r.due_soon[0].days, 9);
+  EXPECT_EQ(r.due_soon[1].status, ScheduleStatus::kValid);
+  EXPECT_EQ(r.due_soon[1].date_expire, "2026-12-15");
+  EXPECT_EQ(r.due_soon[1].days, 23);
+  EXPECT_EQ(r.due_soon[1].subscriber_name, "Forklift");
+  EXPECT_EQ(r.due_soon[1].subscriber_code, "FL-1");
+  EXPECT_EQ(r.due_soon[1].action_code, std::nullopt);
+  EXPECT_EQ(r.due_soon[1].action_name, "Forklift maintenance");
 }
 
-TEST_F(ReportTest, DaysWidensTheExpiringListAndZeroKeepsOnlyToday) {
+TEST_F(ReportTest, DaysWidensTheDueSoonListAndZeroKeepsOnlyToday) {
   ReportQuery q;
   q.days = 60;
-  EXPECT_EQ(Ids(Report(q).expiring), (std::vector<std::string>{s_expiring_, s_soon_, s_valid_}));
+  EXPECT_EQ(Ids(Report(q).due_soon), (std::vector<std::string>{s_expiring_, s_soon_, s_valid_}));
+  EXPECT_EQ(Ids(Report(q).expiring), std::vector<std::string>{s_expiring_});  // days aside
   q.days = 0;
-  EXPECT_TRUE(Report(q).expiring.empty());
+  EXPECT_TRUE(Report(q).due_soon.empty());
   q.as_of = Ymd(2026, 12, 1);  // the fire course's last valid day
-  ASSERT_EQ(Report(q).expiring.size(), 1u);
-  EXPECT_EQ(Report(q).expiring[0].days, 0);
+  ASSERT_EQ(Report(q).due_soon.size(), 1u);
+  EXPECT_EQ(Report(q).due_soon[0].days, 0);
 }
 
 TEST_F(ReportTest, AsOfEvaluatesEveryStatusOnThatDate) {
@@ -193,6 +200,7 @@ TEST_F(ReportTest, RetiredRowsAndRowsUnderRetiredParentsAreLeftOut) {
   ASSERT_OK(engine_->Historicize("person", bruno_, Ymd(2026, 10, 1)));
   ComplianceReport r = Report();
   EXPECT_EQ(r.totals, Counts(0, 2, 1, 0));
+  EXPECT_EQ(r.retired, 2);  // Bruno's two rows: the totals say where they went
   EXPECT_TRUE(r.expired.empty());
   // As of a day before the retirement, Bruno's rows are back.
   ReportQuery before;
@@ -219,7 +227,8 @@ TEST_F(ReportTest, FiltersNarrowEveryPartOfTheReport) {
   ComplianceReport r = Report(q);
   EXPECT_EQ(r.totals, Counts(1, 1, 0, 1));
   ASSERT_EQ(r.offices.size(), 1u);
-  EXPECT_EQ(Ids(r.expiring), std::vector<std::string>{s_soon_});
+  EXPECT_EQ(Ids(r.due_soon), std::vector<std::string>{s_soon_});
+  EXPECT_TRUE(r.expiring.empty());
 
   q.filter = {{"action_type", Json::array({"TRAINING", "HEALTH"})}};
   EXPECT_EQ(Report(q).totals, Counts(1, 1, 1, 1));
@@ -294,8 +303,8 @@ TEST_F(ReportTest, LimitShortensTheListsButNotTheirTotals) {
   ReportQuery q;
   q.limit = 1;
   ComplianceReport r = Report(q);
-  EXPECT_EQ(Ids(r.expiring), std::vector<std::string>{s_expiring_});
-  EXPECT_EQ(r.expiring_total, 2);
+  EXPECT_EQ(Ids(r.due_soon), std::vector<std::string>{s_expiring_});
+  EXPECT_EQ(r.due_soon_total, 2);
   EXPECT_EQ(r.totals.total(), 5);
 }
 
@@ -335,7 +344,9 @@ TEST_F(ReportTest, JsonRouteReturnsTheReportAsReportJson) {
                                   {"total", 5},
                                   {"compliance", 60.0}}));
   EXPECT_EQ(body["expired"][0]["days"], 325);
-  EXPECT_EQ(body["expiring"][1]["action_code"], nullptr);
+  EXPECT_EQ(body["due_soon"][1]["action_code"], nullptr);
+  EXPECT_EQ(body["expiring_total"], 1);
+  EXPECT_EQ(body["retired"], 0);
 
   r = engine_->Request("POST", "/v2/report", R"({"days": "soon", "colour": 1})");
   EXPECT_EQ(r.status, 422);
@@ -371,7 +382,7 @@ TEST(ReportVocabulary, ListsTheRegistrysActionAndSubscriberTypes) {
             (std::vector<std::string>{"TRAINING", "HEALTH", "PER", "CHECK", "MAINTENANCE"}));
   EXPECT_EQ(ReportSubscriberTypes(),
             (std::vector<std::string>{"PERSON", "ROLE", "EQUIPMENT", "WORK_ENVIRONMENT",
-                                      "SUBSTANCE", "WORK_GROUP", "OFFICE"}));
+                                      "SUBSTANCE", "WORK_GROUP", "OFFICE", "PPE"}));
 }
 
 }  // namespace

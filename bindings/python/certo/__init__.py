@@ -4,38 +4,48 @@
 
     import certo
 
-    with certo.Engine("company.certo", today="2026-11-22") as engine:
+    with certo.Engine("company.certo", today="2026-11-22", create=True) as engine:
         project = engine.create("project", name="Rossi Costruzioni")
-        expired = engine.subscriptions(status="EXPIRED")
+        for row in engine.subscriptions(status="EXPIRED"):      # every row, page by page
+            print(row["subscriber_name"], row["certificate_date_expire"])
         response = engine.request("POST", "/v2/person/index", {"sort": "last_name"})
 
-Records are dicts shaped like the 4hse v2 API; dates are ``datetime.date`` or ``"YYYY-MM-DD"``.
-Errors are :class:`certo.Error` subclasses. See README.md beside the package sources.
+Records are dicts shaped like the 4hse v2 API, their dates ``datetime.date``; dates given to
+certo may be ``datetime.date`` or ``"YYYY-MM-DD"``. Errors are :class:`certo.Error` subclasses.
+See README.md beside the package sources.
 """
 
-from typing import List
+import typing as _typing
 
 from ._certo import __version__
 from ._dates import DateLike
-from ._engine import BulkRequest, Engine, Filter
+from ._engine import BulkRequest, Engine, Filter, Transaction
 from ._errors import (ERRORS_BY_CODE, BusyError, ClosedError, ConflictError, CorruptError, Error,
                       FieldError, IncompatibleError, InternalError, InvalidArgumentError,
-                      NotFoundError, StorageError, ValidationError)
-from ._types import DeleteResult, Event, Page, Problem, Record, Response, RowRef, VerifyReport
+                      NotFoundError, StorageError, TooLargeError, ValidationError)
+from ._summaries import (ActionTypeCounts, ExportResult, ImportFailure, ImportResult, MonthCount,
+                         OfficeCounts, PeopleSyncChange, PeopleSyncError, PeopleSyncResult, Report,
+                         ReportEntry, ReportIncident, StatusCounts)
+from ._types import (DeleteResult, Event, Page, Problem, Record, Response, RowRef, Rows,
+                     VerifyReport)
+from ._vocabulary import Collection, Status, VerifyDepth
 
 #: Subscription statuses, in the order a subscription ages.
-STATUSES = ("NEW", "VALID", "EXPIRING", "EXPIRED")
+STATUSES: _typing.Tuple[Status, ...] = ("NEW", "VALID", "EXPIRING", "EXPIRED")
 
 
-def collections() -> List[str]:
+def collections() -> _typing.List[Collection]:
     """The collections this build knows, parents before children."""
     return Engine.collections()
 
 
 __all__ = [
-    "BulkRequest", "BusyError", "ClosedError", "ConflictError", "CorruptError", "DateLike",
-    "DeleteResult", "ERRORS_BY_CODE", "Engine", "Error", "Event", "FieldError", "Filter",
-    "IncompatibleError", "InternalError", "InvalidArgumentError", "NotFoundError", "Page",
-    "Problem", "Record", "Response", "RowRef", "STATUSES", "StorageError", "ValidationError",
-    "VerifyReport", "__version__", "collections",
+    "ActionTypeCounts", "BulkRequest", "BusyError", "ClosedError", "Collection",
+    "ConflictError", "CorruptError", "DateLike", "DeleteResult", "ERRORS_BY_CODE", "Engine",
+    "Error", "Event", "ExportResult", "FieldError", "Filter", "ImportFailure", "ImportResult",
+    "IncompatibleError", "InternalError", "InvalidArgumentError", "MonthCount", "NotFoundError",
+    "OfficeCounts", "Page", "PeopleSyncChange", "PeopleSyncError", "PeopleSyncResult", "Problem",
+    "Record", "Report", "ReportEntry", "ReportIncident", "Response", "RowRef", "Rows",
+    "STATUSES", "Status", "StatusCounts", "StorageError", "TooLargeError", "Transaction",
+    "ValidationError", "VerifyDepth", "VerifyReport", "__version__", "collections",
 ]

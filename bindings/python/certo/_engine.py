@@ -5,18 +5,26 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
-from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
-                    Tuple, TypeVar, Union)
+from types import TracebackType
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, Literal, Mapping, Optional,
+                    Sequence, Tuple, Type, TypeVar, Union, cast, overload)
 
 from . import _certo
-from ._dates import DateLike, iso, iso_or_none, to_date
-from ._errors import ValidationError, _from_response
-from ._types import DeleteResult, Event, Page, Problem, Record, Response, RowRef, VerifyReport
+from ._dates import DateLike, iso, iso_or_none, to_date, typed, typed_payload, typed_rows
+from ._errors import Error, InvalidArgumentError, StorageError, ValidationError, _from_response
+from ._summaries import (ExportResult, ImportFailure, ImportResult, PeopleSyncChange,
+                         PeopleSyncError, PeopleSyncResult, Report, StatusCounts, _report)
+from ._types import (DeleteResult, Event, Page, Problem, Record, Response, RowRef, Rows,
+                     VerifyReport)
+from ._vocabulary import Collection, Status, VerifyDepth
 
 T = TypeVar("T")
 
-#: A filter: field -> value (a list means "any of"); dates may be datetime.date.
+#: A filter: field -> value. A list means "any of"; a dict of operators ``<``, ``<=``, ``>``,
+#: ``>=`` is a range on a sortable field, e.g. ``{"certificate_date_expire": {"<=": day}}``.
+#: Dates may be ``datetime.date``.
 Filter = Mapping[str, Any]
 
 #: One JSON API request for :meth:`Engine.bulk_import`: ``{"method", "path", "body"}`` (the
@@ -39,8 +47,9 @@ def _page_args(page: int, per_page: int) -> Tuple[int, int]:
     return _int(per_page, "per_page", 0, 1001), _int(page, "page", 0, _INT32_MAX)
 
 
-def _page(raw: Tuple[List[Record], int, int, int, int]) -> Page:
-    return Page(*raw)
+def _page(raw: Tuple[List[Record], int, int, int, int], collection: str) -> Page:
+    rows, total, page, per_page, pages = raw
+    return Page(typed_rows(rows, collection), total, page, per_page, pages, collection)
 
 
 def _response(raw: Tuple[int, List[Tuple[str, str]], Any]) -> Response:
@@ -67,25 +76,27 @@ def _record(base: Optional[Mapping[str, Any]], fields: Dict[str, Any], what: str
 class Engine:
     """One certo file (or ``":memory:"``), opened.
 
-    ``Engine(path, today=None, *, busy_timeout=5.0, create_if_missing=True, cache_size_kib=65536)``
+    ``Engine(path, today=None, *, create=False, busy_timeout=5.0, cache_size_kib=65536)``
 
+    * ``create=True`` makes a new, empty certo file when ``path`` does not exist (or is a
+      zero-byte file), like ``certo --create``. By default a missing file is an error
+      (:class:`certo.StorageError` naming the file), so a typo in a path cannot silently start
+      an empty company; a zero-byte file is refused as not a certo file.
     * ``today`` pins the engine's date (a ``datetime.date`` or ``"YYYY-MM-DD"``); default: the
       local date at each call. Compliance status, retirement and default dates follow it.
     * ``busy_timeout`` is how long, in seconds, a write waits for another connection's lock
       before :class:`certo.BusyError`.
-    * ``create_if_missing=False`` refuses to create a missing file (:class:`certo.StorageError`)
-      and refuses a zero-byte file as not a certo file; with the default ``True`` a missing or
-      zero-byte path becomes a new, empty certo file.
     * A file that cannot be written (read-only file or directory) opens read-only: reads work,
       writes raise :class:`certo.StorageError`.
 
-    Use it as a context manager, or call :meth:`close`. Every operation is atomic. An Engine may
-    be shared by threads: calls are serialized by the engine's own lock and release the GIL
-    while they run. Errors are :class:`certo.Error` subclasses.
+    Use it as a context manager, or call :meth:`close`. ``with Engine(...)`` closes the file at
+    the end, like ``open()``; a transaction is ``with engine.transaction():``. Every operation
+    is atomic. An Engine may be shared by threads: calls are serialized by the engine's own lock
+    and release the GIL while they run. Errors are :class:`certo.Error` subclasses.
     """
 
     def __init__(self, path: Union[str, "os.PathLike[str]"], today: Optional[DateLike] = None, *,
-                 busy_timeout: float = 5.0, create_if_missing: bool = True,
+                 create: bool = False, busy_timeout: float = 5.0,
                  cache_size_kib: int = 65536) -> None:
         self._engine: Optional[_certo.Engine] = None
         self._path = os.fsdecode(path)
@@ -96,8 +107,11 @@ class Engine:
                             f"not {type(busy_timeout).__name__}")
         if not 0 <= busy_timeout <= _INT32_MAX / 1000:  # also refuses NaN
             raise ValidationError([("busy_timeout", "must be between 0 and 2147483 seconds")])
+        if not create and self._path != ":memory:" and not os.path.lexists(self._path):
+            raise StorageError(f"{self._path!r} does not exist: pass create=True to make a new "
+                               f"certo file")
         self._engine = _certo.Engine(self._path, iso_or_none(today, "today"),
-                                     int(busy_timeout * 1000), bool(create_if_missing),
+                                     int(busy_timeout * 1000), bool(create),
                                      _int(cache_size_kib, "cache_size_kib", 0, _INT32_MAX))
 
     # ---- Lifetime ---------------------------------------------------------------------------
@@ -145,9 +159,9 @@ class Engine:
         return self._e.schema_version()
 
     @staticmethod
-    def collections() -> List[str]:
+    def collections() -> List[Collection]:
         """The collections this build knows, parents before children."""
-        return _certo.collections()
+        return cast(List[Collection], _certo.collections())
 
     # ---- The JSON API -------------------------------------------------------------------------
 
@@ -155,7 +169,8 @@ class Engine:
         """One call of the JSON API, e.g. ``request("POST", "/v2/person/index", {"sort": "code"})``.
 
         body: a JSON value (dict, list, ...; dates may be datetime.date), a str or bytes of JSON
-        text, or None. Never raises for an error status: check ``response.ok`` or call
+        text, or None. The response body is the JSON as the API sends it (dates are strings
+        there). Never raises for an error status: check ``response.ok`` or call
         ``response.raise_for_status()``.
         """
         return _response(self._e.request(method, path, body))
@@ -191,7 +206,7 @@ class Engine:
 
     # ---- Records ------------------------------------------------------------------------------
 
-    def create(self, collection: str, record: Optional[Mapping[str, Any]] = None, /,
+    def create(self, collection: Collection, record: Optional[Mapping[str, Any]] = None, /,
                **fields: Any) -> Record:
         """Creates a record and returns it as stored (with its id and read-only fields).
 
@@ -199,111 +214,290 @@ class Engine:
         ``create("person", project_id=p, first_name="Ada")``. The id (e.g. ``person_id``) is
         generated unless given.
         """
-        return self._e.create(collection, _record(record, fields, "record"))
+        return typed(self._e.create(collection, _record(record, fields, "record")), collection)
 
-    def view(self, collection: str, id: str, /) -> Record:
+    def view(self, collection: Collection, id: str, /) -> Record:
         """Returns one record, retired or not. :class:`certo.NotFoundError` if there is none."""
-        return self._e.view(collection, id)
+        return typed(self._e.view(collection, id), collection)
 
-    def update(self, collection: str, id: str, changes: Optional[Mapping[str, Any]] = None, /,
-               **fields: Any) -> Record:
+    def update(self, collection: Collection, id: str,
+               changes: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> Record:
         """Changes the given fields (a partial update) and returns the record as stored.
         A field set to None is cleared."""
-        return self._e.update(collection, id, _record(changes, fields, "changes"))
+        return typed(self._e.update(collection, id, _record(changes, fields, "changes")),
+                     collection)
 
-    def delete(self, collection: str, id: str, /, *, force: bool = False) -> DeleteResult:
+    def delete(self, collection: Collection, id: str, /, *, force: bool = False) -> DeleteResult:
         """force=False (the default) changes nothing and lists the row and every dependant row a
         forced delete would remove; force=True removes exactly those, atomically."""
         deleted, rows = self._e.delete(collection, id, bool(force))
         return DeleteResult(deleted, [RowRef(*row) for row in rows])
 
-    def index(self, collection: str, filter: Optional[Filter] = None, /, *,
+    def index(self, collection: Collection, filter: Optional[Filter] = None, /, *,
               sort: Optional[str] = None, page: int = 1, per_page: int = 100,
               history: bool = False, as_of: Optional[DateLike] = None) -> Page:
-        """One page of a collection.
+        """ONE page of a collection (``page``, of ``per_page`` rows): see ``total_count`` and
+        ``page_count`` for the rest, or use :meth:`iterate` for every row.
 
-        filter: allow-listed field -> value; a list means "any of"; text fields match a
-        case-insensitive substring. sort: a field, ``"-field"`` for descending. history: include
-        retired rows. as_of: evaluate status, counters and retirement at that date.
+        filter: allow-listed field -> value; a list means "any of"; a dict of ``<``, ``<=``,
+        ``>``, ``>=`` is a range (sortable fields); text fields match a case-insensitive
+        substring. sort: a field, ``"-field"`` for descending. history: include retired rows.
+        as_of: evaluate status, counters and retirement at that date.
         """
         per_page, page = _page_args(page, per_page)
         return _page(self._e.index(collection, _filter(filter), per_page, page, sort or "",
-                                   bool(history), iso_or_none(as_of, "as_of")))
+                                   bool(history), iso_or_none(as_of, "as_of")), collection)
 
-    def iterate(self, collection: str, filter: Optional[Filter] = None, /, *,
+    def iterate(self, collection: Collection, filter: Optional[Filter] = None, /, *,
                 sort: Optional[str] = None, history: bool = False,
-                as_of: Optional[DateLike] = None, per_page: int = 1000) -> Iterator[Record]:
-        """Every matching record, page after page (each page is one call). Rows written while
-        iterating may be seen or missed, as with any paged read."""
-        page = 1
-        while True:
-            result = self.index(collection, filter, sort=sort, page=page, per_page=per_page,
-                                history=history, as_of=as_of)
-            yield from result.rows
-            if page >= result.page_count or not result.rows:
-                return
-            page += 1
+                as_of: Optional[DateLike] = None, per_page: int = 1000) -> Rows:
+        """Every matching record (dicts, as :meth:`index` gives them), read page after page as
+        the iteration needs them (one call per ``per_page`` rows). Returns :class:`Rows`, an
+        iterator with ``total_count`` and ``to_dataframe()``. Rows written while iterating may
+        be seen or missed, as with any paged read."""
+        def fetch(page: int) -> Page:
+            return self.index(collection, filter, sort=sort, page=page, per_page=per_page,
+                              history=history, as_of=as_of)
+        return Rows(fetch, collection, collection)
 
-    def historicize(self, collection: str, id: str, /, date: Optional[DateLike] = None) -> Record:
+    def historicize(self, collection: Collection, id: str, /,
+                    date: Optional[DateLike] = None) -> Record:
         """Retires a row from date on (default: today); it and every row under it leave normal
         queries but keep their data. Returns the record."""
-        return self._e.historicize(collection, id, iso_or_none(date, "date"))
+        return typed(self._e.historicize(collection, id, iso_or_none(date, "date")), collection)
 
-    def restore(self, collection: str, id: str, /) -> Record:
+    def restore(self, collection: Collection, id: str, /) -> Record:
         """Makes a retired row active again. Returns the record."""
-        return self._e.restore(collection, id)
+        return typed(self._e.restore(collection, id), collection)
 
     # ---- The compliance schedule ----------------------------------------------------------------
 
     def subscriptions(self, as_of: Optional[DateLike] = None, *,
-                      status: Union[None, str, Sequence[str]] = None,
-                      filter: Optional[Filter] = None, sort: Optional[str] = None, page: int = 1,
-                      per_page: int = 100, history: bool = False) -> Page:
-        """The compliance schedule (action-subscription rows) with each row's status as of a
-        date (default: today). status: ``"NEW"``, ``"VALID"``, ``"EXPIRING"``, ``"EXPIRED"``, or
-        a list of them."""
-        query: Dict[str, Any] = dict(filter) if filter is not None else {}
-        if status is not None:
-            query["status"] = status if isinstance(status, str) else list(status)
-        return self.index("action-subscription", query, sort=sort, page=page, per_page=per_page,
-                          history=history, as_of=as_of)
+                      status: Union[None, Status, Sequence[Status]] = None,
+                      filter: Optional[Filter] = None, sort: Optional[str] = None,
+                      history: bool = False, per_page: int = 1000) -> Rows:
+        """The WHOLE compliance schedule (action-subscription rows) that matches, with each
+        row's status as of a date (default: today), read lazily page by page: :class:`Rows`.
+
+        status: ``"NEW"``, ``"VALID"``, ``"EXPIRING"``, ``"EXPIRED"``, or a list of them.
+        For one page, use :meth:`subscriptions_page`."""
+        query = _status_filter(status, filter)
+        return self.iterate("action-subscription", query, sort=sort, history=history,
+                            as_of=as_of, per_page=per_page)
+
+    def subscriptions_page(self, as_of: Optional[DateLike] = None, *,
+                           status: Union[None, Status, Sequence[Status]] = None,
+                           filter: Optional[Filter] = None, sort: Optional[str] = None,
+                           page: int = 1, per_page: int = 100, history: bool = False) -> Page:
+        """ONE page of :meth:`subscriptions` (a :class:`Page`, with ``total_count``)."""
+        return self.index("action-subscription", _status_filter(status, filter), sort=sort,
+                          page=page, per_page=per_page, history=history, as_of=as_of)
 
     def changes(self, since: DateLike, until: DateLike, /, *, filter: Optional[Filter] = None,
-                page: int = 1, per_page: int = 100, history: bool = False) -> Page:
-        """The status changes that time alone brings on a day in (since, until]: rows
-        ``{"action_subscription_id", "date", "from", "to", "action_id", "action_name",
-        "subscriber_id", "subscriber_type", "subscriber_name", "subtenant_id", "office_name"}``
-        ordered by date, where date is the first day of the new status."""
+                history: bool = False, per_page: int = 1000) -> Rows:
+        """EVERY status change that time alone brings on a day in (since, until], read lazily
+        page by page (:class:`Rows`): rows ``{"action_subscription_id", "date", "from", "to",
+        "action_id", "action_name", "subscriber_id", "subscriber_type", "subscriber_name",
+        "subtenant_id", "office_name"}`` ordered by date, where date (a ``datetime.date``) is
+        the first day of the new status. For one page, use :meth:`changes_page`."""
+        def fetch(page: int) -> Page:
+            return self.changes_page(since, until, filter=filter, page=page, per_page=per_page,
+                                     history=history)
+        return Rows(fetch, "changes", "changes")
+
+    def changes_page(self, since: DateLike, until: DateLike, /, *,
+                     filter: Optional[Filter] = None, page: int = 1, per_page: int = 100,
+                     history: bool = False) -> Page:
+        """ONE page of :meth:`changes`."""
         per_page, page = _page_args(page, per_page)
         return _page(self._e.changes(iso(since, "from"), iso(until, "to"), _filter(filter),
-                                     per_page, page, bool(history)))
+                                     per_page, page, bool(history)), "changes")
 
-    def verify(self) -> VerifyReport:
-        """Recomputes every subscription from scratch and checks the file's integrity and
-        references. A healthy file gives a report with ``ok`` True."""
-        subscriptions, links, problems = self._e.verify()
+    def counts(self, as_of: Optional[DateLike] = None, *, filter: Optional[Filter] = None,
+               history: bool = False) -> StatusCounts:
+        """How many subscriptions matching filter are in each status as of a date (default:
+        today): one index range read per status (``POST /v2/action-subscription/counts``)."""
+        body: Dict[str, Any] = {"filter": _filter(filter) if filter is not None else {},
+                                "history": bool(history)}
+        if as_of is not None:
+            body["as_of"] = iso(as_of, "as_of")
+        response = self.request("POST", "/v2/action-subscription/counts", body)
+        return StatusCounts._from_json(response.raise_for_status().body)
+
+    def report(self, as_of: Optional[DateLike] = None, *, days: int = 30, months: int = 12,
+               filter: Optional[Filter] = None, limit: int = 0) -> Report:
+        """The compliance report as of a date (default: today), as ``certo report`` shows it:
+        status totals, compliance per office and action type, the expired and expiring lists
+        (``days`` of look-ahead; at most ``limit`` rows each, 0 = all), expiries per month
+        (``months``) and open incidents without a corrective action (``POST /v2/report``)."""
+        body: Dict[str, Any] = {"days": _int(days, "days", -1, 1 << 31),
+                                "months": _int(months, "months", -1, 1 << 31),
+                                "limit": _int(limit, "limit", -1, 1 << 31)}
+        if filter is not None:
+            body["filter"] = _filter(filter)
+        if as_of is not None:
+            body["as_of"] = iso(as_of, "as_of")
+        response = self.request("POST", "/v2/report", body)
+        return _report(response.raise_for_status().body)
+
+    def verify(self, depth: VerifyDepth = "full") -> VerifyReport:
+        """Recomputes every subscription from scratch and checks the file's references, plus, by
+        depth, SQLite's own checks: ``"full"`` (integrity_check: reads the whole file),
+        ``"quick"`` (quick_check) or ``"schedule"`` (none: certo's checks only). A healthy file
+        gives a report with ``ok`` True."""
+        if not isinstance(depth, str):
+            raise TypeError(f"depth: expected 'full', 'quick' or 'schedule', not "
+                            f"{type(depth).__name__}")
+        subscriptions, links, problems = self._e.verify(depth)
         return VerifyReport(subscriptions, links, [Problem(*p) for p in problems])
+
+    # ---- Data exchange ------------------------------------------------------------------------
+
+    def export(self, path: Union[str, "os.PathLike[str]"], *,
+               project_id: Optional[str] = None) -> ExportResult:
+        """Writes every row of the file (or of one project) to path as JSON lines, one request
+        ``{"method", "path", "body"}`` per line, parents before children: the bytes of
+        ``certo export``, which :meth:`import_file` (or ``certo import``) replays into an empty
+        file. The file is written without the GIL, straight from the engine."""
+        target = os.fsdecode(path)
+        count = self._e.export(project_id or "", target)
+        assert isinstance(count, int)
+        return ExportResult(target, count)
+
+    def export_requests(self, *, project_id: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The requests :meth:`export` writes, as a list of dicts (for :meth:`bulk_import`)."""
+        requests = self._e.export(project_id or "", None)
+        assert isinstance(requests, list)
+        return requests
+
+    def import_file(self, path: Union[str, "os.PathLike[str]"], *,
+                    each: bool = False) -> ImportResult:
+        """Applies the JSON-API requests of a JSON-lines file (one ``{"method", "path",
+        "body"}`` per line, as :meth:`export` and ``certo generate --jsonl`` write; blank lines
+        are skipped), like ``certo import``.
+
+        By default the whole file is one bulk transaction: the first failing line raises its
+        error, with ``error.line`` set and its message naming the line, and nothing is applied.
+        ``each=True`` applies every good line, and the result lists each failing line and why.
+        """
+        source = os.fsdecode(path)
+        try:
+            with open(source, encoding="utf-8") as file:
+                text = file.read()
+        except OSError as error:
+            raise StorageError(f"cannot read {source!r}: {error.strerror or error}") from None
+        except UnicodeDecodeError as error:
+            raise InvalidArgumentError(f"{source!r} is not UTF-8 text: {error}") from None
+        lines: List[int] = []
+        requests: List[Tuple[str, str, Any]] = []
+        failures: List[ImportFailure] = []
+        # Lines end at "\n" only, as certo import reads them (str.splitlines would also split
+        # at U+2028 inside a JSON string).
+        for number, line in enumerate(text.split("\n"), start=1):
+            if not line.strip():
+                continue
+            request = _import_line(line)
+            if request is None:
+                message = ("expected a JSON object with string \"method\" and \"path\" and an "
+                           "optional \"body\"")
+                if not each:
+                    bad = InvalidArgumentError(f"{source} line {number}: {message}")
+                    bad.line = number  # type: ignore[attr-defined]
+                    raise bad
+                failures.append(ImportFailure(number, Response(400, {}, {"message": message})))
+                continue
+            lines.append(number)
+            requests.append(request)
+        try:
+            responses = self.bulk_import(requests, atomic=not each)
+        except Error as error:
+            if error.request_index is not None:
+                number = lines[error.request_index]
+                error.line = number  # type: ignore[attr-defined]
+                error.message = f"{source} line {number}: {error.message}"
+                error.args = (error.message,)
+            raise
+        for number, response in zip(lines, responses):
+            if not response.ok:
+                failures.append(ImportFailure(number, response))
+        failures.sort(key=lambda f: f.line)
+        return ImportResult(len(responses) - sum(1 for r in responses if not r.ok), failures)
+
+    def sync_people(self, source: Union[str, "os.PathLike[str]", Any], *, project_id: str,
+                    match: Literal["code", "tax_code"] = "code", dry_run: bool = False,
+                    max_changes: Optional[int] = None,
+                    date: Optional[DateLike] = None) -> PeopleSyncResult:
+        """Brings a project's people in line with a full HR roster in CSV (``certo
+        import-people``): creates, updates, restores and historicizes (never deletes) people.
+
+        source: a path, or a file-like object with ``read()`` (text or bytes), as
+        ``pandas.read_csv`` takes. Nothing is written unless every row is valid, the changes are
+        within ``max_changes`` and ``dry_run`` is False: check ``result.applied``; bad rows are
+        in ``result.errors`` with their line numbers, not raised. ``date``: when absent people
+        are historicized (default: today).
+        """
+        if hasattr(source, "read"):
+            data = source.read()
+        else:
+            with open(os.fsdecode(source), "rb") as file:
+                data = file.read()
+        csv = data.decode("utf-8") if isinstance(data, bytes) else data
+        if not isinstance(csv, str):
+            raise TypeError("source.read() must return str or bytes")
+        if max_changes is not None:
+            max_changes = _int(max_changes, "max_changes", -_INT64_MAX, _INT64_MAX)
+        changes, unchanged, errors, cap_exceeded, applied = self._e.sync_people(
+            csv, project_id, match, bool(dry_run), max_changes, iso_or_none(date, "date"))
+        return PeopleSyncResult(
+            [PeopleSyncChange(cast(Any, kind), line, person_id, key, name, typed_changes(fields))
+             for kind, line, person_id, key, name, fields in changes],
+            unchanged, [PeopleSyncError(*e) for e in errors], cap_exceeded, applied)
 
     # ---- Transactions -------------------------------------------------------------------------
 
-    def transaction(self, body: Callable[["Engine"], T]) -> T:
-        """Runs ``body(engine)`` as one transaction and returns its result. If body raises,
-        everything it wrote is rolled back and the exception propagates unchanged. An operation
-        that fails inside body undoes only itself; body decides whether to go on."""
-        return self._e.transaction(lambda: body(self), False)  # type: ignore[no-any-return]
+    @overload
+    def transaction(self) -> "Transaction": ...
 
-    def bulk_transaction(self, body: Callable[["Engine"], T]) -> T:
+    @overload
+    def transaction(self, body: Callable[["Engine"], T]) -> T: ...
+
+    def transaction(self, body: Optional[Callable[["Engine"], T]] = None) -> Any:
+        """A transaction, as a context manager or around a function.
+
+        ``with engine.transaction():`` commits when the block ends normally and rolls back
+        everything it wrote when it raises (the exception propagates), as ``with connection:``
+        does in ``sqlite3``. ``transaction(body)`` runs ``body(engine)`` the same way and returns
+        its result. An operation that fails inside undoes only itself; the block (or body)
+        decides whether to go on. They nest (a savepoint each). Only the calls of the thread that
+        opened it run in it; other threads' calls wait until it ends.
+        """
+        if body is None:
+            return Transaction(self, bulk=False)
+        run = body
+        return self._e.transaction(lambda: run(self), False)
+
+    @overload
+    def bulk_transaction(self) -> "Transaction": ...
+
+    @overload
+    def bulk_transaction(self, body: Callable[["Engine"], T]) -> T: ...
+
+    def bulk_transaction(self, body: Optional[Callable[["Engine"], T]] = None) -> Any:
         """Like :meth:`transaction`, for loading many rows: the schedule is recomputed once,
-        before the commit, instead of row by row (reads inside body may see it not yet done)."""
-        return self._e.transaction(lambda: body(self), True)  # type: ignore[no-any-return]
+        before the commit, instead of row by row (reads inside may see it not yet done)."""
+        if body is None:
+            return Transaction(self, bulk=True)
+        run = body
+        return self._e.transaction(lambda: run(self), True)
 
     # ---- Events -------------------------------------------------------------------------------
 
     def read_outbox(self, after: int = 0, limit: int = 100) -> List[Event]:
-        """The durable outbox: events with seq > after, oldest first, at most limit (1..10000)."""
+        """The durable outbox: events with seq > after, oldest first, at most limit (1..10000):
+        one batch, not necessarily all (read again with ``after`` = the last seq)."""
         raw = self._e.read_outbox(_int(after, "after", -_INT64_MAX, _INT64_MAX),
                                   _int(limit, "limit", 0, 10001))
-        return [Event(*e) for e in raw]
+        return [_event(e) for e in raw]
 
     def ack_outbox(self, through: int) -> None:
         """Removes the events with seq <= through from the outbox (they have been handled)."""
@@ -316,8 +510,75 @@ class Engine:
         The callback may use the engine."""
         if not callable(callback):
             raise TypeError("callback must be callable")
-        return self._e.subscribe(lambda raw: callback(Event(*raw)))
+        return self._e.subscribe(lambda raw: callback(_event(raw)))
 
     def unsubscribe(self, token: int) -> None:
         """Removes a callback; unknown tokens are ignored."""
         self._e.unsubscribe(_int(token, "token", -_INT32_MAX - 1, _INT32_MAX))
+
+
+class Transaction:
+    """``with engine.transaction():`` (or ``bulk_transaction()``): see
+    :meth:`Engine.transaction`. ``as`` gives the engine. One use only."""
+
+    def __init__(self, engine: Engine, *, bulk: bool) -> None:
+        self._engine = engine
+        self._bulk = bulk
+        self._state = "new"
+
+    def __enter__(self) -> Engine:
+        if self._state != "new":
+            raise RuntimeError("a Transaction can be entered only once: call "
+                               "engine.transaction() again")
+        self._engine._e.begin(self._bulk)
+        self._state = "open"
+        return self._engine
+
+    def __exit__(self, exc_type: Optional[Type[BaseException]],
+                 exc: Optional[BaseException], tb: Optional[TracebackType]) -> None:
+        self._state = "ended"
+        if exc_type is None:
+            self._engine._e.end(True)  # a failed commit raises here
+            return
+        try:
+            self._engine._e.end(False)
+        except Exception:
+            pass  # the block's own exception is the one to see
+        return
+
+    def __repr__(self) -> str:
+        kind = "bulk transaction" if self._bulk else "transaction"
+        return f"<certo.Transaction {kind} {self._state}>"
+
+
+def _status_filter(status: Union[None, str, Sequence[str]],
+                   filter: Optional[Filter]) -> Dict[str, Any]:
+    query: Dict[str, Any] = dict(filter) if filter is not None else {}
+    if status is not None:
+        query["status"] = status if isinstance(status, str) else list(status)
+    return query
+
+
+def _event(raw: Tuple[int, str, str, Any, str]) -> Event:
+    seq, name, entity_id, payload, date = raw
+    return Event(seq, name, entity_id, typed_payload(name, payload), to_date(date, "date"))
+
+
+def typed_changes(fields: Any) -> Any:
+    """A people-sync change's {field: {"old", "new"}}, dates of person fields as dates."""
+    if isinstance(fields, dict):
+        typed_payload("PERSON::UPDATE", {"updated_fields": fields})
+    return fields
+
+
+def _import_line(line: str) -> Optional[Tuple[str, str, Any]]:
+    try:
+        request = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(request, dict):
+        return None
+    method, path = request.get("method"), request.get("path")
+    if not isinstance(method, str) or not isinstance(path, str):
+        return None
+    return method, path, request.get("body")

@@ -109,6 +109,12 @@ class IncompatibleError(Error):
     code, code_value, http_status = "incompatible", 9, 500
 
 
+class TooLargeError(Error, ValueError):
+    """Content over a size limit, e.g. an attachment over 64 MiB (HTTP 413); nothing was written."""
+
+    code, code_value, http_status = "too_large", 10, 413
+
+
 class ClosedError(Error, ValueError):
     """The engine was closed (no certo code: raised by the bindings, like ValueError for a closed file)."""
 
@@ -118,7 +124,7 @@ class ClosedError(Error, ValueError):
 #: Error code name -> exception class, for every code of ``docs/errors.md`` except ``ok``.
 _CODED: Tuple[Type[Error], ...] = (NotFoundError, ValidationError, ConflictError, BusyError,
                                    CorruptError, StorageError, InternalError,
-                                   InvalidArgumentError, IncompatibleError)
+                                   InvalidArgumentError, IncompatibleError, TooLargeError)
 ERRORS_BY_CODE: Dict[str, Type[Error]] = {cls.code: cls for cls in _CODED}
 
 

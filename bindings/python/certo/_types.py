@@ -4,13 +4,17 @@
 
 from __future__ import annotations
 
+import datetime
+import importlib
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional
+from typing import (Any, Callable, Dict, Iterator, List, NamedTuple,
+                    Optional, Union, overload)
 
+from ._dates import _date_fields
 from ._errors import _from_response
 
 #: A record: a JSON object with an entity's fields, e.g. ``{"person_id": ..., "first_name": ...}``.
-#: Dates in records are ``"YYYY-MM-DD"`` strings.
+#: Its date fields are ``datetime.date`` (or None).
 Record = Dict[str, Any]
 
 
@@ -45,9 +49,14 @@ class Response:
         return self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Page:
-    """One page of an index or of :meth:`certo.Engine.changes`. Iterating yields its rows."""
+    """ONE page of an index (:meth:`certo.Engine.index`, ``*_page`` helpers): not the whole list.
+
+    ``total_count`` and ``page_count`` say how much there is over all pages; to read every row,
+    use :meth:`certo.Engine.iterate` or the helpers that return :class:`Rows`. A page is a
+    sequence of its rows: ``len(page)``, ``page[0]``, ``page[-3:]``, ``for row in page``.
+    """
 
     rows: List[Record]
     """This page's records."""
@@ -59,12 +68,123 @@ class Page:
     """The page size used."""
     page_count: int
     """ceil(total_count / per_page); 0 when nothing matches."""
+    collection: Optional[str] = field(default=None, compare=False)
+    """The collection listed (which fields are dates, for :meth:`to_dataframe`)."""
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self.rows)
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> List[Record]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[Record, List[Record]]:
+        return self.rows[index]
+
+    def __repr__(self) -> str:
+        what = f" {self.collection}" if self.collection else ""
+        return (f"<certo.Page{what} {self.page}/{self.page_count}: {len(self.rows)} of "
+                f"{self.total_count} rows>")
+
+    def to_dataframe(self) -> Any:
+        """This page's rows as a pandas DataFrame, date fields as ``datetime64`` columns
+        (see :meth:`Rows.to_dataframe`)."""
+        return _dataframe(self.rows, self.collection)
+
+
+class Rows(Iterator[Record]):
+    """EVERY matching record, read lazily: one engine call per page of ``per_page`` rows, the
+    next page when the previous one is used up (like iterating a ``sqlite3`` cursor).
+
+    It is an iterator: one pass, as ``for row in engine.subscriptions(...)``; ``list(rows)``
+    reads them all. The first page is read when the Rows is made, so a bad filter raises at the
+    call; ``total_count`` is the number of matching rows then.
+    Rows written while iterating may be seen or missed, as with any paged read.
+    """
+
+    def __init__(self, fetch: Callable[[int], Page], what: str,
+                 collection: Optional[str]) -> None:
+        self._fetch = fetch
+        self._what = what
+        self._collection = collection
+        self._page: Optional[Page] = None
+        self._next_page = 1
+        self._buffer: Iterator[Record] = iter(())
+        self._read = 0
+        self._done = False
+        self._load()  # the first page now: a bad filter raises here, as sqlite3's execute does
+
+    def _load(self) -> bool:
+        if self._done:
+            return False
+        page = self._fetch(self._next_page)
+        self._page = page
+        self._next_page += 1
+        self._buffer = iter(page.rows)
+        if not page.rows or page.page >= page.page_count:
+            self._done = True
+        return bool(page.rows)
+
+    @property
+    def total_count(self) -> int:
+        """The matching rows over all pages, when the first page was read."""
+        assert self._page is not None
+        return self._page.total_count
+
+    def __iter__(self) -> "Rows":
+        return self
+
+    def __next__(self) -> Record:
+        while True:
+            try:
+                row = next(self._buffer)
+            except StopIteration:
+                if self._done or not self._load():
+                    raise StopIteration from None
+                continue
+            self._read += 1
+            return row
+
+    def __repr__(self) -> str:
+        return f"<certo.Rows {self._what}: {self.total_count} rows, {self._read} read>"
+
+    def to_dataframe(self) -> Any:
+        """The rows not read yet (all of them, on a fresh Rows) as a pandas DataFrame.
+
+        Date fields become ``datetime64[ns]`` columns (``NaT`` for none), as
+        ``pandas.read_csv(parse_dates=...)`` gives them; a date column with a day outside
+        pandas' range (before 1677 or after 2262) stays a column of ``datetime.date``. Needs
+        pandas (Debian: ``python3-pandas``); without it, an ImportError says so.
+        """
+        return _dataframe(list(self), self._collection)
+
+
+def _pandas() -> Any:
+    try:
+        # Imported by name: pandas is optional, and mypy --strict need not know its stubs.
+        pandas = importlib.import_module("pandas")
+    except ImportError as error:
+        raise ImportError(
+            "to_dataframe() needs pandas, which is not installed: on Debian or Ubuntu "
+            "`apt install python3-pandas`, elsewhere `pip install pandas`") from error
+    return pandas
+
+
+def _dataframe(rows: List[Record], collection: Optional[str]) -> Any:
+    pandas = _pandas()
+    frame = pandas.DataFrame.from_records(rows) if rows else pandas.DataFrame()
+    for name in _date_fields(collection):
+        if name in frame.columns:
+            try:
+                frame[name] = pandas.to_datetime(frame[name])
+            except (pandas.errors.OutOfBoundsDatetime, OverflowError):
+                pass  # a day pandas' datetime64[ns] cannot hold: keep the datetime.date values
+    return frame
 
 
 class RowRef(NamedTuple):
@@ -96,8 +216,8 @@ class Event:
     """The row the event is about."""
     payload: Any
     """CREATE: the record; UPDATE: ``{"entity_id", "updated_fields"}``; DELETE: the old record."""
-    date: str
-    """The engine's today when the write committed, ``"YYYY-MM-DD"``."""
+    date: datetime.date
+    """The engine's today when the write committed."""
 
 
 class Problem(NamedTuple):

@@ -12,6 +12,9 @@ import pytest
 
 import certo
 
+#: Tests of range filters ({"field": {"<=": day}}): the C++ side (the lead's, issue 11) was not
+#: in main when these were written. REMOVE THIS MARK once main's engine takes range filters.
+
 #: The date every test pins unless it says otherwise.
 TODAY = datetime.date(2026, 11, 22)
 
@@ -73,6 +76,18 @@ def build_company(engine: certo.Engine) -> Dict[str, Dict[str, object]]:
                                             entity_id=id_of(action))
     rows["incident-person"] = engine.create("incident-person", office_incident_id=id_of(incident),
                                             person_office_id=id_of(po))
+    rows["material"] = material = engine.create("material", subtenant_id=office, name="Helmet")
+    rows["material-item"] = engine.create("material-item", material_id=id_of(material),
+                                          name="Helmets", initial_quantity=4)
+    rows["work-group-entity"] = engine.create(
+        "work-group-entity", work_group_id=id_of(wg), entity_type="EQUIPMENT",
+        entity_id=id_of(rows["equipment"]))
+    rows["demand"] = engine.create("demand", action_id=id_of(action), resource_type="WORK_GROUP",
+                                   resource_id=id_of(wg))
+    rows["attachment"] = attachment = engine.create("attachment", project_id=project,
+                                                    attachment_path="scans")
+    rows["entity-attachment"] = engine.create("entity-attachment", entity_id=id_of(person),
+                                              attachment_id=id_of(attachment))
     return rows
 
 

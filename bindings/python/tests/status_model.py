@@ -112,14 +112,15 @@ class Model:
             return "EXPIRING"
         return "VALID"
 
-    def row(self, subscription_id: str, day: datetime.date) -> Dict[str, Optional[str]]:
+    def row(self, subscription_id: str, day: datetime.date) -> Dict[str, object]:
         """What the engine's action-subscription row should show as of day."""
         subscription = self.subscriptions[subscription_id]
         cover = self.cover(subscription)
         return {
             "status": self.status(subscription, day),
-            "certificate_date_release": cover[1].isoformat() if cover else None,
-            "certificate_date_expire": cover[0].isoformat() if cover and cover[0] else None,
+            # Records carry dates as datetime.date.
+            "certificate_date_release": cover[1] if cover else None,
+            "certificate_date_expire": cover[0] if cover and cover[0] else None,
         }
 
     def delete_certificate(self, certificate_id: str) -> None:

@@ -73,21 +73,42 @@ def test_busy_timeout_is_seconds_and_checked() -> None:
 
 def test_a_file_keeps_its_data_and_accepts_path_objects(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "company.certo"
-    with certo.Engine(path, today=TODAY) as engine:
+    with certo.Engine(path, today=TODAY, create=True) as engine:
         project = engine.create("project", name="Kept")
         assert engine.path == str(path)
-    with certo.Engine(str(path), today=TODAY, create_if_missing=False) as engine:
+    with certo.Engine(str(path), today=TODAY) as engine:
         assert engine.view("project", project["project_id"]) == project
 
 
-def test_a_missing_file_with_create_if_missing_false_is_a_storage_error(
-        tmp_path: pathlib.Path) -> None:
-    path = tmp_path / "missing.certo"
+def test_a_missing_file_is_an_error_naming_it_and_create_true(tmp_path: pathlib.Path) -> None:
+    # Like sqlite3.connect("file:typo?mode=rw") and `certo` without --create: a typo in a path
+    # must not silently start an empty company.
+    path = tmp_path / "typo.certo"
     with pytest.raises(certo.StorageError) as caught:
-        certo.Engine(path, create_if_missing=False)
-    assert caught.value.message == f"'{path}' does not exist"
+        certo.Engine(path)
+    assert caught.value.message == (f"'{path}' does not exist: pass create=True to make a new "
+                                    "certo file")
     assert caught.value.code == "io_error"
     assert not path.exists()
+
+
+def test_create_true_makes_a_new_file_and_opens_an_existing_one(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "new.certo"
+    with certo.Engine(path, today=TODAY, create=True) as engine:
+        engine.create("project", name="New")
+    assert path.stat().st_size > 0
+    with certo.Engine(path, today=TODAY, create=True) as engine:  # opens it, does not replace it
+        assert [p["name"] for p in engine.index("project")] == ["New"]
+
+
+def test_a_zero_byte_file_is_refused_unless_create_true(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "empty.certo"
+    path.write_bytes(b"")
+    with pytest.raises(certo.CorruptError):
+        certo.Engine(path)
+    assert path.read_bytes() == b""
+    with certo.Engine(path, today=TODAY, create=True) as engine:
+        assert engine.index("project").total_count == 0
 
 
 def test_a_path_with_a_null_character_is_refused(tmp_path: pathlib.Path) -> None:
@@ -98,7 +119,7 @@ def test_a_path_with_a_null_character_is_refused(tmp_path: pathlib.Path) -> None
 
 def test_a_missing_directory_is_a_storage_error(tmp_path: pathlib.Path) -> None:
     with pytest.raises(certo.StorageError, match="cannot open"):
-        certo.Engine(tmp_path / "no" / "such" / "dir.certo")
+        certo.Engine(tmp_path / "no" / "such" / "dir.certo", create=True)
 
 
 def test_a_file_that_is_not_sqlite_is_corrupt_and_left_alone(tmp_path: pathlib.Path) -> None:

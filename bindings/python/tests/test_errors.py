@@ -56,7 +56,7 @@ def test_conflict(engine: certo.Engine) -> None:
 
 def test_busy_when_another_connection_holds_the_write_lock(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "shared.certo"
-    with certo.Engine(path, today=TODAY) as first, \
+    with certo.Engine(path, today=TODAY, create=True) as first, \
             certo.Engine(path, today=TODAY, busy_timeout=0) as second:
         first.create("project", name="first")
         seen = []

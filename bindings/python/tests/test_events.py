@@ -19,8 +19,9 @@ def test_a_callback_receives_each_committed_event(engine: certo.Engine) -> None:
     project = engine.create("project", name="P")
     engine.update("project", project["project_id"], name="Q")
     assert [e.name for e in events] == ["PROJECT::CREATE", "PROJECT::UPDATE"]
-    assert events[0] == certo.Event(1, "PROJECT::CREATE", project["project_id"], project,
-                                    TODAY.isoformat())
+    # The event carries the record as written, without the engine's timestamps.
+    written = {k: v for k, v in project.items() if k not in ("created_at", "updated_at")}
+    assert events[0] == certo.Event(1, "PROJECT::CREATE", project["project_id"], written, TODAY)
     assert events[1].payload == {"entity_id": project["project_id"],
                                  "updated_fields": {"name": {"old": "P", "new": "Q"}}}
     engine.unsubscribe(token)
@@ -122,7 +123,7 @@ def test_outbox_read_and_acknowledge(engine: certo.Engine) -> None:
 def test_an_engine_dropped_with_callbacks_still_subscribed(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import gc
     seen: List[str] = []
-    engine = certo.Engine(tmp_path / "dropped.certo", today=TODAY)
+    engine = certo.Engine(tmp_path / "dropped.certo", today=TODAY, create=True)
     engine.subscribe(lambda event: seen.append(event.name))
     engine.subscribe(lambda event: engine.today)  # refers to its own engine: a cycle
     engine.create("project", name="P")

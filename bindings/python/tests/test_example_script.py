@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import pathlib
 import subprocess
@@ -17,7 +18,7 @@ SCRIPT = pathlib.Path(__file__).resolve().parents[3] / "examples" / "expiring_th
 
 def build(path: pathlib.Path) -> None:
     """Six people, one forklift course valid a year with 30 days of warning, one medical visit."""
-    with certo.Engine(path, today="2026-11-22") as e:
+    with certo.Engine(path, today="2026-11-22", create=True) as e:
         project = id_of(e.create("project", name="Rossi Costruzioni"))
         plant = id_of(e.create("office", project_id=project, name="Plant - Brescia"))
         site = id_of(e.create("office", project_id=project, name="Site - Bergamo"))
@@ -92,7 +93,8 @@ def test_another_quarter_and_an_empty_one(tmp_path: pathlib.Path) -> None:
 def test_a_missing_file_is_reported_not_created(tmp_path: pathlib.Path) -> None:
     result = run(str(tmp_path / "nope.certo"), "--today", "2026-11-22", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == f"expiring_this_quarter: '{tmp_path / 'nope.certo'}' does not exist\n"
+    assert result.stderr == (f"expiring_this_quarter: '{tmp_path / 'nope.certo'}' does not exist: "
+                             "pass create=True to make a new certo file\n")
     assert not (tmp_path / "nope.certo").exists()
 
 
@@ -101,7 +103,7 @@ def test_on_the_bundled_example_company(tmp_path: pathlib.Path) -> None:
     company = SCRIPT.parent / "company.jsonl"
     path = tmp_path / "example.certo"
     requests = [json.loads(line) for line in company.read_text().splitlines() if line.strip()]
-    with certo.Engine(path, today="2026-11-22") as e:
+    with certo.Engine(path, today="2026-11-22", create=True) as e:
         responses = e.bulk_import(requests)
         assert all(r.ok for r in responses)
         # The script's list is exactly the TRAINING rows of people whose expiry falls this quarter.
@@ -110,7 +112,7 @@ def test_on_the_bundled_example_company(tmp_path: pathlib.Path) -> None:
             for row in e.subscriptions(filter={"action_type": "TRAINING",
                                                "subscriber_type": "PERSON"}, per_page=1000)
             if row["certificate_date_expire"] and
-            "2026-10-01" <= row["certificate_date_expire"] <= "2026-12-31"
+            datetime.date(2026, 10, 1) <= row["certificate_date_expire"] <= datetime.date(2026, 12, 31)
         }
     result = run(str(path), "--today", "2026-11-22", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

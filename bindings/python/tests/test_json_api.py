@@ -77,7 +77,7 @@ def test_error_responses_are_returned_not_raised(engine: certo.Engine) -> None:
                             "code": 1, "status": 404}
     invalid = engine.request("POST", "/v2/project/create", {"name": ""})
     assert (invalid.status, invalid.body) == (422, [{"field": "name", "message": "must not be empty"}])
-    wrong_method = engine.request("GET", "/v2/person/index")
+    wrong_method = engine.request("GET", "/v2/person/create")
     assert wrong_method.status == 405
     assert wrong_method.header("Allow") == "POST"
     not_json = engine.request("POST", "/v2/project/create", "{nope")
@@ -88,7 +88,7 @@ def test_error_responses_are_returned_not_raised(engine: certo.Engine) -> None:
 @pytest.mark.parametrize("method,path,body,error", [
     ("GET", "/v2/person/view/00000000-0000-4000-8000-0000000000ff", None, certo.NotFoundError),
     ("POST", "/v2/project/create", {"name": ""}, certo.ValidationError),
-    ("GET", "/v2/person/index", None, certo.InvalidArgumentError),
+    ("GET", "/v2/person/create", None, certo.InvalidArgumentError),
     ("POST", "/v2/project/create", "{nope", certo.InvalidArgumentError),
     ("POST", "/v2/project/create", {"project_id": "0190c3f2-0000-7000-8000-000000000001",
                                     "name": "dup"}, certo.ConflictError),

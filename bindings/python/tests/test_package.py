@@ -35,9 +35,10 @@ def test_version_is_the_cmake_project_version() -> None:
 def test_collections_match_the_engine() -> None:
     assert certo.collections() == [
         "project", "office", "person", "person-office", "role", "equipment", "work-environment",
-        "substance", "entity-employee", "work-group", "work-group-person", "action",
-        "certificate", "action-subscription", "certificate-action", "incident",
-        "incident-action", "incident-person"]
+        "substance", "entity-employee", "work-group", "work-group-person", "material",
+        "material-item", "work-group-entity", "action", "certificate", "action-subscription",
+        "certificate-action", "incident", "incident-action", "incident-person", "demand",
+        "attachment", "entity-attachment"]
     assert certo.Engine.collections() == certo.collections()
 
 
@@ -90,8 +91,10 @@ def test_the_package_type_checks_strictly(tmp_path: pathlib.Path) -> None:
 
         def overdue(path: str) -> List[str]:
             with certo.Engine(path, today=datetime.date(2026, 11, 22), busy_timeout=2) as e:
-                page: certo.Page = e.subscriptions(status=["EXPIRED", "EXPIRING"])
-                names: List[str] = [str(row["subscriber_name"]) for row in page]
+                rows: certo.Rows = e.subscriptions(status=["EXPIRED", "EXPIRING"])
+                names: List[str] = [str(row["subscriber_name"]) for row in rows]
+                page: certo.Page = e.subscriptions_page(status="EXPIRED", page=2, per_page=10)
+                first: certo.Record = page[0]
                 report: certo.VerifyReport = e.verify()
                 ok: bool = report.ok
                 r: certo.Response = e.request("GET", "/v2/verify")
@@ -114,3 +117,48 @@ def test_the_package_type_checks_strictly(tmp_path: pathlib.Path) -> None:
     result = _mypy("-m", "mypy", "--strict", str(bad), cwd=tmp_path)
     assert result.returncode == 1
     assert 'incompatible type "str"; expected "int"' in result.stdout
+
+
+def test_the_namespace_is_exactly_all() -> None:
+    # No helper import leaks out as if it were certo's (certo.List was typing.List).
+    public = {name for name in vars(certo) if not name.startswith("_")}
+    assert public == set(certo.__all__) - {"__version__"}
+    assert not hasattr(certo, "List")
+    assert len(certo.__all__) == len(set(certo.__all__))
+
+
+def test_the_literal_types_spell_what_the_engine_knows() -> None:
+    import typing
+    assert list(typing.get_args(certo.Collection)) == certo.collections()
+    assert typing.get_args(certo.Status) == certo.STATUSES
+    assert typing.get_args(certo.VerifyDepth) == ("full", "quick", "schedule")
+
+
+def test_mypy_rejects_a_misspelt_collection_or_status(tmp_path: pathlib.Path) -> None:
+    pytest.importorskip("mypy", reason="python3-mypy (cmake/debian-packages.txt) is required")
+    bad = tmp_path / "typos.py"
+    bad.write_text(textwrap.dedent("""
+        import certo
+        e = certo.Engine(':memory:')
+        e.create("persn", first_name="Ada")
+        e.subscriptions(status="EXPIRD")
+        e.subscriptions(status=["VALID", "EXPIRNG"])
+        e.verify(depth="deep")
+        """))
+    result = _mypy("-m", "mypy", "--strict", str(bad), cwd=tmp_path)
+    assert result.returncode == 1, result.stdout
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert [line.split(":")[1] for line in errors] == ["4", "5", "6", "7"], result.stdout
+    assert "'persn'" in errors[0] and "'EXPIRD'" in errors[1] and "'deep'" in errors[3]
+    good = tmp_path / "good.py"
+    good.write_text(textwrap.dedent("""
+        import certo
+        e = certo.Engine(':memory:')
+        name: certo.Collection = "person"
+        e.create(name, first_name="Ada")
+        for c in certo.collections():
+            e.index(c)
+        e.subscriptions(status=["VALID", "EXPIRING"])
+        """))
+    result = _mypy("-m", "mypy", "--strict", str(good), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout

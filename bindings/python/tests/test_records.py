@@ -16,7 +16,7 @@ MISSING = "00000000-0000-4000-8000-0000000000ff"
 
 # Collections without historicization (DESIGN.md: dated records, and the project itself).
 NOT_HISTORICIZABLE = {"project", "certificate", "certificate-action", "incident",
-                      "incident-action", "incident-person"}
+                      "incident-action", "incident-person", "attachment", "entity-attachment"}
 
 # One field each collection lets us change, and its new value.
 CHANGES: Dict[str, Dict[str, object]] = {
@@ -34,10 +34,16 @@ CHANGES: Dict[str, Dict[str, object]] = {
     "action": {"name": "Changed"},
     "certificate": {"name": "Changed"},
     "action-subscription": {"data": {"changed": True}},
-    "certificate-action": {"date_expire": "2030-01-31"},
+    "certificate-action": {"date_expire": datetime.date(2030, 1, 31)},
     "incident": {"name": "Changed"},
     "incident-action": {"description": "Changed"},
     "incident-person": {"days": 3},
+    "material": {"name": "Changed"},
+    "material-item": {"initial_quantity": 7},
+    "work-group-entity": {"description": "Changed"},
+    "demand": {"data": {"changed": True}},
+    "attachment": {"description": "Changed"},
+    "entity-attachment": {},  # nothing but its two ends, which cannot change
 }
 
 
@@ -92,7 +98,7 @@ def test_historicize_and_restore(engine: certo.Engine, company: Dict[str, Dict[s
                                  collection: str) -> None:
     rid = id_of(company[collection])
     retired = engine.historicize(collection, rid)
-    assert retired["retired_on"] == TODAY.isoformat()
+    assert retired["retired_on"] == TODAY
     assert retired["owned_active"] == 0
     assert rid not in [id_of(r) for r in engine.index(collection)]
     assert rid in [id_of(r) for r in engine.index(collection, history=True)]
@@ -106,8 +112,9 @@ def test_historicize_and_restore(engine: certo.Engine, company: Dict[str, Dict[s
 def test_historicize_takes_a_date(engine: certo.Engine,
                                   company: Dict[str, Dict[str, object]]) -> None:
     rid = id_of(company["person"])
-    assert engine.historicize("person", rid, datetime.date(2027, 1, 1))["retired_on"] == "2027-01-01"
-    assert engine.historicize("person", rid, "2027-02-01")["retired_on"] == "2027-02-01"
+    assert engine.historicize("person", rid, datetime.date(2027, 1, 1))["retired_on"] == \
+        datetime.date(2027, 1, 1)
+    assert engine.historicize("person", rid, "2027-02-01")["retired_on"] == datetime.date(2027, 2, 1)
     with pytest.raises(certo.ValidationError) as caught:
         engine.historicize("person", rid, "2027-02-30")
     assert caught.value.errors == [

@@ -5,12 +5,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import Dict, Tuple
+from typing import Dict, Iterable, Tuple
 
 import pytest
 
 import certo
 from conftest import id_of
+
+D = datetime.date
 
 
 def schedule(engine: certo.Engine) -> Dict[str, str]:
@@ -34,9 +36,9 @@ def schedule(engine: certo.Engine) -> Dict[str, str]:
             "cert": cert, "link": link, "ada_sub": subs["ada"], "bob_sub": subs["bob"]}
 
 
-def status_by_subscriber(page: certo.Page) -> Dict[str, Tuple[str, object, object]]:
+def status_by_subscriber(rows: Iterable[certo.Record]) -> Dict[str, Tuple[str, object, object]]:
     return {r["subscriber_name"]: (r["status"], r["certificate_date_release"],
-                                   r["certificate_date_expire"]) for r in page}
+                                   r["certificate_date_expire"]) for r in rows}
 
 
 @pytest.mark.parametrize("day,ada", [
@@ -47,12 +49,12 @@ def status_by_subscriber(page: certo.Page) -> Dict[str, Tuple[str, object, objec
 ])
 def test_subscriptions_as_of_a_date(engine: certo.Engine, day: str, ada: str) -> None:
     schedule(engine)
-    page = engine.subscriptions(day)
-    assert status_by_subscriber(page) == {
-        "Ada L": (ada, "2024-01-31", "2024-02-29"),
+    rows = list(engine.subscriptions(day))
+    assert status_by_subscriber(rows) == {
+        "Ada L": (ada, D(2024, 1, 31), D(2024, 2, 29)),
         "Bob M": ("NEW", None, None),
     }
-    assert engine.subscriptions(datetime.date.fromisoformat(day)).rows == page.rows
+    assert list(engine.subscriptions(D.fromisoformat(day))) == rows
 
 
 def test_subscriptions_filtered_by_status(engine: certo.Engine) -> None:
@@ -68,7 +70,7 @@ def test_subscriptions_filtered_by_status(engine: certo.Engine) -> None:
     # Without as_of, the engine's today (2026-11-22).
     assert engine.subscriptions(status="EXPIRED").total_count == 1
     assert engine.view("action-subscription", ids["ada_sub"])["status"] == "EXPIRED"
-    assert engine.subscriptions(on, filter={"subscriber_id": ids["bob"]}).rows[0]["status"] == "NEW"
+    assert next(engine.subscriptions(on, filter={"subscriber_id": ids["bob"]}))["status"] == "NEW"
     with pytest.raises(certo.ValidationError) as caught:
         engine.subscriptions(on, status="LATE")
     assert caught.value.errors == [
@@ -80,17 +82,17 @@ def test_a_link_date_beats_inherited_dates_and_the_latest_expiry_wins(
     ids = schedule(engine)
     engine.update("certificate-action", ids["link"], date_expire="2025-06-30")
     row = engine.view("action-subscription", ids["ada_sub"])
-    assert (row["status"], row["certificate_date_expire"]) == ("EXPIRED", "2025-06-30")
+    assert (row["status"], row["certificate_date_expire"]) == ("EXPIRED", D(2025, 6, 30))
     newer = id_of(engine.create("certificate", tenant_id=ids["project"], resource_id=ids["ada"],
                                 action_type="TRAINING", name="Refresher",
                                 date_release="2026-11-01", validity=3, validity_unit="YEAR"))
     engine.create("certificate-action", certificate_id=newer, action_id=ids["course"])
     row = engine.view("action-subscription", ids["ada_sub"])
     assert (row["status"], row["certificate_date_release"], row["certificate_date_expire"]) == \
-        ("VALID", "2026-11-01", "2029-11-01")
+        ("VALID", D(2026, 11, 1), D(2029, 11, 1))
     engine.delete("certificate", newer, force=True)
     assert engine.view("action-subscription", ids["ada_sub"])["certificate_date_expire"] == \
-        "2025-06-30"
+        D(2025, 6, 30)
 
 
 def test_three_years_from_a_day(engine: certo.Engine) -> None:
@@ -98,24 +100,24 @@ def test_three_years_from_a_day(engine: certo.Engine) -> None:
     engine.update("action", ids["course"], validity=3, validity_unit="YEAR")
     engine.update("certificate", ids["cert"], date_release="2022-01-10")
     assert engine.view("action-subscription", ids["ada_sub"])["certificate_date_expire"] == \
-        "2025-01-10"
+        D(2025, 1, 10)
 
 
 def test_changes_between_two_dates(engine: certo.Engine) -> None:
     ids = schedule(engine)
-    page = engine.changes("2024-02-01", "2024-03-31")
+    page = list(engine.changes("2024-02-01", "2024-03-31"))
     assert [(c["date"], c["from"], c["to"], c["action_subscription_id"]) for c in page] == [
-        ("2024-02-19", "VALID", "EXPIRING", ids["ada_sub"]),
-        ("2024-03-01", "EXPIRING", "EXPIRED", ids["ada_sub"]),
+        (D(2024, 2, 19), "VALID", "EXPIRING", ids["ada_sub"]),
+        (D(2024, 3, 1), "EXPIRING", "EXPIRED", ids["ada_sub"]),
     ]
-    assert list(page.rows[0]) == ["action_subscription_id", "date", "from", "to", "action_id",
+    assert list(page[0]) == ["action_subscription_id", "date", "from", "to", "action_id",
                                   "action_name", "subscriber_id", "subscriber_type",
                                   "subscriber_name", "subtenant_id", "office_name"]
     # (since, until]: a change on `since` itself is outside the window.
     assert [c["date"] for c in engine.changes(datetime.date(2024, 2, 19),
-                                              datetime.date(2024, 3, 1))] == ["2024-03-01"]
+                                              datetime.date(2024, 3, 1))] == [D(2024, 3, 1)]
     assert engine.changes("2024-02-19", "2024-02-28").total_count == 0
-    assert engine.changes("2024-01-01", "2024-12-31", per_page=1, page=2).rows[0]["to"] == \
+    assert engine.changes_page("2024-01-01", "2024-12-31", per_page=1, page=2)[0]["to"] == \
         "EXPIRED"
     assert engine.changes("2024-01-01", "2024-12-31",
                           filter={"subscriber_id": ids["bob"]}).total_count == 0
@@ -137,7 +139,7 @@ def test_verify_reports_a_healthy_file(engine: certo.Engine) -> None:
 def test_verify_reports_problems_as_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import sqlite3
     path = tmp_path / "damaged.certo"
-    with certo.Engine(path, today="2026-11-22") as engine:
+    with certo.Engine(path, today="2026-11-22", create=True) as engine:
         ids = schedule(engine)
     # Damage the stored cover date behind the engine's back (the schedule triggers need
     # certo's SQL functions, which plain sqlite3 lacks, so drop them first).

@@ -222,6 +222,8 @@ class Schedule(RuleBasedStateMachine):
         if (cid not in self.model.certificates or aid not in self.model.actions or
                 self.type_of[aid] != self.type_of[cid]):
             error = certo.ValidationError
+        elif expire is not None and expire < self.model.certificates[cid].release:
+            error = certo.ValidationError  # a link cannot expire before its certificate's release
         elif any(l.certificate == cid and l.action == aid for l in self.model.links.values()):
             error = certo.ConflictError
         with expect(error):
@@ -233,7 +235,13 @@ class Schedule(RuleBasedStateMachine):
     @rule(i=picks, expire=maybe_dates)
     def update_link(self, i: int, expire: Optional[D]) -> None:
         lid = pick(self.links, i)
-        with expect(None if lid in self.model.links else certo.NotFoundError):
+        link = self.model.links.get(lid)
+        error: Optional[Type[certo.Error]] = None
+        if link is None:
+            error = certo.NotFoundError
+        elif expire is not None and expire < self.model.certificates[link.certificate].release:
+            error = certo.ValidationError
+        with expect(error):
             self.engine.update("certificate-action", lid, date_expire=expire)
             self.model.links[lid].expire = expire
 

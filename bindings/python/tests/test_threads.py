@@ -85,7 +85,7 @@ def test_close_while_another_thread_is_inside_the_engine(tmp_path) -> None:  # t
     # close() returns at once; the transaction already running keeps the file open and commits,
     # but a new call, even from inside that transaction, meets ClosedError.
     path = tmp_path / "closing.certo"
-    engine = certo.Engine(path, today="2026-11-22")
+    engine = certo.Engine(path, today="2026-11-22", create=True)
     started, go = threading.Event(), threading.Event()
     outcome: List[object] = []
 
@@ -128,7 +128,7 @@ def test_close_while_another_thread_is_inside_the_engine(tmp_path) -> None:  # t
 
 def test_busy_between_engines_in_two_threads(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "two.certo"
-    first = certo.Engine(path, today="2026-11-22")
+    first = certo.Engine(path, today="2026-11-22", create=True)
     second = certo.Engine(path, today="2026-11-22", busy_timeout=0)
     holding, release = threading.Event(), threading.Event()
     outcome: List[str] = []

@@ -30,7 +30,7 @@ def test_json_fields_round_trip(engine: certo.Engine, project: str) -> None:
 def test_dates_in_records_and_filters(engine: certo.Engine, project: str) -> None:
     person = engine.create("person", project_id=project, first_name="A", last_name="B",
                            birth_date=datetime.date(1990, 5, 17))
-    assert person["birth_date"] == "1990-05-17"
+    assert person["birth_date"] == datetime.date(1990, 5, 17)
     assert engine.index("person", {"birth_date": datetime.date(1990, 5, 17)}).total_count == 1
     with pytest.raises(TypeError, match="datetime.datetime"):
         engine.update("person", person["person_id"],

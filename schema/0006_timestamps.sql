@@ -1,4 +1,4 @@
--- certo schema 5: when each record was written. created_at and updated_at are set by the engine
+-- certo schema 6: when each record was written. created_at and updated_at are set by the engine
 -- on every write through it (UTC, ISO 8601 'YYYY-MM-DDTHH:MM:SSZ') and are read-only to clients;
 -- rows written before this schema have NULL for both (when they were written is not known).
 -- Trigger-maintained columns (covers, hidden_from) do not move updated_at: it dates a client's write.
