@@ -8,6 +8,10 @@
 //
 //   view/inprocess, view/http            GET /v2/person/view/{id}
 //   link_create/inprocess, link_create/http   POST /v2/certificate-action/create, committed alone
+//   floor/http                           a bare cpp-httplib server with the same options answering
+//                                        a fixed body as long as the view's: what loopback TCP, the
+//                                        thread switches and HTTP parsing cost on this machine
+//                                        before certo does anything
 //
 // The file is a small company (CERTO_SERVE_BENCH_DIR, default /tmp) made once per run, with one
 // person, subscription and certificate per link to create; CERTO_SERVE_BENCH_ITERATIONS (default
@@ -49,6 +53,10 @@ struct Fixture {
   int port = 0;
   std::atomic<bool> stop{false};
   std::thread server;
+  std::string view_body;  // the view's answer, served by the floor server
+  httplib::Server floor;
+  int floor_port = 0;
+  std::thread floor_thread;
   std::ostringstream out, log;
 };
 
@@ -122,6 +130,15 @@ Fixture& F() {
     }
     fx->port = port;
     if (fx->port == 0) std::abort();
+    fx->view_body = e.Request("GET", "/v2/person/view/" + fx->person).body;
+    fx->floor.new_task_queue = [] { return new httplib::ThreadPool(4); };
+    fx->floor.set_tcp_nodelay(true);
+    fx->floor.Get("/floor", [fx](const httplib::Request&, httplib::Response& res) {
+      res.set_content(fx->view_body, "application/json; charset=UTF-8");
+    });
+    fx->floor_port = fx->floor.bind_to_any_port("127.0.0.1");
+    if (fx->floor_port <= 0) std::abort();
+    fx->floor_thread = std::thread([fx] { fx->floor.listen_after_bind(); });
     return fx;
   }();
   return *f;
@@ -188,6 +205,16 @@ void ViewHttp(benchmark::State& state) {
   });
 }
 
+void FloorHttp(benchmark::State& state) {
+  httplib::Client client("127.0.0.1", F().floor_port);
+  client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
+  Run(state, [&] {
+    auto r = client.Get("/floor");
+    return r && r->status == 200;
+  });
+}
+
 void LinkCreateInProcess(benchmark::State& state) {
   Engine& e = ThreadEngine();
   Run(state, [&] {
@@ -223,6 +250,10 @@ int main(int argc, char** argv) {
         ->Threads(threads)
         ->Iterations(iterations)
         ->UseRealTime();
+    benchmark::RegisterBenchmark("floor/http", FloorHttp)
+        ->Threads(threads)
+        ->Iterations(iterations)
+        ->UseRealTime();
     benchmark::RegisterBenchmark("link_create/inprocess", LinkCreateInProcess)
         ->Threads(threads)
         ->Iterations(iterations / 4)
@@ -238,5 +269,7 @@ int main(int argc, char** argv) {
   Fixture& f = F();
   f.stop = true;
   f.server.join();
+  f.floor.stop();
+  f.floor_thread.join();
   return 0;
 }
