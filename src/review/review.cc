@@ -546,13 +546,9 @@ Json StartReviewCampaign(ReviewEnv env, int64_t cert_id) {
   std::vector<std::string> reviewers;          // in order of first appearance
   std::vector<std::string> item_reviewer(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
+    // No reviewer yet: a provisional task with reviewer "", refused below if the item turns
+    // out to have something to review.
     const std::string who = ResolveReviewer(c, rows[i].office_id, user ? rows[i].entity_id : "");
-    if (who.empty()) {
-      Fail(Status::Validation("reviewer_id",
-                              "no reviewer for " + std::string(user ? "person " : "role ") +
-                                  rows[i].entity_id + " in office " + rows[i].office_id +
-                                  " (a person never reviews themselves)"));
-    }
     item_reviewer[i] = who;
     if (!task_of.count(who)) {
       task_of[who] = NewUuid();
@@ -686,6 +682,22 @@ Json StartReviewCampaign(ReviewEnv env, int64_t cert_id) {
       has.reset();
     }
     reviewers = kept;
+    reviewers.erase(std::remove(reviewers.begin(), reviewers.end(), std::string()),
+                    reviewers.end());
+    if (task_of.count("")) {
+      SQLite::Statement& orphan = env.db.Cached(
+          "SELECT entity_id, office_id FROM review_line_item WHERE task_id = ? LIMIT 1");
+      orphan.bind(1, task_of[""]);
+      if (orphan.executeStep()) {
+        const std::string what = orphan.getColumn(0).getString();
+        const std::string office = orphan.getColumn(1).getString();
+        orphan.reset();
+        Fail(Status::Validation(
+            "reviewer_id", "no reviewer for " + std::string(user ? "person " : "role ") + what +
+                               " in office " + office + " (a person never reviews themselves)"));
+      }
+      orphan.reset();
+    }
     if (reviewers.empty()) {
       Fail(Status::Validation("scope", "selects nothing to review (no assignment or certificate)"));
     }
