@@ -8,6 +8,7 @@
 
 #include "certo/engine.h"
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -789,6 +790,28 @@ TEST(ReviewClosedLoop, ASignOffThatFailsMidWayChangesNothing) {
                            "NULL")
                 .getInt64(),
             0);
+}
+
+// ---- Upgrade ---------------------------------------------------------------------------------
+
+TEST(ReviewUpgrade, AFileOfSchemaTwoGainsTheReviewTablesAndStaysVerified) {
+  TempDir dir;
+  const std::string path = dir.File("old.certo");
+  std::filesystem::copy_file(std::string(CERTO_SOURCE_DIR) + "/tests/db/fixtures/schema2.certo",
+                             path);
+  auto engine = OpenEngine(path);
+  ASSERT_NE(engine, nullptr);
+  Result<Json> none = engine->ReviewCampaigns();
+  ASSERT_OK(none);
+  EXPECT_EQ((*none)["totalResult"], 0);
+  EXPECT_TRUE(Verified(*engine));
+  SQLite::Database raw(path, SQLite::OPEN_READONLY);
+  EXPECT_EQ(raw.execAndGet("SELECT count(*) FROM sqlite_master WHERE name IN ('review_campaign', "
+                           "'review_task', 'review_line_item', 'review_line_item_detail', "
+                           "'review_request', 'review_event', 'review_event_no_update', "
+                           "'review_event_no_delete')")
+                .getInt(),
+            8);
 }
 
 // ---- The one table of codes, documented --------------------------------------------------------
