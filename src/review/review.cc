@@ -212,6 +212,7 @@ void SetTaskState(Db& db, const std::string& task_id, const std::string& state) 
 
 // After a line-item action: DECISIONS_COMPLETE once every item is decided, else IN_PROGRESS.
 void RefreshTaskState(Db& db, const Task& task) {
+  if (!review::Contains(review::kOpenTaskStates, task.state)) return;
   SQLite::Statement& st = db.Cached(
       "SELECT count(*), sum(state IN ('DECIDED', 'COMPLETE')), sum(state <> 'NEW') "
       "FROM review_line_item WHERE task_id = ?");
@@ -883,7 +884,6 @@ void ApplyItemAction(ReviewEnv env, const Campaign& c, const Task& task, const s
   if (!a.request_id.empty()) data["requestId"] = a.request_id;
   if (!data.empty()) event.data = data;
   AppendEvent(env.db, env.ctx, event);
-  RefreshTaskState(env.db, task);
 }
 
 }  // namespace
@@ -943,6 +943,10 @@ std::vector<ReviewActionResult> ReviewLineItemActions(
     }
     results.push_back(std::move(r));
   }
+  // The task's state follows its items once per call: every open state admits the same
+  // line-item actions, so no action in between depends on it (and a count per action would
+  // make a bulk call quadratic).
+  RefreshTaskState(env.db, LoadTask(env.db, cert_id, task_id));
   return results;
 }
 
@@ -1702,12 +1706,34 @@ Json ReviewTaskHistory(ReviewEnv env, int64_t cert_id, const std::string& task_i
     while (st.executeStep()) items.push_back(st.getColumn(0).getInt64());
     st.reset();
   }
+  // Each event goes where it belongs, built once and moved there: a task-level event into every
+  // line item's list, an item-level one into its item's list (and, when it names several
+  // details, into theirs), a detail's own event into that detail's list.
+  std::vector<size_t> task_level;
+  std::map<int64_t, std::vector<size_t>> by_item;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].item == 0) {
+      task_level.push_back(i);
+    } else {
+      by_item[events[i].item].push_back(i);
+    }
+  }
   Json line_items = Json::array();
   for (int64_t item : items) {
     Json own = Json::array();
-    for (const EventJson& e : events) {
-      if (e.item == 0 || (e.item == item && e.detail == 0)) own.push_back(e.json);
+    const std::vector<size_t>& mine = by_item[item];
+    // Task-level and item-level events interleave by event id.
+    size_t t = 0;
+    for (size_t i : mine) {
+      while (t < task_level.size() && task_level[t] < i)
+        own.push_back(events[task_level[t++]].json);
+      EventJson& e = events[i];
+      if (e.detail == 0 && e.details.is_null())
+        own.push_back(std::move(e.json));
+      else if (e.detail == 0)
+        own.push_back(e.json);
     }
+    while (t < task_level.size()) own.push_back(events[task_level[t++]].json);
     Json details = Json::array();
     SQLite::Statement& st = env.db.Cached(
         "SELECT line_item_detail_id, source_id FROM review_line_item_detail WHERE "
@@ -1719,13 +1745,14 @@ Json ReviewTaskHistory(ReviewEnv env, int64_t cert_id, const std::string& task_i
     st.reset();
     for (const auto& [detail, source] : ds) {
       Json list = Json::array();
-      for (const EventJson& e : events) {
-        if (e.item != item) continue;
-        const bool names_it =
-            e.detail == detail ||
-            (e.detail == 0 && (e.details.is_null() || std::find(e.details.begin(), e.details.end(),
-                                                                Json(detail)) != e.details.end()));
-        if (names_it) list.push_back(e.json);
+      for (size_t i : mine) {
+        EventJson& e = events[i];
+        if (e.detail == detail) {
+          list.push_back(std::move(e.json));
+        } else if (e.detail == 0 && e.details.is_array() &&
+                   std::find(e.details.begin(), e.details.end(), Json(detail)) != e.details.end()) {
+          list.push_back(e.json);
+        }
       }
       Json earlier = Json::array();
       SQLite::Statement& h = env.db.Cached(

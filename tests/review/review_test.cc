@@ -548,7 +548,8 @@ TEST(ReviewHistory, EveryStepIsOneEventInSeed002Shape) {
   EXPECT_EQ(certified["toState"], "DECIDED");
   EXPECT_EQ(certified["comments"], "fine");
   ASSERT_EQ(item["lineItemDetails"].size(), 3u);
-  EXPECT_EQ(item["lineItemDetails"][0]["actionHistoryList"].size(), 1u);
+  // The decision was on the whole line item: it is the item's event, not a detail's.
+  EXPECT_EQ(item["lineItemDetails"][0]["actionHistoryList"], Json::array());
   EXPECT_EQ(item["lineItemDetails"][0]["certificationHistoryList"], Json::array());
 }
 
