@@ -835,6 +835,7 @@ class PyEngine {
     Check(status);
   }
 
+ public:
   // ---- Review campaigns (certo/review.h): JSON in and out, as the OIG routes answer ----
 
   py::object Review(const std::string& what, py::handle args) {
@@ -909,6 +910,7 @@ class PyEngine {
     });
   }
 
+ private:
   // Runs fn (an engine call returning Result<Json>) without the GIL; returns the record.
   template <typename Fn>
   py::object Call(Fn&& fn) {

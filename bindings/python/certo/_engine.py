@@ -245,8 +245,9 @@ class Engine:
         out = []
         for r in results:
             e = r["error"]
+            fields = [] if e is None else [(str(f[0]), str(f[1])) for f in e["fields"]]
             error = None if e is None else _from_status(
-                e["code"], e["code_value"], e["message"], [tuple(f) for f in e["fields"]], 0)
+                e["code"], e["code_value"], e["message"], fields, 0)
             out.append(ReviewResult(r["request_id"], r["line_item_id"], r["action"],
                                     r["replayed"], error))
         return out

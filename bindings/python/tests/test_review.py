@@ -48,7 +48,7 @@ def test_a_campaign_from_create_to_sign_off_retires_the_revoked_assignment(
         {"line_item_id": item, "action": "Revoke", "comment": "left", "request_id": "2"},
     ])
     assert isinstance(results[0].error, certo.ValidationError)
-    assert results[0].error.field_errors[0].field == "comments"
+    assert results[0].error.errors[0].field == "comments"
     assert results[1].error is None and not results[1].replayed
     assert results[2].error is None and results[2].replayed
     done = engine.review_task_action(cert, task, "signoff")
@@ -69,7 +69,7 @@ def test_review_errors_are_certos_errors(engine: certo.Engine) -> None:
     with pytest.raises(certo.ValidationError) as bad:
         engine.create_review_campaign(project_id=ids["project"], name="x", deadline="2026-01-01",
                                       reviewer_id=ids["Rita"])
-    assert bad.value.field_errors[0].field == "deadline"
+    assert bad.value.errors[0].field == "deadline"
     with pytest.raises(certo.NotFoundError):
         engine.review_campaign(42)
     cert = engine.create_review_campaign(project_id=ids["project"], name="x",
