@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 6; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 7; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -270,6 +270,95 @@ CREATE TABLE project (
   data         TEXT
 , created_at TEXT, updated_at TEXT);
 
+CREATE TABLE review_campaign (
+  cert_id          INTEGER PRIMARY KEY,
+  project_id       TEXT NOT NULL REFERENCES project (project_id),
+  name             TEXT NOT NULL,
+  type             TEXT NOT NULL CHECK (type IN ('USER', 'ROLE')),
+  scope            TEXT NOT NULL,   -- JSON {"office_ids","role_ids","action_types"}
+  reviewer         TEXT NOT NULL,   -- JSON {"person_id"} or {"offices":{office: person}}, "fallback_id"
+  deadline         TEXT NOT NULL,   -- YYYY-MM-DD, the last day of the review
+  no_response      TEXT NOT NULL CHECK (no_response IN ('keep', 'revoke')),
+  comment_required TEXT NOT NULL,   -- JSON array of the decisions that need a comment
+  state            TEXT NOT NULL,   -- CREATED, IN_REVIEW, CLOSED (src/review/codes.cc)
+  created_at       TEXT NOT NULL,
+  started_at       TEXT,
+  closed_at        TEXT
+);
+
+CREATE TABLE review_event (
+  event_id            INTEGER PRIMARY KEY,
+  cert_id             INTEGER NOT NULL,
+  task_id             TEXT,
+  line_item_id        INTEGER,
+  line_item_detail_id INTEGER,
+  action              INTEGER NOT NULL,  -- the event code (docs/review.md)
+  cert_state          INTEGER NOT NULL,  -- the campaign's certState when it happened
+  actor_id            TEXT NOT NULL,     -- a person_id, or 'system'
+  recipient_id        TEXT,
+  recipient_task_id   TEXT,
+  from_state          TEXT,
+  to_state            TEXT,
+  comment             TEXT,
+  data                TEXT,              -- JSON: decision, end date, the row before an effect
+  event_timestamp     TEXT NOT NULL,
+  prev_hash           TEXT NOT NULL,
+  hash                TEXT NOT NULL
+);
+
+CREATE TABLE review_line_item (
+  line_item_id INTEGER PRIMARY KEY,
+  cert_id      INTEGER NOT NULL REFERENCES review_campaign (cert_id),
+  task_id      TEXT NOT NULL REFERENCES review_task (task_id),
+  entity_type  TEXT NOT NULL CHECK (entity_type IN ('PERSON', 'ROLE')),
+  entity_id    TEXT NOT NULL,       -- the person_id or office_role_id under review
+  office_id    TEXT,
+  state        TEXT NOT NULL,       -- NEW, CLAIMED, DECIDED, COMPLETE, FINAL
+  comment      TEXT,
+  snapshot     TEXT NOT NULL,       -- JSON: what the reviewer saw at start
+  flags        TEXT NOT NULL,       -- JSON array of decision support flags
+  certified_by TEXT,
+  certify_date TEXT
+);
+
+CREATE TABLE review_line_item_detail (
+  line_item_detail_id INTEGER PRIMARY KEY,
+  line_item_id        INTEGER NOT NULL REFERENCES review_line_item (line_item_id),
+  kind                TEXT NOT NULL CHECK (kind IN ('ENTITY_EMPLOYEE', 'WORK_GROUP_PERSON',
+                                                    'CERTIFICATE')),
+  source_id           TEXT NOT NULL,  -- the entity_employee, work_group_person or certificate id
+  person_id           TEXT NOT NULL,  -- whom the assignment or certificate is about
+  snapshot            TEXT NOT NULL,  -- JSON: the row as the reviewer saw it
+  flags               TEXT NOT NULL,  -- JSON array
+  last_decision       TEXT,           -- the final decision of the last campaign on this row
+  decision            TEXT,           -- CERTIFY, CERTIFY_CONDITIONALLY, REVOKE, ABSTAIN; NULL open
+  end_date            TEXT,           -- CERTIFY_CONDITIONALLY: the last day the row stays
+  decided_by          TEXT,
+  decided_at          TEXT,
+  outcome             TEXT,           -- after sign-off: what the decision did (src/review/codes.cc)
+  effect_on           TEXT            -- the day the effect took hold
+);
+
+CREATE TABLE review_request (
+  task_id      TEXT NOT NULL REFERENCES review_task (task_id),
+  request_id   TEXT NOT NULL,
+  line_item_id INTEGER NOT NULL,
+  action       TEXT NOT NULL,
+  PRIMARY KEY (task_id, request_id)
+) WITHOUT ROWID;
+
+CREATE TABLE review_task (
+  task_id        TEXT PRIMARY KEY NOT NULL,
+  cert_id        INTEGER NOT NULL REFERENCES review_campaign (cert_id),
+  reviewer_id    TEXT NOT NULL,     -- a person_id
+  proxy_id       TEXT,              -- a person acting for the reviewer, when one was named
+  state          TEXT NOT NULL,     -- ASSIGNED, IN_PROGRESS, DECISIONS_COMPLETE, SUSPENDED, ...
+  suspended_from TEXT,              -- the state a SUSPENDED task resumes to
+  reassigned_to  TEXT REFERENCES review_task (task_id),
+  created_at     TEXT NOT NULL,
+  signed_off_at  TEXT
+);
+
 CREATE TABLE role (
   office_role_id TEXT PRIMARY KEY NOT NULL,
   project_id     TEXT NOT NULL REFERENCES project(project_id),
@@ -411,6 +500,26 @@ CREATE INDEX person_project_tax_code ON person(project_id, tax_code);
 CREATE INDEX person_office_office ON person_office(office_id);
 
 CREATE UNIQUE INDEX person_office_pair ON person_office(person_id, office_id);
+
+CREATE INDEX review_campaign_project ON review_campaign (project_id);
+
+CREATE INDEX review_event_cert ON review_event (cert_id, event_id);
+
+CREATE INDEX review_event_item ON review_event (line_item_id, event_id);
+
+CREATE INDEX review_event_task ON review_event (task_id, event_id);
+
+CREATE INDEX review_line_item_entity ON review_line_item (entity_id);
+
+CREATE INDEX review_line_item_task ON review_line_item (task_id, line_item_id);
+
+CREATE INDEX review_line_item_detail_item ON review_line_item_detail (line_item_id);
+
+CREATE INDEX review_line_item_detail_source ON review_line_item_detail (source_id);
+
+CREATE INDEX review_task_cert ON review_task (cert_id);
+
+CREATE INDEX review_task_reviewer ON review_task (reviewer_id);
 
 CREATE INDEX role_office ON role(office_id);
 
@@ -622,6 +731,16 @@ BEGIN
      SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
                          WHERE h.rid = action_subscription.rowid)
    WHERE subscriber_id = NEW.person_id;
+END;
+
+CREATE TRIGGER review_event_no_delete BEFORE DELETE ON review_event
+BEGIN
+  SELECT RAISE(ABORT, 'review history is append-only: an event cannot be removed');
+END;
+
+CREATE TRIGGER review_event_no_update BEFORE UPDATE ON review_event
+BEGIN
+  SELECT RAISE(ABORT, 'review history is append-only: an event cannot be changed');
 END;
 
 CREATE TRIGGER role_visibility AFTER UPDATE OF retired_on ON role

@@ -835,6 +835,82 @@ class PyEngine {
     Check(status);
   }
 
+ public:
+  // ---- Review campaigns (certo/review.h): JSON in and out, as the OIG routes answer ----
+
+  py::object Review(const std::string& what, py::handle args) {
+    Json a = ToJson(args);
+    certo::ReviewPage page;
+    page.offset = a.value("offset", int64_t{1});
+    page.limit = a.value("limit", int64_t{10});
+    const int64_t cert = a.value("cert_id", int64_t{0});
+    const std::string task = a.value("task_id", std::string());
+    const std::string who = a.value("actor", std::string());
+    return Call([&](certo::Engine& e) -> certo::Result<Json> {
+      if (what == "create") return e.CreateReviewCampaign(a["spec"]);
+      if (what == "start") return e.StartReviewCampaign(cert);
+      if (what == "campaigns") return e.ReviewCampaigns(who, page);
+      if (what == "campaign") return e.ReviewCampaign(cert);
+      if (what == "tasks") return e.ReviewTasks(cert, who, page);
+      if (what == "task") return e.ReviewTask(cert, task);
+      if (what == "line_items") return e.ReviewLineItems(cert, task, page);
+      if (what == "line_item") {
+        return e.ReviewLineItem(cert, task, a.value("line_item_id", int64_t{0}), page);
+      }
+      if (what == "history") return e.ReviewTaskHistory(cert, task, page);
+      if (what == "task_action") {
+        return e.ReviewTaskAction(cert, task, a.value("action", std::string()),
+                                  a.value("args", Json::object()), who);
+      }
+      if (what == "close_due") return e.CloseDueReviews();
+      if (what == "report") return e.ReviewReport(cert);
+      if (what == "line_item_actions") {
+        std::vector<certo::ReviewLineItemAction> actions;
+        for (const Json& j : a["actions"]) {
+          certo::ReviewLineItemAction x;
+          x.request_id = j.value("request_id", std::string());
+          x.line_item_id = j.value("line_item_id", int64_t{0});
+          x.action = j.value("action", std::string());
+          x.comment = j.value("comment", std::string());
+          if (j.contains("end_date") && j["end_date"].is_string()) {
+            x.end_date = certo::ParseDate(j["end_date"].get<std::string>());
+            if (!x.end_date) {
+              return certo::Status::Validation("end_date", "must be a date YYYY-MM-DD");
+            }
+          }
+          if (j.contains("line_item_detail_ids")) {
+            x.line_item_detail_ids = j["line_item_detail_ids"].get<std::vector<int64_t>>();
+          }
+          actions.push_back(std::move(x));
+        }
+        auto r = e.ReviewLineItemActions(cert, task, actions, who);
+        if (!r.ok()) return r.error();
+        Json out = Json::array();
+        for (const certo::ReviewActionResult& one : *r) {
+          Json error;
+          if (!one.status.ok()) {
+            Json fields = Json::array();
+            for (const certo::FieldError& f : one.status.field_errors()) {
+              fields.push_back(Json::array({f.field, f.message}));
+            }
+            error = Json{{"code", certo::CodeName(one.status.code())},
+                         {"code_value", static_cast<int>(one.status.code())},
+                         {"message", one.status.message()},
+                         {"fields", fields}};
+          }
+          out.push_back(Json{{"request_id", one.request_id},
+                             {"line_item_id", one.line_item_id},
+                             {"action", one.action},
+                             {"replayed", one.replayed},
+                             {"error", error}});
+        }
+        return out;
+      }
+      return certo::Status::InvalidArgument("unknown review call " + what);
+    });
+  }
+
+ private:
   // Runs fn (an engine call returning Result<Json>) without the GIL; returns the record.
   template <typename Fn>
   py::object Call(Fn&& fn) {
@@ -914,5 +990,6 @@ PYBIND11_MODULE(_certo, m) {
       .def("transaction", &PyEngine::Transaction, py::arg("body"), py::arg("bulk"))
       .def("bulk_import", &PyEngine::BulkImport, py::arg("requests"), py::arg("atomic"))
       .def("today", &PyEngine::Today)
-      .def("schema_version", &PyEngine::SchemaVersion);
+      .def("schema_version", &PyEngine::SchemaVersion)
+      .def("review", &PyEngine::Review, py::arg("what"), py::arg("args"));
 }

@@ -48,6 +48,7 @@
 #include "certo/record.h"
 #include "certo/report.h"
 #include "certo/response.h"
+#include "certo/review.h"
 #include "certo/schedule_status.h"
 #include "certo/status.h"
 #include "certo/verify.h"
@@ -260,6 +261,46 @@ class CERTO_EXPORT Engine {
   // Errors: kNotFound, kValidation (a directory has no content), kIOError (a callback stopped).
   Result<Json> ReadAttachment(std::string_view id, const AttachmentSink& sink,
                               const std::function<bool(const Json& record)>& before = {});
+
+  // ---- Review campaigns (certo/review.h, docs/review.md) -------------------------------------
+  //
+  // The reads answer in the JSON shapes of seeds 002/003 (what the OIG routes of Request send).
+  // actor / reviewer: a person_id ("" = the task's reviewer / every task).
+
+  // Creates a campaign (state CREATED) from spec {"project_id", "name", "type": USER|ROLE,
+  // "scope": {"office_ids", "role_ids", "action_types"}, "reviewer_id", "office_reviewers":
+  // {office_id: person_id}, "fallback_reviewer_id", "deadline", "no_response": keep|revoke,
+  // "comment_required": [decisions]}. Errors: kNotFound (project), kValidation.
+  Result<Json> CreateReviewCampaign(const Json& spec);
+  // Takes the snapshot and creates the tasks. Errors: kNotFound, kConflict (not CREATED),
+  // kValidation (nothing in scope, no reviewer for an item).
+  Result<Json> StartReviewCampaign(int64_t cert_id);
+  Result<Json> ReviewCampaigns(std::string_view reviewer = {}, ReviewPage page = ReviewPage());
+  Result<Json> ReviewCampaign(int64_t cert_id);
+  Result<Json> ReviewTasks(int64_t cert_id, std::string_view reviewer = {},
+                           ReviewPage page = ReviewPage());
+  Result<Json> ReviewTask(int64_t cert_id, std::string_view task_id);
+  Result<Json> ReviewLineItems(int64_t cert_id, std::string_view task_id,
+                               ReviewPage page = ReviewPage());
+  Result<Json> ReviewLineItem(int64_t cert_id, std::string_view task_id, int64_t line_item_id,
+                              ReviewPage page = ReviewPage());
+  Result<Json> ReviewTaskHistory(int64_t cert_id, std::string_view task_id,
+                                 ReviewPage page = ReviewPage());
+  // Applies each action in order, each atomic on its own; one result per action.
+  // Errors (of the whole call): kNotFound (campaign, task), kConflict (actor).
+  Result<std::vector<ReviewActionResult>> ReviewLineItemActions(
+      int64_t cert_id, std::string_view task_id, const std::vector<ReviewLineItemAction>& actions,
+      std::string_view actor = {});
+  // A task action: suspend, resume, reassign, proxy, expire, signoff (complete), reset; args
+  // {"recipient", "comment"}. Sign-off and expiry carry out the decisions in the same
+  // transaction. Returns {"state", "assignees", "effects", ...}.
+  // Errors: kNotFound, kValidation, kConflict (the state).
+  Result<Json> ReviewTaskAction(int64_t cert_id, std::string_view task_id, std::string_view action,
+                                const Json& args = Json::object(), std::string_view actor = {});
+  // Expires the open tasks of every campaign whose deadline is before today.
+  Result<Json> CloseDueReviews();
+  // The campaign report {"campaign", "rows": [per detail]}. Errors: kNotFound.
+  Result<Json> ReviewReport(int64_t cert_id);
 
   // ---- Facts --------------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ namespace certo {
 
 // One thing in the file that disagrees with what it should be.
 struct Problem {
-  std::string check;  // "schedule", "integrity", "foreign_key", "reference", "pending"
+  std::string check;  // "schedule", "integrity", "foreign_key", "reference", "pending",
+                      // "review_history" (the first event whose hash chain breaks)
   std::string collection;
   std::string id;
   std::string field;     // e.g. "certificate_date_expire"

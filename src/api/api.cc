@@ -18,6 +18,7 @@
 
 #include "api/attachment_routes.h"
 #include "api/input.h"
+#include "api/review_routes.h"
 #include "base/calendar.h"
 #include "registry/registry.h"
 
@@ -731,6 +732,7 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
             seg.size() > 2 ? seg[2] : "",
             ""};
   if (const Route* route = FindLiteral(seg)) return Dispatch(*route, call);
+  if (IsReviewPath(seg)) return ReviewRoute(engine, method, seg, params, body);
   if (seg.size() < 3 || seg.size() > 4 || seg[0] != "v2") {
     return Failure(
         404, "no route " + std::string(path) + " (routes look like /v2/<collection>/<verb>[/<id>])",

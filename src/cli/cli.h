@@ -98,5 +98,6 @@ Runner AddServeCommand(CLI::App& app, Global& global);
 Runner AddKeyCommand(CLI::App& app, Global& global);
 Runner AddListCommand(CLI::App& app, Global& global);
 Runner AddShowCommand(CLI::App& app, Global& global);
+Runner AddReviewCommand(CLI::App& app, Global& global);
 
 }  // namespace certo::cli

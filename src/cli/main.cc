@@ -191,7 +191,8 @@ int main(int argc, char** argv) {
   const Command commands[] = {AddApiCommand,    AddListCommand,   AddShowCommand,
                               AddVerifyCommand, AddOutboxCommand, AddGenerateCommand,
                               AddReportCommand, AddImportCommand, AddImportPeopleCommand,
-                              AddExportCommand, AddServeCommand,  AddKeyCommand};
+                              AddExportCommand, AddServeCommand,  AddKeyCommand,
+                              AddReviewCommand};
   std::vector<std::pair<CLI::App*, Runner>> runners;
   auto add = [&](const std::function<Runner()>& make) {
     size_t before = app.get_subcommands({}).size();

@@ -22,6 +22,7 @@
 #include "registry/registry.h"
 #include "report/export.h"
 #include "report/report.h"
+#include "review/review.h"
 #include "schedule/schedule.h"
 #include "store/store.h"
 
@@ -190,7 +191,14 @@ Result<std::map<ScheduleStatus, int64_t>> Engine::StatusCounts(const Query& quer
 
 Result<VerifyReport> Engine::Verify(const VerifyOptions& options) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
-  return Guard([&] { return internal::Verify(*impl_->db, options); });
+  return Guard([&] {
+    VerifyReport report = internal::Verify(*impl_->db, options);
+    // The review history's hash chain (review/review.h): its first broken event, if any.
+    for (Problem& p : internal::VerifyReviewHistory(*impl_->db)) {
+      report.problems.push_back(std::move(p));
+    }
+    return report;
+  });
 }
 
 // ---- Reports and data exchange ---------------------------------------------------------------

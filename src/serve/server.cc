@@ -197,7 +197,16 @@ Scoped ApplyScope(Engine& engine, const ApiKey& key, const std::string& method,
                   const std::vector<std::string>& seg, const std::string& query,
                   const std::string& body) {
   Scoped s{std::nullopt, body};
+  if (!seg.empty() && seg[0] == "iam") {
+    s.answer = Failure(403, "review campaigns span projects: not available to a project's key");
+    return s;
+  }
   if (seg.empty() || seg[0] != "v2" || seg.size() < 2) return s;  // the engine answers 404
+  if (seg[1] == "review-campaign") {
+    // Review campaigns (docs/review.md) are not scoped by a key's project yet.
+    s.answer = Failure(403, "review campaigns span projects: not available to a project's key");
+    return s;
+  }
   if (seg[1] == "outbox" || seg[1] == "verify") {
     s.answer = Failure(403, "/v2/" + seg[1] +
                                 " spans every project: it is not available to a "

@@ -26,6 +26,7 @@ FLOORS = {
     "report": 5,
     "people_sync": 5,
     "keys": 5,
+    "review": 5,
     "engine": 6,
     "api": 7,
 }

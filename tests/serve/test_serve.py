@@ -633,3 +633,52 @@ def test_the_readme_attachment_curl_examples_work_as_written(db, tmp_path):
     assert (work / "forklift.pdf").read_bytes() == content  # downloaded over the original
     log = (work / "serve.err").read_text()
     assert f"GET /v2/attachment/view/{attachment}?mode=download 200 " in log
+
+
+def test_the_review_routes_answer_over_http_and_refuse_a_projects_key(db, server_for):
+    # A campaign over Brescia: Luca holds a role there, Anna (of the other project) cannot review.
+    reviewer = "0a000000-0000-4000-8000-00000000aaaa"
+    seed = [
+        {"method": "POST", "path": "/v2/person/create",
+         "body": {"person_id": reviewer, "project_id": P1, "first_name": "Rita",
+                  "last_name": "Reviewer"}},
+        {"method": "POST", "path": "/v2/role/create",
+         "body": {"office_role_id": "0a000000-0000-4000-8000-00000000bbbb", "office_id": O1,
+                  "name": "Fire warden"}},
+        {"method": "POST", "path": "/v2/person-office/create",
+         "body": {"person_office_id": "0a000000-0000-4000-8000-00000000cccc", "office_id": O1,
+                  "person_id": PERSON1}},
+        {"method": "POST", "path": "/v2/entity-employee/create",
+         "body": {"person_office_id": "0a000000-0000-4000-8000-00000000cccc", "type": "ROLE",
+                  "entity_id": "0a000000-0000-4000-8000-00000000bbbb"}},
+        {"method": "POST", "path": "/v2/review-campaign/create",
+         "body": {"project_id": P1, "name": "Annual", "reviewer_id": reviewer,
+                  "deadline": "2026-12-31"}},
+        {"method": "POST", "path": "/v2/review-campaign/start/1"},
+    ]
+    for r in batch(db, seed):
+        assert r["status"] in (200, 201), r
+    s = server_for(db)
+    base = "/iam/governance/selfservice/api/v1/certifications"
+    listed = s("GET", base)
+    assert listed.status_code == 200
+    task = listed.json()["certifications"][0]["taskId"]
+    items = s("GET", f"{base}/1/tasks/{task}/lineitems").json()["certLineItemList"]
+    put = s("PUT", f"{base}/1/tasks/{task}/lineitems",
+            {"lineItems": [{"requestId": "1", "lineItemId": str(items[0]["id"]),
+                            "action": "Certify"}]})
+    assert put.status_code == 200 and put.json()["lineItems"][0]["status"] == "SUCCESS"
+    signed = s("PUT", f"{base}/1/tasks/{task}", {"action": "signoff"})
+    assert signed.status_code == 200, signed.text
+    assert signed.json()["fields"][0] == {"name": "state", "value": "SIGNED_OFF"}
+    again = s("PUT", f"{base}/1/tasks/{task}", {"action": "signoff"})
+    assert again.status_code == 409
+    history = s("GET", f"{base}/1/tasks/{task}/history").json()
+    assert history["certId"] == 1 and history["taskUid"] == task
+    assert s.stop() == 0
+    # Campaigns are not scoped by a key's project: a key gets 403 on every review path.
+    token = make_key(db, P1)
+    k = server_for(db)
+    assert k("GET", base, token=token).status_code == 403
+    assert k("POST", "/v2/review-campaign/create", {}, token=token).status_code == 403
+    assert k.stop() == 0

@@ -19,7 +19,7 @@ import typing as _typing
 
 from ._certo import __version__
 from ._dates import DateLike
-from ._engine import BulkRequest, Engine, Filter, Transaction
+from ._engine import BulkRequest, Engine, Filter, ReviewResult, Transaction
 from ._errors import (ERRORS_BY_CODE, BusyError, ClosedError, ConflictError, CorruptError, Error,
                       FieldError, IncompatibleError, InternalError, InvalidArgumentError,
                       NotFoundError, StorageError, TooLargeError, ValidationError)
@@ -45,7 +45,8 @@ __all__ = [
     "Error", "Event", "ExportResult", "FieldError", "Filter", "ImportFailure", "ImportResult",
     "IncompatibleError", "InternalError", "InvalidArgumentError", "MonthCount", "NotFoundError",
     "OfficeCounts", "Page", "PeopleSyncChange", "PeopleSyncError", "PeopleSyncResult", "Problem",
-    "Record", "Report", "ReportEntry", "ReportIncident", "Response", "RowRef", "Rows",
+    "Record", "Report", "ReportEntry", "ReportIncident", "Response", "ReviewResult", "RowRef",
+    "Rows",
     "STATUSES", "Status", "StatusCounts", "StorageError", "TooLargeError", "Transaction",
     "ValidationError", "VerifyDepth", "VerifyReport", "__version__", "collections",
 ]

@@ -8,12 +8,13 @@ import datetime
 import json
 import os
 from types import TracebackType
-from typing import (Any, Callable, Dict, Iterable, Iterator, List, Literal, Mapping, Optional,
-                    Sequence, Tuple, Type, TypeVar, Union, cast, overload)
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, Literal, Mapping, NamedTuple,
+                    Optional, Sequence, Tuple, Type, TypeVar, Union, cast, overload)
 
 from . import _certo
 from ._dates import DateLike, iso, iso_or_none, to_date, typed, typed_payload, typed_rows
-from ._errors import Error, InvalidArgumentError, StorageError, ValidationError, _from_response
+from ._errors import (Error, InvalidArgumentError, StorageError, ValidationError, _from_response,
+                      _from_status)
 from ._summaries import (ExportResult, ImportFailure, ImportResult, PeopleSyncChange,
                          PeopleSyncError, PeopleSyncResult, Report, StatusCounts, _report)
 from ._types import (DeleteResult, Event, Page, Problem, Record, Response, RowRef, Rows,
@@ -71,6 +72,29 @@ def _record(base: Optional[Mapping[str, Any]], fields: Dict[str, Any], what: str
     merged = dict(base)
     merged.update(fields)
     return merged
+
+
+class ReviewResult(NamedTuple):
+    """One line-item action's result (Engine.review_decide): error is None when it was applied
+    (or, replayed=True, had been applied before under the same request_id); otherwise the
+    certo error it failed with, the same class a single call raises. A failed entry changed
+    nothing."""
+    request_id: str
+    line_item_id: int
+    action: str
+    replayed: bool
+    error: Optional[Error]
+
+
+def _dict(value: Any) -> Dict[str, Any]:
+    return cast(Dict[str, Any], value)
+
+
+def _review_action(entry: Mapping[str, Any]) -> Dict[str, Any]:
+    out = dict(entry)
+    if out.get("end_date") is not None:
+        out["end_date"] = iso(out["end_date"], "end_date")
+    return out
 
 
 class Engine:
@@ -157,6 +181,99 @@ class Engine:
     def schema_version(self) -> int:
         """The schema version of the open file."""
         return self._e.schema_version()
+
+    # ---- Review campaigns (docs/review.md) -------------------------------------------------
+    # The answers are the JSON of the OIG routes (seeds 002/003) as dicts.
+
+    def create_review_campaign(self, spec: Optional[Mapping[str, Any]] = None, /,
+                               **fields: Any) -> Dict[str, Any]:
+        """Creates a campaign (state CREATED) from project_id, name, type (USER|ROLE), scope,
+        reviewer_id / office_reviewers / fallback_reviewer_id, deadline, no_response
+        (keep|revoke) and comment_required."""
+        record = dict(spec or {})
+        record.update(fields)
+        if record.get("deadline") is not None and not isinstance(record["deadline"], str):
+            record["deadline"] = iso(record["deadline"], "deadline")
+        return _dict(self._e.review("create", {"spec": record}))
+
+    def start_review_campaign(self, cert_id: int, /) -> Dict[str, Any]:
+        """Takes the snapshot and creates one task per reviewer."""
+        return _dict(self._e.review("start", {"cert_id": cert_id}))
+
+    def review_campaigns(self, *, actor: Optional[str] = None, offset: int = 1,
+                         limit: int = 10) -> Dict[str, Any]:
+        """GET /certifications: the tasks (of actor, else every one)."""
+        return _dict(self._e.review("campaigns", {"actor": actor or "", "offset": offset,
+                                            "limit": limit}))
+
+    def review_campaign(self, cert_id: int, /) -> Dict[str, Any]:
+        return _dict(self._e.review("campaign", {"cert_id": cert_id}))
+
+    def review_tasks(self, cert_id: int, /, *, actor: Optional[str] = None, offset: int = 1,
+                     limit: int = 10) -> Dict[str, Any]:
+        return _dict(self._e.review("tasks", {"cert_id": cert_id, "actor": actor or "",
+                                        "offset": offset, "limit": limit}))
+
+    def review_task(self, cert_id: int, task_id: str, /) -> Dict[str, Any]:
+        return _dict(self._e.review("task", {"cert_id": cert_id, "task_id": task_id}))
+
+    def review_line_items(self, cert_id: int, task_id: str, /, *, offset: int = 1,
+                          limit: int = 10) -> Dict[str, Any]:
+        return _dict(self._e.review("line_items", {"cert_id": cert_id, "task_id": task_id,
+                                             "offset": offset, "limit": limit}))
+
+    def review_line_item(self, cert_id: int, task_id: str, line_item_id: int, /, *,
+                         offset: int = 1, limit: int = 10) -> Dict[str, Any]:
+        return _dict(self._e.review("line_item", {"cert_id": cert_id, "task_id": task_id,
+                                            "line_item_id": line_item_id, "offset": offset,
+                                            "limit": limit}))
+
+    def review_history(self, cert_id: int, task_id: str, /, *, offset: int = 1,
+                       limit: int = 10) -> Dict[str, Any]:
+        """GET .../tasks/{taskid}/history (seed 002's shape)."""
+        return _dict(self._e.review("history", {"cert_id": cert_id, "task_id": task_id,
+                                          "offset": offset, "limit": limit}))
+
+    def review_decide(self, cert_id: int, task_id: str, actions: Iterable[Mapping[str, Any]],
+                      /, *, actor: Optional[str] = None) -> List[ReviewResult]:
+        """Line-item actions, each atomic on its own: dicts with line_item_id, action
+        (Certify, CertifyConditionally, Revoke, Abstain, Claim, ResetStatus, EditComment,
+        Complete) and optionally request_id, comment, end_date, line_item_detail_ids."""
+        results = self._e.review("line_item_actions", {
+            "cert_id": cert_id, "task_id": task_id, "actor": actor or "",
+            "actions": [_review_action(a) for a in actions]})
+        out = []
+        for r in results:
+            e = r["error"]
+            fields = [] if e is None else [(str(f[0]), str(f[1])) for f in e["fields"]]
+            error = None if e is None else _from_status(
+                e["code"], e["code_value"], e["message"], fields, 0)
+            out.append(ReviewResult(r["request_id"], r["line_item_id"], r["action"],
+                                    r["replayed"], error))
+        return out
+
+    def review_task_action(self, cert_id: int, task_id: str, action: str, /, *,
+                           recipient: Optional[str] = None, comment: Optional[str] = None,
+                           actor: Optional[str] = None) -> Dict[str, Any]:
+        """suspend, resume, reassign, proxy, expire, signoff (complete) or reset. Sign-off and
+        expiry carry out the decisions (the closed loop) in the same transaction."""
+        args: Dict[str, Any] = {}
+        if recipient is not None:
+            args["recipient"] = recipient
+        if comment is not None:
+            args["comment"] = comment
+        return _dict(self._e.review("task_action", {"cert_id": cert_id, "task_id": task_id,
+                                              "action": action, "args": args,
+                                              "actor": actor or ""}))
+
+    def close_due_reviews(self) -> Dict[str, Any]:
+        """Expires the open tasks of every campaign whose deadline is before today."""
+        return _dict(self._e.review("close_due", {}))
+
+    def review_report(self, cert_id: int, /) -> Dict[str, Any]:
+        """{"campaign", "rows"}: per detail what the reviewer saw, the decision, who, when, the
+        comment and the effect."""
+        return _dict(self._e.review("report", {"cert_id": cert_id}))
 
     @staticmethod
     def collections() -> List[Collection]:
