@@ -100,4 +100,31 @@ Runner AddListCommand(CLI::App& app, Global& global);
 Runner AddShowCommand(CLI::App& app, Global& global);
 Runner AddReviewCommand(CLI::App& app, Global& global);
 
+// Text made safe inside HTML elements and quoted attributes (the report and the review report).
+inline std::string HtmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace certo::cli

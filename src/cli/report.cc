@@ -353,32 +353,6 @@ void Csv(std::ostream& out, const ComplianceReport& r, const std::string& sectio
 
 // ---- html -----------------------------------------------------------------------------------
 
-std::string Esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 const char* Color(ScheduleStatus status) {
   switch (status) {
     case ScheduleStatus::kExpired:
@@ -412,18 +386,18 @@ void OfficeChart(std::ostream& out, const ComplianceReport& r) {
   double y = top;
   for (const ReportGroup& g : r.offices) {
     const int64_t total = g.counts.total();
-    out << "<g class=\"office\" data-office-id=\"" << Esc(g.key) << "\" data-office=\""
-        << Esc(g.name) << "\" data-total=\"" << total << "\">\n";
+    out << "<g class=\"office\" data-office-id=\"" << HtmlEscape(g.key) << "\" data-office=\""
+        << HtmlEscape(g.name) << "\" data-total=\"" << total << "\">\n";
     out << "<text x=\"" << Number(label_w - 8) << "\" y=\"" << Number(y + 17)
-        << "\" text-anchor=\"end\">" << Esc(g.name) << "</text>\n";
+        << "\" text-anchor=\"end\">" << HtmlEscape(g.name) << "</text>\n";
     double x = label_w;
     for (ScheduleStatus status : kWorstFirst) {
       const int64_t n = g.counts.at(status);
       const double w = total ? bar_w * static_cast<double>(n) / static_cast<double>(total) : 0;
       out << "<rect class=\"segment\" data-status=\"" << StatusName(status) << "\" data-count=\""
           << n << "\" x=\"" << Number(x) << "\" y=\"" << Number(y) << "\" width=\"" << Number(w)
-          << "\" height=\"24\" fill=\"" << Color(status) << "\"><title>" << Esc(g.name) << ": " << n
-          << ' ' << StatusName(status) << "</title></rect>\n";
+          << "\" height=\"24\" fill=\"" << Color(status) << "\"><title>" << HtmlEscape(g.name)
+          << ": " << n << ' ' << StatusName(status) << "</title></rect>\n";
       if (n > 0 && w >= 28) {
         out << "<text class=\"count\" x=\"" << Number(x + w / 2) << "\" y=\"" << Number(y + 17)
             << "\" text-anchor=\"middle\" fill=\"#fff\">" << n << "</text>\n";
@@ -474,13 +448,14 @@ void HtmlCounts(std::ostream& out, const std::string& title, const std::string& 
                 const std::vector<ReportGroup>& groups, const char* key_attr) {
   out << "<div class=\"scroll\"><table id=\"" << id << "\">\n<thead><tr>";
   for (const std::string& cell : CountHeader(title, "Total", "Compliance")) {
-    out << "<th>" << Esc(cell) << "</th>";
+    out << "<th>" << HtmlEscape(cell) << "</th>";
   }
   out << "</tr></thead>\n<tbody>\n";
   for (const ReportGroup& g : groups) {
-    out << "<tr " << key_attr << "=\"" << Esc(g.key) << "\"><td>" << Esc(g.name) << "</td>";
+    out << "<tr " << key_attr << "=\"" << HtmlEscape(g.key) << "\"><td>" << HtmlEscape(g.name)
+        << "</td>";
     for (const std::string& cell : CountCells(g.counts)) {
-      out << "<td class=\"n\">" << Esc(cell) << "</td>";
+      out << "<td class=\"n\">" << HtmlEscape(cell) << "</td>";
     }
     out << "</tr>\n";
   }
@@ -495,11 +470,11 @@ void HtmlEntries(std::ostream& out, const std::string& id, const std::vector<Rep
       << "</th><th>Status</th><th>Office</th><th>Who / what</th><th>Requirement</th>"
          "<th>Type</th></tr></thead>\n<tbody>\n";
   for (const ReportEntry& e : list) {
-    out << "<tr data-id=\"" << Esc(e.action_subscription_id) << "\"><td class=\"d\">"
+    out << "<tr data-id=\"" << HtmlEscape(e.action_subscription_id) << "\"><td class=\"d\">"
         << e.date_expire << "</td><td class=\"n\">" << e.days << "</td><td><span class=\"status "
         << Lower(StatusName(e.status)) << "\">" << StatusName(e.status) << "</span></td><td>"
-        << Esc(e.office_name) << "</td><td>" << Esc(Who(e)) << "</td><td>" << Esc(Requirement(e))
-        << "</td><td>" << e.action_type << "</td></tr>\n";
+        << HtmlEscape(e.office_name) << "</td><td>" << HtmlEscape(Who(e)) << "</td><td>"
+        << HtmlEscape(Requirement(e)) << "</td><td>" << e.action_type << "</td></tr>\n";
   }
   out << "</tbody>\n</table></div>\n";
 }
@@ -511,7 +486,7 @@ void HtmlHead(std::ostream& out, const ComplianceReport& r, const std::string& c
          "style-src 'unsafe-inline'\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<title>"
-      << Esc(company.empty() ? "" : company + ": ") << "Compliance report as of " << date
+      << HtmlEscape(company.empty() ? "" : company + ": ") << "Compliance report as of " << date
       << "</title>\n<style>\n"
          "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em;"
          "color:#222}\n"
@@ -545,7 +520,7 @@ void HtmlHead(std::ostream& out, const ComplianceReport& r, const std::string& c
          "a{color:#000;text-decoration:none}}\n"
          "</style>\n</head>\n<body>\n";
   out << "<h1>Compliance report";
-  if (!company.empty()) out << ": <span id=\"company\">" << Esc(company) << "</span>";
+  if (!company.empty()) out << ": <span id=\"company\">" << HtmlEscape(company) << "</span>";
   out << "</h1>\n<p>As of <time id=\"as-of\" datetime=\"" << date << "\">" << date
       << "</time>; due-soon list: the next " << r.days << " days.</p>\n";
 }
@@ -604,10 +579,11 @@ void HtmlIncidents(std::ostream& out, const ComplianceReport& r) {
          "<th>Code</th><th>Incident</th><th>Category</th><th>Status</th></tr></thead>\n"
          "<tbody>\n";
   for (const ReportIncident& i : r.open_incidents) {
-    out << "<tr data-id=\"" << Esc(i.office_incident_id) << "\"><td class=\"d\">" << i.date_incident
-        << "</td><td class=\"n\">" << i.days_open << "</td><td>" << Esc(i.office_name)
-        << "</td><td>" << Esc(i.code.value_or("")) << "</td><td>" << Esc(i.name) << "</td><td>"
-        << Esc(i.category.value_or("")) << "</td><td>" << Esc(i.status) << "</td></tr>\n";
+    out << "<tr data-id=\"" << HtmlEscape(i.office_incident_id) << "\"><td class=\"d\">"
+        << i.date_incident << "</td><td class=\"n\">" << i.days_open << "</td><td>"
+        << HtmlEscape(i.office_name) << "</td><td>" << HtmlEscape(i.code.value_or(""))
+        << "</td><td>" << HtmlEscape(i.name) << "</td><td>" << HtmlEscape(i.category.value_or(""))
+        << "</td><td>" << HtmlEscape(i.status) << "</td></tr>\n";
   }
   out << "</tbody>\n</table></div>\n";
 }
@@ -626,8 +602,8 @@ void Html(std::ostream& out, const ComplianceReport& r, const std::string& compa
   HtmlList(out, "Expires within " + std::to_string(r.days) + " days: ", "due-soon", r.due_soon,
            r.due_soon_total, false);
   HtmlIncidents(out, r);
-  out << "<footer><p>certo report" << (company.empty() ? "" : " for " + Esc(company)) << ", as of "
-      << FormatDate(r.as_of) << ".</p></footer>\n</body>\n</html>\n";
+  out << "<footer><p>certo report" << (company.empty() ? "" : " for " + HtmlEscape(company))
+      << ", as of " << FormatDate(r.as_of) << ".</p></footer>\n</body>\n</html>\n";
 }
 
 // ---- resolving the filters ------------------------------------------------------------------

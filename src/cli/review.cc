@@ -43,29 +43,6 @@ std::string Csv(const std::string& s) {
   return out + "\"";
 }
 
-std::string Html(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
-
 // What the reviewer saw of one detail, in one line.
 std::string Saw(const Json& row) {
   const Json& item = row["item_snapshot"];
@@ -116,15 +93,16 @@ void PrintReport(const Json& report, const std::string& format) {
   }
   if (format == "html") {
     std::cout << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>"
-              << Html(Text(c["name"])) << "</title></head><body>\n<h1>" << Html(Text(c["name"]))
-              << "</h1>\n<p>Campaign " << Html(Text(c["cert_id"])) << ", " << Html(Text(c["type"]))
-              << ", " << Html(Text(c["state"])) << ", deadline " << Html(Text(c["deadline"]))
+              << HtmlEscape(Text(c["name"])) << "</title></head><body>\n<h1>"
+              << HtmlEscape(Text(c["name"])) << "</h1>\n<p>Campaign "
+              << HtmlEscape(Text(c["cert_id"])) << ", " << HtmlEscape(Text(c["type"])) << ", "
+              << HtmlEscape(Text(c["state"])) << ", deadline " << HtmlEscape(Text(c["deadline"]))
               << "</p>\n<table>\n<tr>";
-    for (const std::string& col : kColumns) std::cout << "<th>" << Html(col) << "</th>";
+    for (const std::string& col : kColumns) std::cout << "<th>" << HtmlEscape(col) << "</th>";
     std::cout << "</tr>\n";
     for (const Json& row : report["rows"]) {
       std::cout << "<tr>";
-      for (const std::string& cell : Cells(row)) std::cout << "<td>" << Html(cell) << "</td>";
+      for (const std::string& cell : Cells(row)) std::cout << "<td>" << HtmlEscape(cell) << "</td>";
       std::cout << "</tr>\n";
     }
     std::cout << "</table>\n</body></html>\n";
