@@ -10,9 +10,12 @@
 //   load/engine/N  the same rows through Engine::Insert inside one BulkTransaction
 //   link_create/N, link_delete/N   one certificate-action link created (deleted) and committed
 //                  on its own, engine vs raw single-row insert (delete) and commit; p50 and p99
-//   office_counts/N  status counts for one office as of a date (4 counts)
-//   expired_page/N   a page of 100 EXPIRED rows of one office sorted by expiry
-//   changes/N        status changes between two dates one day apart
+//   office_counts/N, office_counts_year_ago/N   status counts of one office as of today and as
+//                  of a year before (4 counts)
+//   expired_page/N, expired_page_year_ago/N     a page of 100 EXPIRED rows of one office sorted
+//                  by expiry, as of those two days
+//   changes/N        status changes of the whole file between two dates one day apart
+//   office_changes_30d/N   one office's status changes over the 30 days up to today
 //   verify/N         Engine::Verify over the file vs a raw scan joining the same rows
 
 #include "certo/engine.h"
@@ -393,16 +396,49 @@ std::optional<Opened> OpenLoaded(benchmark::State& state) {
                 data.office};
 }
 
-int64_t RawCount(SQLite::Database& db, const std::string& sql, const std::string& office) {
+// ---- The raw baselines of the per-office reads ----------------------------------------------
+//
+// The same work in plain SQL over the columns the schedule stores: ?1 the office, every other
+// parameter the day.
+
+// The four status counts.
+std::vector<std::string> RawCountQueries() {
+  const std::string base = "SELECT count(*) FROM action_subscription WHERE subtenant_id = ?1 AND ";
+  return {base + "cover_expire IS NULL", base + "cover_expire < ?2",
+          base + "expiring_from <= ?2 AND cover_expire >= ?2",
+          base + "cover_expire >= ?2 AND expiring_from > ?2"};
+}
+
+// 100 EXPIRED rows by expiry, bare columns.
+std::string RawExpiredPage() {
+  return "SELECT * FROM action_subscription WHERE subtenant_id = ?1 AND cover_expire < ?2 "
+         "ORDER BY cover_expire LIMIT 100";
+}
+
+// The rows entering EXPIRING or EXPIRED in (?2, ?3].
+std::vector<std::string> RawChanges() {
+  return {"SELECT action_subscription_id, expiring_from FROM action_subscription WHERE "
+          "subtenant_id = ?1 AND expiring_from > ?2 AND expiring_from <= ?3",
+          "SELECT action_subscription_id, cover_expire FROM action_subscription WHERE "
+          "subtenant_id = ?1 AND cover_expire >= ?2 AND cover_expire < ?3"};
+}
+
+int64_t RawCount(SQLite::Database& db, const std::string& sql, const std::string& office,
+                 const char* as_of) {
   SQLite::Statement st(db, sql);
   st.bind(1, office);
   int params = st.getBindParameterCount();
-  for (int i = 2; i <= params; ++i) st.bind(i, kAsOf);
+  for (int i = 2; i <= params; ++i) st.bind(i, as_of);
   st.executeStep();
   return st.getColumn(0).getInt64();
 }
 
-void OfficeCounts(benchmark::State& state) {
+// The days the per-office queries are asked about: today, and a year before it.
+constexpr std::chrono::year_month_day kYearAgo{std::chrono::year{2025}, std::chrono::November,
+                                               std::chrono::day{22}};
+constexpr const char* kYearAgoText = "2025-11-22";
+
+void OfficeCounts(benchmark::State& state, std::chrono::year_month_day day, const char* text) {
   auto o = OpenLoaded(state);
   if (!o) return;
   Compare(
@@ -410,21 +446,18 @@ void OfficeCounts(benchmark::State& state) {
       [&] {
         Query q;
         q.filter = {{"subtenant_id", o->office}};
-        q.as_of = kToday;
+        q.as_of = day;
         auto counts = o->engine->StatusCounts(q);
         benchmark::DoNotOptimize(counts);
       },
       [&] {
-        const char* base = "SELECT count(*) FROM action_subscription WHERE subtenant_id = ? AND ";
-        for (const char* cond : {"cover_expire IS NULL", "cover_expire < ?",
-                                 "expiring_from <= ? AND cover_expire >= ?",
-                                 "cover_expire >= ? AND expiring_from > ?"}) {
-          benchmark::DoNotOptimize(RawCount(*o->raw, std::string(base) + cond, o->office));
+        for (const std::string& sql : RawCountQueries()) {
+          benchmark::DoNotOptimize(RawCount(*o->raw, sql, o->office, text));
         }
       });
 }
 
-void ExpiredPage(benchmark::State& state) {
+void ExpiredPage(benchmark::State& state, std::chrono::year_month_day day, const char* text) {
   auto o = OpenLoaded(state);
   if (!o) return;
   Compare(
@@ -434,21 +467,24 @@ void ExpiredPage(benchmark::State& state) {
         q.filter = {{"subtenant_id", o->office}, {"status", "EXPIRED"}};
         q.sort = "certificate_date_expire";
         q.per_page = 100;
-        q.as_of = kToday;
+        q.as_of = day;
         auto page = o->engine->Index("action-subscription", q);
         benchmark::DoNotOptimize(page);
       },
       [&] {
-        SQLite::Statement st(*o->raw,
-                             "SELECT * FROM action_subscription WHERE subtenant_id = ? AND "
-                             "cover_expire < ? ORDER BY cover_expire LIMIT 100");
+        SQLite::Statement st(*o->raw, RawExpiredPage());
         st.bind(1, o->office);
-        st.bind(2, kAsOf);
+        for (int i = 2; i <= st.getBindParameterCount(); ++i) st.bind(i, text);
         int rows = 0;
         while (st.executeStep()) ++rows;
         benchmark::DoNotOptimize(rows);
       });
 }
+
+void OfficeCountsToday(benchmark::State& state) { OfficeCounts(state, kToday, kAsOf); }
+void OfficeCountsYearAgo(benchmark::State& state) { OfficeCounts(state, kYearAgo, kYearAgoText); }
+void ExpiredPageToday(benchmark::State& state) { ExpiredPage(state, kToday, kAsOf); }
+void ExpiredPageYearAgo(benchmark::State& state) { ExpiredPage(state, kYearAgo, kYearAgoText); }
 
 void Changes(benchmark::State& state) {
   auto o = OpenLoaded(state);
@@ -472,6 +508,34 @@ void Changes(benchmark::State& state) {
         int rows = 0;
         while (st.executeStep()) ++rows;
         benchmark::DoNotOptimize(rows);
+      });
+}
+
+// One office's changes over the 30 days before today, first page of 100 and the total.
+void OfficeChanges30(benchmark::State& state) {
+  auto o = OpenLoaded(state);
+  if (!o) return;
+  Compare(
+      state,
+      [&] {
+        ChangesQuery q;
+        q.from = std::chrono::sys_days{kToday} - std::chrono::days{30};
+        q.to = kToday;
+        q.filter = {{"subtenant_id", o->office}};
+        q.per_page = 100;
+        auto page = o->engine->Changes(q);
+        benchmark::DoNotOptimize(page);
+      },
+      [&] {
+        for (const std::string& sql : RawChanges()) {
+          SQLite::Statement st(*o->raw, sql);
+          st.bind(1, o->office);
+          st.bind(2, "2026-10-23");
+          st.bind(3, kAsOf);
+          int rows = 0;
+          while (st.executeStep()) ++rows;
+          benchmark::DoNotOptimize(rows);
+        }
       });
 }
 
@@ -521,9 +585,12 @@ void Register() {
       {"load/engine", LoadEngine, 1, benchmark::kSecond},
       {"link_create", LinkCreate, 1, benchmark::kMillisecond},
       {"link_delete", LinkDelete, 1, benchmark::kMillisecond},
-      {"office_counts", OfficeCounts, 50, benchmark::kMicrosecond},
-      {"expired_page", ExpiredPage, 50, benchmark::kMicrosecond},
+      {"office_counts", OfficeCountsToday, 50, benchmark::kMicrosecond},
+      {"office_counts_year_ago", OfficeCountsYearAgo, 50, benchmark::kMicrosecond},
+      {"expired_page", ExpiredPageToday, 50, benchmark::kMicrosecond},
+      {"expired_page_year_ago", ExpiredPageYearAgo, 50, benchmark::kMicrosecond},
       {"changes", Changes, 50, benchmark::kMicrosecond},
+      {"office_changes_30d", OfficeChanges30, 50, benchmark::kMicrosecond},
       {"verify", VerifyFull, 1, benchmark::kSecond},
       {"verify_schedule", VerifySchedule, 1, benchmark::kSecond},
   };

@@ -3,6 +3,7 @@
 
 #include "generate/generate.h"
 
+#include <chrono>
 #include <random>
 #include <string>
 #include <vector>
@@ -214,6 +215,15 @@ class Generator {
     if (Uniform(0, 9) == 0) return;  // one in ten is still NEW
     const int certificates = Uniform(1, 3);
     Date expiry = AddDays(o_.today, Uniform(-5 * 365, 5 * 365));
+    // A company's records as of today: its latest certificate was released by today, except
+    // for one requirement in fifty whose course is already booked (released in the future).
+    const Date latest_release = action.validity > 0
+                                    ? AddPeriod(expiry, -action.validity, action.unit)
+                                    : AddDays(expiry, -365);
+    if (latest_release > o_.today && Uniform(0, 49) != 0) {
+      const auto ahead = std::chrono::sys_days(latest_release) - std::chrono::sys_days(o_.today);
+      expiry = AddDays(expiry, -(ahead.count() + Uniform(0, 364)));
+    }
     for (int c = 0; c < certificates; ++c) {
       // Earlier certificates are the ones renewed by later ones.
       const int periods_back = certificates - 1 - c;

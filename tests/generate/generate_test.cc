@@ -54,7 +54,7 @@ TEST(Generate, Seed7GivesTheSameRowsOnEveryStandardLibrary) {
     ++lines;
     first.emplace(std::string(coll), line);
   });
-  EXPECT_EQ(lines, 9997);
+  EXPECT_EQ(lines, 9410);
   EXPECT_EQ(first["project"], R"(project {"project_id":"c11f6531-eb66-49a7-b305-67547a34c162",)"
                               R"("name":"Synthetic Company 7","country":"IT"})");
   EXPECT_EQ(first["office"],
@@ -71,7 +71,7 @@ TEST(Generate, Seed7GivesTheSameRowsOnEveryStandardLibrary) {
             R"("tenant_id":"c11f6531-eb66-49a7-b305-67547a34c162",)"
             R"("resource_id":"cc0bea58-8f08-42c0-9508-94387e455609","action_type":"PER",)"
             R"("name":"PER certificate","date_release":"2021-03-10"})");
-  EXPECT_EQ(hash, 16803654920223035986ull);  // FNV-1a of every "collection record" line
+  EXPECT_EQ(hash, 13616367787082829794ull);  // FNV-1a of every "collection record" line
 }
 
 TEST(Generate, ShapesAreWithinTheDocumentedRanges) {
