@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 7; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 8; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -21,7 +21,7 @@ CREATE TABLE action (
   watcher         TEXT,
   data            TEXT,
   retired_on      TEXT
-, created_at TEXT, updated_at TEXT);
+, created_at TEXT, updated_at TEXT, active_from TEXT);
 
 CREATE TABLE action_subscription (
   action_subscription_id TEXT PRIMARY KEY NOT NULL,
@@ -35,7 +35,7 @@ CREATE TABLE action_subscription (
   cover_release          TEXT,
   cover_expire           TEXT,
   expiring_from          TEXT
-, hidden_from TEXT, created_at TEXT, updated_at TEXT);
+, hidden_from TEXT, created_at TEXT, updated_at TEXT, active_from TEXT, first_from TEXT, cover_from TEXT, shown_from TEXT);
 
 CREATE TABLE api_key (
   key_id     TEXT PRIMARY KEY NOT NULL,
@@ -75,7 +75,7 @@ CREATE TABLE certificate (
   validity_unit  TEXT,
   warning        INTEGER NOT NULL DEFAULT 0,
   data           TEXT
-, created_at TEXT, updated_at TEXT);
+, created_at TEXT, updated_at TEXT, revoked_on TEXT, revoke_reason TEXT);
 
 CREATE TABLE certificate_action (
   certificate_action_id TEXT PRIMARY KEY NOT NULL,
@@ -96,7 +96,7 @@ CREATE TABLE demand (
   retired_on    TEXT,
   created_at    TEXT,
   updated_at    TEXT
-);
+, active_from TEXT);
 
 CREATE TABLE entity_attachment (
   entity_attachment_id TEXT PRIMARY KEY NOT NULL,
@@ -115,7 +115,7 @@ CREATE TABLE entity_employee (
   type               TEXT NOT NULL,
   entity_id          TEXT NOT NULL,
   retired_on         TEXT
-, created_at TEXT, updated_at TEXT);
+, created_at TEXT, updated_at TEXT, active_from TEXT);
 
 CREATE TABLE equipment (
   office_equipment_id TEXT PRIMARY KEY NOT NULL,
@@ -128,7 +128,7 @@ CREATE TABLE equipment (
   vendor              TEXT,
   model               TEXT,
   retired_on          TEXT
-, created_at TEXT, updated_at TEXT);
+, created_at TEXT, updated_at TEXT, active_from TEXT);
 
 CREATE TABLE incident (
   office_incident_id           TEXT PRIMARY KEY NOT NULL,
@@ -183,7 +183,7 @@ CREATE TABLE material (
   retired_on    TEXT,
   created_at    TEXT,
   updated_at    TEXT
-);
+, active_from TEXT);
 
 CREATE TABLE material_item (
   material_item_id TEXT PRIMARY KEY NOT NULL,
@@ -201,7 +201,7 @@ CREATE TABLE material_item (
   retired_on       TEXT,
   created_at       TEXT,
   updated_at       TEXT
-);
+, active_from TEXT);
 
 CREATE TABLE office (
   office_id        TEXT PRIMARY KEY NOT NULL,
@@ -218,7 +218,7 @@ CREATE TABLE office (
   vat              TEXT,
   office_type_icon TEXT NOT NULL DEFAULT 'office_default',
   retired_on       TEXT
-, created_at TEXT, updated_at TEXT);
+, created_at TEXT, updated_at TEXT, active_from TEXT);
 
 CREATE TABLE outbox (
   seq       INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -250,7 +250,7 @@ CREATE TABLE person (
   entity_id            TEXT,
   related_user         TEXT,
   retired_on           TEXT
-, created_at TEXT, updated_at TEXT);
+, created_at TEXT, updated_at TEXT, active_from TEXT);
 
 CREATE TABLE person_office (
   person_office_id TEXT PRIMARY KEY NOT NULL,
@@ -258,7 +258,7 @@ CREATE TABLE person_office (
   office_id        TEXT NOT NULL REFERENCES office(office_id),
   person_id        TEXT NOT NULL REFERENCES person(person_id),
   retired_on       TEXT
-, created_at TEXT, updated_at TEXT);
+, created_at TEXT, updated_at TEXT, active_from TEXT);
 
 CREATE TABLE project (
   project_id   TEXT PRIMARY KEY NOT NULL,
@@ -367,14 +367,28 @@ CREATE TABLE role (
   name           TEXT NOT NULL,
   description    TEXT,
   retired_on     TEXT
-, created_at TEXT, updated_at TEXT);
+, created_at TEXT, updated_at TEXT, active_from TEXT);
 
 CREATE TABLE schedule_touch (
   action_id     TEXT NOT NULL,
   subscriber_id TEXT NOT NULL
-);
+, old_status TEXT, timeline TEXT);
 
 CREATE TABLE sqlite_sequence(name,seq);
+
+CREATE TABLE subscription_cover (
+  action_subscription_id TEXT NOT NULL
+    REFERENCES action_subscription(action_subscription_id) ON DELETE CASCADE,
+  from_day      TEXT NOT NULL,
+  to_day        TEXT NOT NULL,
+  subtenant_id  TEXT NOT NULL,
+  cover_release TEXT,
+  cover_expire  TEXT,
+  expiring_from TEXT,
+  shown_from    TEXT,
+  hidden_from   TEXT,
+  PRIMARY KEY (action_subscription_id, from_day)
+) WITHOUT ROWID;
 
 CREATE TABLE substance (
   office_substance_id TEXT PRIMARY KEY NOT NULL,
@@ -384,7 +398,7 @@ CREATE TABLE substance (
   name                TEXT NOT NULL,
   description         TEXT,
   retired_on          TEXT
-, created_at TEXT, updated_at TEXT);
+, created_at TEXT, updated_at TEXT, active_from TEXT);
 
 CREATE TABLE work_environment (
   office_work_environment_id TEXT PRIMARY KEY NOT NULL,
@@ -394,7 +408,7 @@ CREATE TABLE work_environment (
   name                       TEXT NOT NULL,
   description                TEXT,
   retired_on                 TEXT
-, created_at TEXT, updated_at TEXT);
+, created_at TEXT, updated_at TEXT, active_from TEXT);
 
 CREATE TABLE work_group (
   work_group_id   TEXT PRIMARY KEY NOT NULL,
@@ -405,7 +419,7 @@ CREATE TABLE work_group (
   description     TEXT,
   work_group_type TEXT NOT NULL,
   retired_on      TEXT
-, created_at TEXT, updated_at TEXT);
+, created_at TEXT, updated_at TEXT, active_from TEXT);
 
 CREATE TABLE work_group_entity (
   work_group_entity_id TEXT PRIMARY KEY NOT NULL,
@@ -419,7 +433,7 @@ CREATE TABLE work_group_entity (
   retired_on           TEXT,
   created_at           TEXT,
   updated_at           TEXT
-);
+, active_from TEXT);
 
 CREATE TABLE work_group_person (
   work_group_person_id TEXT PRIMARY KEY NOT NULL,
@@ -429,21 +443,32 @@ CREATE TABLE work_group_person (
   person_office_id     TEXT NOT NULL REFERENCES person_office(person_office_id),
   time_spent_measure   TEXT,
   retired_on           TEXT
-, created_at TEXT, updated_at TEXT);
+, created_at TEXT, updated_at TEXT, active_from TEXT);
 
 CREATE INDEX action_office ON action(subtenant_id);
+
+CREATE INDEX action_subscription_cover_from
+  ON action_subscription(cover_from) WHERE cover_from IS NOT NULL;
 
 CREATE INDEX action_subscription_expire ON action_subscription(cover_expire);
 
 CREATE INDEX action_subscription_expiring ON action_subscription(expiring_from);
 
+CREATE INDEX action_subscription_hidden_from
+  ON action_subscription(hidden_from) WHERE hidden_from IS NOT NULL;
+
 CREATE INDEX action_subscription_office_expire
-  ON action_subscription(subtenant_id, cover_expire, expiring_from, hidden_from);
+  ON action_subscription(subtenant_id, cover_expire, expiring_from, cover_from, first_from,
+                         shown_from, hidden_from);
 
 CREATE INDEX action_subscription_office_expiring
-  ON action_subscription(subtenant_id, expiring_from, cover_expire, hidden_from);
+  ON action_subscription(subtenant_id, expiring_from, cover_expire, cover_from, first_from,
+                         shown_from, hidden_from);
 
 CREATE UNIQUE INDEX action_subscription_pair ON action_subscription(action_id, subscriber_id);
+
+CREATE INDEX action_subscription_shown_from
+  ON action_subscription(shown_from) WHERE shown_from IS NOT NULL;
 
 CREATE INDEX action_subscription_subscriber ON action_subscription(subscriber_id);
 
@@ -523,6 +548,12 @@ CREATE INDEX review_task_reviewer ON review_task (reviewer_id);
 
 CREATE INDEX role_office ON role(office_id);
 
+CREATE INDEX subscription_cover_office
+  ON subscription_cover(subtenant_id, to_day, from_day, cover_expire, expiring_from, shown_from,
+                        hidden_from);
+
+CREATE INDEX subscription_cover_to ON subscription_cover(to_day, from_day);
+
 CREATE INDEX substance_office ON substance(office_id);
 
 CREATE INDEX work_environment_office ON work_environment(office_id);
@@ -537,31 +568,50 @@ CREATE UNIQUE INDEX work_group_person_pair ON work_group_person(work_group_id, p
 
 CREATE INDEX work_group_person_person_office ON work_group_person(person_office_id);
 
-CREATE VIEW action_subscription_cover AS
+CREATE VIEW action_subscription_in_force AS
 SELECT s.rowid AS rid,
-       c.date_release AS cover_release,
-       certo_expiry(l.date_expire, c.date_expire, c.date_release, c.validity, c.validity_unit,
-                    a.validity, a.validity_unit) AS cover_expire,
-       certo_expiring_from(certo_expiry(l.date_expire, c.date_expire, c.date_release, c.validity,
-                                        c.validity_unit, a.validity, a.validity_unit),
-                           a.expire_interval) AS expiring_from
-  FROM action_subscription s
-  JOIN action a ON a.action_id = s.action_id
-  LEFT JOIN certificate_action l ON l.certificate_action_id = (
-       SELECT l2.certificate_action_id
-         FROM certificate_action l2
-         JOIN certificate c2 ON c2.certificate_id = l2.certificate_id
-         JOIN action a2 ON a2.action_id = l2.action_id
-        WHERE l2.action_id = s.action_id AND l2.resource_id = s.subscriber_id
-          AND c2.tenant_id = a2.tenant_id
-        ORDER BY certo_expiry(l2.date_expire, c2.date_expire, c2.date_release, c2.validity,
-                              c2.validity_unit, a2.validity, a2.validity_unit) DESC,
-                 c2.date_release DESC, l2.certificate_action_id DESC
-        LIMIT 1)
-  LEFT JOIN certificate c ON c.certificate_id = l.certificate_id;
-
-CREATE VIEW action_subscription_hidden AS
-SELECT s.rowid AS rid,
+       certo_latest(
+         s.active_from,
+         (SELECT certo_latest(a.active_from, o.active_from)
+            FROM action a JOIN office o ON o.office_id = a.subtenant_id
+           WHERE a.action_id = s.action_id),
+         (SELECT o.active_from FROM office o WHERE o.office_id = s.subtenant_id),
+         CASE s.subscriber_type
+           WHEN 'PERSON' THEN
+             (SELECT x.active_from
+                FROM person x
+               WHERE x.person_id = s.subscriber_id)
+           WHEN 'OFFICE' THEN
+             (SELECT x.active_from
+                FROM office x
+               WHERE x.office_id = s.subscriber_id)
+           WHEN 'ROLE' THEN
+             (SELECT certo_latest(x.active_from, o.active_from)
+                FROM role x JOIN office o ON o.office_id = x.office_id
+               WHERE x.office_role_id = s.subscriber_id)
+           WHEN 'EQUIPMENT' THEN
+             (SELECT certo_latest(x.active_from, o.active_from)
+                FROM equipment x JOIN office o ON o.office_id = x.office_id
+               WHERE x.office_equipment_id = s.subscriber_id)
+           WHEN 'WORK_ENVIRONMENT' THEN
+             (SELECT certo_latest(x.active_from, o.active_from)
+                FROM work_environment x JOIN office o ON o.office_id = x.office_id
+               WHERE x.office_work_environment_id = s.subscriber_id)
+           WHEN 'SUBSTANCE' THEN
+             (SELECT certo_latest(x.active_from, o.active_from)
+                FROM substance x JOIN office o ON o.office_id = x.office_id
+               WHERE x.office_substance_id = s.subscriber_id)
+           WHEN 'WORK_GROUP' THEN
+             (SELECT certo_latest(x.active_from, o.active_from)
+                FROM work_group x JOIN office o ON o.office_id = x.office_id
+               WHERE x.work_group_id = s.subscriber_id)
+           WHEN 'PPE' THEN
+             (SELECT certo_latest(x.active_from, m.active_from, o.active_from)
+                FROM material_item x
+                JOIN material m ON m.material_id = x.material_id
+                JOIN office o ON o.office_id = x.subtenant_id
+               WHERE x.material_item_id = s.subscriber_id)
+         END) AS shown_from,
        certo_earliest(
          s.retired_on,
          (SELECT certo_earliest(a.retired_on, o.retired_on)
@@ -570,9 +620,13 @@ SELECT s.rowid AS rid,
          (SELECT o.retired_on FROM office o WHERE o.office_id = s.subtenant_id),
          CASE s.subscriber_type
            WHEN 'PERSON' THEN
-             (SELECT x.retired_on FROM person x WHERE x.person_id = s.subscriber_id)
+             (SELECT x.retired_on
+                FROM person x
+               WHERE x.person_id = s.subscriber_id)
            WHEN 'OFFICE' THEN
-             (SELECT x.retired_on FROM office x WHERE x.office_id = s.subscriber_id)
+             (SELECT x.retired_on
+                FROM office x
+               WHERE x.office_id = s.subscriber_id)
            WHEN 'ROLE' THEN
              (SELECT certo_earliest(x.retired_on, o.retired_on)
                 FROM role x JOIN office o ON o.office_id = x.office_id
@@ -602,44 +656,75 @@ SELECT s.rowid AS rid,
          END) AS hidden_from
   FROM action_subscription s;
 
+CREATE VIEW action_subscription_timeline AS
+SELECT s.action_id, s.subscriber_id,
+       (SELECT certo_timeline(l.certificate_action_id, c.date_release, c.revoked_on,
+                              certo_expiry(l.date_expire, c.date_expire, c.date_release,
+                                           c.validity, c.validity_unit, a.validity,
+                                           a.validity_unit),
+                              a.expire_interval)
+          FROM certificate_action l
+          JOIN certificate c ON c.certificate_id = l.certificate_id
+          JOIN action a ON a.action_id = l.action_id
+         WHERE l.action_id = s.action_id AND l.resource_id = s.subscriber_id
+           AND c.tenant_id = a.tenant_id) AS timeline
+  FROM action_subscription s;
+
+CREATE VIEW action_subscription_today AS
+SELECT s.action_subscription_id, s.action_id, s.subscriber_id, s.subscriber_type,
+       CASE WHEN s.cover_from <= certo_today()
+              THEN certo_status(s.cover_expire, s.expiring_from, certo_today())
+            WHEN s.first_from <= certo_today()
+              THEN (SELECT certo_status(g.cover_expire, g.expiring_from, certo_today())
+                      FROM subscription_cover g
+                     WHERE g.action_subscription_id = s.action_subscription_id
+                       AND g.from_day <= certo_today() AND g.to_day > certo_today())
+            ELSE 'NEW' END AS status
+  FROM action_subscription s;
+
 CREATE TRIGGER action_update_touch
 AFTER UPDATE OF validity, validity_unit, expire_interval ON action
 BEGIN
-  INSERT INTO schedule_touch
+  INSERT INTO schedule_touch (action_id, subscriber_id)
     SELECT s.action_id, s.subscriber_id FROM action_subscription s WHERE s.action_id = NEW.action_id;
 END;
 
-CREATE TRIGGER action_visibility AFTER UPDATE OF retired_on ON action
+CREATE TRIGGER action_visibility AFTER UPDATE OF retired_on, active_from ON action
 BEGIN
   UPDATE action_subscription
-     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
-                         WHERE h.rid = action_subscription.rowid)
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
    WHERE action_id = NEW.action_id;
 END;
 
-CREATE TRIGGER action_subscription_status
-AFTER UPDATE OF cover_release, cover_expire, expiring_from ON action_subscription
-WHEN certo_status(OLD.cover_expire, OLD.expiring_from, certo_today())
-     IS NOT certo_status(NEW.cover_expire, NEW.expiring_from, certo_today())
+CREATE TRIGGER action_subscription_cover_follow
+AFTER UPDATE OF subtenant_id, shown_from, hidden_from ON action_subscription
 BEGIN
-  INSERT INTO outbox (event, entity_id, payload, date) VALUES (
-    'ACTION_SUBSCRIPTION::STATUS', NEW.action_subscription_id,
-    json_object('entity_id', NEW.action_subscription_id, 'action_id', NEW.action_id,
-                'subscriber_id', NEW.subscriber_id, 'subscriber_type', NEW.subscriber_type,
-                'old', certo_status(OLD.cover_expire, OLD.expiring_from, certo_today()),
-                'new', certo_status(NEW.cover_expire, NEW.expiring_from, certo_today())),
-    certo_today());
+  UPDATE subscription_cover
+     SET subtenant_id = NEW.subtenant_id, shown_from = NEW.shown_from,
+         hidden_from = NEW.hidden_from
+   WHERE action_subscription_id = NEW.action_subscription_id;
+END;
+
+CREATE TRIGGER action_subscription_cover_guard
+BEFORE UPDATE OF first_from, cover_from, cover_release, cover_expire, expiring_from
+ON action_subscription WHEN certo_bulk() < 0
+BEGIN
+  SELECT 1;
 END;
 
 CREATE TRIGGER action_subscription_touch AFTER INSERT ON action_subscription
 BEGIN
-  INSERT INTO schedule_touch VALUES (NEW.action_id, NEW.subscriber_id);
+  INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (NEW.action_id, NEW.subscriber_id);
 END;
 
-CREATE TRIGGER action_subscription_visibility AFTER UPDATE OF retired_on ON action_subscription
+CREATE TRIGGER action_subscription_visibility AFTER UPDATE OF retired_on, active_from ON action_subscription
 BEGIN
   UPDATE action_subscription
-     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h WHERE h.rid = NEW.rowid)
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
    WHERE rowid = NEW.rowid;
 END;
 
@@ -647,68 +732,74 @@ CREATE TRIGGER action_subscription_visibility_insert AFTER INSERT ON action_subs
 WHEN NOT certo_bulk()
 BEGIN
   UPDATE action_subscription
-     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h WHERE h.rid = NEW.rowid)
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h WHERE h.rid = NEW.rowid)
    WHERE rowid = NEW.rowid;
 END;
 
 CREATE TRIGGER certificate_update_touch
-AFTER UPDATE OF resource_id, tenant_id, date_release, date_expire, validity, validity_unit ON certificate
+AFTER UPDATE OF resource_id, tenant_id, date_release, date_expire, validity, validity_unit,
+                revoked_on ON certificate
 BEGIN
   UPDATE certificate_action SET resource_id = NEW.resource_id
    WHERE certificate_id = NEW.certificate_id AND resource_id IS NOT NEW.resource_id;
-  INSERT INTO schedule_touch
+  INSERT INTO schedule_touch (action_id, subscriber_id)
     SELECT l.action_id, l.resource_id FROM certificate_action l
      WHERE l.certificate_id = NEW.certificate_id;
 END;
 
 CREATE TRIGGER certificate_action_delete_touch AFTER DELETE ON certificate_action
 BEGIN
-  INSERT INTO schedule_touch VALUES (OLD.action_id, OLD.resource_id);
+  INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (OLD.action_id, OLD.resource_id);
 END;
 
 CREATE TRIGGER certificate_action_insert_touch AFTER INSERT ON certificate_action
 BEGIN
-  INSERT INTO schedule_touch VALUES (NEW.action_id, NEW.resource_id);
+  INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (NEW.action_id, NEW.resource_id);
 END;
 
 CREATE TRIGGER certificate_action_update_touch AFTER UPDATE ON certificate_action
 BEGIN
-  INSERT INTO schedule_touch VALUES (OLD.action_id, OLD.resource_id);
-  INSERT INTO schedule_touch
+  INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (OLD.action_id, OLD.resource_id);
+  INSERT INTO schedule_touch (action_id, subscriber_id)
     SELECT NEW.action_id, NEW.resource_id
      WHERE NEW.action_id IS NOT OLD.action_id OR NEW.resource_id IS NOT OLD.resource_id;
 END;
 
-CREATE TRIGGER equipment_visibility AFTER UPDATE OF retired_on ON equipment
+CREATE TRIGGER equipment_visibility AFTER UPDATE OF retired_on, active_from ON equipment
 BEGIN
   UPDATE action_subscription
-     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
-                         WHERE h.rid = action_subscription.rowid)
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
    WHERE subscriber_id = NEW.office_equipment_id;
 END;
 
-CREATE TRIGGER material_visibility AFTER UPDATE OF retired_on ON material
+CREATE TRIGGER material_visibility AFTER UPDATE OF retired_on, active_from ON material
 BEGIN
   UPDATE action_subscription
-     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
-                         WHERE h.rid = action_subscription.rowid)
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
    WHERE subscriber_id IN (SELECT material_item_id FROM material_item
                             WHERE material_id = NEW.material_id);
 END;
 
-CREATE TRIGGER material_item_visibility AFTER UPDATE OF retired_on ON material_item
+CREATE TRIGGER material_item_visibility AFTER UPDATE OF retired_on, active_from ON material_item
 BEGIN
   UPDATE action_subscription
-     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
-                         WHERE h.rid = action_subscription.rowid)
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
    WHERE subscriber_id = NEW.material_item_id;
 END;
 
-CREATE TRIGGER office_visibility AFTER UPDATE OF retired_on ON office
+CREATE TRIGGER office_visibility AFTER UPDATE OF retired_on, active_from ON office
 BEGIN
   UPDATE action_subscription
-     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
-                         WHERE h.rid = action_subscription.rowid)
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
    WHERE subtenant_id = NEW.office_id
       OR subscriber_id = NEW.office_id
       OR subscriber_id IN (SELECT office_role_id FROM role WHERE office_id = NEW.office_id
@@ -725,11 +816,12 @@ BEGIN
                            SELECT material_item_id FROM material_item WHERE subtenant_id = NEW.office_id);
 END;
 
-CREATE TRIGGER person_visibility AFTER UPDATE OF retired_on ON person
+CREATE TRIGGER person_visibility AFTER UPDATE OF retired_on, active_from ON person
 BEGIN
   UPDATE action_subscription
-     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
-                         WHERE h.rid = action_subscription.rowid)
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
    WHERE subscriber_id = NEW.person_id;
 END;
 
@@ -743,44 +835,88 @@ BEGIN
   SELECT RAISE(ABORT, 'review history is append-only: an event cannot be changed');
 END;
 
-CREATE TRIGGER role_visibility AFTER UPDATE OF retired_on ON role
+CREATE TRIGGER role_visibility AFTER UPDATE OF retired_on, active_from ON role
 BEGIN
   UPDATE action_subscription
-     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
-                         WHERE h.rid = action_subscription.rowid)
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
    WHERE subscriber_id = NEW.office_role_id;
 END;
 
 CREATE TRIGGER schedule_touch_apply AFTER INSERT ON schedule_touch WHEN NOT certo_bulk()
 BEGIN
+  UPDATE schedule_touch
+     SET old_status = (SELECT v.status FROM action_subscription_today v
+                        WHERE v.action_id = NEW.action_id AND v.subscriber_id = NEW.subscriber_id),
+         timeline = (SELECT v.timeline FROM action_subscription_timeline v
+                      WHERE v.action_id = NEW.action_id AND v.subscriber_id = NEW.subscriber_id)
+   WHERE rowid = NEW.rowid;
+  DELETE FROM subscription_cover
+   WHERE action_subscription_id =
+         (SELECT s.action_subscription_id FROM action_subscription s
+           WHERE s.action_id = NEW.action_id AND s.subscriber_id = NEW.subscriber_id);
+  INSERT INTO subscription_cover
+    SELECT s.action_subscription_id, j.value ->> 0, j.value ->> 1, s.subtenant_id,
+           j.value ->> 2, j.value ->> 3, j.value ->> 4, s.shown_from, s.hidden_from
+      FROM schedule_touch t
+      JOIN action_subscription s ON s.action_id = t.action_id AND s.subscriber_id = t.subscriber_id,
+           json_each(t.timeline) j
+     WHERE t.rowid = NEW.rowid AND j.value ->> 1 IS NOT NULL;
   UPDATE action_subscription
-     SET (cover_release, cover_expire, expiring_from) =
-         (SELECT v.cover_release, v.cover_expire, v.expiring_from
-            FROM action_subscription_cover v WHERE v.rid = action_subscription.rowid)
+     SET (first_from, cover_from, cover_release, cover_expire, expiring_from) =
+         (SELECT t.timeline ->> '$[0][0]', t.timeline ->> '$[#-1][0]', t.timeline ->> '$[#-1][2]',
+                 t.timeline ->> '$[#-1][3]', t.timeline ->> '$[#-1][4]'
+            FROM schedule_touch t WHERE t.rowid = NEW.rowid)
    WHERE action_id = NEW.action_id AND subscriber_id = NEW.subscriber_id;
+  INSERT INTO outbox (event, entity_id, payload, date)
+    SELECT 'ACTION_SUBSCRIPTION::STATUS', v.action_subscription_id,
+           json_object('entity_id', v.action_subscription_id, 'action_id', v.action_id,
+                       'subscriber_id', v.subscriber_id, 'subscriber_type', v.subscriber_type,
+                       'old', t.old_status, 'new', v.status),
+           certo_today()
+      FROM schedule_touch t
+      JOIN action_subscription_today v
+        ON v.action_id = t.action_id AND v.subscriber_id = t.subscriber_id
+     WHERE t.rowid = NEW.rowid AND v.status IS NOT t.old_status;
   DELETE FROM schedule_touch WHERE rowid = NEW.rowid;
 END;
 
-CREATE TRIGGER substance_visibility AFTER UPDATE OF retired_on ON substance
+CREATE TRIGGER subscription_cover_insert_guard BEFORE INSERT ON subscription_cover
+WHEN certo_bulk() < 0
+BEGIN
+  SELECT 1;
+END;
+
+CREATE TRIGGER subscription_cover_update_guard BEFORE UPDATE ON subscription_cover
+WHEN certo_bulk() < 0
+BEGIN
+  SELECT 1;
+END;
+
+CREATE TRIGGER substance_visibility AFTER UPDATE OF retired_on, active_from ON substance
 BEGIN
   UPDATE action_subscription
-     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
-                         WHERE h.rid = action_subscription.rowid)
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
    WHERE subscriber_id = NEW.office_substance_id;
 END;
 
-CREATE TRIGGER work_environment_visibility AFTER UPDATE OF retired_on ON work_environment
+CREATE TRIGGER work_environment_visibility AFTER UPDATE OF retired_on, active_from ON work_environment
 BEGIN
   UPDATE action_subscription
-     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
-                         WHERE h.rid = action_subscription.rowid)
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
    WHERE subscriber_id = NEW.office_work_environment_id;
 END;
 
-CREATE TRIGGER work_group_visibility AFTER UPDATE OF retired_on ON work_group
+CREATE TRIGGER work_group_visibility AFTER UPDATE OF retired_on, active_from ON work_group
 BEGIN
   UPDATE action_subscription
-     SET hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h
-                         WHERE h.rid = action_subscription.rowid)
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
    WHERE subscriber_id = NEW.work_group_id;
 END;

@@ -67,7 +67,8 @@ inline Json MustCreate(Engine& engine, std::string_view collection, const Json& 
 
 // record as the engine returns it for a row written through an engine pinned to kToday: such an
 // engine stamps created_at and updated_at with the day's start (UTC), placed before the
-// retirement fields; project_type (when given) follows project_name.
+// existence period (active_from, null unless the record gives it, and retired_on);
+// project_type (when given) follows project_name.
 inline Json Stamped(const Json& record, std::string_view project_type = {},
                     std::string_view at = "2026-11-22T00:00:00Z") {
   Json out = Json::object();
@@ -79,6 +80,10 @@ inline Json Stamped(const Json& record, std::string_view project_type = {},
   };
   for (const auto& [key, value] : record.items()) {
     if (key == "retired_on" && !stamped) stamp();
+    // a historicizable row's existence period: active_from (null unless given) before retired_on
+    if (key == "retired_on" && !record.contains("active_from")) out["active_from"] = nullptr;
+    if (key == "active_from") continue;
+    if (key == "retired_on" && record.contains("active_from")) out["active_from"] = record["active_from"];
     out[key] = value;
     if (key == "project_name" && !project_type.empty()) out["project_type"] = project_type;
   }

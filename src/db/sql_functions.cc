@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "rules/rules.h"
 
@@ -122,6 +124,106 @@ void Earliest(sqlite3_context* c, int argc, sqlite3_value** argv) {
   }
 }
 
+// The latest of its text arguments, NULLs ignored; NULL when all are NULL.
+void Latest(sqlite3_context* c, int argc, sqlite3_value** argv) {
+  int best = -1;
+  for (int i = 0; i < argc; ++i) {
+    if (sqlite3_value_type(argv[i]) != SQLITE_TEXT) continue;
+    if (best < 0 ||
+        std::strcmp(reinterpret_cast<const char*>(sqlite3_value_text(argv[i])),
+                    reinterpret_cast<const char*>(sqlite3_value_text(argv[best]))) > 0) {
+      best = i;
+    }
+  }
+  if (best < 0) {
+    sqlite3_result_null(c);
+  } else {
+    sqlite3_result_value(c, argv[best]);
+  }
+}
+
+// certo_timeline(link_id, release, revoked_on, expire, expire_interval): the links of one
+// subscription in, its CoverTimeline out as JSON text (sql_functions.h), NULL for no segment.
+struct TimelineState {
+  std::vector<TimelineLink> links;
+  std::optional<long long> interval;
+  bool bad = false;
+};
+
+void TimelineStep(sqlite3_context* c, int, sqlite3_value** argv) {
+  auto* slot = static_cast<TimelineState**>(sqlite3_aggregate_context(c, sizeof(TimelineState*)));
+  if (!slot) {
+    sqlite3_result_error_nomem(c);
+    return;
+  }
+  if (!*slot) *slot = new TimelineState();
+  TimelineState& state = **slot;
+  std::optional<Date> release = DateArg(argv[1]);
+  if (!release) {
+    state.bad = true;
+    return;
+  }
+  TimelineLink link;
+  if (sqlite3_value_type(argv[0]) == SQLITE_TEXT) {
+    link.id = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  }
+  link.release = *release;
+  link.revoked_on = DateArg(argv[2]);
+  link.expire = DateArg(argv[3]);  // kNever is not a date: never expires
+  state.links.push_back(std::move(link));
+  state.interval = IntArg(argv[4]);
+}
+
+void AppendJsonDate(std::string& out, const std::optional<Date>& d, bool never_if_empty) {
+  if (d) {
+    out += '"' + FormatDate(*d) + '"';
+  } else if (never_if_empty) {
+    out += '"' + std::string(kNever) + '"';
+  } else {
+    out += "null";
+  }
+}
+
+void TimelineFinal(sqlite3_context* c) {
+  auto* slot = static_cast<TimelineState**>(sqlite3_aggregate_context(c, 0));
+  if (!slot || !*slot) {
+    sqlite3_result_null(c);
+    return;
+  }
+  std::unique_ptr<TimelineState> state(*slot);
+  *slot = nullptr;
+  if (state->bad) {
+    sqlite3_result_error(c, "certo_timeline: date_release is not a date", -1);
+    return;
+  }
+  std::vector<CoverSegment> segments = CoverTimeline(std::move(state->links), state->interval);
+  if (segments.empty()) {
+    sqlite3_result_null(c);
+    return;
+  }
+  std::string out = "[";
+  for (const CoverSegment& g : segments) {
+    if (out.size() > 1) out += ',';
+    out += '[';
+    AppendJsonDate(out, g.from, false);
+    out += ',';
+    AppendJsonDate(out, g.to, false);
+    out += ',';
+    if (g.covered) {
+      AppendJsonDate(out, g.release, false);
+      out += ',';
+      AppendJsonDate(out, g.expire, true);
+      out += ',';
+      AppendJsonDate(out, g.expiring_from, true);
+    } else {
+      out += "null,null,null";
+    }
+    out += ']';
+  }
+  out += ']';
+  ResultText(c, out);
+}
+
 void AddDaysFn(sqlite3_context* c, int, sqlite3_value** argv) {
   std::optional<Date> date = DateArg(argv[0]);
   if (!date) {
@@ -149,6 +251,7 @@ int RegisterFunctions(sqlite3* db, SqlContext* ctx) {
       {"certo_status", 3, true, StatusFn},
       {"certo_add_days", 2, true, AddDaysFn},
       {"certo_earliest", -1, true, Earliest},
+      {"certo_latest", -1, true, Latest},
   };
   for (const Fn& f : fns) {
     int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | (f.deterministic ? SQLITE_DETERMINISTIC : 0);
@@ -156,7 +259,9 @@ int RegisterFunctions(sqlite3* db, SqlContext* ctx) {
         sqlite3_create_function_v2(db, f.name, f.args, flags, ctx, f.fn, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return rc;
   }
-  return SQLITE_OK;
+  return sqlite3_create_function_v2(db, "certo_timeline", 5,
+                                    SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, ctx,
+                                    nullptr, TimelineStep, TimelineFinal, nullptr);
 }
 
 }  // namespace certo::internal

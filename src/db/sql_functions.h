@@ -15,6 +15,12 @@
 //   certo_status(cover_expire, expiring_from, day)    NEW, VALID, EXPIRING or EXPIRED
 //   certo_add_days(date, n)
 //   certo_earliest(date, ...)                         the earliest non-NULL date, or NULL
+//   certo_latest(date, ...)                           the latest non-NULL date, or NULL
+//   certo_timeline(link_id, release, revoked_on, expire, expire_interval)   an aggregate over
+//                  one subscription's links: its cover timeline (rules.h, CoverTimeline) as JSON
+//                  text [[from, to, release, expire, expiring_from], ...], to null on the last
+//                  segment, the three cover dates null where no link covers, 'never' where the
+//                  cover never expires (or never becomes EXPIRING); NULL when no link ever covers
 
 #pragma once
 

@@ -243,6 +243,16 @@ void ExpiresAfterRelease(const Json& r, const Finder& find, std::vector<FieldErr
   }
 }
 
+// A row retired before it came into force would never have been: a typo of one of the dates.
+void ActiveBeforeRetired(const Json& r, std::vector<FieldError>& errors) {
+  const Json& from = r.contains("active_from") ? r["active_from"] : Json();
+  const Json& until = r.contains("retired_on") ? r["retired_on"] : Json();
+  if (from.is_string() && until.is_string() && until.get<std::string>() < from.get<std::string>()) {
+    errors.push_back({"active_from", "must not be after retired_on (" + until.get<std::string>() +
+                                         "): the row would never be in force"});
+  }
+}
+
 // Filtering by status: the status's range of stored dates (status_sql.h), so that it uses the
 // indexes.
 std::optional<FilterSql> StatusIs(const Json& value, const std::string& as_of, std::string& error) {
@@ -730,9 +740,14 @@ Entity CertificateEntity() {
       // resource_type filters take the subscriber types' names, older ones included.
       .computed = {Mirror(Ro("resource_type", type_sql, Match::kExact), "action-subscription",
                           "subscriber_type"),
-                   Ro("resource_name", name_sql, Match::kText), ProjectName("tenant_id")},
+                   Ro("resource_name", name_sql, Match::kText),
+                   // Set by Engine::RevokeCertificate: covers nothing from revoked_on on.
+                   Ro("revoked_on", "t.revoked_on", Match::kExact, true),
+                   Ro("revoke_reason", "t.revoke_reason"), ProjectName("tenant_id")},
       .rules = {ValidityPair, NotBefore("date_expire", "date_release")},
       .db_rules = {ResourceAdmitted},
+      // Written by Engine::RevokeCertificate only (read as revoked_on, revoke_reason).
+      .maintained_columns = {"revoked_on", "revoke_reason"},
   };
 }
 
@@ -761,10 +776,13 @@ Entity ActionSubscriptionEntity() {
       .computed =
           {
               status,
-              Ro("certificate_date_release", "t.cover_release", Match::kExact, true),
-              SortBy(Ro("certificate_date_expire", "NULLIF(t.cover_expire, 'never')", Match::kExact,
-                        true),
-                     "t.cover_expire"),
+              // Rule 5: the dates of the link that gives the cover in force on the read's day.
+              Ro("certificate_date_release", CoverValue("t", "cover_release", "certo_as_of()"),
+                 Match::kExact, true),
+              SortBy(Ro("certificate_date_expire",
+                        "NULLIF(" + CoverValue("t", "cover_expire", "certo_as_of()") + ", 'never')",
+                        Match::kExact, true),
+                     CoverValue("t", "cover_expire", "certo_as_of()")),
               Mirror(Ro("action_type", Lookup("action", "action_type", "action_id", "action_id"),
                         Match::kExact, true),
                      "action", "action_type"),
@@ -782,8 +800,10 @@ Entity ActionSubscriptionEntity() {
           },
       .unique = {{"action_id", "subscriber_id"}},
       .db_rules = {SubscriberAllowed},
-      .maintained_columns = {"cover_release", "cover_expire", "expiring_from", "hidden_from"},
+      .maintained_columns = {"cover_release", "cover_expire", "expiring_from", "hidden_from",
+                             "first_from", "cover_from", "shown_from"},
       .hidden_from = "hidden_from",
+      .shown_from = "shown_from",
   };
 }
 
@@ -1149,6 +1169,13 @@ std::vector<Entity> Build() {
     for (Entity& e : group()) all.push_back(std::move(e));
   }
   for (Entity& e : Attachments(all)) all.push_back(std::move(e));  // links to any of them
+  // Every historicizable row has an existence period (DESIGN.md section 1): in force from
+  // active_from (null: always) until retired_on.
+  for (Entity& e : all) {
+    if (!e.historicizable) continue;
+    e.fields.push_back(Day("active_from").Exact().Sort().f);
+    e.rules.push_back(ActiveBeforeRetired);
+  }
   // Every row says when it was written; the store stamps both columns (never the client).
   for (Entity& e : all) {
     for (std::string_view stamp : {kCreatedAt, kUpdatedAt}) {
@@ -1185,6 +1212,7 @@ static std::vector<Entity> MarkDates(std::vector<Entity> all) {
       {"certificate-action", "date_release"},
       {"incident-action", "incident_date"},
       {"incident-person", "incident_date"},
+      {"certificate", "revoked_on"},
   };
   for (const auto& [collection, name] : kDates) {
     for (Entity& e : all) {

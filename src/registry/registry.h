@@ -143,6 +143,9 @@ struct Entity {
   // A trigger-maintained date from which the row is hidden (its own or a parent's retirement),
   // used instead of walking the parent chain when filtering by visibility ("" = walk it).
   std::string_view hidden_from;
+  // Beside it, the trigger-maintained date from which the row is in force (the latest
+  // active_from of it and its parents; "" = walk the chain).
+  std::string_view shown_from;
 
   const Field* FindField(std::string_view name) const;
   const Computed* FindComputed(std::string_view name) const;

@@ -15,12 +15,10 @@ std::string Column(std::string_view alias, std::string_view column) {
   return out.append(column);
 }
 
-}  // namespace
-
-std::string StatusCondition(ScheduleStatus s, std::string_view alias, std::string_view day) {
+// The status condition within one segment whose columns are those of alias.
+std::string SegmentCondition(ScheduleStatus s, std::string_view alias, const std::string& d) {
   const std::string expire = Column(alias, "cover_expire");
   const std::string expiring = Column(alias, "expiring_from");
-  const std::string d(day);
   switch (s) {
     case ScheduleStatus::kNew:
       return expire + " IS NULL";
@@ -34,30 +32,65 @@ std::string StatusCondition(ScheduleStatus s, std::string_view alias, std::strin
   return "0";  // not reached: every status is handled above
 }
 
-FilterSql StatusFilter(ScheduleStatus s, std::string_view alias, const std::string& day) {
-  FilterSql out{StatusCondition(s, alias, "?"), {}};
+// The subscription_cover row (aliased g) in force on d for the row aliased alias.
+std::string PastSegment(std::string_view alias, const std::string& d) {
+  return "FROM subscription_cover g WHERE g.action_subscription_id = " +
+         Column(alias, "action_subscription_id") + " AND g.from_day <= " + d +
+         " AND g.to_day > " + d;
+}
+
+}  // namespace
+
+std::string SegmentStatusCondition(ScheduleStatus s, std::string_view alias, std::string_view day) {
+  return SegmentCondition(s, alias, std::string(day));
+}
+
+std::string StatusConditionOwn(ScheduleStatus s, std::string_view alias, std::string_view day) {
+  const std::string d(day);
+  return "(" + Column(alias, "cover_from") + " <= " + d + " AND " + SegmentCondition(s, alias, d) +
+         ")";
+}
+
+std::string StatusConditionPast(ScheduleStatus s, std::string_view alias, std::string_view day) {
+  const std::string d(day);
+  const std::string first = Column(alias, "first_from");
+  std::string past = "(" + Column(alias, "cover_from") + " > " + d + " AND " + first + " <= " + d +
+                     " AND EXISTS (SELECT 1 " + PastSegment(alias, d) + " AND " +
+                     SegmentCondition(s, "g", d) + "))";
+  if (s != ScheduleStatus::kNew) return past;
+  return "(" + first + " IS NULL OR " + first + " > " + d + " OR " + past + ")";
+}
+
+std::string StatusCondition(ScheduleStatus s, std::string_view alias, std::string_view day) {
+  return "(" + StatusConditionOwn(s, alias, day) + " OR " + StatusConditionPast(s, alias, day) +
+         ")";
+}
+
+FilterSql WithDay(std::string sql, const std::string& day) {
+  FilterSql out{std::move(sql), {}};
   const auto uses = std::count(out.condition.begin(), out.condition.end(), '?');
   for (std::ptrdiff_t i = 0; i < uses; ++i) out.binds.push_back(day);
   return out;
 }
 
-std::string StatusValue(std::string_view alias, std::string_view day) {
-  return "certo_status(" + Column(alias, "cover_expire") + ", " + Column(alias, "expiring_from") +
-         ", " + std::string(day) + ")";
+FilterSql StatusFilter(ScheduleStatus s, std::string_view alias, const std::string& day) {
+  return WithDay(StatusCondition(s, alias, "?"), day);
 }
 
-StatusEntry EntersStatus(ScheduleStatus s, std::string_view alias, std::string_view from,
-                         std::string_view to) {
-  const std::string f(from), t(to);
-  if (s == ScheduleStatus::kExpiring) {
-    // EXPIRING from expiring_from on.
-    const std::string expiring = Column(alias, "expiring_from");
-    return {expiring, expiring + " > " + f + " AND " + expiring + " <= " + t};
-  }
-  // EXPIRED from the day after the last valid day: that day is in (from, to] when the last
-  // valid day is in [from, to).
-  const std::string expire = Column(alias, "cover_expire");
-  return {"certo_add_days(" + expire + ", 1)", expire + " >= " + f + " AND " + expire + " < " + t};
+std::string StatusValue(std::string_view alias, std::string_view day) {
+  const std::string d(day);
+  return "(CASE WHEN " + Column(alias, "cover_from") + " <= " + d + " THEN certo_status(" +
+         Column(alias, "cover_expire") + ", " + Column(alias, "expiring_from") + ", " + d +
+         ") WHEN " + Column(alias, "first_from") + " <= " + d +
+         " THEN (SELECT certo_status(g.cover_expire, g.expiring_from, " + d + ") " +
+         PastSegment(alias, d) + ") ELSE 'NEW' END)";
+}
+
+std::string CoverValue(std::string_view alias, std::string_view column, std::string_view day) {
+  const std::string d(day);
+  return "(CASE WHEN " + Column(alias, "cover_from") + " <= " + d + " THEN " +
+         Column(alias, column) + " WHEN " + Column(alias, "first_from") + " <= " + d +
+         " THEN (SELECT g." + std::string(column) + " " + PastSegment(alias, d) + ") END)";
 }
 
 }  // namespace certo::internal

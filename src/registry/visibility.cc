@@ -1,7 +1,8 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
-// Historicization as SQL: whether a row and its parents are active as of certo_as_of().
+// Historicization as SQL: whether a row and its parents are in force as of certo_as_of(): from
+// active_from (null: always) until the day before retired_on (null: still).
 
 #include <vector>
 
@@ -54,13 +55,16 @@ std::string ParentActive(const Entity& e, const std::string& alias, int& counter
 }  // namespace
 
 std::string OwnedActiveSql(const Entity&, const std::string& alias) {
-  return "(" + alias + ".retired_on IS NULL OR " + alias + ".retired_on > certo_as_of())";
+  return "((" + alias + ".retired_on IS NULL OR " + alias + ".retired_on > certo_as_of()) AND (" +
+         alias + ".active_from IS NULL OR " + alias + ".active_from <= certo_as_of()))";
 }
 
 std::string ActiveSql(const Entity& e, const std::string& alias) {
   if (!e.hidden_from.empty()) {
-    const std::string column = alias + "." + std::string(e.hidden_from);
-    return "(" + column + " IS NULL OR " + column + " > certo_as_of())";
+    const std::string hidden = alias + "." + std::string(e.hidden_from);
+    const std::string shown = alias + "." + std::string(e.shown_from);
+    return "((" + hidden + " IS NULL OR " + hidden + " > certo_as_of()) AND (" + shown +
+           " IS NULL OR " + shown + " <= certo_as_of()))";
   }
   int counter = 0;
   return Active(e, alias, counter);

@@ -3,6 +3,9 @@
 
 #include "rules/rules.h"
 
+#include <algorithm>
+#include <set>
+
 namespace certo::internal {
 
 std::optional<Date> EffectiveExpiry(const LinkDates& link) {
@@ -28,6 +31,50 @@ ScheduleStatus StatusOn(bool covered, std::optional<Date> expire, std::optional<
   if (expire && day > *expire) return ScheduleStatus::kExpired;
   if (expiring_from && day >= *expiring_from) return ScheduleStatus::kExpiring;
   return ScheduleStatus::kValid;
+}
+
+std::vector<CoverSegment> CoverTimeline(std::vector<TimelineLink> links,
+                                        std::optional<long long> expire_interval) {
+  std::erase_if(links, [](const TimelineLink& l) { return l.revoked_on && *l.revoked_on <= l.release; });
+  std::set<Date> days;
+  for (const TimelineLink& l : links) {
+    days.insert(l.release);
+    if (l.revoked_on) days.insert(*l.revoked_on);
+  }
+  // a never-expiring link outranks every dated one
+  auto later = [](const std::optional<Date>& a, const std::optional<Date>& b) {
+    if (!a || !b) return !a && b;
+    return *a > *b;
+  };
+  std::vector<CoverSegment> out;
+  for (const Date& day : days) {
+    const TimelineLink* best = nullptr;
+    for (const TimelineLink& l : links) {
+      if (l.release > day || (l.revoked_on && *l.revoked_on <= day)) continue;
+      if (!best || later(l.expire, best->expire) ||
+          (l.expire == best->expire &&
+           (l.release > best->release || (l.release == best->release && l.id > best->id)))) {
+        best = &l;
+      }
+    }
+    CoverSegment segment{.from = day};
+    if (best) {
+      segment.covered = true;
+      segment.release = best->release;
+      segment.expire = best->expire;
+      segment.expiring_from = ExpiringFrom(best->expire, expire_interval);
+    }
+    if (!out.empty()) {
+      const CoverSegment& last = out.back();
+      if (last.covered == segment.covered &&
+          (!segment.covered || (last.release == segment.release && last.expire == segment.expire))) {
+        continue;  // the same cover goes on
+      }
+      out.back().to = day;
+    }
+    out.push_back(segment);
+  }
+  return out;
 }
 
 }  // namespace certo::internal

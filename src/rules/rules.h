@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/calendar.h"
 
@@ -45,5 +46,36 @@ std::optional<Date> ExpiringFrom(std::optional<Date> expire, std::optional<long 
 // expiring_from as computed by ExpiringFrom.
 ScheduleStatus StatusOn(bool covered, std::optional<Date> expire, std::optional<Date> expiring_from,
                         const Date& day);
+
+// ---- The cover as a timeline (rules 1, 3 and 5) --------------------------------------------
+
+// One certificate-action link as the timeline sees it.
+struct TimelineLink {
+  std::string id;                  // certificate_action_id: the last tie-break of rule 5
+  Date release;                    // the certificate's date_release: covers from this day
+  std::optional<Date> revoked_on;  // covers nothing from this day on
+  std::optional<Date> expire;      // the effective expiry (rule 2); nullopt: never
+};
+
+// A stretch of days over which the same link gives E(D): [from, to), to nullopt = open-ended.
+// covered false: no link covers (after a revocation); release, expire, expiring_from are then
+// meaningless.
+struct CoverSegment {
+  Date from;
+  std::optional<Date> to;
+  bool covered = false;
+  Date release;
+  std::optional<Date> expire;         // nullopt: never expires
+  std::optional<Date> expiring_from;  // nullopt: never EXPIRING
+  friend bool operator==(const CoverSegment&, const CoverSegment&) = default;
+};
+
+// The cover of one subscription over all days: its segments in order, each starting on a
+// release or revocation day, the last open-ended; adjacent segments with the same cover are one.
+// Before the first segment (and always, when the result is empty) no link covers: NEW. A link
+// revoked on or before its release never covers. The winner on a day is rule 5's: latest
+// expiry, then latest release, then greatest link id.
+std::vector<CoverSegment> CoverTimeline(std::vector<TimelineLink> links,
+                                        std::optional<long long> expire_interval);
 
 }  // namespace certo::internal

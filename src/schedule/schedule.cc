@@ -16,6 +16,17 @@ namespace certo::internal {
 
 // ---- Changes --------------------------------------------------------------------------------
 
+namespace {
+
+// "The row aliased t is in the schedule on day" (shown_from <= day < hidden_from), day an SQL
+// expression.
+std::string InScheduleOn(const std::string& day) {
+  return "((t.shown_from IS NULL OR t.shown_from <= " + day + ") AND (t.hidden_from IS NULL OR " +
+         "t.hidden_from > " + day + "))";
+}
+
+}  // namespace
+
 Page Changes(Db& db, Store& store, const ChangesQuery& q) {
   const Entity& e = *FindEntity("action-subscription");
   std::vector<FieldError> errors;
@@ -26,60 +37,97 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
   CheckPaging(q.page, q.per_page, errors);
   std::vector<std::string> where;
   std::vector<Json> binds;
-  store.Where(e, q.filter, q.history, where, binds, errors);
+  // The schedule on each change's own days decides what is shown (below), not the schedule of
+  // the read's day.
+  store.Where(e, q.filter, /*history=*/true, where, binds, errors);
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
 
-  // Time alone moves a row into EXPIRING and into EXPIRED (status_sql.h says on which day).
+  // A status can change only on a day some stored date names: the start of a segment (a release
+  // or a revocation taking effect), the first EXPIRING day or the day after the last valid day
+  // within a segment, and the days the row enters or leaves the schedule. Each branch below finds
+  // one kind of those days in (from, to] through an index, under the filter; the outer query
+  // keeps the days whose status differs from the day before's (null: not in the schedule).
   const std::string from = FormatDate(q.from), to = FormatDate(q.to);
-  std::string sql = " FROM (";
-  for (ScheduleStatus entered : {ScheduleStatus::kExpiring, ScheduleStatus::kExpired}) {
-    const StatusEntry entry = EntersStatus(entered, "", "?1", "?2");
-    if (entered != ScheduleStatus::kExpiring) sql += " UNION ALL ";
-    sql += std::string("SELECT rowid AS rid, '") + StatusName(entered) + "' AS kind, " +
-           entry.first_day + " AS day FROM action_subscription WHERE " + entry.condition;
-  }
-  sql += ") c JOIN action_subscription t ON t.rowid = c.rid" + WhereSql(where);
-  auto bind_all = [&](SQLite::Statement& st) {
-    st.bind(1, from);
-    st.bind(2, to);
-    return BindValues(st, binds, 3);
+  std::vector<Json> all_binds;
+  std::vector<std::string> branches;
+  auto branch = [&](const std::string& select, const std::string& from_sql,
+                    const std::string& condition, std::vector<Json> own) {
+    std::vector<std::string> conditions = where;
+    conditions.push_back(condition);
+    branches.push_back("SELECT " + select + from_sql + WhereSql(conditions));
+    all_binds.insert(all_binds.end(), binds.begin(), binds.end());
+    all_binds.insert(all_binds.end(), own.begin(), own.end());
   };
+  const std::string row = " FROM action_subscription t";
+  const std::string segment =
+      " FROM subscription_cover g JOIN action_subscription t"
+      " ON t.action_subscription_id = g.action_subscription_id";
+  branch("t.action_subscription_id AS id, t.cover_from AS day", row,
+         "t.cover_from > ? AND t.cover_from <= ?", {from, to});
+  branch("t.action_subscription_id, t.expiring_from", row,
+         "t.expiring_from > ? AND t.expiring_from <= ? AND t.expiring_from > t.cover_from",
+         {from, to});
+  branch("t.action_subscription_id, certo_add_days(t.cover_expire, 1)", row,
+         "t.cover_expire >= ? AND t.cover_expire < ? AND t.cover_expire >= t.cover_from",
+         {from, to});
+  branch("t.action_subscription_id, t.shown_from", row, "t.shown_from > ? AND t.shown_from <= ?",
+         {from, to});
+  branch("t.action_subscription_id, t.hidden_from", row,
+         "t.hidden_from > ? AND t.hidden_from <= ?", {from, to});
+  branch("g.action_subscription_id, g.from_day", segment,
+         "g.to_day > ? AND g.from_day > ? AND g.from_day <= ?", {from, from, to});
+  branch("g.action_subscription_id, g.expiring_from", segment,
+         "g.to_day > ? AND g.expiring_from > ? AND g.expiring_from <= ? AND "
+         "g.expiring_from > g.from_day AND g.expiring_from < g.to_day",
+         {from, from, to});
+  branch("g.action_subscription_id, certo_add_days(g.cover_expire, 1)", segment,
+         "g.to_day > ? AND g.cover_expire >= ? AND g.cover_expire < ? AND "
+         "g.cover_expire >= g.from_day AND certo_add_days(g.cover_expire, 1) < g.to_day",
+         {from, from, to});
+  std::string candidates;
+  for (const std::string& b : branches) candidates += (candidates.empty() ? "" : " UNION ") + b;
+
+  const std::string day = "c.day", before = "certo_add_days(c.day, -1)";
+  auto status_on = [&](const std::string& d) {
+    const std::string status = StatusValue("t", d);
+    return q.history ? status : "CASE WHEN " + InScheduleOn(d) + " THEN " + status + " END";
+  };
+  // Only the columns a change shows: a day's changes at 1M subscriptions are hundreds of rows.
+  static const char* const kShown[] = {"action_id",       "action_name",     "subscriber_id",
+                                       "subscriber_type", "subscriber_name", "subtenant_id",
+                                       "office_name"};
+  const std::string inner = "SELECT c.id AS id, c.day AS day, " + status_on(before) + " AS old, " +
+                            status_on(day) + " AS new FROM (" + candidates +
+                            ") c JOIN action_subscription t ON t.action_subscription_id = c.id";
+  const std::string sql = " FROM (" + inner + ") x WHERE x.old IS NOT x.new";
   Page page;
   page.page = q.page;
   page.per_page = q.per_page;
   {
     SQLite::Statement& st = db.Cached("SELECT count(*)" + sql);
-    bind_all(st);
+    BindValues(st, all_binds);
     st.executeStep();
     page.total_count = st.getColumn(0).getInt64();
     st.reset();
   }
   page.page_count = PageCount(page.total_count, q.per_page);
-  // Only the columns a change shows: a day's changes at 1M subscriptions are hundreds of rows.
-  static const char* const kShown[] = {"action_id",       "action_name",     "subscriber_id",
-                                       "subscriber_type", "subscriber_name", "subtenant_id",
-                                       "office_name"};
-  std::string columns = "t.action_subscription_id";
+  // The page first, its shown columns then: the names are read for its rows only.
+  std::string columns = "y.id, y.day, y.old, y.new";
   for (const char* key : kShown) columns += ", " + store.Expression(e, key);
-  SQLite::Statement& st =
-      db.Cached("SELECT c.kind, c.day, t.cover_expire, t.expiring_from, " + columns + sql +
-                " ORDER BY c.day, t.action_subscription_id, c.kind LIMIT ? OFFSET ?");
-  BindPage(st, bind_all(st), q.page, q.per_page);
+  SQLite::Statement& st = db.Cached(
+      "SELECT " + columns + " FROM (SELECT x.id, x.day, x.old, x.new" + sql +
+      " ORDER BY x.day, x.id LIMIT ? OFFSET ?) y"
+      " JOIN action_subscription t ON t.action_subscription_id = y.id ORDER BY y.day, y.id");
+  BindPage(st, BindValues(st, all_binds), q.page, q.per_page);
   while (st.executeStep()) {
-    const std::string kind = st.getColumn(0).getString();
-    const std::string expire = st.getColumn(2).getString();
-    const std::string expiring = st.getColumn(3).getString();
-    // A row that expires had been EXPIRING since expiring_from, if it ever was.
-    ScheduleStatus before = ScheduleStatus::kValid;
-    if (kind == StatusName(ScheduleStatus::kExpired) && expiring != kNever && expiring <= expire) {
-      before = ScheduleStatus::kExpiring;
-    }
     Json change = Json::object();
-    change["action_subscription_id"] = st.getColumn(4).getString();
+    change["action_subscription_id"] = st.getColumn(0).getString();
     change["date"] = st.getColumn(1).getString();
-    change["from"] = StatusName(before);
-    change["to"] = kind;
-    int column = 5;
+    for (int i : {2, 3}) {
+      const SQLite::Column value = st.getColumn(i);
+      change[i == 2 ? "from" : "to"] = value.isNull() ? Json() : Json(value.getString());
+    }
+    int column = 4;
     for (const char* key : kShown) {
       const SQLite::Column value = st.getColumn(column++);
       change[key] = value.isNull() ? Json() : Json(value.getString());
@@ -97,21 +145,49 @@ std::map<ScheduleStatus, int64_t> StatusCounts(Db& db, Store& store, const Query
     Fail(Status::Validation("filter.status",
                             "is what the counts are grouped by; leave it out of the filter"));
   }
-  // Each status through the status filter (status_sql.h): one index range read per status.
+  std::vector<std::string> where;
+  std::vector<Json> binds;
+  std::vector<FieldError> errors;
+  store.Where(e, q.filter, q.history, where, binds, errors);
+  if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
+  const std::string day = FormatDate(store.AsOf());
+  // Each status as a sum of index range reads (status_sql.h): the rows whose own columns are in
+  // force on the day; the earlier segments in force on it; and, for NEW, the rows that no link
+  // covered yet. The segments are read alone when the filter names nothing but offices (their
+  // office and existence period are copied there), else beside their rows.
+  const bool offices_only = q.filter.is_object() &&
+                            (q.filter.empty() ||
+                             (q.filter.size() == 1 && q.filter.contains("subtenant_id")));
+  auto count = [&](const std::string& from, const std::string& condition) {
+    std::vector<std::string> conditions = where;
+    conditions.push_back(condition);
+    const FilterSql extra = WithDay(condition, day);
+    std::vector<Json> all = binds;
+    all.insert(all.end(), extra.binds.begin(), extra.binds.end());
+    SQLite::Statement& st = db.Cached("SELECT count(*) FROM " + from + WhereSql(conditions));
+    BindValues(st, all);
+    st.executeStep();
+    const int64_t n = st.getColumn(0).getInt64();
+    st.reset();
+    return n;
+  };
   std::map<ScheduleStatus, int64_t> counts;
   for (ScheduleStatus status : kScheduleStatuses) {
-    Json filter = q.filter.is_object() ? q.filter : Json::object();
-    filter["status"] = StatusName(status);
-    std::vector<std::string> where;
-    std::vector<Json> binds;
-    std::vector<FieldError> errors;
-    store.Where(e, filter, q.history, where, binds, errors);
-    if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
-    SQLite::Statement& st = db.Cached("SELECT count(*) FROM action_subscription t" + WhereSql(where));
-    BindValues(st, binds);
-    st.executeStep();
-    counts[status] = st.getColumn(0).getInt64();
-    st.reset();
+    int64_t n = count("action_subscription t", StatusConditionOwn(status, "t", "?"));
+    if (offices_only) {
+      n += count("subscription_cover t", "t.to_day > ? AND t.from_day <= ? AND " +
+                                             SegmentStatusCondition(status, "t", "?"));
+    } else {
+      n += count(
+          "subscription_cover g JOIN action_subscription t"
+          " ON t.action_subscription_id = g.action_subscription_id",
+          "g.to_day > ? AND g.from_day <= ? AND " + SegmentStatusCondition(status, "g", "?"));
+    }
+    if (status == ScheduleStatus::kNew) {
+      n += count("action_subscription t", "t.first_from IS NULL");
+      n += count("action_subscription t", "t.first_from > ?");
+    }
+    counts[status] = n;
   }
   return counts;
 }
@@ -119,17 +195,58 @@ std::map<ScheduleStatus, int64_t> StatusCounts(Db& db, Store& store, const Query
 // ---- Bulk -----------------------------------------------------------------------------------
 
 void RecomputeTouched(Db& db) {
-  // One pass over every touched subscription: its cover and its visibility (new rows have
-  // neither yet), both as the views of schema 3 define them.
+  // Each touched subscription once, as schema 8's trigger does for one pair: its status today
+  // before, its existence period (new rows have none yet), its timeline from the view, the
+  // segments and the row's columns from that timeline, and a STATUS event where today's status
+  // changed. Pairs without a subscription (a link to a resource that needs no such action) go.
+  db.Exec(
+      "DELETE FROM schedule_touch WHERE rowid NOT IN ("
+      " SELECT min(t.rowid) FROM schedule_touch t JOIN action_subscription s"
+      "   ON s.action_id = t.action_id AND s.subscriber_id = t.subscriber_id"
+      "  GROUP BY t.action_id, t.subscriber_id)");
+  db.Exec(
+      "UPDATE schedule_touch SET"
+      " old_status = (SELECT v.status FROM action_subscription_today v"
+      "                WHERE v.action_id = schedule_touch.action_id"
+      "                  AND v.subscriber_id = schedule_touch.subscriber_id),"
+      " timeline = (SELECT v.timeline FROM action_subscription_timeline v"
+      "              WHERE v.action_id = schedule_touch.action_id"
+      "                AND v.subscriber_id = schedule_touch.subscriber_id)");
   db.Exec(
       "UPDATE action_subscription SET"
-      " (cover_release, cover_expire, expiring_from) ="
-      "   (SELECT v.cover_release, v.cover_expire, v.expiring_from"
-      "      FROM action_subscription_cover v WHERE v.rid = action_subscription.rowid),"
-      " hidden_from = (SELECT h.hidden_from FROM action_subscription_hidden h"
-      "                 WHERE h.rid = action_subscription.rowid)"
-      " WHERE rowid IN (SELECT s.rowid FROM schedule_touch t JOIN action_subscription s"
-      "                  ON s.action_id = t.action_id AND s.subscriber_id = t.subscriber_id)");
+      " (shown_from, hidden_from) = (SELECT h.shown_from, h.hidden_from"
+      "   FROM action_subscription_in_force h WHERE h.rid = action_subscription.rowid),"
+      " (first_from, cover_from, cover_release, cover_expire, expiring_from) ="
+      "  (t.timeline ->> '$[0][0]', t.timeline ->> '$[#-1][0]', t.timeline ->> '$[#-1][2]',"
+      "   t.timeline ->> '$[#-1][3]', t.timeline ->> '$[#-1][4]')"
+      " FROM schedule_touch t"
+      " WHERE t.action_id = action_subscription.action_id"
+      "   AND t.subscriber_id = action_subscription.subscriber_id");
+  db.Exec(
+      "DELETE FROM subscription_cover WHERE action_subscription_id IN ("
+      " SELECT s.action_subscription_id FROM schedule_touch t JOIN action_subscription s"
+      "   ON s.action_id = t.action_id AND s.subscriber_id = t.subscriber_id)");
+  db.Exec(
+      "INSERT INTO subscription_cover"
+      " SELECT s.action_subscription_id, j.value ->> 0, j.value ->> 1, s.subtenant_id,"
+      "        j.value ->> 2, j.value ->> 3, j.value ->> 4, s.shown_from, s.hidden_from"
+      "   FROM schedule_touch t"
+      "   JOIN action_subscription s"
+      "     ON s.action_id = t.action_id AND s.subscriber_id = t.subscriber_id,"
+      "        json_each(t.timeline) j"
+      "  WHERE t.timeline IS NOT NULL AND j.value ->> 1 IS NOT NULL");
+  db.Exec(
+      "INSERT INTO outbox (event, entity_id, payload, date)"
+      " SELECT 'ACTION_SUBSCRIPTION::STATUS', v.action_subscription_id,"
+      "        json_object('entity_id', v.action_subscription_id, 'action_id', v.action_id,"
+      "                    'subscriber_id', v.subscriber_id, 'subscriber_type', v.subscriber_type,"
+      "                    'old', t.old_status, 'new', v.status),"
+      "        certo_today()"
+      "   FROM schedule_touch t"
+      "   JOIN action_subscription_today v"
+      "     ON v.action_id = t.action_id AND v.subscriber_id = t.subscriber_id"
+      "  WHERE v.status IS NOT t.old_status"
+      "  ORDER BY t.rowid");
   db.Exec("DELETE FROM schedule_touch");
 }
 

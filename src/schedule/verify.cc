@@ -9,7 +9,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -54,18 +53,29 @@ struct ActionInfo {
   std::optional<long long> interval;
 };
 
-// The best link so far for one (action, resource): the latest expiry, then the latest release,
-// then the greatest link id (the trigger's ORDER BY).
-struct Cover {
-  std::string expire;  // a date or kNever
-  std::string release;
-  std::string link_id;
+std::string DayOr(const std::optional<Date>& d, std::string_view none) {
+  return d ? FormatDate(*d) : std::string(none);
+}
 
-  bool Beats(const Cover& o) const {
-    return std::tie(expire, release, link_id) > std::tie(o.expire, o.release, o.link_id);
-  }
-};
+// A segment as compared: from|to|release|expire|expiring_from ("null" where SQL has NULL).
+std::string Describe(const CoverSegment& g) {
+  std::string out = FormatDate(g.from) + "|" + DayOr(g.to, "null") + "|";
+  if (!g.covered) return out + "null|null|null";
+  return out + FormatDate(g.release) + "|" + DayOr(g.expire, kNever) + "|" +
+         DayOr(g.expiring_from, kNever);
+}
 
+void Mismatch(VerifyReport& report, const std::string& id, const std::string& field,
+              const std::optional<std::string>& stored, const std::optional<std::string>& want) {
+  report.problems.push_back(Problem{"schedule", "action-subscription", id, field, Show(stored),
+                                    Show(want),
+                                    "action-subscription " + id + ": stored " + field + " " +
+                                        Show(stored) + ", recomputed " + Show(want)});
+}
+
+// Every subscription's cover timeline recomputed in C++ from its links (rules.h, CoverTimeline)
+// and compared with the row's columns (its first day and last segment) and with its earlier
+// segments in subscription_cover, copies of the row's office and existence period included.
 void CheckSchedule(Db& db, VerifyReport& report) {
   std::unordered_map<std::string, ActionInfo> actions;
   {
@@ -77,14 +87,14 @@ void CheckSchedule(Db& db, VerifyReport& report) {
           ActionInfo{st.getColumn(1).getString(), IntOf(st, 2), UnitOf(st, 3), IntOf(st, 4)};
     }
   }
-  std::unordered_map<std::string, Cover> covers;  // action_id + '/' + resource_id
+  std::unordered_map<std::string, std::vector<TimelineLink>> links;  // action_id/resource_id
   {
     // Links with their certificates, streamed (no map of every certificate).
     SQLite::Statement st(db.raw(),
                          "SELECT l.certificate_action_id, l.action_id, l.date_expire, c.tenant_id, "
                          "c.resource_id, c.date_release, c.date_expire, c.validity, "
-                         "c.validity_unit FROM certificate_action l JOIN certificate c "
-                         "ON c.certificate_id = l.certificate_id");
+                         "c.validity_unit, c.revoked_on FROM certificate_action l JOIN "
+                         "certificate c ON c.certificate_id = l.certificate_id");
     while (st.executeStep()) {
       ++report.links_checked;
       auto a = actions.find(st.getColumn(1).getString());
@@ -92,56 +102,91 @@ void CheckSchedule(Db& db, VerifyReport& report) {
       if (a == actions.end() || !release || st.getColumn(3).getString() != a->second.tenant) {
         continue;  // a link of another project covers nothing; a NOT NULL date is never null
       }
-      LinkDates link{DateOf(Text(st, 2)), DateOf(Text(st, 6)), *release,      IntOf(st, 7),
-                     UnitOf(st, 8),       a->second.validity,  a->second.unit};
-      std::optional<Date> expiry = EffectiveExpiry(link);
-      Cover cover{expiry ? FormatDate(*expiry) : std::string(kNever), FormatDate(*release),
-                  st.getColumn(0).getString()};
-      std::string key = a->first + '/' + st.getColumn(4).getString();
-      auto [it, inserted] = covers.emplace(std::move(key), cover);
-      if (!inserted && cover.Beats(it->second)) it->second = std::move(cover);
+      LinkDates dates{DateOf(Text(st, 2)), DateOf(Text(st, 6)), *release,      IntOf(st, 7),
+                      UnitOf(st, 8),       a->second.validity,  a->second.unit};
+      links[a->first + '/' + st.getColumn(4).getString()].push_back(
+          TimelineLink{st.getColumn(0).getString(), *release, DateOf(Text(st, 9)),
+                       EffectiveExpiry(dates)});
+    }
+  }
+  // The stored earlier segments, each with the copies it keeps.
+  std::unordered_map<std::string, std::vector<std::string>> stored_segments;
+  {
+    SQLite::Statement st(db.raw(),
+                         "SELECT action_subscription_id, from_day, to_day, cover_release, "
+                         "cover_expire, expiring_from, subtenant_id, shown_from, hidden_from "
+                         "FROM subscription_cover ORDER BY action_subscription_id, from_day");
+    while (st.executeStep()) {
+      std::string text;
+      for (int i = 1; i < 9; ++i) text += (i > 1 ? "|" : "") + Show(Text(st, i));
+      stored_segments[st.getColumn(0).getString()].push_back(std::move(text));
     }
   }
   SQLite::Statement st(db.raw(),
                        "SELECT action_subscription_id, action_id, subscriber_id, cover_release, "
-                       "cover_expire, expiring_from FROM action_subscription");
+                       "cover_expire, expiring_from, first_from, cover_from, subtenant_id, "
+                       "shown_from, hidden_from FROM action_subscription");
   while (st.executeStep()) {
     ++report.subscriptions_checked;
     const std::string id = st.getColumn(0).getString();
-    auto cover = covers.find(st.getColumn(1).getString() + '/' + st.getColumn(2).getString());
-    std::optional<std::string> release, expire, expiring;
-    if (cover != covers.end()) {
-      release = cover->second.release;
-      expire = cover->second.expire;
-      auto a = actions.find(st.getColumn(1).getString());
-      std::optional<Date> e = ParseDate(*expire);  // nullopt for kNever
-      std::optional<Date> from =
-          ExpiringFrom(e, a == actions.end() ? std::nullopt : a->second.interval);
-      expiring = from ? FormatDate(*from) : std::string(kNever);
+    auto found = links.find(st.getColumn(1).getString() + '/' + st.getColumn(2).getString());
+    auto a = actions.find(st.getColumn(1).getString());
+    std::vector<CoverSegment> timeline;
+    if (found != links.end()) {
+      timeline = CoverTimeline(found->second,
+                               a == actions.end() ? std::nullopt : a->second.interval);
     }
-    const std::optional<std::string> stored[] = {Text(st, 3), Text(st, 4), Text(st, 5)};
-    const std::optional<std::string> expected[] = {release, expire, expiring};
-    const char* fields[] = {"certificate_date_release", "certificate_date_expire", "expiring_from"};
-    for (int i = 0; i < 3; ++i) {
-      if (stored[i] == expected[i]) continue;
-      report.problems.push_back(Problem{
-          "schedule", "action-subscription", id, fields[i], Show(stored[i]), Show(expected[i]),
-          "action-subscription " + id + ": stored " + fields[i] + " " + Show(stored[i]) +
-              ", recomputed " + Show(expected[i])});
+    std::optional<std::string> first, from, release, expire, expiring;
+    if (!timeline.empty()) {
+      const CoverSegment& last = timeline.back();
+      first = FormatDate(timeline.front().from);
+      from = FormatDate(last.from);
+      if (last.covered) {
+        release = FormatDate(last.release);
+        expire = DayOr(last.expire, kNever);
+        expiring = DayOr(last.expiring_from, kNever);
+      }
+    }
+    const std::optional<std::string> stored[] = {Text(st, 3), Text(st, 4), Text(st, 5),
+                                                 Text(st, 6), Text(st, 7)};
+    const std::optional<std::string> expected[] = {release, expire, expiring, first, from};
+    const char* fields[] = {"certificate_date_release", "certificate_date_expire", "expiring_from",
+                            "first_from", "cover_from"};
+    for (int i = 0; i < 5; ++i) {
+      if (stored[i] != expected[i]) Mismatch(report, id, fields[i], stored[i], expected[i]);
+    }
+    const std::string copies =
+        "|" + Show(Text(st, 8)) + "|" + Show(Text(st, 9)) + "|" + Show(Text(st, 10));
+    std::vector<std::string> want;
+    for (size_t i = 0; i + 1 < timeline.size(); ++i) want.push_back(Describe(timeline[i]) + copies);
+    auto have = stored_segments.find(id);
+    const std::vector<std::string> none;
+    const std::vector<std::string>& got = have == stored_segments.end() ? none : have->second;
+    if (got != want) {
+      auto join = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const std::string& x : v) out += (out.empty() ? "" : "; ") + x;
+        return out.empty() ? std::string("none") : out;
+      };
+      Mismatch(report, id, "cover_timeline", join(got), join(want));
     }
   }
 }
 
-// Every id of a collection, and its retirement date (empty: active).
-using Rows = std::unordered_map<std::string, std::string>;
+// Every id of a collection, and its existence period (empty: open).
+struct Period {
+  std::string active_from, retired_on;
+};
+using Rows = std::unordered_map<std::string, Period>;
 const Rows& RowsOf(Db& db, std::map<std::string_view, Rows>& cache, const Entity& e) {
   auto [it, inserted] = cache.try_emplace(e.collection);
   if (inserted) {
     SQLite::Statement st(db.raw(), "SELECT " + std::string(e.id) + ", " +
-                                       (e.historicizable ? "retired_on" : "NULL") + " FROM " +
-                                       std::string(e.table));
+                                       (e.historicizable ? "active_from, retired_on" : "NULL, NULL") +
+                                       " FROM " + std::string(e.table));
     while (st.executeStep()) {
-      it->second.emplace(st.getColumn(0).getString(), st.getColumn(1).getString());
+      it->second.emplace(st.getColumn(0).getString(),
+                         Period{st.getColumn(1).getString(), st.getColumn(2).getString()});
     }
   }
   return it->second;
@@ -174,12 +219,16 @@ void CheckReferences(Db& db, std::map<std::string_view, Rows>& rows, VerifyRepor
   }
 }
 
-// hidden_from recomputed in C++: the earliest retirement of the subscription, its action and
-// the action's office, its office, its subscriber and the subscriber's office (schema 3's view
-// says the same in SQL).
+// shown_from and hidden_from recomputed in C++: the latest active_from and the earliest
+// retirement of the subscription, its action and the action's office, its office, its subscriber
+// and the subscriber's office (schema 8's view says the same in SQL).
 void CheckVisibility(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& report) {
-  auto earliest = [](std::string& acc, const std::string& date) {
-    if (!date.empty() && (acc.empty() || date < acc)) acc = date;
+  struct Span {
+    std::string shown, hidden;
+    void Add(const Period& p) {
+      if (!p.retired_on.empty() && (hidden.empty() || p.retired_on < hidden)) hidden = p.retired_on;
+      if (!p.active_from.empty() && (shown.empty() || p.active_from > shown)) shown = p.active_from;
+    }
   };
   // The office of every office-level subscriber kind and of every action.
   std::unordered_map<std::string, std::string> office_of;
@@ -222,38 +271,41 @@ void CheckVisibility(Db& db, std::map<std::string_view, Rows>& rows, VerifyRepor
   for (const RefTarget& t : subscription.FindField("subscriber_id")->ref.targets) {
     subjects[std::string(t.type_value)] = &RowsOf(db, rows, *FindEntity(t.collection));
   }
-  auto retired = [](const Rows& in, const std::string& id) {
+  auto period = [](const Rows& in, const std::string& id) {
     auto it = in.find(id);
-    return it == in.end() ? std::string() : it->second;
+    return it == in.end() ? Period() : it->second;
   };
   SQLite::Statement st(db.raw(),
                        "SELECT action_subscription_id, retired_on, action_id, subtenant_id, "
-                       "subscriber_type, subscriber_id, hidden_from FROM action_subscription");
+                       "subscriber_type, subscriber_id, hidden_from, active_from, shown_from "
+                       "FROM action_subscription");
   while (st.executeStep()) {
-    std::string expected = st.getColumn(1).getString();
+    Span expected;
+    expected.Add(Period{st.getColumn(7).getString(), st.getColumn(1).getString()});
     const std::string action = st.getColumn(2).getString();
     const std::string type = st.getColumn(4).getString(), subscriber = st.getColumn(5).getString();
-    earliest(expected, retired(actions, action));
-    earliest(expected, retired(offices, office_of[action]));
-    earliest(expected, retired(offices, st.getColumn(3).getString()));
+    expected.Add(period(actions, action));
+    expected.Add(period(offices, office_of[action]));
+    expected.Add(period(offices, st.getColumn(3).getString()));
     if (auto it = subjects.find(type); it != subjects.end()) {
-      earliest(expected, retired(*it->second, subscriber));
+      expected.Add(period(*it->second, subscriber));
       if (auto o = office_of.find(subscriber); o != office_of.end()) {
-        earliest(expected, retired(offices, o->second));
+        expected.Add(period(offices, o->second));
       }
       if (auto p = parent_of.find(subscriber); p != parent_of.end()) {
-        earliest(expected, retired(*p->second.first, p->second.second));
+        expected.Add(period(*p->second.first, p->second.second));
       }
     }
-    const std::optional<std::string> stored = Text(st, 6);
-    const std::optional<std::string> want =
-        expected.empty() ? std::nullopt : std::optional<std::string>(expected);
-    if (stored == want) continue;
+    auto optional = [](const std::string& s) {
+      return s.empty() ? std::nullopt : std::optional<std::string>(s);
+    };
     const std::string id = st.getColumn(0).getString();
-    report.problems.push_back(Problem{"schedule", "action-subscription", id, "hidden_from",
-                                      Show(stored), Show(want),
-                                      "action-subscription " + id + ": stored hidden_from " +
-                                          Show(stored) + ", recomputed " + Show(want)});
+    if (Text(st, 6) != optional(expected.hidden)) {
+      Mismatch(report, id, "hidden_from", Text(st, 6), optional(expected.hidden));
+    }
+    if (Text(st, 8) != optional(expected.shown)) {
+      Mismatch(report, id, "shown_from", Text(st, 8), optional(expected.shown));
+    }
   }
 }
 

@@ -218,6 +218,10 @@ Json Store::RowJson(const Entity& e, SQLite::Statement& st, int first) {
   for (const Field& f : e.fields) row[S(f.name)] = ColumnValue(st.getColumn(i++), f.type);
   for (const Computed& c : e.computed) row[S(c.name)] = ComputedJson(st.getColumn(i++), c.kind);
   if (e.historicizable) {
+    // The existence period reads as one: active_from beside retired_on, after the stamps.
+    Json active_from = std::move(row["active_from"]);
+    row.erase("active_from");
+    row["active_from"] = std::move(active_from);
     row[S(kRetiredOn)] = ColumnValue(st.getColumn(i++), FieldType::kDate);
     row[S(kOwnedActive)] = st.getColumn(i++).getInt() != 0;
     row[S(kParentActive)] = st.getColumn(i++).getInt() != 0;
@@ -745,6 +749,11 @@ Json Store::SetRetired(const Entity& e, std::string_view id, std::optional<Date>
   const std::string key = before[S(e.id)].get<std::string>();
   Json retired_on = date ? Json(FormatDate(*date)) : Json();
   if (before[S(kRetiredOn)] == retired_on) return before;
+  if (const Json& from = before["active_from"]; date && from.is_string() &&
+                                                 FormatDate(*date) < from.get<std::string>()) {
+    Fail(Status::Validation("date", "must not be before the row's active_from (" +
+                                        from.get<std::string>() + ")"));
+  }
   SQLite::Statement& st = db_.Cached("UPDATE " + S(e.table) + " SET retired_on = ?, " +
                                      S(kUpdatedAt) + " = ? WHERE " + S(e.id) + " = ?");
   Bind(st, 1, retired_on);
@@ -838,7 +847,10 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
   } else if (e.historicizable && !history && !e.hidden_from.empty()) {
     // A bound date rather than certo_as_of(), so the planner can read it from an index.
     const std::string column = "t." + S(e.hidden_from);
+    const std::string shown = "t." + S(e.shown_from);
     where.push_back("(" + column + " IS NULL OR " + column + " > ?)");
+    where.push_back("(" + shown + " IS NULL OR " + shown + " <= ?)");
+    binds.push_back(as_of);
     binds.push_back(as_of);
   } else if (e.historicizable && !history) {
     where.push_back(ActiveSql(e, "t"));

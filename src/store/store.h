@@ -46,6 +46,8 @@ void BindPage(SQLite::Statement& st, int index, int page, int per_page);
 class Store {
  public:
   Store(Db& db, SqlContext& ctx) : db_(db), ctx_(ctx) {}
+  // The day reads are evaluated at (Query::as_of, else the engine's today).
+  Date AsOf() const { return ctx_.AsOf(); }
 
   // Returns the stored record with its computed fields, or (full = false, for bulk paths) only
   // the stored fields.

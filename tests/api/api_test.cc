@@ -707,7 +707,7 @@ TEST(JsonApiHostile, FilterKeysWithSqlAre422NamingTheKey) {
   ApiWorld w;
   const std::string allowed =
       "is not a filter of office; allowed: office_id, project_id, name, code, street, "
-      "postal_code, locality, region, country, tax_code, vat, office_type_icon, project_name, "
+      "postal_code, locality, region, country, tax_code, vat, office_type_icon, active_from, project_name, "
       "project_type, created_at, updated_at, owned_active, parent_active";
   for (const char* key : kHostile) {
     Response r = IndexOf(*w.engine, "office", {{"filter", {{key, "x"}}}});
@@ -727,7 +727,7 @@ TEST(JsonApiHostile, SortFieldsWithSqlAre422NamingTheField) {
                 FieldErrorsBody(
                     {{"sort",
                       "cannot sort office by '" + std::string(key) +
-                          "'; allowed: office_id, name, code, project_name, created_at, updated_at "
+                          "'; allowed: office_id, name, code, active_from, project_name, created_at, updated_at "
                           "(prefix - for descending)"}}))
           << sort;
     }

@@ -138,7 +138,7 @@ Json AdaRecord(const std::string& id, const std::string& project) {
           {"sex", nullptr},           {"country", "IT"},        {"birth_date", "1990-05-17"},
           {"birth_place", nullptr},   {"tax_code", nullptr},    {"note", nullptr},
           {"contract_type", nullptr}, {"is_employee", 1},       {"is_prevention_people", 0},
-          {"entity_id", nullptr},     {"related_user", nullptr}};
+          {"entity_id", nullptr},     {"related_user", nullptr}, {"active_from", nullptr}};
 }
 
 TEST(Events, CreateEmitsTheStoredRecord) {

@@ -1049,7 +1049,7 @@ TEST(Person, UnknownFilterOrSortIsAValidationErrorNamingIt) {
             "filter.nickname: is not a filter of person; allowed: person_id, project_id, code, "
             "first_name, last_name, locality, region, sex, country, birth_date, tax_code, "
             "contract_type, is_employee, is_prevention_people, entity_id, related_user, "
-            "project_name, created_at, updated_at, owned_active, parent_active");
+            "active_from, project_name, created_at, updated_at, owned_active, parent_active");
   // A field that exists but is not filterable, and an activity filter given no boolean.
   for (const char* key : {"street", "owned_active"}) {
     auto r = engine->Index("person", Filter({{key, "x"}}));
@@ -1061,8 +1061,8 @@ TEST(Person, UnknownFilterOrSortIsAValidationErrorNamingIt) {
   ASSERT_FALSE(sort.ok());
   EXPECT_EQ(OnlyFieldError(sort.error()),
             "sort: cannot sort person by 'street'; allowed: person_id, code, first_name, "
-            "last_name, birth_date, tax_code, project_name, created_at, updated_at (prefix - for "
-            "descending)");
+            "last_name, birth_date, tax_code, active_from, project_name, created_at, updated_at "
+            "(prefix - for descending)");
 }
 
 TEST(Person, RetiredPersonHidesItsOfficeLinksAndTheirRowsUntilRestored) {

@@ -446,6 +446,8 @@ TEST(CertificateRecord, CreateKeepsTheClientIdAndReturnsEveryFieldWithJoins) {
                    {"data", {{"hours", 8}}},
                    {"resource_type", "PERSON"},
                    {"resource_name", "Ada Rossi"},
+                   {"revoked_on", nullptr},  // not revoked
+                   {"revoke_reason", nullptr},
                    {"project_name", "ACME"}};
   EXPECT_EQ(row, Stamped(expected));
   EXPECT_EQ(*w.engine->View("certificate", kCertificateId), Stamped(expected));

@@ -60,12 +60,12 @@ TEST(Registry, ReferencesNameKnownCollectionsAndProjectFieldsAreReferences) {
 // must say so, or Python gets a string for it.
 TEST(Registry, DateFieldsListEveryDateARecordHolds) {
   EXPECT_EQ(Engine::DateFields("action-subscription"),
-            (std::vector<std::string>{"certificate_date_release", "certificate_date_expire",
-                                      "retired_on"}));
+            (std::vector<std::string>{"active_from", "certificate_date_release",
+                                      "certificate_date_expire", "retired_on"}));
   EXPECT_EQ(Engine::DateFields("certificate-action"),
             (std::vector<std::string>{"date_expire", "date_release"}));
   EXPECT_EQ(Engine::DateFields("person-office"),
-            (std::vector<std::string>{"person_birth_date", "retired_on"}));
+            (std::vector<std::string>{"active_from", "person_birth_date", "retired_on"}));
   EXPECT_EQ(Engine::DateFields("incident-person"), (std::vector<std::string>{"incident_date"}));
   EXPECT_EQ(Engine::DateFields("incident-action"), (std::vector<std::string>{"incident_date"}));
   EXPECT_TRUE(Engine::DateFields("nope").empty());

@@ -1,9 +1,11 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
-// The status conditions of registry/status_sql.h against certo_status(), the C++ rule: on every
-// combination of stored dates and days, exactly one status's condition holds, and it is the
-// status the rule gives; the day a change takes effect matches the rule too.
+// The status conditions of registry/status_sql.h against the C++ rule: for timelines made by
+// CoverTimeline (releases, expiries, revocations) and stored as schema 8 stores them (the row's
+// first day and last segment, the earlier segments in subscription_cover), on every day exactly
+// one status's condition holds, it is the status StatusOn gives for the segment in force, the
+// own and past halves split it without overlap, and CoverValue shows that segment's dates.
 
 #include "registry/status_sql.h"
 
@@ -15,32 +17,61 @@
 
 #include "base/calendar.h"
 #include "db/sql_functions.h"
+#include "rules/rules.h"
 #include "testutil.h"
 
 namespace certo::internal {
 namespace {
 
-// One stored row: cover_expire, expiring_from (nullopt = NULL).
-struct Stored {
-  std::optional<std::string> expire, expiring;
-};
+Date D(const char* text) { return *ParseDate(text); }
 
 class StatusSql : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(RegisterFunctions(db_.getHandle(), &ctx_), SQLITE_OK);
-    db_.exec("CREATE TABLE s (cover_expire TEXT, expiring_from TEXT)");
+    db_.exec(
+        "CREATE TABLE s (action_subscription_id TEXT, first_from TEXT, cover_from TEXT, "
+        "cover_release TEXT, cover_expire TEXT, expiring_from TEXT);"
+        "CREATE TABLE subscription_cover (action_subscription_id TEXT, from_day TEXT, "
+        "to_day TEXT, cover_release TEXT, cover_expire TEXT, expiring_from TEXT)");
   }
 
-  void Store(const Stored& row) {
-    db_.exec("DELETE FROM s");
-    SQLite::Statement st(db_, "INSERT INTO s VALUES (?, ?)");
-    if (row.expire) st.bind(1, *row.expire);
-    if (row.expiring) st.bind(2, *row.expiring);
-    st.exec();
+  static std::optional<std::string> Text(const std::optional<Date>& d, bool never) {
+    if (d) return FormatDate(*d);
+    return never ? std::optional<std::string>("never") : std::nullopt;
   }
 
-  // The value of an SQL expression over the stored row aliased t, with binds.
+  void Store(const std::vector<CoverSegment>& timeline) {
+    db_.exec("DELETE FROM s; DELETE FROM subscription_cover");
+    SQLite::Statement row(db_, "INSERT INTO s VALUES ('a', ?, ?, ?, ?, ?)");
+    auto bind = [](SQLite::Statement& st, int i, const std::optional<std::string>& v) {
+      if (v) st.bind(i, *v);
+    };
+    if (!timeline.empty()) {
+      const CoverSegment& last = timeline.back();
+      row.bind(1, FormatDate(timeline.front().from));
+      row.bind(2, FormatDate(last.from));
+      if (last.covered) {
+        row.bind(3, FormatDate(last.release));
+        bind(row, 4, Text(last.expire, true));
+        bind(row, 5, Text(last.expiring_from, true));
+      }
+    }
+    row.exec();
+    for (size_t i = 0; i + 1 < timeline.size(); ++i) {
+      const CoverSegment& g = timeline[i];
+      SQLite::Statement st(db_, "INSERT INTO subscription_cover VALUES ('a', ?, ?, ?, ?, ?)");
+      st.bind(1, FormatDate(g.from));
+      st.bind(2, FormatDate(*g.to));
+      if (g.covered) {
+        st.bind(3, FormatDate(g.release));
+        bind(st, 4, Text(g.expire, true));
+        bind(st, 5, Text(g.expiring_from, true));
+      }
+      st.exec();
+    }
+  }
+
   std::string Eval(const std::string& sql, const std::vector<std::string>& binds = {}) {
     SQLite::Statement st(db_, "SELECT " + sql + " FROM s t");
     for (size_t i = 0; i < binds.size(); ++i) st.bind(static_cast<int>(i + 1), binds[i]);
@@ -52,60 +83,67 @@ class StatusSql : public ::testing::Test {
   SqlContext ctx_;
 };
 
-const std::vector<Stored> kRows = {
-    {std::nullopt, std::nullopt},  // no cover
-    {"never", "never"},            // never expires
-    {"2026-11-22", "never"},       // no warning period
-    {"2026-11-22", "2026-11-02"},  // 20 days of warning
-    {"2026-11-22", "2026-11-22"},  // warned on the last day only
-    {"2030-01-31", "2029-12-01"},
-};
-const std::vector<std::string> kDays = {"2026-11-01", "2026-11-02", "2026-11-21", "2026-11-22",
-                                        "2026-11-23", "2029-12-01", "2030-02-01", "9999-12-31"};
+// The segment in force on day, if any.
+const CoverSegment* InForce(const std::vector<CoverSegment>& timeline, const Date& day) {
+  for (const CoverSegment& g : timeline) {
+    if (g.from <= day && (!g.to || day < *g.to)) return &g;
+  }
+  return nullptr;
+}
 
-TEST_F(StatusSql, ExactlyTheRulesStatusHoldsOnEveryDay) {
-  for (const Stored& row : kRows) {
-    Store(row);
-    for (const std::string& day : kDays) {
-      const std::string rule = Eval("certo_status(t.cover_expire, t.expiring_from, ?)", {day});
-      EXPECT_EQ(Eval(StatusValue("t", "?"), {day}), rule);
+TEST_F(StatusSql, ExactlyTheRulesStatusHoldsOnEveryDayOfEveryTimeline) {
+  using L = TimelineLink;
+  const std::vector<std::vector<L>> link_sets = {
+      {},
+      {{"1", D("2026-01-01"), std::nullopt, std::nullopt}},  // never expires
+      {{"1", D("2025-01-01"), std::nullopt, D("2026-11-22")}},
+      // renewed: the second, released later, covers from its release on
+      {{"1", D("2024-01-01"), std::nullopt, D("2026-01-31")},
+       {"2", D("2026-01-15"), std::nullopt, D("2028-01-15")}},
+      // released in the future, after an expired one
+      {{"1", D("2020-01-01"), std::nullopt, D("2021-01-01")},
+       {"2", D("2027-06-01"), std::nullopt, D("2029-06-01")}},
+      // revoked: nothing covers from the revocation on, until another is released
+      {{"1", D("2025-01-01"), D("2026-03-01"), D("2027-01-01")},
+       {"2", D("2026-09-01"), std::nullopt, D("2026-12-01")}},
+      // revoked on its release day: never covers
+      {{"1", D("2026-01-01"), D("2026-01-01"), D("2027-01-01")}},
+  };
+  const std::vector<std::string> days = {
+      "2019-12-31", "2020-01-01", "2025-12-31", "2026-01-01", "2026-01-14", "2026-01-15",
+      "2026-01-31", "2026-02-01", "2026-02-28", "2026-03-01", "2026-08-31", "2026-09-01",
+      "2026-11-02", "2026-11-22", "2026-11-23", "2027-05-31", "2027-06-01", "9999-12-31"};
+  for (const std::vector<L>& links : link_sets) {
+    const std::vector<CoverSegment> timeline = CoverTimeline(links, 20);
+    Store(timeline);
+    for (const std::string& day : days) {
+      const CoverSegment* g = InForce(timeline, D(day.c_str()));
+      const ScheduleStatus rule = g ? StatusOn(g->covered, g->expire, g->expiring_from, D(day.c_str()))
+                                    : ScheduleStatus::kNew;
+      const std::string d = "'" + day + "'";
+      EXPECT_EQ(Eval(StatusValue("t", d)), StatusName(rule)) << day;
+      const std::string expire = g && g->covered ? Text(g->expire, true).value() : "NULL";
+      EXPECT_EQ(Eval(CoverValue("t", "cover_expire", d)), expire) << day;
       for (ScheduleStatus s : kScheduleStatuses) {
         const FilterSql filter = StatusFilter(s, "t", day);
-        std::vector<std::string> binds;
-        for (const Json& b : filter.binds) binds.push_back(b.get<std::string>());
+        std::vector<std::string> binds(filter.binds.size(), day);
         const std::string holds = Eval("(" + filter.condition + ") IS 1", binds);
-        EXPECT_EQ(holds, rule == StatusName(s) ? "1" : "0")
-            << StatusName(s) << " on " << day << " for " << row.expire.value_or("NULL") << "/"
-            << row.expiring.value_or("NULL") << ": " << filter.condition;
-        EXPECT_EQ(Eval("(" + StatusCondition(s, "t", "'" + day + "'") + ") IS 1"), holds);
+        EXPECT_EQ(holds, rule == s ? "1" : "0") << StatusName(s) << " on " << day;
+        const std::string own = "((" + StatusConditionOwn(s, "t", d) + ") IS 1)";
+        const std::string past = "((" + StatusConditionPast(s, "t", d) + ") IS 1)";
+        EXPECT_EQ(Eval(own + " + " + past), holds) << StatusName(s) << " on " << day;
       }
     }
   }
 }
 
 TEST_F(StatusSql, BindsOneDayPerPlaceholder) {
-  EXPECT_EQ(StatusFilter(ScheduleStatus::kNew, "t", "2026-11-22").condition,
-            "t.cover_expire IS NULL");
-  EXPECT_TRUE(StatusFilter(ScheduleStatus::kNew, "t", "2026-11-22").binds.empty());
   const FilterSql valid = StatusFilter(ScheduleStatus::kValid, "x", "2026-11-22");
-  EXPECT_EQ(valid.condition, "(x.cover_expire >= ? AND x.expiring_from > ?)");
-  EXPECT_EQ(valid.binds, (std::vector<Json>{"2026-11-22", "2026-11-22"}));
-}
-
-TEST_F(StatusSql, TimeEntersExpiringOnItsFirstDayAndExpiredTheDayAfterTheLastValidDay) {
-  Store({"2026-11-22", "2026-11-02"});
-  // In (from, to] exactly when the rule's status changes on that day.
-  for (ScheduleStatus s : {ScheduleStatus::kExpiring, ScheduleStatus::kExpired}) {
-    const StatusEntry entry = EntersStatus(s, "t", "?1", "?2");
-    const std::string day = Eval(entry.first_day);
-    EXPECT_EQ(day, s == ScheduleStatus::kExpiring ? "2026-11-02" : "2026-11-23");
-    const std::string before = FormatDate(AddDays(*ParseDate(day), -1));
-    EXPECT_EQ(Eval("certo_status(t.cover_expire, t.expiring_from, ?)", {day}), StatusName(s));
-    EXPECT_NE(Eval("certo_status(t.cover_expire, t.expiring_from, ?)", {before}), StatusName(s));
-    EXPECT_EQ(Eval("(" + entry.condition + ") IS 1", {before, day}), "1");
-    EXPECT_EQ(Eval("(" + entry.condition + ") IS 1", {day, "2030-01-01"}), "0");
-    EXPECT_EQ(Eval("(" + entry.condition + ") IS 1", {"2000-01-01", before}), "0");
-  }
+  EXPECT_NE(valid.condition.find("(x.cover_expire >= ? AND x.expiring_from > ?)"),
+            std::string::npos);
+  EXPECT_EQ(valid.binds.size(),
+            static_cast<size_t>(std::count(valid.condition.begin(), valid.condition.end(), '?')));
+  for (const Json& b : valid.binds) EXPECT_EQ(b, "2026-11-22");
 }
 
 }  // namespace

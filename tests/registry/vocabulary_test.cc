@@ -70,7 +70,7 @@ TEST(Vocabulary, EverySubscriberTypeHasItsVisibilityTriggersInAFreshFile) {
   { ASSERT_NE(OpenEngine(path), nullptr); }
   SQLite::Database db(path, SQLite::OPEN_READONLY);
   const std::string view =
-      SchemaSql(db, "view", "action_subscription_hidden", "action_subscription_hidden");
+      SchemaSql(db, "view", "action_subscription_in_force", "action_subscription_in_force");
   ASSERT_NE(view, "");
   const std::string office_trigger = SchemaSql(db, "trigger", "office_visibility", "office");
   ASSERT_NE(office_trigger, "");
@@ -82,8 +82,10 @@ TEST(Vocabulary, EverySubscriberTypeHasItsVisibilityTriggersInAFreshFile) {
     // Retiring a row of the type recomputes its subscriptions.
     const std::string own = SchemaSql(db, "trigger", table + "_visibility", table);
     EXPECT_NE(own, "") << k.name << ": no trigger " << table << "_visibility on " << table;
-    EXPECT_NE(own.find("AFTER UPDATE OF retired_on ON " + table), std::string::npos) << k.name;
-    EXPECT_NE(own.find("SET hidden_from ="), std::string::npos) << k.name;
+    // Retiring it, or moving its active_from, recomputes its subscriptions' existence period.
+    EXPECT_NE(own.find("AFTER UPDATE OF retired_on, active_from ON " + table), std::string::npos)
+        << k.name;
+    EXPECT_NE(own.find("SET (shown_from, hidden_from) ="), std::string::npos) << k.name;
     // Retiring the office of an office-level row recomputes that row's subscriptions.
     const Entity& e = *FindEntity(k.collection);
     if (!e.office_field.empty()) {

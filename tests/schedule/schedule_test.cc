@@ -585,7 +585,9 @@ TEST(ScheduleStatus, NeverExpiringLinkStaysValidForeverWithNoExpiryShown) {
   std::string action = w.Action({{"expire_interval", 30}});  // no validity anywhere
   std::string sub = w.Sub(action, w.ada);
   std::string link = w.Link(w.Cert(w.ada, "2024-01-15"), action);
-  for (ymd day : {Ymd(2024, 1, 1), kToday, Ymd(2100, 1, 1), Ymd(9999, 12, 30)}) {
+  // Rule 1: VALID from the release day on (before it the certificate did not exist).
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2024, 1, 14)), "NEW");
+  for (ymd day : {Ymd(2024, 1, 15), kToday, Ymd(2100, 1, 1), Ymd(9999, 12, 30)}) {
     EXPECT_EQ(StatusAt(w.e(), sub, day), "VALID") << Fmt(day);
   }
   Json row = SubRow(w.e(), sub);
@@ -1485,14 +1487,17 @@ TEST(ScheduleChanges, SeveralChangesAreOrderedByDate) {
             }));
 }
 
-TEST(ScheduleChanges, NewAndNeverExpiringRowsNeverChange) {
+TEST(ScheduleChanges, NewAndNeverExpiringRowsChangeOnlyOnTheReleaseDay) {
   World w = MakeWorld();
   std::string action = w.Action({{"expire_interval", 30}});
   w.Sub(action, w.ada);  // NEW
   std::string bob = w.Person("Bob", "Verdi");
-  w.Sub(action, bob);
+  std::string sub = w.Sub(action, bob);
   w.Link(w.Cert(bob, "2024-01-01"), action);  // never expires
+  // Rule 1: the certificate starts to cover on its release day; nothing changes after it.
   EXPECT_EQ(ChangeList(w.e(), Window(Ymd(2000, 1, 1), Ymd(9999, 12, 30))),
+            std::vector<std::string>{sub + " 2024-01-01 NEW->VALID"});
+  EXPECT_EQ(ChangeList(w.e(), Window(Ymd(2024, 1, 1), Ymd(9999, 12, 30))),
             std::vector<std::string>{});
 }
 

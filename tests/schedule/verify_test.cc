@@ -134,7 +134,7 @@ TEST(Verify, QueuedRecalculationsAreReported) {
   Covered f;
   f.RawWithFunctions()->exec(
       "DROP TRIGGER schedule_touch_apply;"
-      "INSERT INTO schedule_touch VALUES ('a', 'b');");
+      "INSERT INTO schedule_touch (action_id, subscriber_id) VALUES ('a', 'b');");
   VerifyReport report = f.Verify();
   ASSERT_EQ(report.problems.size(), 1u);
   EXPECT_EQ(report.problems[0].check, "pending");

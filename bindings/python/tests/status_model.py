@@ -43,6 +43,7 @@ class Certificate:
     expire: Optional[datetime.date] = None
     validity: Optional[int] = None
     unit: Optional[str] = None
+    revoked_on: Optional[datetime.date] = None
 
 
 @dataclass
@@ -84,13 +85,17 @@ class Model:
             return add_period(cert.release, action.validity, action.unit)
         return None
 
-    def cover(self, subscription: Subscription) -> Optional[Tuple[Expiry, datetime.date]]:
-        """Rules 1, 3 and 5: (E, release of the link giving E), or None without covering links.
-        The latest expiry wins, "never" beats any date; among equals, the latest release."""
+    def cover(self, subscription: Subscription,
+              day: datetime.date) -> Optional[Tuple[Expiry, datetime.date]]:
+        """Rules 1, 3 and 5: (E, release of the link giving E) on day, or None without links
+        covering that day (released by it and not revoked on it). The latest expiry wins,
+        "never" beats any date; among equals, the latest release."""
         best: Optional[Tuple[Expiry, datetime.date]] = None
         for link in self.links.values():
             cert = self.certificates[link.certificate]
             if link.action != subscription.action or cert.resource != subscription.subscriber:
+                continue
+            if cert.release > day or (cert.revoked_on is not None and cert.revoked_on <= day):
                 continue
             candidate = (self.effective_expiry(link), cert.release)
             if best is None or _later(candidate, best):
@@ -99,7 +104,7 @@ class Model:
 
     def status(self, subscription: Subscription, day: datetime.date) -> str:
         """Rule 4."""
-        cover = self.cover(subscription)
+        cover = self.cover(subscription, day)
         if cover is None:
             return "NEW"
         expire = cover[0]
@@ -115,7 +120,7 @@ class Model:
     def row(self, subscription_id: str, day: datetime.date) -> Dict[str, object]:
         """What the engine's action-subscription row should show as of day."""
         subscription = self.subscriptions[subscription_id]
-        cover = self.cover(subscription)
+        cover = self.cover(subscription, day)
         return {
             "status": self.status(subscription, day),
             # Records carry dates as datetime.date.

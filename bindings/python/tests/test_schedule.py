@@ -117,7 +117,10 @@ def test_changes_between_two_dates(engine: certo.Engine) -> None:
     assert [c["date"] for c in engine.changes(datetime.date(2024, 2, 19),
                                               datetime.date(2024, 3, 1))] == [D(2024, 3, 1)]
     assert engine.changes("2024-02-19", "2024-02-28").total_count == 0
-    assert engine.changes_page("2024-01-01", "2024-12-31", per_page=1, page=2)[0]["to"] == \
+    # The release day is a change too (rule 1): NEW until 2024-01-31.
+    first = engine.changes_page("2024-01-01", "2024-12-31", per_page=1, page=1)[0]
+    assert (first["date"], first["from"], first["to"]) == (D(2024, 1, 31), "NEW", "VALID")
+    assert engine.changes_page("2024-01-01", "2024-12-31", per_page=1, page=3)[0]["to"] == \
         "EXPIRED"
     assert engine.changes("2024-01-01", "2024-12-31",
                           filter={"subscriber_id": ids["bob"]}).total_count == 0

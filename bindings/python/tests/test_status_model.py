@@ -44,21 +44,26 @@ def test_model_rule_order_and_status() -> None:
     m.certificates["c"] = Certificate("s", D(2024, 1, 31))
     m.links["l"] = Link("c", "a")
     sub = m.subscriptions["x"] = Subscription("a", "s")
-    assert m.cover(sub) == (D(2024, 2, 29), D(2024, 1, 31))  # release + action validity
+    day = D(2024, 1, 31)
+    assert m.cover(sub, D(2024, 1, 30)) is None  # rule 1: not released yet
+    assert m.cover(sub, day) == (D(2024, 2, 29), D(2024, 1, 31))  # release + action validity
     assert [m.status(sub, D(2024, 2, d)) for d in (18, 19, 29)] == ["VALID", "EXPIRING",
                                                                   "EXPIRING"]
     assert m.status(sub, D(2024, 3, 1)) == "EXPIRED"
     m.certificates["c"].validity, m.certificates["c"].unit = 2, "DAY"
-    assert m.cover(sub) == (D(2024, 2, 2), D(2024, 1, 31))  # the certificate's validity first
+    assert m.cover(sub, day) == (D(2024, 2, 2), D(2024, 1, 31))  # the certificate's validity first
     m.certificates["c"].expire = D(2024, 6, 1)
-    assert m.cover(sub) == (D(2024, 6, 1), D(2024, 1, 31))  # then its date
+    assert m.cover(sub, day) == (D(2024, 6, 1), D(2024, 1, 31))  # then its date
     m.links["l"].expire = D(2024, 5, 1)
-    assert m.cover(sub) == (D(2024, 5, 1), D(2024, 1, 31))  # the link's date beats all
+    assert m.cover(sub, day) == (D(2024, 5, 1), D(2024, 1, 31))  # the link's date beats all
     m.certificates["d"] = Certificate("s", D(2020, 1, 1))
     m.links["k"] = Link("d", "a")
     m.actions["a"].validity = m.actions["a"].unit = None
-    assert m.cover(sub) == (None, D(2020, 1, 1))  # never expires beats any date
+    assert m.cover(sub, day) == (None, D(2020, 1, 1))  # never expires beats any date
     assert m.status(sub, D(2999, 1, 1)) == "VALID"
+    m.certificates["d"].revoked_on = D(2024, 1, 31)  # covers nothing from that day on
+    assert m.cover(sub, D(2024, 1, 30)) == (None, D(2020, 1, 1))
+    assert m.cover(sub, day) == (D(2024, 5, 1), D(2024, 1, 31))
     del m.links["k"], m.links["l"]
     assert m.status(sub, TODAY) == "NEW"
 
@@ -243,7 +248,12 @@ class Schedule(RuleBasedStateMachine):
             error = certo.ValidationError
         with expect(error):
             self.engine.update("certificate-action", lid, date_expire=expire)
-            self.model.links[lid].expire = expire
+            assert link is not None
+            # The date a read shows for an inherited link, sent back, is no change: the link
+            # keeps inheriting (Engine::Update).
+            if not (link.expire is None and expire is not None and
+                    expire == self.model.effective_expiry(link)):
+                link.expire = expire
 
     @rule(i=picks)
     def delete_link(self, i: int) -> None:
@@ -279,16 +289,21 @@ class Schedule(RuleBasedStateMachine):
     # -- the property
 
     def probe_days(self) -> Set[D]:
+        # Both sides of every day a status can change on: releases, revocations, expiries and
+        # the first EXPIRING days of every link.
+        one = datetime.timedelta(days=1)
         days = set(FIXED_DAYS)
-        for sub in self.model.subscriptions.values():
-            cover = self.model.cover(sub)
-            if cover is None or cover[0] is None:
+        for link in self.model.links.values():
+            cert = self.model.certificates[link.certificate]
+            days |= {cert.release, cert.release - one}
+            if cert.revoked_on is not None:
+                days |= {cert.revoked_on, cert.revoked_on - one}
+            expire = self.model.effective_expiry(link)
+            if expire is None:
                 continue
-            expire = cover[0]
-            interval = self.model.actions[sub.action].expire_interval or 0
+            interval = self.model.actions[link.action].expire_interval or 0
             warn = expire - datetime.timedelta(days=interval)
-            days |= {expire, expire + datetime.timedelta(days=1), warn,
-                     warn - datetime.timedelta(days=1)}
+            days |= {expire, expire + one, warn, warn - one}
         return days
 
     @invariant()
