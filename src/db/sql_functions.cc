@@ -106,14 +106,15 @@ void StatusFn(sqlite3_context* c, int, sqlite3_value** argv) {
                       SQLITE_STATIC);
 }
 
-// The earliest of its text arguments, NULLs ignored; NULL when all are NULL.
-void Earliest(sqlite3_context* c, int argc, sqlite3_value** argv) {
+// The earliest (sign -1) or latest (sign 1) of its text arguments, NULLs ignored; NULL when all
+// are NULL.
+void Extreme(sqlite3_context* c, int argc, sqlite3_value** argv, int sign) {
   int best = -1;
   for (int i = 0; i < argc; ++i) {
     if (sqlite3_value_type(argv[i]) != SQLITE_TEXT) continue;
     if (best < 0 ||
-        std::strcmp(reinterpret_cast<const char*>(sqlite3_value_text(argv[i])),
-                    reinterpret_cast<const char*>(sqlite3_value_text(argv[best]))) < 0) {
+        sign * std::strcmp(reinterpret_cast<const char*>(sqlite3_value_text(argv[i])),
+                           reinterpret_cast<const char*>(sqlite3_value_text(argv[best]))) > 0) {
       best = i;
     }
   }
@@ -123,24 +124,8 @@ void Earliest(sqlite3_context* c, int argc, sqlite3_value** argv) {
     sqlite3_result_value(c, argv[best]);
   }
 }
-
-// The latest of its text arguments, NULLs ignored; NULL when all are NULL.
-void Latest(sqlite3_context* c, int argc, sqlite3_value** argv) {
-  int best = -1;
-  for (int i = 0; i < argc; ++i) {
-    if (sqlite3_value_type(argv[i]) != SQLITE_TEXT) continue;
-    if (best < 0 ||
-        std::strcmp(reinterpret_cast<const char*>(sqlite3_value_text(argv[i])),
-                    reinterpret_cast<const char*>(sqlite3_value_text(argv[best]))) > 0) {
-      best = i;
-    }
-  }
-  if (best < 0) {
-    sqlite3_result_null(c);
-  } else {
-    sqlite3_result_value(c, argv[best]);
-  }
-}
+void Earliest(sqlite3_context* c, int argc, sqlite3_value** argv) { Extreme(c, argc, argv, -1); }
+void Latest(sqlite3_context* c, int argc, sqlite3_value** argv) { Extreme(c, argc, argv, 1); }
 
 // certo_timeline(link_id, release, revoked_on, expire, expire_interval): the links of one
 // subscription in, its CoverTimeline out as JSON text (sql_functions.h), NULL for no segment.

@@ -217,9 +217,11 @@ class Generator {
     Date expiry = AddDays(o_.today, Uniform(-5 * 365, 5 * 365));
     // A company's records as of today: its latest certificate was released by today, except
     // for one requirement in fifty whose course is already booked (released in the future).
-    const Date latest_release = action.validity > 0
-                                    ? AddPeriod(expiry, -action.validity, action.unit)
-                                    : AddDays(expiry, -365);
+    auto release_of = [&](const Date& expire) {
+      return action.validity > 0 ? AddPeriod(expire, -action.validity, action.unit)
+                                 : AddDays(expire, -365);
+    };
+    const Date latest_release = release_of(expiry);
     if (latest_release > o_.today && Uniform(0, 49) != 0) {
       const auto ahead = std::chrono::sys_days(latest_release) - std::chrono::sys_days(o_.today);
       expiry = AddDays(expiry, -(ahead.count() + Uniform(0, 364)));
@@ -231,8 +233,7 @@ class Generator {
                         ? AddPeriod(expiry, -static_cast<long long>(action.validity) * periods_back,
                                     action.unit)
                         : AddDays(expiry, -365 * periods_back);
-      Date release = action.validity > 0 ? AddPeriod(expire, -action.validity, action.unit)
-                                         : AddDays(expire, -365);
+      Date release = release_of(expire);
       const std::string certificate = Uuid();
       Json cert{{"certificate_id", certificate},
                 {"tenant_id", project_},

@@ -159,6 +159,10 @@ inline constexpr std::string_view kUpdatedAt = "updated_at";
 // SQL that is 1 when the row aliased `alias` of e is active as of certo_as_of(): not retired,
 // and (transitively) no parent retired.
 std::string ActiveSql(const Entity& e, const std::string& alias);
+// For an entity with stored period columns (hidden_from, shown_from): the row is in force on day,
+// an SQL expression written twice ("certo_as_of()", "?", a column...).
+// REQUIRES: !e.hidden_from.empty().
+std::string InForceOnSql(const Entity& e, const std::string& alias, const std::string& day);
 // Same for the row itself only (owned_active).
 std::string OwnedActiveSql(const Entity& e, const std::string& alias);
 // Same for the parents only.

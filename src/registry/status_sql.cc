@@ -15,8 +15,17 @@ std::string Column(std::string_view alias, std::string_view column) {
   return out.append(column);
 }
 
-// The status condition within one segment whose columns are those of alias.
-std::string SegmentCondition(ScheduleStatus s, std::string_view alias, const std::string& d) {
+// The subscription_cover row (aliased g) in force on d for the row aliased alias.
+std::string PastSegment(std::string_view alias, const std::string& d) {
+  return "FROM subscription_cover g WHERE g.action_subscription_id = " +
+         Column(alias, "action_subscription_id") + " AND g.from_day <= " + d +
+         " AND g.to_day > " + d;
+}
+
+}  // namespace
+
+std::string SegmentStatusCondition(ScheduleStatus s, std::string_view alias, std::string_view day) {
+  const std::string d(day);
   const std::string expire = Column(alias, "cover_expire");
   const std::string expiring = Column(alias, "expiring_from");
   switch (s) {
@@ -32,22 +41,9 @@ std::string SegmentCondition(ScheduleStatus s, std::string_view alias, const std
   return "0";  // not reached: every status is handled above
 }
 
-// The subscription_cover row (aliased g) in force on d for the row aliased alias.
-std::string PastSegment(std::string_view alias, const std::string& d) {
-  return "FROM subscription_cover g WHERE g.action_subscription_id = " +
-         Column(alias, "action_subscription_id") + " AND g.from_day <= " + d +
-         " AND g.to_day > " + d;
-}
-
-}  // namespace
-
-std::string SegmentStatusCondition(ScheduleStatus s, std::string_view alias, std::string_view day) {
-  return SegmentCondition(s, alias, std::string(day));
-}
-
 std::string StatusConditionOwn(ScheduleStatus s, std::string_view alias, std::string_view day) {
   const std::string d(day);
-  return "(" + Column(alias, "cover_from") + " <= " + d + " AND " + SegmentCondition(s, alias, d) +
+  return "(" + Column(alias, "cover_from") + " <= " + d + " AND " + SegmentStatusCondition(s, alias, d) +
          ")";
 }
 
@@ -56,7 +52,7 @@ std::string StatusConditionPast(ScheduleStatus s, std::string_view alias, std::s
   const std::string first = Column(alias, "first_from");
   std::string past = "(" + Column(alias, "cover_from") + " > " + d + " AND " + first + " <= " + d +
                      " AND EXISTS (SELECT 1 " + PastSegment(alias, d) + " AND " +
-                     SegmentCondition(s, "g", d) + "))";
+                     SegmentStatusCondition(s, "g", d) + "))";
   if (s != ScheduleStatus::kNew) return past;
   return "(" + first + " IS NULL OR " + first + " > " + d + " OR " + past + ")";
 }

@@ -59,13 +59,15 @@ std::string OwnedActiveSql(const Entity&, const std::string& alias) {
          alias + ".active_from IS NULL OR " + alias + ".active_from <= certo_as_of()))";
 }
 
+std::string InForceOnSql(const Entity& e, const std::string& alias, const std::string& day) {
+  const std::string hidden = alias + "." + std::string(e.hidden_from);
+  const std::string shown = alias + "." + std::string(e.shown_from);
+  return "((" + hidden + " IS NULL OR " + hidden + " > " + day + ") AND (" + shown +
+         " IS NULL OR " + shown + " <= " + day + "))";
+}
+
 std::string ActiveSql(const Entity& e, const std::string& alias) {
-  if (!e.hidden_from.empty()) {
-    const std::string hidden = alias + "." + std::string(e.hidden_from);
-    const std::string shown = alias + "." + std::string(e.shown_from);
-    return "((" + hidden + " IS NULL OR " + hidden + " > certo_as_of()) AND (" + shown +
-           " IS NULL OR " + shown + " <= certo_as_of()))";
-  }
+  if (!e.hidden_from.empty()) return InForceOnSql(e, alias, "certo_as_of()");
   int counter = 0;
   return Active(e, alias, counter);
 }

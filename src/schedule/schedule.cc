@@ -16,17 +16,6 @@ namespace certo::internal {
 
 // ---- Changes --------------------------------------------------------------------------------
 
-namespace {
-
-// "The row aliased t is in the schedule on day" (shown_from <= day < hidden_from), day an SQL
-// expression.
-std::string InScheduleOn(const std::string& day) {
-  return "((t.shown_from IS NULL OR t.shown_from <= " + day + ") AND (t.hidden_from IS NULL OR " +
-         "t.hidden_from > " + day + "))";
-}
-
-}  // namespace
-
 Page Changes(Db& db, Store& store, const ChangesQuery& q) {
   const Entity& e = *FindEntity("action-subscription");
   std::vector<FieldError> errors;
@@ -90,7 +79,7 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
   const std::string day = "c.day", before = "certo_add_days(c.day, -1)";
   auto status_on = [&](const std::string& d) {
     const std::string status = StatusValue("t", d);
-    return q.history ? status : "CASE WHEN " + InScheduleOn(d) + " THEN " + status + " END";
+    return q.history ? status : "CASE WHEN " + InForceOnSql(e, "t", d) + " THEN " + status + " END";
   };
   // Only the columns a change shows: a day's changes at 1M subscriptions are hundreds of rows.
   static const char* const kShown[] = {"action_id",       "action_name",     "subscriber_id",

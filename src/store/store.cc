@@ -215,13 +215,18 @@ Json Store::RowJson(const Entity& e, SQLite::Statement& st, int first) {
   Json row = Json::object();
   int i = first;
   row[S(e.id)] = st.getColumn(i++).getString();
-  for (const Field& f : e.fields) row[S(f.name)] = ColumnValue(st.getColumn(i++), f.type);
+  // The existence period reads as one: active_from beside retired_on, after the stamps.
+  int active_from = -1;
+  for (const Field& f : e.fields) {
+    if (e.historicizable && f.name == "active_from") {
+      active_from = i++;
+      continue;
+    }
+    row[S(f.name)] = ColumnValue(st.getColumn(i++), f.type);
+  }
   for (const Computed& c : e.computed) row[S(c.name)] = ComputedJson(st.getColumn(i++), c.kind);
   if (e.historicizable) {
-    // The existence period reads as one: active_from beside retired_on, after the stamps.
-    Json active_from = std::move(row["active_from"]);
-    row.erase("active_from");
-    row["active_from"] = std::move(active_from);
+    row["active_from"] = ColumnValue(st.getColumn(active_from), FieldType::kDate);
     row[S(kRetiredOn)] = ColumnValue(st.getColumn(i++), FieldType::kDate);
     row[S(kOwnedActive)] = st.getColumn(i++).getInt() != 0;
     row[S(kParentActive)] = st.getColumn(i++).getInt() != 0;
@@ -846,10 +851,7 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
     // the conditions come with the filter's keys below
   } else if (e.historicizable && !history && !e.hidden_from.empty()) {
     // A bound date rather than certo_as_of(), so the planner can read it from an index.
-    const std::string column = "t." + S(e.hidden_from);
-    const std::string shown = "t." + S(e.shown_from);
-    where.push_back("(" + column + " IS NULL OR " + column + " > ?)");
-    where.push_back("(" + shown + " IS NULL OR " + shown + " <= ?)");
+    where.push_back(InForceOnSql(e, "t", "?"));
     binds.push_back(as_of);
     binds.push_back(as_of);
   } else if (e.historicizable && !history) {
