@@ -417,10 +417,11 @@ std::string RawExpiredPage() {
 
 // The rows entering EXPIRING or EXPIRED in (?2, ?3].
 std::vector<std::string> RawChanges() {
-  return {"SELECT action_subscription_id, expiring_from FROM action_subscription WHERE "
-          "subtenant_id = ?1 AND expiring_from > ?2 AND expiring_from <= ?3",
-          "SELECT action_subscription_id, cover_expire FROM action_subscription WHERE "
-          "subtenant_id = ?1 AND cover_expire >= ?2 AND cover_expire < ?3"};
+  return {
+      "SELECT action_subscription_id, expiring_from FROM action_subscription WHERE "
+      "subtenant_id = ?1 AND expiring_from > ?2 AND expiring_from <= ?3",
+      "SELECT action_subscription_id, cover_expire FROM action_subscription WHERE "
+      "subtenant_id = ?1 AND cover_expire >= ?2 AND cover_expire < ?3"};
 }
 
 int64_t RawCount(SQLite::Database& db, const std::string& sql, const std::string& office,

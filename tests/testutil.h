@@ -83,7 +83,8 @@ inline Json Stamped(const Json& record, std::string_view project_type = {},
     // a historicizable row's existence period: active_from (null unless given) before retired_on
     if (key == "retired_on" && !record.contains("active_from")) out["active_from"] = nullptr;
     if (key == "active_from") continue;
-    if (key == "retired_on" && record.contains("active_from")) out["active_from"] = record["active_from"];
+    if (key == "retired_on" && record.contains("active_from"))
+      out["active_from"] = record["active_from"];
     out[key] = value;
     if (key == "project_name" && !project_type.empty()) out["project_type"] = project_type;
   }

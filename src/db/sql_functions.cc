@@ -114,7 +114,8 @@ void Extreme(sqlite3_context* c, int argc, sqlite3_value** argv, int sign) {
     if (sqlite3_value_type(argv[i]) != SQLITE_TEXT) continue;
     if (best < 0 ||
         sign * std::strcmp(reinterpret_cast<const char*>(sqlite3_value_text(argv[i])),
-                           reinterpret_cast<const char*>(sqlite3_value_text(argv[best]))) > 0) {
+                           reinterpret_cast<const char*>(sqlite3_value_text(argv[best]))) >
+            0) {
       best = i;
     }
   }

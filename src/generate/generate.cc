@@ -79,7 +79,8 @@ class Generator {
   // with libstdc++, libc++ and MSVC alike.
   int Uniform(int lo, int hi) {
     const uint64_t span = static_cast<uint64_t>(static_cast<int64_t>(hi) - lo) + 1;
-    const uint64_t limit = UINT64_MAX - UINT64_MAX % span;  // rejection keeps every value equally likely
+    const uint64_t limit =
+        UINT64_MAX - UINT64_MAX % span;  // rejection keeps every value equally likely
     uint64_t x = rng_();
     while (x >= limit) x = rng_();
     return static_cast<int>(lo + static_cast<int64_t>(x % span));

@@ -18,8 +18,8 @@ std::string Column(std::string_view alias, std::string_view column) {
 // The subscription_cover row (aliased g) in force on d for the row aliased alias.
 std::string PastSegment(std::string_view alias, const std::string& d) {
   return "FROM subscription_cover g WHERE g.action_subscription_id = " +
-         Column(alias, "action_subscription_id") + " AND g.from_day <= " + d +
-         " AND g.to_day > " + d;
+         Column(alias, "action_subscription_id") + " AND g.from_day <= " + d + " AND g.to_day > " +
+         d;
 }
 
 }  // namespace
@@ -43,8 +43,8 @@ std::string SegmentStatusCondition(ScheduleStatus s, std::string_view alias, std
 
 std::string StatusConditionOwn(ScheduleStatus s, std::string_view alias, std::string_view day) {
   const std::string d(day);
-  return "(" + Column(alias, "cover_from") + " <= " + d + " AND " + SegmentStatusCondition(s, alias, d) +
-         ")";
+  return "(" + Column(alias, "cover_from") + " <= " + d + " AND " +
+         SegmentStatusCondition(s, alias, d) + ")";
 }
 
 std::string StatusConditionPast(ScheduleStatus s, std::string_view alias, std::string_view day) {

@@ -35,7 +35,8 @@ ScheduleStatus StatusOn(bool covered, std::optional<Date> expire, std::optional<
 
 std::vector<CoverSegment> CoverTimeline(std::vector<TimelineLink> links,
                                         std::optional<long long> expire_interval) {
-  std::erase_if(links, [](const TimelineLink& l) { return l.revoked_on && *l.revoked_on <= l.release; });
+  std::erase_if(links,
+                [](const TimelineLink& l) { return l.revoked_on && *l.revoked_on <= l.release; });
   std::set<Date> days;
   for (const TimelineLink& l : links) {
     days.insert(l.release);
@@ -67,7 +68,8 @@ std::vector<CoverSegment> CoverTimeline(std::vector<TimelineLink> links,
     if (!out.empty()) {
       const CoverSegment& last = out.back();
       if (last.covered == segment.covered &&
-          (!segment.covered || (last.release == segment.release && last.expire == segment.expire))) {
+          (!segment.covered ||
+           (last.release == segment.release && last.expire == segment.expire))) {
         continue;  // the same cover goes on
       }
       out.back().to = day;

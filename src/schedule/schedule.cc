@@ -61,8 +61,8 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
          {from, to});
   branch("t.action_subscription_id, t.shown_from", row, "t.shown_from > ? AND t.shown_from <= ?",
          {from, to});
-  branch("t.action_subscription_id, t.hidden_from", row,
-         "t.hidden_from > ? AND t.hidden_from <= ?", {from, to});
+  branch("t.action_subscription_id, t.hidden_from", row, "t.hidden_from > ? AND t.hidden_from <= ?",
+         {from, to});
   branch("g.action_subscription_id, g.from_day", segment,
          "g.to_day > ? AND g.from_day > ? AND g.from_day <= ?", {from, from, to});
   branch("g.action_subscription_id, g.expiring_from", segment,
@@ -144,9 +144,9 @@ std::map<ScheduleStatus, int64_t> StatusCounts(Db& db, Store& store, const Query
   // force on the day; the earlier segments in force on it; and, for NEW, the rows that no link
   // covered yet. The segments are read alone when the filter names nothing but offices (their
   // office and existence period are copied there), else beside their rows.
-  const bool offices_only = q.filter.is_object() &&
-                            (q.filter.empty() ||
-                             (q.filter.size() == 1 && q.filter.contains("subtenant_id")));
+  const bool offices_only =
+      q.filter.is_object() &&
+      (q.filter.empty() || (q.filter.size() == 1 && q.filter.contains("subtenant_id")));
   auto count = [&](const std::string& from, const std::string& condition) {
     std::vector<std::string> conditions = where;
     conditions.push_back(condition);

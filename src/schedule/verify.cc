@@ -104,9 +104,8 @@ void CheckSchedule(Db& db, VerifyReport& report) {
       }
       LinkDates dates{DateOf(Text(st, 2)), DateOf(Text(st, 6)), *release,      IntOf(st, 7),
                       UnitOf(st, 8),       a->second.validity,  a->second.unit};
-      links[a->first + '/' + st.getColumn(4).getString()].push_back(
-          TimelineLink{st.getColumn(0).getString(), *release, DateOf(Text(st, 9)),
-                       EffectiveExpiry(dates)});
+      links[a->first + '/' + st.getColumn(4).getString()].push_back(TimelineLink{
+          st.getColumn(0).getString(), *release, DateOf(Text(st, 9)), EffectiveExpiry(dates)});
     }
   }
   // The stored earlier segments, each with the copies it keeps.
@@ -133,8 +132,8 @@ void CheckSchedule(Db& db, VerifyReport& report) {
     auto a = actions.find(st.getColumn(1).getString());
     std::vector<CoverSegment> timeline;
     if (found != links.end()) {
-      timeline = CoverTimeline(found->second,
-                               a == actions.end() ? std::nullopt : a->second.interval);
+      timeline =
+          CoverTimeline(found->second, a == actions.end() ? std::nullopt : a->second.interval);
     }
     std::optional<std::string> first, from, release, expire, expiring;
     if (!timeline.empty()) {
@@ -147,8 +146,8 @@ void CheckSchedule(Db& db, VerifyReport& report) {
         expiring = DayOr(last.expiring_from, kNever);
       }
     }
-    const std::optional<std::string> stored[] = {Text(st, 3), Text(st, 4), Text(st, 5),
-                                                 Text(st, 6), Text(st, 7)};
+    const std::optional<std::string> stored[] = {Text(st, 3), Text(st, 4), Text(st, 5), Text(st, 6),
+                                                 Text(st, 7)};
     const std::optional<std::string> expected[] = {release, expire, expiring, first, from};
     const char* fields[] = {"certificate_date_release", "certificate_date_expire", "expiring_from",
                             "first_from", "cover_from"};
@@ -181,9 +180,10 @@ using Rows = std::unordered_map<std::string, Period>;
 const Rows& RowsOf(Db& db, std::map<std::string_view, Rows>& cache, const Entity& e) {
   auto [it, inserted] = cache.try_emplace(e.collection);
   if (inserted) {
-    SQLite::Statement st(db.raw(), "SELECT " + std::string(e.id) + ", " +
-                                       (e.historicizable ? "active_from, retired_on" : "NULL, NULL") +
-                                       " FROM " + std::string(e.table));
+    SQLite::Statement st(
+        db.raw(), "SELECT " + std::string(e.id) + ", " +
+                      (e.historicizable ? "active_from, retired_on" : "NULL, NULL") + " FROM " +
+                      std::string(e.table));
     while (st.executeStep()) {
       it->second.emplace(st.getColumn(0).getString(),
                          Period{st.getColumn(1).getString(), st.getColumn(2).getString()});

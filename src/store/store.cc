@@ -754,10 +754,10 @@ Json Store::SetRetired(const Entity& e, std::string_view id, std::optional<Date>
   const std::string key = before[S(e.id)].get<std::string>();
   Json retired_on = date ? Json(FormatDate(*date)) : Json();
   if (before[S(kRetiredOn)] == retired_on) return before;
-  if (const Json& from = before["active_from"]; date && from.is_string() &&
-                                                 FormatDate(*date) < from.get<std::string>()) {
-    Fail(Status::Validation("date", "must not be before the row's active_from (" +
-                                        from.get<std::string>() + ")"));
+  if (const Json& from = before["active_from"];
+      date && from.is_string() && FormatDate(*date) < from.get<std::string>()) {
+    Fail(Status::Validation(
+        "date", "must not be before the row's active_from (" + from.get<std::string>() + ")"));
   }
   SQLite::Statement& st = db_.Cached("UPDATE " + S(e.table) + " SET retired_on = ?, " +
                                      S(kUpdatedAt) + " = ? WHERE " + S(e.id) + " = ?");

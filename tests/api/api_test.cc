@@ -707,7 +707,8 @@ TEST(JsonApiHostile, FilterKeysWithSqlAre422NamingTheKey) {
   ApiWorld w;
   const std::string allowed =
       "is not a filter of office; allowed: office_id, project_id, name, code, street, "
-      "postal_code, locality, region, country, tax_code, vat, office_type_icon, active_from, project_name, "
+      "postal_code, locality, region, country, tax_code, vat, office_type_icon, active_from, "
+      "project_name, "
       "project_type, created_at, updated_at, owned_active, parent_active";
   for (const char* key : kHostile) {
     Response r = IndexOf(*w.engine, "office", {{"filter", {{key, "x"}}}});
@@ -724,11 +725,10 @@ TEST(JsonApiHostile, SortFieldsWithSqlAre422NamingTheField) {
       Response r = IndexOf(*w.engine, "office", {{"sort", sort}});
       EXPECT_EQ(r.status, 422) << sort;
       EXPECT_EQ(BodyOf(r),
-                FieldErrorsBody(
-                    {{"sort",
-                      "cannot sort office by '" + std::string(key) +
-                          "'; allowed: office_id, name, code, active_from, project_name, created_at, updated_at "
-                          "(prefix - for descending)"}}))
+                FieldErrorsBody({{"sort", "cannot sort office by '" + std::string(key) +
+                                              "'; allowed: office_id, name, code, active_from, "
+                                              "project_name, created_at, updated_at "
+                                              "(prefix - for descending)"}}))
           << sort;
     }
   }

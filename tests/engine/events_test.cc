@@ -132,12 +132,12 @@ std::vector<Event> Named(const std::vector<Event>& events, const std::string& na
 // ---- ENTITY::CREATE|UPDATE|DELETE -----------------------------------------------------------
 
 Json AdaRecord(const std::string& id, const std::string& project) {
-  return {{"person_id", id},          {"project_id", project},  {"code", "E001"},
-          {"first_name", "Ada"},      {"last_name", "Rossi"},   {"street", nullptr},
-          {"locality", nullptr},      {"postal_code", nullptr}, {"region", nullptr},
-          {"sex", nullptr},           {"country", "IT"},        {"birth_date", "1990-05-17"},
-          {"birth_place", nullptr},   {"tax_code", nullptr},    {"note", nullptr},
-          {"contract_type", nullptr}, {"is_employee", 1},       {"is_prevention_people", 0},
+  return {{"person_id", id},          {"project_id", project},   {"code", "E001"},
+          {"first_name", "Ada"},      {"last_name", "Rossi"},    {"street", nullptr},
+          {"locality", nullptr},      {"postal_code", nullptr},  {"region", nullptr},
+          {"sex", nullptr},           {"country", "IT"},         {"birth_date", "1990-05-17"},
+          {"birth_place", nullptr},   {"tax_code", nullptr},     {"note", nullptr},
+          {"contract_type", nullptr}, {"is_employee", 1},        {"is_prevention_people", 0},
           {"entity_id", nullptr},     {"related_user", nullptr}, {"active_from", nullptr}};
 }
 

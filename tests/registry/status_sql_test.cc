@@ -118,8 +118,9 @@ TEST_F(StatusSql, ExactlyTheRulesStatusHoldsOnEveryDayOfEveryTimeline) {
     Store(timeline);
     for (const std::string& day : days) {
       const CoverSegment* g = InForce(timeline, D(day.c_str()));
-      const ScheduleStatus rule = g ? StatusOn(g->covered, g->expire, g->expiring_from, D(day.c_str()))
-                                    : ScheduleStatus::kNew;
+      const ScheduleStatus rule =
+          g ? StatusOn(g->covered, g->expire, g->expiring_from, D(day.c_str()))
+            : ScheduleStatus::kNew;
       const std::string d = "'" + day + "'";
       EXPECT_EQ(Eval(StatusValue("t", d)), StatusName(rule)) << day;
       const std::string expire = g && g->covered ? Text(g->expire, true).value() : "NULL";
