@@ -171,8 +171,11 @@ class CERTO_EXPORT Engine {
   // The status changes that take effect on a day in (query.from, query.to]: for each, one row
   // {"action_subscription_id", "date", "from", "to", "action_id", "action_name", "subscriber_id",
   //  "subscriber_type", "subscriber_name", "subtenant_id", "office_name"} (date: the first day
-  // of the new status), ordered by date then id. Time alone moves a row VALID -> EXPIRING and
-  // VALID/EXPIRING -> EXPIRED; writes are not changes in this sense.
+  // of the new status), ordered by date then id. Statuses change on the days stored dates name:
+  // the first EXPIRING day and the day after the last valid one, a certificate's release day
+  // (NEW/EXPIRED -> VALID), a revocation taking effect, and the days the row enters or leaves the
+  // schedule (its or its chain's active_from and retired_on; "from" or "to" is then null, unless
+  // query.history). Writes are not changes in this sense: a change is a fact about the day.
   // Errors: kValidation (window, filter, paging).
   Result<Page> Changes(const ChangesQuery& query);
 
