@@ -547,6 +547,16 @@ class PyEngine {
     return Call([&](certo::Engine& e) { return e.Restore(collection, id); });
   }
 
+  py::object Revoke(const std::string& id, const std::optional<std::string>& date,
+                    const std::string& reason) {
+    std::optional<Date> when = OptionalDateArg("date", date);
+    return Call([&](certo::Engine& e) { return e.RevokeCertificate(id, when, reason); });
+  }
+
+  py::object Unrevoke(const std::string& id) {
+    return Call([&](certo::Engine& e) { return e.UnrevokeCertificate(id); });
+  }
+
   py::tuple Changes(const std::string& from, const std::string& to, py::handle filter, int per_page,
                     int page, bool history) {
     certo::ChangesQuery query;
@@ -975,6 +985,8 @@ PYBIND11_MODULE(_certo, m) {
       .def("historicize", &PyEngine::Historicize, py::arg("collection"), py::arg("id"),
            py::arg("date"))
       .def("restore", &PyEngine::Restore, py::arg("collection"), py::arg("id"))
+      .def("revoke", &PyEngine::Revoke, py::arg("id"), py::arg("date"), py::arg("reason"))
+      .def("unrevoke", &PyEngine::Unrevoke, py::arg("id"))
       .def("changes", &PyEngine::Changes, py::arg("from_date"), py::arg("to_date"),
            py::arg("filter"), py::arg("per_page"), py::arg("page"), py::arg("history"))
       .def("verify", &PyEngine::Verify, py::arg("depth"))

@@ -96,6 +96,8 @@ class CERTO_EXPORT Engine {
   //   DELETE /v2/<collection>/delete/{id}?force=false|true
   //   POST   /v2/<collection>/historicize/{id}   body {"date": "YYYY-MM-DD"} (optional)
   //   POST   /v2/<collection>/restore/{id}
+  //   POST   /v2/certificate/revoke/{id}         body {"date", "reason"} (both optional)
+  //   POST   /v2/certificate/unrevoke/{id}
   //   POST   /v2/action-subscription/changes      body {"from","to","filter","per-page","page"}
   //   POST   /v2/action-subscription/counts       body {"filter","as_of","history"}
   //   GET    /v2/outbox/index?after=SEQ&limit=N   the pending events, oldest first
@@ -155,6 +157,21 @@ class CERTO_EXPORT Engine {
 
   // Makes a retired row active again. Returns the record. Errors: kNotFound.
   Result<Json> Restore(std::string_view collection, std::string_view id);
+
+  // Revokes a certificate from date (default: today) with an optional reason (at most 1000
+  // characters): it keeps its data and covers nothing from that day on, so the subscriptions it
+  // covered follow (DESIGN.md section 2, rule 1). Sets its read-only revoked_on and
+  // revoke_reason and emits CERTIFICATE::REVOKE {"entity_id", "revoked_on", "revoke_reason"};
+  // revoking again with another date or reason moves the revocation (a new REVOKE), with the
+  // same ones changes nothing. Returns the record. Errors: kNotFound, kValidation (date, reason).
+  Result<Json> RevokeCertificate(std::string_view id,
+                                 std::optional<std::chrono::year_month_day> date = std::nullopt,
+                                 std::string_view reason = {});
+
+  // Withdraws a certificate's revocation: it covers again as if never revoked. Emits
+  // CERTIFICATE::UNREVOKE with the revocation withdrawn; a certificate not revoked is returned
+  // unchanged, with no event. Returns the record. Errors: kNotFound.
+  Result<Json> UnrevokeCertificate(std::string_view id);
 
   // Runs body inside one transaction: commits when it returns OK, rolls everything back
   // otherwise (and returns its Status). Operations called inside are nested savepoints, so an

@@ -9,6 +9,9 @@
 //   UPDATE  payload: {"entity_id": id, "updated_fields": {field: {"old": x, "new": y}}}
 //           (historicize and restore update "retired_on")
 //   DELETE  payload: the record as it was
+// Engine::RevokeCertificate and UnrevokeCertificate emit instead of an UPDATE
+//   CERTIFICATE::REVOKE    payload: {"entity_id", "revoked_on", "revoke_reason"}
+//   CERTIFICATE::UNREVOKE  payload: the same fields, of the revocation withdrawn
 // and a write that changes a subscription's status as of the engine's today also emits
 //   ACTION_SUBSCRIPTION::STATUS  payload: {"entity_id", "action_id", "subscriber_id",
 //                                          "subscriber_type", "old", "new"}

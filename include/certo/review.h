@@ -24,9 +24,9 @@
 //  * Closed loop. Signing a task off (or expiring it at the deadline, where undecided details
 //    take the campaign's no-response policy) carries out its final decisions in the same
 //    transaction: a revoked assignment is retired from today, a conditionally certified one from
-//    its end date; each effect is one event holding the row as it was before. All effects or none.
-//    Revoking a certificate needs certificate revocation (issue 12), which this build lacks: such
-//    a decision is refused (kValidation, field "action") and explained in docs/review.md.
+//    its end date; a certificate detail is revoked (Engine::RevokeCertificate) on the same day
+//    instead of retired. Each effect is one event holding the row as it was before. All effects
+//    or none.
 //  * Idempotency. A line-item action with a request_id already applied on the task is not
 //    applied again: it answers as before (replayed = true).
 //  * Errors. As every Engine call: no throw; kNotFound, kValidation, kConflict.

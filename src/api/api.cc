@@ -586,6 +586,39 @@ Response HandleRestore(const Call& c) {
   return RecordResponse(c.engine.Restore(c.collection, c.id));
 }
 
+Response HandleRevoke(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  if (!parsed->is_object()) {
+    return ErrorResponse(Status::InvalidArgument("the body must be a JSON object"));
+  }
+  std::optional<Date> date;
+  std::string reason;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : parsed->items()) {
+    if (key == "date") {
+      date = value.is_string() ? ParseDayOf(value.get<std::string>()) : std::nullopt;
+      if (!value.is_null() && !date) {
+        errors.push_back({"date", "must be a real calendar date in the form YYYY-MM-DD"});
+      }
+    } else if (key == "reason") {
+      if (value.is_string()) {
+        reason = value.get<std::string>();
+      } else if (!value.is_null()) {
+        errors.push_back({"reason", "must be a string or null"});
+      }
+    } else {
+      errors.push_back({key, "is not a revoke parameter (date, reason)"});
+    }
+  }
+  if (!errors.empty()) return ErrorResponse(Status::Validation(std::move(errors)));
+  return RecordResponse(c.engine.RevokeCertificate(c.id, date, reason));
+}
+
+Response HandleUnrevoke(const Call& c) {
+  return RecordResponse(c.engine.UnrevokeCertificate(c.id));
+}
+
 // Attachments take their content with the record (api/attachment_routes.h).
 Response HandleAttachmentCreate(const Call& c) {
   Result<Json> parsed = ParseBody(c.body);
@@ -619,6 +652,8 @@ constexpr Route kRoutes[] = {
     {"{collection}/delete/{id}", "DELETE", HandleDelete},
     {"{collection}/historicize/{id}", "POST", HandleHistoricize},
     {"{collection}/restore/{id}", "POST", HandleRestore},
+    {"certificate/revoke/{id}", "POST", HandleRevoke},
+    {"certificate/unrevoke/{id}", "POST", HandleUnrevoke},
 };
 
 std::vector<std::string_view> Split(std::string_view text, std::string_view sep) {
@@ -750,7 +785,8 @@ Response HandleRequest(Engine& engine, std::string_view method, std::string_view
   if (const Route* route = FindVerb(call.collection, call.verb)) return Dispatch(*route, call);
   return Failure(404,
                  "unknown verb '" + call.verb + "' (index, create, view, update, delete, " +
-                     "historicize, restore)",
+                     "historicize, restore" +
+                     (call.collection == "certificate" ? ", revoke, unrevoke)" : ")"),
                  Code::kNotFound);
 }
 

@@ -166,6 +166,25 @@ Result<Json> Engine::Restore(std::string_view collection, std::string_view id) {
   });
 }
 
+Result<Json> Engine::RevokeCertificate(std::string_view id,
+                                       std::optional<std::chrono::year_month_day> date,
+                                       std::string_view reason) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    if (date && !date->ok()) {
+      Fail(Status::Validation("date", "must be a real calendar date in the form YYYY-MM-DD"));
+    }
+    const Date when = date ? *date : impl_->Today();
+    return impl_->Write([&] { return impl_->store->SetRevoked(id, when, reason); });
+  });
+}
+
+Result<Json> Engine::UnrevokeCertificate(std::string_view id) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard(
+      [&] { return impl_->Write([&] { return impl_->store->SetRevoked(id, std::nullopt, {}); }); });
+}
+
 Status Engine::Transaction(const std::function<Status(Engine&)>& body) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return impl_->Run(*this, body, /*bulk=*/false);

@@ -69,7 +69,11 @@ const std::vector<Code> kEvents = {
     {21, "ASSIGNMENT_RETIRED", "effect: a revoked assignment retired (data.before: the row)"},
     {22, "ASSIGNMENT_END_DATE_SET", "effect: a conditional certification retires the row later"},
     {23, "OBJECT_GONE", "effect: the row was already retired, nothing to do"},
-    {24, "CERTIFICATE_REVOKE_REFUSED", "effect: a certificate revoke this build cannot carry out"},
+    {24, "CERTIFICATE_REVOKE_REFUSED",
+     "effect: a certificate revoke refused (written by builds before certificate revocation)"},
+    {25, "CERTIFICATE_REVOKED", "effect: a revoked certificate covers nothing from today"},
+    {26, "CERTIFICATE_REVOKE_SCHEDULED",
+     "effect: a conditional certification revokes the certificate from its end date"},
 };
 
 std::optional<int> NumberOf(const std::vector<Code>& table, std::string_view name) {

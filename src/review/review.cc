@@ -246,16 +246,6 @@ const Entity& EntityOfKind(const std::string& kind) {
 
 }  // namespace
 
-// The one place a certificate revocation would be carried out. Certificate revocation
-// (revoked_on, Engine::RevokeCertificate) is issue 12 and not in this build, so the decision is
-// refused before anything changes; the deadline's revoke policy records the refusal instead.
-Status CertificateRevokeUnavailable(std::string_view certificate_id) {
-  return Status::Validation(
-      "action", "revoking certificate " + std::string(certificate_id) +
-                    " needs certificate revocation (issue 12), which this build does not have; "
-                    "Certify, Abstain or leave it undecided");
-}
-
 // ---- Create and start ------------------------------------------------------------------------
 
 Json CreateReviewCampaign(ReviewEnv env, const Json& spec) {
@@ -799,10 +789,6 @@ void ApplyItemAction(ReviewEnv env, const Campaign& c, const Task& task, const s
                               std::to_string(item.id) + " detail " + std::to_string(d->id) +
                               " is about person " + d->person_id));
       }
-      if (d->kind == "CERTIFICATE" &&
-          (decision == "REVOKE" || decision == "CERTIFY_CONDITIONALLY")) {
-        Fail(CertificateRevokeUnavailable(d->source_id));
-      }
     }
     for (const Json& needed : c.comment_required) {
       if (needed == decision && a.comment.empty()) {
@@ -996,33 +982,38 @@ Json CarryOut(ReviewEnv env, const Campaign& c, const Task& task, const std::str
       event.line_item_detail_id = d.id;
       event.actor = expiry ? "system" : actor;
       if (decision == "REVOKE" || decision == "CERTIFY_CONDITIONALLY") {
-        if (d.kind == "CERTIFICATE") {
-          Status refused = CertificateRevokeUnavailable(d.source_id);
-          outcome = "REVOKE_REFUSED";
-          event.action = review::Event("CERTIFICATE_REVOKE_REFUSED");
-          event.comment = refused.message();
-          event.data = Json{{"certificate_id", d.source_id}};
+        // A certificate is revoked (revoked_on), an assignment retired (retired_on): both end
+        // on the same day, today for REVOKE and the end date for CERTIFY_CONDITIONALLY.
+        const bool certificate = d.kind == "CERTIFICATE";
+        const Entity& e = certificate ? *FindEntity("certificate") : EntityOfKind(d.kind);
+        const char* ended_field = certificate ? "revoked_on" : "retired_on";
+        const char* ended_state = certificate ? "REVOKED_ON " : "RETIRED_ON ";
+        Json row = env.store.View(e, d.source_id);
+        const Date when = decision == "REVOKE" ? today : *ParseDate(d.end_date);
+        const Json& ended = row[ended_field];
+        event.from_state = ended.is_null() ? "ACTIVE" : ended_state + ended.get<std::string>();
+        event.data =
+            Json{{"collection", std::string(e.collection)}, {"id", d.source_id}, {"before", row}};
+        if (!ended.is_null() && *ParseDate(ended.get<std::string>()) <= when) {
+          outcome = "OBJECT_GONE";
+          event.action = review::Event("OBJECT_GONE");
+          event.to_state = event.from_state;
         } else {
-          const Entity& e = EntityOfKind(d.kind);
-          Json row = env.store.View(e, d.source_id);
-          const Date when = decision == "REVOKE" ? today : *ParseDate(d.end_date);
-          const Json& retired = row["retired_on"];
-          event.from_state =
-              retired.is_null() ? "ACTIVE" : "RETIRED_ON " + retired.get<std::string>();
-          event.data =
-              Json{{"collection", std::string(e.collection)}, {"id", d.source_id}, {"before", row}};
-          if (!retired.is_null() && *ParseDate(retired.get<std::string>()) <= when) {
-            outcome = "OBJECT_GONE";
-            event.action = review::Event("OBJECT_GONE");
-            event.to_state = event.from_state;
+          if (certificate) {
+            env.store.SetRevoked(d.source_id, when,
+                                 "review campaign " + std::to_string(c.cert_id) + ", line item " +
+                                     std::to_string(item.id) + ": " + decision);
           } else {
             env.store.SetRetired(e, d.source_id, when);
-            effect_on = FormatDate(when);
-            outcome = decision == "REVOKE" ? "RETIRED" : "RETIRE_SCHEDULED";
-            event.action = review::Event(decision == "REVOKE" ? "ASSIGNMENT_RETIRED"
-                                                              : "ASSIGNMENT_END_DATE_SET");
-            event.to_state = "RETIRED_ON " + effect_on;
           }
+          effect_on = FormatDate(when);
+          const bool now = decision == "REVOKE";
+          outcome = certificate ? (now ? "REVOKED" : "REVOKE_SCHEDULED")
+                                : (now ? "RETIRED" : "RETIRE_SCHEDULED");
+          event.action = review::Event(
+              certificate ? (now ? "CERTIFICATE_REVOKED" : "CERTIFICATE_REVOKE_SCHEDULED")
+                          : (now ? "ASSIGNMENT_RETIRED" : "ASSIGNMENT_END_DATE_SET"));
+          event.to_state = ended_state + effect_on;
         }
         event.cert_state = CertState(c.state);
         AppendEvent(env.db, env.ctx, event);

@@ -177,7 +177,8 @@ bool IsRead(const std::string& method, const std::vector<std::string>& seg) {
 bool NamesRow(const std::vector<std::string>& seg) {
   if (seg.size() < 3) return false;
   const std::string& a = seg[2];
-  return a == "view" || a == "update" || a == "delete" || a == "historicize" || a == "restore";
+  return a == "view" || a == "update" || a == "delete" || a == "historicize" || a == "restore" ||
+         a == "revoke" || a == "unrevoke";
 }
 
 std::string QueryParam(const std::string& query, const std::string& name) {

@@ -717,7 +717,20 @@ Json Store::Update(const Entity& e, std::string_view id, const Json& changes) {
     }
   }
   CheckRequired(e, merged, FieldsIn(errors), errors);
-  CheckRules(e, merged, errors);
+  if (e.historicizable) {
+    // retired_on is not a field (Historicize sets it), but a rule compares active_from with it.
+    Json with_period = merged;
+    SQLite::Statement& st =
+        db_.Cached("SELECT retired_on FROM " + S(e.table) + " WHERE " + S(e.id) + " = ?");
+    st.bind(1, (*current)[S(e.id)].get<std::string>());
+    if (st.executeStep() && !st.getColumn(0).isNull()) {
+      with_period[S(kRetiredOn)] = st.getColumn(0).getString();
+    }
+    st.reset();
+    CheckRules(e, with_period, errors);
+  } else {
+    CheckRules(e, merged, errors);
+  }
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
   CheckRefs(e, merged, changed, errors);
   if (errors.empty() && !changed.empty()) CheckDbRules(e, merged, errors);
@@ -768,6 +781,40 @@ Json Store::SetRetired(const Entity& e, std::string_view id, std::optional<Date>
   Emit(e, "UPDATE", key,
        UpdatedFields(key, Json{{kRetiredOn, before[S(kRetiredOn)]}},
                      Json{{kRetiredOn, retired_on}}));
+  return View(e, id);
+}
+
+// A revocation is its own verb, not an update: revoked_on is read-only to Update so that a
+// client sending back a record it read cannot revoke or unrevoke by accident.
+Json Store::SetRevoked(std::string_view id, std::optional<Date> date, std::string_view reason) {
+  const Entity& e = *FindEntity("certificate");
+  if (FirstInvalidByte(reason) != std::string_view::npos) {
+    Fail(Status::Validation("reason", "must be valid UTF-8"));
+  }
+  if (CodePoints(std::string(reason)) > kMaxRevokeReason) {
+    Fail(Status::Validation("reason",
+                            "must be at most " + std::to_string(kMaxRevokeReason) + " characters"));
+  }
+  Json before = View(e, id);
+  const std::string key = before[S(e.id)].get<std::string>();
+  const Json revoked_on = date ? Json(FormatDate(*date)) : Json();
+  const Json why = date && !reason.empty() ? Json(std::string(reason)) : Json();
+  if (before["revoked_on"] == revoked_on && before["revoke_reason"] == why) return before;
+  if (!date && before["revoked_on"].is_null()) return before;
+  // The revocation is announced before the STATUS events its triggers emit, as a CREATE is.
+  Json payload{{"entity_id", key}, {"revoked_on", revoked_on}, {"revoke_reason", why}};
+  if (!date) {
+    payload["revoked_on"] = before["revoked_on"];
+    payload["revoke_reason"] = before["revoke_reason"];
+  }
+  Emit(e, date ? "REVOKE" : "UNREVOKE", key, payload);
+  SQLite::Statement& st = db_.Cached("UPDATE certificate SET revoked_on = ?, revoke_reason = ?, " +
+                                     S(kUpdatedAt) + " = ? WHERE certificate_id = ?");
+  Bind(st, 1, revoked_on);
+  Bind(st, 2, why);
+  st.bind(3, ctx_.Now());
+  st.bind(4, key);
+  st.exec();
   return View(e, id);
 }
 

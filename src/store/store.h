@@ -64,6 +64,11 @@ class Store {
   std::string IdByCode(const Entity& e, std::string_view project_id, std::string_view code);
   // date: the retirement date, or nullopt to restore.
   Json SetRetired(const Entity& e, std::string_view id, std::optional<Date> date);
+  // Revokes certificate id from date with reason ("" = none; nullopt date: unrevokes, reason
+  // ignored) and emits CERTIFICATE::REVOKE or ::UNREVOKE; no change emits nothing. Returns the
+  // record. Throws kNotFound, kValidation (reason: at most kMaxRevokeReason characters).
+  Json SetRevoked(std::string_view id, std::optional<Date> date, std::string_view reason);
+  static constexpr size_t kMaxRevokeReason = 1000;
 
   // ---- Building blocks for other queries over an entity (schedule.cc) ----
 

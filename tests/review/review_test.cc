@@ -4,7 +4,7 @@
 // Review campaigns (certo/review.h): the snapshot and its flags, every line-item and task action
 // in every state (allowed, or a 409 naming the state), self-review, requestId replay, the hash
 // chain found broken by Verify() after a raw edit, the closed loop at sign-off and at the
-// deadline, the all-or-nothing sign-off, and the certificate revoke this build refuses.
+// deadline (assignments retired, certificates revoked) and the all-or-nothing sign-off.
 
 #include "certo/engine.h"
 
@@ -345,7 +345,7 @@ TEST(ReviewLineItem, EveryActionInEveryStateIsAllowedOrAConflictNamingTheState) 
       const int64_t ana = s.item_of.at(c.ana);
       const int64_t role = DetailOfKind(c, s, s.rita_task, ana, "ENTITY_EMPLOYEE");
       const int64_t group = DetailOfKind(c, s, s.rita_task, ana, "WORK_GROUP_PERSON");
-      // Decisions act on the assignments (a certificate cannot be revoked in this build).
+      // Decisions act on the assignments (certificates: ReviewClosedLoop).
       ReviewLineItemAction a = Act(ana, action, "because");
       if (action != "Claim" && action != "EditComment" && action != "Complete" &&
           action != "ResetStatus") {
@@ -431,18 +431,6 @@ TEST(ReviewLineItem, CommentRequiredAndConditionalEndDateAreChecked) {
             "endDate: CertifyConditionally needs an end date YYYY-MM-DD");
   a.end_date = kToday;
   EXPECT_EQ(OnlyFieldError(Do(c, s, s.rita_task, a)), "endDate: must be after today (2026-11-22)");
-}
-
-TEST(ReviewLineItem, RevokingACertificateIsRefusedUntilCertificateRevocationExists) {
-  Company c = MakeCompany();
-  Started s = Start(c);
-  const int64_t ana = s.item_of[c.ana];
-  const int64_t cert = DetailOfKind(c, s, s.rita_task, ana, "CERTIFICATE");
-  Status st = Do(c, s, s.rita_task, Act(ana, "Revoke", "forged", {cert}));
-  ASSERT_TRUE(st.IsValidation()) << st.ToString();
-  EXPECT_EQ(st.field_errors()[0].field, "action");
-  EXPECT_NE(st.message().find("needs certificate revocation (issue 12)"), std::string::npos);
-  EXPECT_EQ(ItemState(c, s, s.rita_task, ana), "NEW");
 }
 
 // ---- Every task action in every task state ---------------------------------------------------
@@ -668,6 +656,89 @@ TEST(ReviewClosedLoop, SignOffRetiresRevokedAssignmentsAndSchedulesConditionalOn
   EXPECT_TRUE(Verified(c.e()));
 }
 
+void ExpectOk(const Status& st) { EXPECT_TRUE(st.ok()) << st.ToString(); }
+
+// Rita revokes (or conditionally certifies) Ana's certificate, certifies the rest and signs off.
+Json SignOffWithAnasCertificate(Company& c, const Started& s, ReviewLineItemAction decision) {
+  const int64_t ana = s.item_of.at(c.ana);
+  const int64_t cert = DetailOfKind(c, s, s.rita_task, ana, "CERTIFICATE");
+  const int64_t role = DetailOfKind(c, s, s.rita_task, ana, "ENTITY_EMPLOYEE");
+  const int64_t group = DetailOfKind(c, s, s.rita_task, ana, "WORK_GROUP_PERSON");
+  decision.line_item_id = ana;
+  decision.line_item_detail_ids = {cert};
+  ExpectOk(Do(c, s, s.rita_task, decision));
+  ExpectOk(Do(c, s, s.rita_task, Act(ana, "Certify", "", {role, group})));
+  for (const std::string& p : {c.ben, c.carl}) {
+    ExpectOk(Do(c, s, s.rita_task, Act(s.item_of.at(p), "Certify")));
+  }
+  Result<Json> done = c.e().ReviewTaskAction(s.cert, s.rita_task, "signoff");
+  ExpectOk(done.status());
+  Result<Json> report = c.e().ReviewReport(s.cert);
+  ExpectOk(report.status());
+  if (!report.ok()) return Json();
+  for (const Json& row : (*report)["rows"]) {
+    if (row["kind"] == "CERTIFICATE") return row;
+  }
+  return Json();
+}
+
+// The history event of a certificate detail's effect.
+Json CertificateEffect(Company& c, const Started& s) {
+  Result<Json> h = c.e().ReviewTaskHistory(s.cert, s.rita_task);
+  for (const Json& li : (*h)["lineItems"]) {
+    for (const Json& d : li["lineItemDetails"]) {
+      for (const Json& ev : d["actionHistoryList"]) {
+        if (ev["data"].is_object() && ev["data"].value("collection", "") == "certificate")
+          return ev;
+      }
+    }
+  }
+  return Json();
+}
+
+TEST(ReviewClosedLoop, SignOffRevokesARevokedCertificateFromToday) {
+  Company c = MakeCompany();
+  Started s = Start(c);
+  Json row = SignOffWithAnasCertificate(c, s, Act(0, "Revoke", "forged"));
+  EXPECT_EQ(row["outcome"], "REVOKED");
+  EXPECT_EQ(row["effect_on"], "2026-11-22");
+  Json cert = *c.e().View("certificate", c.ana_cert);
+  EXPECT_EQ(cert["revoked_on"], "2026-11-22");
+  EXPECT_EQ(cert["revoke_reason"], "review campaign " + std::to_string(s.cert) + ", line item " +
+                                       std::to_string(s.item_of[c.ana]) + ": REVOKE");
+  EXPECT_EQ(cert["date_expire"], "2026-12-01");  // a revoked certificate keeps its data
+  Json ev = CertificateEffect(c, s);
+  EXPECT_EQ(ev["actionName"], "CERTIFICATE_REVOKED");
+  EXPECT_EQ(ev["fromState"], "ACTIVE");
+  EXPECT_EQ(ev["toState"], "REVOKED_ON 2026-11-22");
+  EXPECT_TRUE(ev["data"]["before"]["revoked_on"].is_null());
+  EXPECT_TRUE(Verified(c.e()));
+}
+
+TEST(ReviewClosedLoop, ConditionalCertificationRevokesTheCertificateFromItsEndDate) {
+  Company c = MakeCompany();
+  Started s = Start(c);
+  ReviewLineItemAction until = Act(0, "CertifyConditionally", "renewal booked");
+  until.end_date = Ymd(2026, 11, 30);
+  Json row = SignOffWithAnasCertificate(c, s, until);
+  EXPECT_EQ(row["outcome"], "REVOKE_SCHEDULED");
+  EXPECT_EQ(c.e().View("certificate", c.ana_cert)->at("revoked_on"), "2026-11-30");
+  EXPECT_EQ(CertificateEffect(c, s)["actionName"], "CERTIFICATE_REVOKE_SCHEDULED");
+  EXPECT_TRUE(Verified(c.e()));
+}
+
+TEST(ReviewClosedLoop, ACertificateAlreadyRevokedByThenIsObjectGone) {
+  Company c = MakeCompany();
+  Started s = Start(c);
+  ASSERT_OK(c.e().RevokeCertificate(c.ana_cert, Ymd(2026, 11, 1), "lost"));
+  Json row = SignOffWithAnasCertificate(c, s, Act(0, "Revoke", "forged"));
+  EXPECT_EQ(row["outcome"], "OBJECT_GONE");
+  Json cert = *c.e().View("certificate", c.ana_cert);
+  EXPECT_EQ(cert["revoked_on"], "2026-11-01");
+  EXPECT_EQ(cert["revoke_reason"], "lost");
+  EXPECT_EQ(CertificateEffect(c, s)["fromState"], "REVOKED_ON 2026-11-01");
+}
+
 // A file whose campaign's only open task is Rita's, with Carl certified and Ana and Ben
 // undecided.
 struct AtDeadline {
@@ -719,15 +790,16 @@ TEST(ReviewClosedLoop, AtTheDeadlineTheRevokePolicyRetiresWhatNobodyDecided) {
   EXPECT_EQ(row_of[d.ana_warden]["decision"], "REVOKE");
   EXPECT_EQ(row_of[d.ana_warden]["decided_by"], "system");
   EXPECT_EQ(row_of[d.carl_aid]["outcome"], "KEPT");
-  // Ana's certificate: its revoke is refused and recorded, not carried out.
-  bool refused = false;
+  // Ana's certificate is revoked from the day after the deadline too.
+  bool revoked = false;
   for (const Json& row : (*report)["rows"]) {
     if (row["kind"] == "CERTIFICATE") {
-      EXPECT_EQ(row["outcome"], "REVOKE_REFUSED");
-      refused = true;
+      EXPECT_EQ(row["outcome"], "REVOKED");
+      EXPECT_EQ(row["effect_on"], "2026-12-16");
+      revoked = true;
     }
   }
-  EXPECT_TRUE(refused);
+  EXPECT_TRUE(revoked);
   EXPECT_TRUE(Verified(*after));
 }
 
@@ -838,7 +910,7 @@ TEST(ReviewCodes, DocsListEveryCodeOfTheOneTableBesideItsName) {
       ++rows;
     }
   }
-  EXPECT_EQ(rows, 44u);
+  EXPECT_EQ(rows, 46u);
   // Seed 003's evidence: decision 1 is certify, shown as CERTIFIED.
   EXPECT_EQ(r::NameOf(r::kDecisions, 1), "CERTIFY");
   EXPECT_EQ(r::DecisionStatus("CERTIFY"), "CERTIFIED");

@@ -1,9 +1,11 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
-// Thousands of random writes of every kind that can change a status, in random order with random
-// dates; after each commit Verify() must find nothing. The seed is fixed (CERTO_SEED overrides it)
-// and printed on failure, so a failure can be replayed.
+// Thousands of random writes of every kind that can change a status (certificates released after
+// today, revocations and existence periods included), in random order with random dates; after
+// each commit Verify() must find nothing, and every so often the changes between two days must be
+// exactly the rows whose status as of those days differs. The seed is fixed (CERTO_SEED overrides
+// it) and printed on failure, so a failure can be replayed.
 
 #include <cstdlib>
 #include <map>
@@ -44,7 +46,7 @@ class RandomSchedule {
 
   // One random write; its outcome (success or a clean failure) does not matter.
   void Step(Engine& engine) {
-    switch (Uniform(0, 13)) {
+    switch (Uniform(0, 16)) {
       case 0:
       case 1:
         NewCertificate(engine);
@@ -136,7 +138,74 @@ class RandomSchedule {
                     Pick(std::vector<std::string>{"TRAINING", "HEALTH", "MAINTENANCE", "CHECK"}));
         }
         break;
+      case 14:
+        if (Uniform(0, 2) != 0) {
+          Count("revoke", engine.RevokeCertificate(Pick(certificates_), Day(2019, 2027),
+                                                   Uniform(0, 1) ? "forged" : ""));
+        } else {
+          Count("unrevoke", engine.UnrevokeCertificate(Pick(certificates_)));
+        }
+        break;
+      case 15:
+      case 16: {
+        // An existence period starts (or stops starting) somewhere along a chain.
+        const int which = Uniform(0, 4);
+        const char* collection = which == 0   ? "person"
+                                 : which == 1 ? "action"
+                                 : which == 2 ? "office"
+                                 : which == 3 ? "equipment"
+                                              : "action-subscription";
+        std::string id = which == 0   ? Pick(people_)
+                         : which == 1 ? Pick(actions_)
+                         : which == 2 ? Pick(offices_)
+                         : which == 3 ? Pick(equipment_)
+                                      : PickExisting(engine, "action-subscription");
+        Json from = Uniform(0, 3) == 0 ? Json() : Json(Date(2024, 2027));
+        Count("active_from", engine.Update(collection, id, {{"active_from", from}}));
+        break;
+      }
     }
+  }
+
+  // A day a status may change on: a stored release, revocation or period boundary, or the day
+  // after a stored expiry (the first EXPIRED day).
+  std::chrono::year_month_day BoundaryDay(Engine& engine) {
+    std::vector<std::string> days;
+    for (const char* collection : {"certificate", "person", "action", "action-subscription"}) {
+      Query q;
+      q.history = true;
+      q.per_page = 1000;
+      auto page = engine.Index(collection, q);
+      if (!page.ok()) continue;
+      for (const Json& row : page->rows) {
+        for (const char* f : {"date_release", "date_expire", "revoked_on", "active_from",
+                              "retired_on", "certificate_date_expire"}) {
+          if (row.contains(f) && row[f].is_string()) days.push_back(row[f].get<std::string>());
+        }
+      }
+    }
+    // Half of the days: ones the changes of the whole range name, which must then be exactly
+    // the rows whose status differs (a change reported on the wrong day, or a missed one beside
+    // it, shows).
+    if (Uniform(0, 1) == 0) {
+      ChangesQuery q;
+      q.from = Ymd(2018, 1, 1);
+      q.to = Ymd(2031, 12, 31);
+      q.per_page = 1000;
+      auto changes = engine.Changes(q);
+      if (changes.ok() && !changes->rows.empty()) {
+        const Json& c =
+            changes->rows[static_cast<size_t>(Uniform(0, int(changes->rows.size()) - 1))];
+        days = {c["date"].get<std::string>()};
+      }
+    }
+    if (days.empty()) return Day(2024, 2027);
+    const std::string d = Pick(days);
+    const int after = days.size() == 1 ? 0 : Uniform(0, 1);
+    const auto day =
+        Ymd(std::stoi(d.substr(0, 4)), static_cast<unsigned>(std::stoi(d.substr(5, 2))),
+            static_cast<unsigned>(std::stoi(d.substr(8, 2))));
+    return std::chrono::sys_days{day} + std::chrono::days{after};
   }
 
   int Uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
@@ -176,6 +245,10 @@ class RandomSchedule {
                   Uniform(1, 28));
     return buf;
   }
+  std::chrono::year_month_day Day(int from_year, int to_year) {
+    return Ymd(Uniform(from_year, to_year), static_cast<unsigned>(Uniform(1, 12)),
+               static_cast<unsigned>(Uniform(1, 28)));
+  }
   Json MaybeDate() { return Uniform(0, 2) == 0 ? Json() : Json(Date(2025, 2029)); }
   std::string Resource() { return Uniform(0, 3) == 0 ? Pick(equipment_) : Pick(people_); }
 
@@ -198,7 +271,7 @@ class RandomSchedule {
               {"action_type",
                Pick(std::vector<std::string>{"TRAINING", "HEALTH", "MAINTENANCE", "CHECK"})},
               {"name", "Certificate"},
-              {"date_release", Date(2019, 2025)}};
+              {"date_release", Date(2019, 2027)}};  // some released after today
     if (Uniform(0, 1)) cert["date_expire"] = Date(2026, 2030);
     auto created = Count("certificate create", engine.Create("certificate", cert));
     if (created.ok()) certificates_.push_back((*created)["certificate_id"]);
@@ -235,6 +308,59 @@ std::string Problems(const VerifyReport& report) {
   return out;
 }
 
+// Each row's status as of day, for the rows in the schedule on that day.
+std::map<std::string, std::string> StatusesOn(Engine& engine, std::chrono::year_month_day day) {
+  std::map<std::string, std::string> out;
+  Query q;
+  q.as_of = day;
+  q.per_page = 1000;
+  auto page = engine.Index("action-subscription", q);
+  EXPECT_TRUE(page.ok()) << page.status().ToString();
+  if (!page.ok()) return out;
+  for (const Json& r : page->rows) out[r["action_subscription_id"]] = r["status"];
+  return out;
+}
+
+// How many probes of ChangesDisagree found no change, and how many found some.
+int probes_with_changes[2] = {0, 0};
+
+// The changes on day (as Changes reports them) against the statuses on the day before and on it;
+// "" when they agree.
+std::string ChangesDisagree(Engine& engine, std::chrono::year_month_day day) {
+  const auto before_day =
+      std::chrono::year_month_day{std::chrono::sys_days{day} - std::chrono::days{1}};
+  std::map<std::string, std::string> before = StatusesOn(engine, before_day);
+  std::map<std::string, std::string> after = StatusesOn(engine, day);
+  std::map<std::string, std::string> expected, reported;
+  auto word = [](const std::map<std::string, std::string>& m, const std::string& id) {
+    auto it = m.find(id);
+    return it == m.end() ? std::string("-") : it->second;
+  };
+  for (const auto* m : {&before, &after}) {
+    for (const auto& [id, status] : *m) {
+      if (word(before, id) != word(after, id)) {
+        expected[id] = word(before, id) + "->" + word(after, id);
+      }
+    }
+  }
+  ChangesQuery q;
+  q.from = before_day;
+  q.to = day;
+  q.per_page = 1000;
+  auto changes = engine.Changes(q);
+  if (!changes.ok()) return changes.status().ToString();
+  for (const Json& c : changes->rows) {
+    auto text = [](const Json& v) { return v.is_null() ? std::string("-") : v.get<std::string>(); };
+    reported[c["action_subscription_id"]] = text(c["from"]) + "->" + text(c["to"]);
+  }
+  ++probes_with_changes[expected.empty() ? 0 : 1];
+  if (expected == reported) return "";
+  std::string out;
+  for (const auto& [id, move] : expected) out += "\n  expected " + id + " " + move;
+  for (const auto& [id, move] : reported) out += "\n  reported " + id + " " + move;
+  return out;
+}
+
 TEST(ScheduleRandom, EveryCommitLeavesNothingForVerifyToFind) {
   const uint64_t seed = Seed();
   SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun with CERTO_SEED=" + std::to_string(seed) +
@@ -247,14 +373,24 @@ TEST(ScheduleRandom, EveryCommitLeavesNothingForVerifyToFind) {
     auto report = engine->Verify();
     ASSERT_OK(report);
     ASSERT_TRUE(report->ok()) << "after step " << step << ":" << Problems(*report);
+    if (step % 100 == 99) {
+      for (int probe = 0; probe < 20; ++probe) {
+        const auto day = random.BoundaryDay(*engine);
+        const std::string disagree = ChangesDisagree(*engine, day);
+        ASSERT_EQ(disagree, "") << "after step " << step << ", on "
+                                << ::testing::PrintToString(day);
+      }
+    }
   }
   // The workload really exercised every kind of write, and the file is not trivially empty.
   for (const char* kind :
        {"link create", "link update", "link delete", "certificate create", "certificate update",
         "certificate delete", "action update", "subscription create", "subscription delete",
-        "historicize", "restore"}) {
+        "historicize", "restore", "revoke", "unrevoke", "active_from"}) {
     EXPECT_GE(random.successes().count(kind) ? random.successes().at(kind) : 0, 20) << kind;
   }
+  // The probes of the changes saw real changes, not only quiet days.
+  EXPECT_GE(probes_with_changes[1], 150);
   auto report = engine->Verify();
   EXPECT_GT(report->subscriptions_checked, 10);
   EXPECT_GT(report->links_checked, 10);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -1605,6 +1606,381 @@ TEST(ScheduleChanges, WindowErrorsNameTheField) {
            {{"from", "2026-11-01"}, {"to", "2026-12-01"}, {"filter", {{"nope", 1}}}});
   EXPECT_EQ(bad_filter.status, 422);
   EXPECT_EQ(bad_filter.body[0]["field"], "filter.nope");
+}
+
+// ---- Rules 1 and 6 with exact dates (DESIGN.md section 2.1) ----------------------------------
+
+// A change as "id date from->to", with "null" where the row is out of the schedule.
+std::vector<std::string> Moves(Engine& e, const ChangesQuery& q) {
+  auto page = e.Changes(q);
+  EXPECT_TRUE(page.ok()) << page.status().ToString();
+  if (!page.ok()) return {"?"};
+  auto word = [](const Json& v) {
+    return v.is_null() ? std::string("null") : v.get<std::string>();
+  };
+  std::vector<std::string> out;
+  for (const Json& c : page->rows) {
+    out.push_back(S(c, "action_subscription_id") + " " + S(c, "date") + " " + word(c["from"]) +
+                  "->" + word(c["to"]));
+  }
+  return out;
+}
+
+// Each status's count as of day among the rows of filter, e.g. "NEW 0 VALID 1 EXPIRING 0 ...".
+std::string CountsAt(Engine& e, const Json& filter, ymd day) {
+  Query q;
+  q.filter = filter;
+  q.as_of = day;
+  auto counts = e.StatusCounts(q);
+  EXPECT_TRUE(counts.ok()) << counts.status().ToString();
+  std::string out;
+  if (!counts.ok()) return "?";
+  for (const auto& [status, n] : *counts) {
+    out += (out.empty() ? "" : " ") + std::string(StatusName(status)) + " " + std::to_string(n);
+  }
+  return out;
+}
+
+// The outbox's event names after seq, in order.
+std::vector<std::string> EventsAfter(Engine& e, int64_t after) {
+  auto events = e.ReadOutbox(after, 1000);
+  EXPECT_TRUE(events.ok()) << events.status().ToString();
+  std::vector<std::string> out;
+  if (events.ok()) {
+    for (const Event& ev : *events) out.push_back(ev.name);
+  }
+  return out;
+}
+
+int64_t LastSeq(Engine& e) {
+  auto events = e.ReadOutbox(0, 10000);
+  return events.ok() && !events->empty() ? events->back().seq : 0;
+}
+
+TEST(ScheduleAsOf, ACertificateCoversFromItsReleaseDayNotBefore) {
+  World w = MakeWorld();
+  std::string action = w.Action();
+  std::string sub = w.Sub(action, w.ada);
+  w.Link(w.Cert(w.ada, "2026-06-10", {{"date_expire", "2027-06-09"}}), action);
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2026, 6, 9)), "NEW");
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2026, 6, 10)), "VALID");
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2026, 6, 11)), "VALID");
+  const Json only = {{"action_id", action}};
+  EXPECT_EQ(CountsAt(w.e(), only, Ymd(2026, 6, 9)), "NEW 1 VALID 0 EXPIRING 0 EXPIRED 0");
+  EXPECT_EQ(CountsAt(w.e(), only, Ymd(2026, 6, 10)), "NEW 0 VALID 1 EXPIRING 0 EXPIRED 0");
+  EXPECT_EQ(Moves(w.e(), Window(Ymd(2026, 6, 8), Ymd(2026, 6, 9))), std::vector<std::string>{});
+  EXPECT_EQ(Moves(w.e(), Window(Ymd(2026, 6, 9), Ymd(2026, 6, 10))),
+            std::vector<std::string>{sub + " 2026-06-10 NEW->VALID"});
+}
+
+TEST(ScheduleAsOf, ARenewalReleasedAfterTheLapseEndsTheExpiryOnItsReleaseDay) {
+  World w = MakeWorld();
+  std::string action = w.Action();
+  std::string sub = w.Sub(action, w.ada);
+  w.Link(w.Cert(w.ada, "2024-06-01", {{"date_expire", "2026-05-31"}}), action);
+  w.Link(w.Cert(w.ada, "2026-06-10", {{"date_expire", "2028-06-09"}}), action);
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2026, 6, 9)), "EXPIRED");
+  EXPECT_EQ(SubRow(w.e(), sub, Ymd(2026, 6, 9))["certificate_date_expire"], "2026-05-31");
+  Json renewed = SubRow(w.e(), sub, Ymd(2026, 6, 10));
+  EXPECT_EQ(renewed["status"], "VALID");
+  EXPECT_EQ(renewed["certificate_date_release"], "2026-06-10");
+  EXPECT_EQ(Moves(w.e(), Window(Ymd(2026, 5, 1), Ymd(2026, 7, 1))),
+            (std::vector<std::string>{sub + " 2026-06-01 VALID->EXPIRED",
+                                      sub + " 2026-06-10 EXPIRED->VALID"}));
+}
+
+TEST(ScheduleAsOf, ARevokedCertificateCoversUntilTheDayBeforeItsRevocation) {
+  World w = MakeWorld();
+  std::string action = w.Action();
+  std::string sub = w.Sub(action, w.ada);
+  std::string cert = w.Cert(w.ada, "2024-01-15", {{"date_expire", "2027-12-31"}});
+  w.Link(cert, action);
+  const int64_t seq = LastSeq(w.e());
+  Result<Json> revoked = w.e().RevokeCertificate(cert, Ymd(2026, 6, 1), "forged signature");
+  ASSERT_OK(revoked);
+  EXPECT_EQ((*revoked)["revoked_on"], "2026-06-01");
+  EXPECT_EQ((*revoked)["revoke_reason"], "forged signature");
+  EXPECT_EQ((*revoked)["date_expire"], "2027-12-31");  // the data is kept
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2026, 5, 31)), "VALID");
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2026, 6, 1)), "NEW");
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2026, 6, 2)), "NEW");
+  EXPECT_EQ(StatusToday(w.e(), sub), "NEW");
+  EXPECT_EQ(Moves(w.e(), Window(Ymd(2026, 5, 1), Ymd(2026, 7, 1))),
+            std::vector<std::string>{sub + " 2026-06-01 VALID->NEW"});
+  // Revoked before today: today's status changed, so a STATUS event follows the REVOKE.
+  EXPECT_EQ(EventsAfter(w.e(), seq),
+            (std::vector<std::string>{"CERTIFICATE::REVOKE", "ACTION_SUBSCRIPTION::STATUS"}));
+  auto events = w.e().ReadOutbox(seq, 10);
+  ASSERT_OK(events);
+  EXPECT_EQ((*events)[0].payload, (Json{{"entity_id", cert},
+                                        {"revoked_on", "2026-06-01"},
+                                        {"revoke_reason", "forged signature"}}));
+  EXPECT_EQ((*events)[1].payload["old"], "VALID");
+  EXPECT_EQ((*events)[1].payload["new"], "NEW");
+  EXPECT_TRUE(Verified(w.e()));
+}
+
+TEST(ScheduleAsOf, ARevocationAfterTodayChangesTodayNothing) {
+  World w = MakeWorld();
+  std::string action = w.Action();
+  std::string sub = w.Sub(action, w.ada);
+  std::string cert = w.Cert(w.ada, "2024-01-15", {{"date_expire", "2027-12-31"}});
+  w.Link(cert, action);
+  const int64_t seq = LastSeq(w.e());
+  ASSERT_OK(w.e().RevokeCertificate(cert, Ymd(2027, 1, 10)));
+  EXPECT_EQ(EventsAfter(w.e(), seq), std::vector<std::string>{"CERTIFICATE::REVOKE"});
+  EXPECT_TRUE(w.e().View("certificate", cert)->at("revoke_reason").is_null());
+  EXPECT_EQ(StatusToday(w.e(), sub), "VALID");
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2027, 1, 9)), "VALID");
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2027, 1, 10)), "NEW");
+  EXPECT_EQ(Moves(w.e(), Window(kToday, Ymd(2027, 12, 31))),
+            std::vector<std::string>{sub + " 2027-01-10 VALID->NEW"});
+}
+
+TEST(ScheduleAsOf, ARevokedCertificateLeavesTheOtherLinksToCover) {
+  World w = MakeWorld();
+  std::string action = w.Action({{"expire_interval", 30}});
+  std::string sub = w.Sub(action, w.ada);
+  std::string forged = w.Cert(w.ada, "2025-01-15", {{"date_expire", "2027-12-31"}});
+  w.Link(forged, action);
+  w.Link(w.Cert(w.ada, "2024-10-01", {{"date_expire", "2026-09-30"}}), action);
+  EXPECT_EQ(SubRow(w.e(), sub, Ymd(2026, 6, 1))["certificate_date_expire"], "2027-12-31");
+  ASSERT_OK(w.e().RevokeCertificate(forged, Ymd(2026, 6, 1)));
+  Json row = SubRow(w.e(), sub, Ymd(2026, 6, 1));
+  EXPECT_EQ(row["status"], "VALID");
+  EXPECT_EQ(row["certificate_date_expire"], "2026-09-30");  // rule 5: the link that gives E(D)
+  EXPECT_EQ(SubRow(w.e(), sub, Ymd(2026, 5, 31))["certificate_date_expire"], "2027-12-31");
+  EXPECT_EQ(Moves(w.e(), Window(Ymd(2026, 5, 1), kToday)),
+            (std::vector<std::string>{sub + " 2026-08-31 VALID->EXPIRING",
+                                      sub + " 2026-10-01 EXPIRING->EXPIRED"}));
+  EXPECT_EQ(StatusToday(w.e(), sub), "EXPIRED");
+  EXPECT_TRUE(Verified(w.e()));
+}
+
+TEST(ScheduleAsOf, UnrevokingRestoresTheCoverAndRevokingAgainMovesIt) {
+  World w = MakeWorld();
+  std::string action = w.Action();
+  std::string sub = w.Sub(action, w.ada);
+  std::string cert = w.Cert(w.ada, "2024-01-15", {{"date_expire", "2027-12-31"}});
+  w.Link(cert, action);
+  ASSERT_OK(w.e().RevokeCertificate(cert, Ymd(2026, 6, 1), "lost"));
+  int64_t seq = LastSeq(w.e());
+  ASSERT_OK(w.e().RevokeCertificate(cert, Ymd(2026, 6, 1), "lost"));  // the same: no change
+  EXPECT_EQ(EventsAfter(w.e(), seq), std::vector<std::string>{});
+  ASSERT_OK(w.e().RevokeCertificate(cert, Ymd(2026, 8, 1), "lost"));
+  EXPECT_EQ(EventsAfter(w.e(), seq), std::vector<std::string>{"CERTIFICATE::REVOKE"});
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2026, 7, 31)), "VALID");
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2026, 8, 1)), "NEW");
+  seq = LastSeq(w.e());
+  Result<Json> back = w.e().UnrevokeCertificate(cert);
+  ASSERT_OK(back);
+  EXPECT_TRUE((*back)["revoked_on"].is_null());
+  EXPECT_TRUE((*back)["revoke_reason"].is_null());
+  EXPECT_EQ(EventsAfter(w.e(), seq),
+            (std::vector<std::string>{"CERTIFICATE::UNREVOKE", "ACTION_SUBSCRIPTION::STATUS"}));
+  auto events = w.e().ReadOutbox(seq, 1);
+  ASSERT_OK(events);
+  EXPECT_EQ((*events)[0].payload,
+            (Json{{"entity_id", cert}, {"revoked_on", "2026-08-01"}, {"revoke_reason", "lost"}}));
+  EXPECT_EQ(StatusToday(w.e(), sub), "VALID");
+  seq = LastSeq(w.e());
+  ASSERT_OK(w.e().UnrevokeCertificate(cert));  // not revoked: nothing to do
+  EXPECT_EQ(EventsAfter(w.e(), seq), std::vector<std::string>{});
+  EXPECT_TRUE(Verified(w.e()));
+}
+
+TEST(ScheduleAsOf, RevokeRoutesTakeADateAndAReasonAndNameWhatIsWrong) {
+  World w = MakeWorld();
+  std::string action = w.Action();
+  std::string sub = w.Sub(action, w.ada);
+  std::string cert = w.Cert(w.ada, "2024-01-15", {{"date_expire", "2027-12-31"}});
+  w.Link(cert, action);
+  const std::string path = "/v2/certificate/revoke/" + cert;
+  Reply bad =
+      Call(w.e(), "POST", path, {{"date", "2026-02-30"}, {"reason", 7}, {"when", "2026-01-01"}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(bad.body, Json::parse(R"json([
+      {"field": "date", "message": "must be a real calendar date in the form YYYY-MM-DD"},
+      {"field": "reason", "message": "must be a string or null"},
+      {"field": "when", "message": "is not a revoke parameter (date, reason)"}])json"));
+  Reply long_reason = Call(w.e(), "POST", path, {{"reason", std::string(1001, 'x')}});
+  EXPECT_EQ(long_reason.status, 422);
+  EXPECT_EQ(long_reason.body[0]["field"], "reason");
+  EXPECT_EQ(long_reason.body[0]["message"], "must be at most 1000 characters");
+  EXPECT_TRUE(w.e().View("certificate", cert)->at("revoked_on").is_null());
+  EXPECT_EQ(
+      Call(w.e(), "POST", "/v2/certificate/revoke/00000000-0000-4000-8000-000000000000", {}).status,
+      404);
+  EXPECT_EQ(Call(w.e(), "POST", "/v2/person/revoke/" + w.ada, {}).status, 404);
+  EXPECT_EQ(Call(w.e(), "GET", path).status, 405);
+  // Default: today, no reason.
+  Reply today = Call(w.e(), "POST", path, Json::object());
+  EXPECT_EQ(today.status, 200);
+  EXPECT_EQ(today.body["revoked_on"], "2026-11-22");
+  EXPECT_TRUE(today.body["revoke_reason"].is_null());
+  // 4hse sends a time of day; the day is what counts.
+  Reply dated = Call(w.e(), "POST", path, {{"date", "2026-03-01 00:00:00"}, {"reason", "audit"}});
+  EXPECT_EQ(dated.status, 200);
+  EXPECT_EQ(dated.body["revoked_on"], "2026-03-01");
+  EXPECT_EQ(dated.body["revoke_reason"], "audit");
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2026, 3, 1)), "NEW");
+  // revoked_on is read-only to update: sending it back changes nothing.
+  Reply update = Call(w.e(), "PUT", "/v2/certificate/update/" + cert,
+                      {{"revoked_on", nullptr}, {"name", "Fire safety (void)"}});
+  EXPECT_EQ(update.status, 200);
+  EXPECT_EQ(update.body["revoked_on"], "2026-03-01");
+  Reply undo = Call(w.e(), "POST", "/v2/certificate/unrevoke/" + cert);
+  EXPECT_EQ(undo.status, 200);
+  EXPECT_TRUE(undo.body["revoked_on"].is_null());
+  EXPECT_EQ(StatusAt(w.e(), sub, Ymd(2026, 3, 1)), "VALID");
+  EXPECT_TRUE(Verified(w.e()));
+}
+
+TEST(ScheduleAsOf, RevokedOnFiltersAndSorts) {
+  World w = MakeWorld();
+  std::string a = w.Cert(w.ada, "2024-01-15");
+  std::string b = w.Cert(w.ada, "2024-02-15");
+  w.Cert(w.ada, "2024-03-15");
+  ASSERT_OK(w.e().RevokeCertificate(a, Ymd(2026, 5, 1)));
+  ASSERT_OK(w.e().RevokeCertificate(b, Ymd(2026, 4, 1)));
+  Query q;
+  q.filter = {{"revoked_on", {{"<=", "2026-04-30"}}}};
+  auto page = w.e().Index("certificate", q);
+  ASSERT_OK(page);
+  EXPECT_EQ(Ids(page->rows, "certificate_id"), std::vector<std::string>{b});
+}
+
+// Rule 6: one level of the chain exists from 2026-03-01; the row is in the schedule from then.
+struct Level {
+  const char* name;
+  // Builds the chain of a subscription; returns {subscription, the row to start late}.
+  std::function<std::pair<std::string, std::pair<std::string, std::string>>(World&)> build;
+};
+
+std::string Make(World& w, const char* collection, Json record, const char* id) {
+  return S(MustCreate(w.e(), collection, record), id);
+}
+
+std::vector<Level> Levels() {
+  auto person_chain = [](World& w, const char* late) {
+    std::string action = w.Action();
+    std::string sub = w.Sub(action, w.ada);
+    w.Link(w.Cert(w.ada, "2024-01-15"), action);
+    const std::string which = late;
+    if (which == "action-subscription") return std::make_pair(sub, std::make_pair(which, sub));
+    if (which == "action") return std::make_pair(sub, std::make_pair(which, action));
+    if (which == "office") return std::make_pair(sub, std::make_pair(which, w.office));
+    return std::make_pair(sub, std::make_pair(which, w.ada));
+  };
+  auto in_office = [](World& w, const char* collection, const char* id, const char* type,
+                      bool late_office) {
+    std::string action = w.Action({{"subtenant_id", w.office_b}, {"action_type", "CHECK"}});
+    std::string row = Make(
+        w, collection, {{"project_id", w.project}, {"office_id", w.office}, {"name", "Late"}}, id);
+    std::string sub = w.Sub(action, row, type);
+    return std::make_pair(sub, late_office ? std::make_pair(std::string("office"), w.office)
+                                           : std::make_pair(std::string(collection), row));
+  };
+  std::vector<Level> levels = {
+      {"the subscription", [=](World& w) { return person_chain(w, "action-subscription"); }},
+      {"its action", [=](World& w) { return person_chain(w, "action"); }},
+      {"its action's office", [=](World& w) { return person_chain(w, "office"); }},
+      {"its person", [=](World& w) { return person_chain(w, "person"); }},
+      {"its office subscriber",
+       [](World& w) {
+         std::string action = w.Action({{"subtenant_id", w.office_b}, {"action_type", "CHECK"}});
+         std::string sub = w.Sub(action, w.office, "OFFICE");
+         return std::make_pair(sub, std::make_pair(std::string("office"), w.office));
+       }},
+      {"its role", [=](World& w) { return in_office(w, "role", "office_role_id", "ROLE", false); }},
+      {"its role's office",
+       [=](World& w) { return in_office(w, "role", "office_role_id", "ROLE", true); }},
+      {"its equipment",
+       [=](World& w) {
+         return in_office(w, "equipment", "office_equipment_id", "EQUIPMENT", false);
+       }},
+      {"its work environment",
+       [=](World& w) {
+         return in_office(w, "work-environment", "office_work_environment_id", "WORK_ENVIRONMENT",
+                          false);
+       }},
+      {"its substance",
+       [=](World& w) {
+         return in_office(w, "substance", "office_substance_id", "SUBSTANCE", false);
+       }},
+      {"its work group",
+       [=](World& w) {
+         std::string action = w.Action({{"subtenant_id", w.office_b}, {"action_type", "CHECK"}});
+         std::string group =
+             Make(w, "work-group",
+                  {{"office_id", w.office}, {"name", "Night shift"}, {"work_group_type", "JOB"}},
+                  "work_group_id");
+         std::string sub = w.Sub(action, group, "WORK_GROUP");
+         return std::make_pair(sub, std::make_pair(std::string("work-group"), group));
+       }},
+  };
+  for (const char* late : {"material", "material-item"}) {
+    levels.push_back(
+        {late, [late](World& w) {
+           std::string action = w.Action({{"subtenant_id", w.office_b}, {"action_type", "CHECK"}});
+           std::string material =
+               Make(w, "material",
+                    {{"tenant_id", w.project}, {"subtenant_id", w.office}, {"name", "Helmet"}},
+                    "material_id");
+           std::string item =
+               Make(w, "material-item",
+                    {{"material_id", material}, {"name", "Helmets"}, {"initial_quantity", 5}},
+                    "material_item_id");
+           std::string sub = w.Sub(action, item, "PPE");
+           const std::string which = late;
+           return std::make_pair(sub, std::make_pair(which, which == "material" ? material : item));
+         }});
+  }
+  return levels;
+}
+
+TEST(ScheduleAsOf, EveryLevelOfTheChainStartsTheRowOnItsActiveFrom) {
+  for (const Level& level : Levels()) {
+    SCOPED_TRACE(level.name);
+    World w = MakeWorld();
+    auto [sub, late] = level.build(w);
+    ASSERT_OK(w.e().Update(late.first, late.second, {{"active_from", "2026-03-01"}}));
+    const Json only = {{"action_subscription_id", sub}};
+    EXPECT_EQ(SubsWhere(w.e(), only, Ymd(2026, 2, 28)), std::vector<std::string>{});
+    EXPECT_EQ(SubsWhere(w.e(), only, Ymd(2026, 3, 1)), std::vector<std::string>{sub});
+    EXPECT_EQ(SubsWhere(w.e(), only, Ymd(2026, 3, 2)), std::vector<std::string>{sub});
+    EXPECT_EQ(CountsAt(w.e(), only, Ymd(2026, 2, 28)), "NEW 0 VALID 0 EXPIRING 0 EXPIRED 0");
+    const std::string status = StatusAt(w.e(), sub, Ymd(2026, 3, 1));
+    EXPECT_EQ(CountsAt(w.e(), only, Ymd(2026, 3, 1)), status == "VALID"
+                                                          ? "NEW 0 VALID 1 EXPIRING 0 EXPIRED 0"
+                                                          : "NEW 1 VALID 0 EXPIRING 0 EXPIRED 0");
+    EXPECT_EQ(Moves(w.e(), Window(Ymd(2026, 2, 1), Ymd(2026, 4, 1))),
+              std::vector<std::string>{sub + " 2026-03-01 null->" + status});
+    // Before active_from the row exists only for history queries, like a retired one.
+    EXPECT_EQ(SubRow(w.e(), sub, Ymd(2026, 2, 28), /*history=*/false), Json());
+    EXPECT_TRUE(SubRow(w.e(), sub, Ymd(2026, 2, 28), /*history=*/true).is_object());
+    // And it leaves on retired_on, the other end of the same period.
+    ASSERT_OK(w.e().Historicize(late.first, late.second, Ymd(2026, 9, 1)));
+    EXPECT_EQ(SubsWhere(w.e(), only, Ymd(2026, 8, 31)), std::vector<std::string>{sub});
+    EXPECT_EQ(SubsWhere(w.e(), only, Ymd(2026, 9, 1)), std::vector<std::string>{});
+    EXPECT_TRUE(Verified(w.e()));
+  }
+}
+
+TEST(ScheduleAsOf, ARowCannotBeRetiredBeforeItExists) {
+  World w = MakeWorld();
+  ASSERT_OK(w.e().Update("person", w.ada, {{"active_from", "2026-03-01"}}));
+  Result<Json> early = w.e().Historicize("person", w.ada, Ymd(2026, 2, 1));
+  EXPECT_EQ(OnlyFieldError(early.status()),
+            "date: must not be before the row's active_from (2026-03-01)");
+  EXPECT_TRUE(w.e().View("person", w.ada)->at("retired_on").is_null());
+  // Nor start after it retired.
+  ASSERT_OK(w.e().Historicize("person", w.ada, Ymd(2026, 6, 1)));
+  Result<Json> late = w.e().Update("person", w.ada, {{"active_from", "2026-06-02"}});
+  EXPECT_EQ(OnlyFieldError(late.status()),
+            "active_from: must not be after retired_on (2026-06-01): the row would never be in "
+            "force");
+  EXPECT_EQ(w.e().View("person", w.ada)->at("active_from"), "2026-03-01");
 }
 
 }  // namespace

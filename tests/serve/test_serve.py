@@ -278,6 +278,27 @@ def test_a_key_sees_and_changes_only_its_project(db, server_for):
     assert json.loads(cli(db, "api", "GET", f"/v2/person/view/{PERSON2}").stdout)["first_name"] == "Anna"
 
 
+def test_a_key_revokes_only_its_projects_certificates(db, server_for):
+    certs = batch(db, [{"method": "POST", "path": "/v2/certificate/create",
+                        "body": {"tenant_id": project, "resource_id": person,
+                                 "action_type": "TRAINING", "name": "Fire safety",
+                                 "date_release": "2024-01-15"}}
+                       for project, person in ((P1, PERSON1), (P2, PERSON2))])
+    mine, theirs = (c["body"]["certificate_id"] for c in certs)
+    token = make_key(db, P1)
+    s = server_for(db)
+    for verb in ("revoke", "unrevoke"):
+        r = s("POST", f"/v2/certificate/{verb}/{theirs}", {}, token=token)
+        assert r.status_code == 404, verb
+    r = s("POST", f"/v2/certificate/revoke/{mine}", {"date": "2026-01-01", "reason": "forged"},
+          token=token)
+    assert r.status_code == 200 and r.json()["revoked_on"] == "2026-01-01"
+    reader = make_key(db, P1, "--read-only")
+    assert s("POST", f"/v2/certificate/unrevoke/{mine}", {}, token=reader).status_code == 403
+    view = batch(db, [{"method": "GET", "path": f"/v2/certificate/view/{theirs}"}])[0]
+    assert view["body"]["revoked_on"] is None
+
+
 def test_a_key_is_scoped_on_collections_whose_project_field_is_tenant_id(db, server_for):
     token = make_key(db, P1)
     s = server_for(db)

@@ -387,6 +387,21 @@ class Engine:
         """Makes a retired row active again. Returns the record."""
         return typed(self._e.restore(collection, id), collection)
 
+    def revoke(self, certificate_id: str, /, date: Optional[DateLike] = None,
+               reason: Optional[str] = None) -> Record:
+        """Revokes a certificate from date on (default: today), with an optional reason (at most
+        1000 characters): it keeps its data and covers nothing from that day on. Revoking again
+        moves the revocation. Returns the certificate (``revoked_on``, ``revoke_reason``)."""
+        if reason is not None and not isinstance(reason, str):
+            raise TypeError(f"reason: expected a str or None, not {type(reason).__name__}")
+        return typed(self._e.revoke(certificate_id, iso_or_none(date, "date"), reason or ""),
+                     "certificate")
+
+    def unrevoke(self, certificate_id: str, /) -> Record:
+        """Withdraws a certificate's revocation: it covers again as if never revoked. Returns the
+        certificate."""
+        return typed(self._e.unrevoke(certificate_id), "certificate")
+
     # ---- The compliance schedule ----------------------------------------------------------------
 
     def subscriptions(self, as_of: Optional[DateLike] = None, *,

@@ -30,10 +30,22 @@ def add_period(start: datetime.date, n: int, unit: str) -> datetime.date:
 
 
 @dataclass
+class Period:
+    """An existence period (DESIGN.md section 1): in force on [active_from, retired_on)."""
+    active_from: Optional[datetime.date] = None
+    retired_on: Optional[datetime.date] = None
+
+    def in_force(self, day: datetime.date) -> bool:
+        return ((self.active_from is None or self.active_from <= day)
+                and (self.retired_on is None or day < self.retired_on))
+
+
+@dataclass
 class Action:
     validity: Optional[int] = None
     unit: Optional[str] = None
     expire_interval: Optional[int] = None
+    period: Period = field(default_factory=Period)
 
 
 @dataclass
@@ -57,6 +69,7 @@ class Link:
 class Subscription:
     action: str
     subscriber: str
+    period: Period = field(default_factory=Period)
 
 
 #: A link's effective expiry; None means it never expires.
@@ -69,6 +82,16 @@ class Model:
     certificates: Dict[str, Certificate] = field(default_factory=dict)
     links: Dict[str, Link] = field(default_factory=dict)
     subscriptions: Dict[str, Subscription] = field(default_factory=dict)
+    #: The existence periods of the people (subscribers) and the office of every action.
+    people: Dict[str, Period] = field(default_factory=dict)
+    office: Period = field(default_factory=Period)
+
+    def in_schedule(self, subscription_id: str, day: datetime.date) -> bool:
+        """Rule 6: the row and its whole chain (action, office, person) are in force on day."""
+        s = self.subscriptions[subscription_id]
+        return (s.period.in_force(day) and self.actions[s.action].period.in_force(day)
+                and self.office.in_force(day)
+                and self.people.get(s.subscriber, Period()).in_force(day))
 
     def effective_expiry(self, link: Link) -> Expiry:
         """Rule 2: the link's date, the certificate's date, release + the certificate's

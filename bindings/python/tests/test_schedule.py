@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Dict, Iterable, Tuple
+from typing import Callable, Dict, Iterable, List, Tuple
 
 import pytest
 
@@ -163,3 +163,42 @@ def test_verify_reports_problems_as_data(tmp_path) -> None:  # type: ignore[no-u
                          "certificate_date_expire", "2099-01-01", "2024-02-29",
                          f"action-subscription {ids['ada_sub']}: stored certificate_date_expire "
                          "2099-01-01, recomputed 2024-02-29") in report.problems
+
+
+def test_revoke_and_unrevoke_a_certificate(engine: certo.Engine) -> None:
+    ids = schedule(engine)
+
+    def events_of(write: Callable[[], object]) -> List[str]:
+        seen = engine.read_outbox(limit=10000)
+        after = seen[-1].seq if seen else 0
+        write()
+        return [e.name for e in engine.read_outbox(after, limit=10000)]
+
+    assert events_of(lambda: engine.revoke(ids["cert"], date=D(2024, 2, 10),
+                                           reason="forged")) == [
+        "CERTIFICATE::REVOKE", "ACTION_SUBSCRIPTION::STATUS"]  # EXPIRED today, now NEW
+    cert = engine.view("certificate", ids["cert"])
+    assert (cert["revoked_on"], cert["revoke_reason"]) == (D(2024, 2, 10), "forged")
+    assert cert["date_release"] == D(2024, 1, 31)  # the data is kept
+    # Covered the day before the revocation, not on it.
+    assert status_by_subscriber(engine.subscriptions("2024-02-09"))["Ada L"][0] == "VALID"
+    assert status_by_subscriber(engine.subscriptions("2024-02-10"))["Ada L"][0] == "NEW"
+    assert events_of(lambda: engine.unrevoke(ids["cert"])) == [
+        "CERTIFICATE::UNREVOKE", "ACTION_SUBSCRIPTION::STATUS"]
+    back = engine.view("certificate", ids["cert"])
+    assert back["revoked_on"] is None and back["revoke_reason"] is None
+    assert status_by_subscriber(engine.subscriptions("2024-02-10"))["Ada L"][0] == "VALID"
+    today = engine.revoke(ids["cert"])
+    assert today["revoked_on"] == D(2026, 11, 22) and today["revoke_reason"] is None
+
+
+def test_revoke_names_what_is_wrong(engine: certo.Engine) -> None:
+    ids = schedule(engine)
+    with pytest.raises(certo.ValidationError) as bad:
+        engine.revoke(ids["cert"], reason="x" * 1001)
+    assert bad.value.errors == [("reason", "must be at most 1000 characters")]
+    with pytest.raises(TypeError):
+        engine.revoke(ids["cert"], reason=7)  # type: ignore[arg-type]
+    with pytest.raises(certo.NotFoundError):
+        engine.revoke("00000000-0000-4000-8000-000000000000")
+    assert engine.view("certificate", ids["cert"])["revoked_on"] is None

@@ -1,8 +1,9 @@
 # Copyright 2026 The certo Authors
 # SPDX-License-Identifier: MIT
-"""Property-based: random writes go to the engine and to status_model.py, an independent
-implementation of DESIGN.md section 2; every subscription's status and cover dates must agree
-on a set of days that includes each expiry's edges. Derandomized, so CI runs the same cases."""
+"""Property-based: random writes (certificates released after today, revocations and existence
+periods on every level of the chain included) go to the engine and to status_model.py, an
+independent implementation of DESIGN.md section 2; every subscription's status, cover dates and
+presence in the schedule must agree on a set of days that includes both sides of every edge. Derandomized, so CI runs the same cases."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import certo
 from conftest import TODAY, id_of
-from status_model import (Action, Certificate, Link, Model, Subscription, add_period)
+from status_model import (Action, Certificate, Link, Model, Period, Subscription, add_period)
 
 D = datetime.date
 T = TypeVar("T")
@@ -110,6 +111,8 @@ class Schedule(RuleBasedStateMachine):
         self.people = [id_of(self.engine.create("person", project_id=self.project,
                                                 first_name=f"P{i}", last_name="Model"))
                        for i in range(3)]
+        for person in self.people:
+            self.model.people[person] = Period()
         self.type_of: Dict[str, str] = {}  # action or certificate id -> action_type
         # Every id ever created, deleted ones included: operations on those must be refused.
         self.actions: List[str] = []
@@ -286,11 +289,81 @@ class Schedule(RuleBasedStateMachine):
             self.engine.delete("action-subscription", sid, force=True)
             del self.model.subscriptions[sid]
 
+    # -- revocations
+
+    @rule(i=picks, day=maybe_dates, reason=st.sampled_from(("", "forged")))
+    def revoke(self, i: int, day: Optional[D], reason: str) -> None:
+        cid = pick(self.certificates, i)
+        cert = self.model.certificates.get(cid)
+        with expect(None if cert is not None else certo.NotFoundError):
+            record = self.engine.revoke(cid, date=day, reason=reason or None)
+            assert cert is not None
+            cert.revoked_on = day or TODAY
+            assert record["revoked_on"] == cert.revoked_on
+            assert record["revoke_reason"] == (reason or None)
+
+    @rule(i=picks)
+    def unrevoke(self, i: int) -> None:
+        cid = pick(self.certificates, i)
+        cert = self.model.certificates.get(cid)
+        with expect(None if cert is not None else certo.NotFoundError):
+            assert self.engine.unrevoke(cid)["revoked_on"] is None
+            assert cert is not None
+            cert.revoked_on = None
+
+    # -- existence periods, on every level of the chain
+
+    def period_of(self, level: str, i: int) -> Tuple[str, str, Optional[Period]]:
+        if level == "person":
+            pid = pick(self.people, i)
+            return "person", pid, self.model.people[pid]
+        if level == "office":
+            return "office", self.office, self.model.office
+        if level == "action":
+            aid = pick(self.actions, i)
+            action = self.model.actions.get(aid)
+            return "action", aid, action.period if action else None
+        sid = pick(self.subscriptions, i) if self.subscriptions else "missing"
+        sub = self.model.subscriptions.get(sid)
+        return "action-subscription", sid, sub.period if sub else None
+
+    @rule(level=st.sampled_from(("person", "office", "action", "subscription")), i=picks,
+          day=maybe_dates)
+    def set_active_from(self, level: str, i: int, day: Optional[D]) -> None:
+        collection, row_id, period = self.period_of(level, i)
+        error: Optional[Type[certo.Error]] = None
+        if period is None:
+            error = certo.NotFoundError
+        elif day is not None and period.retired_on is not None and period.retired_on < day:
+            error = certo.ValidationError
+        with expect(error):
+            self.engine.update(collection, row_id, {"active_from": day})
+            assert period is not None
+            period.active_from = day
+
+    @rule(level=st.sampled_from(("person", "office", "action", "subscription")), i=picks,
+          day=maybe_dates)
+    def retire(self, level: str, i: int, day: Optional[D]) -> None:
+        collection, row_id, period = self.period_of(level, i)
+        error: Optional[Type[certo.Error]] = None
+        when = day or TODAY
+        if period is None:
+            error = certo.NotFoundError
+        elif day is not None and period.active_from is not None and when < period.active_from:
+            error = certo.ValidationError
+        with expect(error):
+            if day is None:
+                self.engine.restore(collection, row_id)
+            else:
+                self.engine.historicize(collection, row_id, date=day)
+            assert period is not None
+            period.retired_on = day
+
     # -- the property
 
     def probe_days(self) -> Set[D]:
-        # Both sides of every day a status can change on: releases, revocations, expiries and
-        # the first EXPIRING days of every link.
+        # Both sides of every day a status can change on: releases, revocations, expiries, the
+        # first EXPIRING days of every link, and the edges of every existence period.
         one = datetime.timedelta(days=1)
         days = set(FIXED_DAYS)
         for link in self.model.links.values():
@@ -298,6 +371,14 @@ class Schedule(RuleBasedStateMachine):
             days |= {cert.release, cert.release - one}
             if cert.revoked_on is not None:
                 days |= {cert.revoked_on, cert.revoked_on - one}
+        periods = [self.model.office, *self.model.people.values(),
+                   *(a.period for a in self.model.actions.values()),
+                   *(s.period for s in self.model.subscriptions.values())]
+        for period in periods:
+            for edge in (period.active_from, period.retired_on):
+                if edge is not None:
+                    days |= {edge, edge - one}
+        for link in self.model.links.values():
             expire = self.model.effective_expiry(link)
             if expire is None:
                 continue
@@ -316,6 +397,11 @@ class Schedule(RuleBasedStateMachine):
                 "certificate_date_expire": row["certificate_date_expire"]} for row in page}
             model = {sid: self.model.row(sid, day) for sid in self.model.subscriptions}
             assert engine == model, f"as of {day}"
+            # Rule 6: without history, exactly the rows whose whole chain is in force that day.
+            shown = {row["action_subscription_id"]
+                     for row in self.engine.subscriptions(day, per_page=1000)}
+            assert shown == {sid for sid in self.model.subscriptions
+                             if self.model.in_schedule(sid, day)}, f"in the schedule on {day}"
 
 
 Schedule.TestCase.settings = settings(
