@@ -18,6 +18,7 @@
 
 #include "api/attachment_routes.h"
 #include "api/input.h"
+#include "api/report_routes.h"
 #include "api/review_routes.h"
 #include "base/calendar.h"
 #include "registry/registry.h"
@@ -602,6 +603,14 @@ Response HandleAttachmentUpdate(const Call& c) {
 Response HandleAttachmentView(const Call& c) { return AttachmentView(c.engine, c.id, c.params); }
 
 // Literal patterns are matched first, whole; the others by collection and verb.
+Response HandleTrend(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  return TrendRoute(c.engine, *parsed);
+}
+
+Response HandleIncidentCompliance(const Call& c) { return IncidentComplianceRoute(c.engine, c.id); }
+
 constexpr Route kRoutes[] = {
     {"report", "POST", HandleReport},
     {"verify", "GET", HandleVerify},
@@ -613,6 +622,8 @@ constexpr Route kRoutes[] = {
     {"attachment/update/{id}", "PUT, PATCH", HandleAttachmentUpdate},
     {"action-subscription/counts", "POST", HandleCounts},
     {"action-subscription/changes", "POST", HandleChanges},
+    {"report/trend", "POST", HandleTrend},
+    {"incident/compliance/{id}", "POST", HandleIncidentCompliance},
     {"{collection}/create", "POST", HandleCreate},
     {"{collection}/view/{id}", "GET", HandleView},
     {"{collection}/update/{id}", "PUT, PATCH", HandleUpdate},
