@@ -267,15 +267,17 @@ void TextIncidents(std::ostream& out, const ComplianceReport& r) {
     out << "(none)\n";
     return;
   }
-  Table t({"Date", "Days open", "Office", "Code", "Incident", "Category", "Status", "People",
-           "Out of compliance"},
-          "lrlllllrr");
+  // One column for both numbers ("1 of 3"), explained below: the table fits 80 columns.
+  Table t({"Date", "Days open", "Office", "Code", "Incident", "Category", "Status", "People out"},
+          "lrlllllr");
   for (const ReportIncident& i : r.open_incidents) {
-    t.Add({i.date_incident, std::to_string(i.days_open), i.office_name, i.code.value_or(""), i.name,
-           i.category.value_or(""), i.status, std::to_string(i.people_involved),
-           std::to_string(i.people_out_of_compliance)});
+    t.Add(
+        {i.date_incident, std::to_string(i.days_open), i.office_name, i.code.value_or(""), i.name,
+         i.category.value_or(""), i.status,
+         std::to_string(i.people_out_of_compliance) + " of " + std::to_string(i.people_involved)});
   }
   t.Print(out);
+  out << "People out: those involved who were NEW or EXPIRED on a requirement that day\n";
   PrintMore(out, r.open_incidents.size(), r.open_incidents_total);
 }
 
