@@ -457,7 +457,7 @@ class Engine:
         response = self.request("POST", "/v2/report", body)
         return _report(response.raise_for_status().body)
 
-    def trend(self, from_: DateLike, to: DateLike, step: str = "month", *,
+    def trend(self, from_: DateLike, to: DateLike, step: str = "month",
               filter: Optional[Filter] = None) -> List[Dict[str, Any]]:
         """The status counts on each day from ``from_`` by ``step`` (``"month"``, ``"week"`` or
         ``"day"``) up to and including ``to``, at most 400 points, under filter (without
