@@ -602,7 +602,6 @@ Response HandleAttachmentUpdate(const Call& c) {
 
 Response HandleAttachmentView(const Call& c) { return AttachmentView(c.engine, c.id, c.params); }
 
-// Literal patterns are matched first, whole; the others by collection and verb.
 Response HandleTrend(const Call& c) {
   Result<Json> parsed = ParseBody(c.body);
   if (!parsed.ok()) return ErrorResponse(parsed.error());
@@ -611,6 +610,7 @@ Response HandleTrend(const Call& c) {
 
 Response HandleIncidentCompliance(const Call& c) { return IncidentComplianceRoute(c.engine, c.id); }
 
+// Literal patterns are matched first, whole; the others by collection and verb.
 constexpr Route kRoutes[] = {
     {"report", "POST", HandleReport},
     {"verify", "GET", HandleVerify},
