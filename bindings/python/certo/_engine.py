@@ -446,7 +446,9 @@ class Engine:
         """The compliance report as of a date (default: today), as ``certo report`` shows it:
         status totals, compliance per office and action type, the expired and expiring lists
         (``days`` of look-ahead; at most ``limit`` rows each, 0 = all), expiries per month
-        (``months``) and open incidents without a corrective action (``POST /v2/report``)."""
+        (``months``), open incidents without a corrective action (each with how many people
+        it involves and how many were out of compliance on its date) and ``trend``, compliance
+        over the last 12 months (``POST /v2/report``)."""
         body: Dict[str, Any] = {"days": _int(days, "days", -1, 1 << 31),
                                 "months": _int(months, "months", -1, 1 << 31),
                                 "limit": _int(limit, "limit", -1, 1 << 31)}
