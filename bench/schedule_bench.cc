@@ -18,6 +18,7 @@
 //   office_changes_30d/N   one office's status changes over the 30 days up to today
 //   verify/N         Engine::Verify over the file vs a raw scan joining the same rows
 
+#include "certo/calendar.h"
 #include "certo/engine.h"
 
 #include <algorithm>
@@ -482,6 +483,36 @@ void ExpiredPage(benchmark::State& state, std::chrono::year_month_day day, const
       });
 }
 
+// Issue 12: a 12-point monthly trend of one office (Engine::Trend), against the raw counts of
+// the same twelve days.
+void OfficeTrend12(benchmark::State& state) {
+  auto o = OpenLoaded(state);
+  if (!o) return;
+  const std::chrono::year_month month{kToday.year(), kToday.month()};
+  TrendQuery q;
+  q.from = std::chrono::year_month_day{(month - std::chrono::months{11}) / kToday.day()};
+  q.to = kToday;
+  q.filter = {{"subtenant_id", o->office}};
+  std::vector<std::string> days;
+  for (int back = 11; back >= 0; --back) {
+    days.push_back(FormatDate(
+        std::chrono::year_month_day{(month - std::chrono::months{back}) / kToday.day()}));
+  }
+  Compare(
+      state,
+      [&] {
+        auto points = o->engine->Trend(q);
+        benchmark::DoNotOptimize(points);
+      },
+      [&] {
+        for (const std::string& day : days) {
+          for (const std::string& sql : RawCountQueries()) {
+            benchmark::DoNotOptimize(RawCount(*o->raw, sql, o->office, day.c_str()));
+          }
+        }
+      });
+}
+
 void OfficeCountsToday(benchmark::State& state) { OfficeCounts(state, kToday, kAsOf); }
 void OfficeCountsYearAgo(benchmark::State& state) { OfficeCounts(state, kYearAgo, kYearAgoText); }
 void ExpiredPageToday(benchmark::State& state) { ExpiredPage(state, kToday, kAsOf); }
@@ -588,6 +619,7 @@ void Register() {
       {"link_delete", LinkDelete, 1, benchmark::kMillisecond},
       {"office_counts", OfficeCountsToday, 50, benchmark::kMicrosecond},
       {"office_counts_year_ago", OfficeCountsYearAgo, 50, benchmark::kMicrosecond},
+      {"office_trend_12m", OfficeTrend12, 20, benchmark::kMicrosecond},
       {"expired_page", ExpiredPageToday, 50, benchmark::kMicrosecond},
       {"expired_page_year_ago", ExpiredPageYearAgo, 50, benchmark::kMicrosecond},
       {"changes", Changes, 50, benchmark::kMicrosecond},

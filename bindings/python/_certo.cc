@@ -11,6 +11,8 @@
 //     index/changes                            -> (rows, total, page, per_page, pages)
 //     delete                                   -> (deleted, [(collection, id)])
 //     verify(depth)                            -> (subscriptions, links, [problem])
+//     trend(from, to, step, filter)            -> [(date, {status: count})]
+//     incident_compliance(id)                  -> dict
 //     export(project_id, path|None)            -> lines written | [request]
 //     sync_people(csv, ...)                    -> (changes, unchanged, errors, capped, applied)
 //     read_outbox/ack_outbox, subscribe/unsubscribe   events as (seq, name, id, payload, date)
@@ -571,6 +573,34 @@ class PyEngine {
     return PageTuple(Check(std::move(result)));
   }
 
+  // Engine::Trend -> [(date, {"NEW": n, "VALID": n, "EXPIRING": n, "EXPIRED": n})].
+  py::list Trend(const std::string& from, const std::string& to, const std::string& step,
+                 py::handle filter) {
+    certo::TrendQuery query;
+    query.from = DateArg("from", from);
+    query.to = DateArg("to", to);
+    std::optional<certo::TrendStep> parsed = certo::ParseTrendStep(step);
+    if (!parsed) Raise(certo::Status::Validation("step", "must be month, week or day"));
+    query.step = *parsed;
+    query.filter = filter.is_none() ? Json::object() : ToJson(filter);
+    certo::Result<std::vector<certo::TrendPoint>> result = certo::Status::Internal("not run");
+    Exec([&](certo::Engine& e) { result = e.Trend(query); });
+    py::list points;
+    for (const certo::TrendPoint& p : Check(std::move(result))) {
+      py::dict counts;
+      for (certo::ScheduleStatus s : certo::kScheduleStatuses) {
+        auto it = p.counts.find(s);
+        counts[py::str(certo::StatusName(s))] = it == p.counts.end() ? 0 : it->second;
+      }
+      points.append(py::make_tuple(FormatDate(p.date), counts));
+    }
+    return points;
+  }
+
+  py::object IncidentCompliance(const std::string& id) {
+    return Call([&](certo::Engine& e) { return e.IncidentCompliance(id); });
+  }
+
   // depth: "full", "quick" or "schedule" (certo::VerifyOptions::Depth).
   py::tuple Verify(const std::string& depth) {
     certo::VerifyOptions options;
@@ -990,6 +1020,9 @@ PYBIND11_MODULE(_certo, m) {
       .def("changes", &PyEngine::Changes, py::arg("from_date"), py::arg("to_date"),
            py::arg("filter"), py::arg("per_page"), py::arg("page"), py::arg("history"))
       .def("verify", &PyEngine::Verify, py::arg("depth"))
+      .def("trend", &PyEngine::Trend, py::arg("from_date"), py::arg("to_date"), py::arg("step"),
+           py::arg("filter"))
+      .def("incident_compliance", &PyEngine::IncidentCompliance, py::arg("id"))
       .def("export", &PyEngine::Export, py::arg("project_id"), py::arg("path"))
       .def("sync_people", &PyEngine::SyncPeople, py::arg("csv"), py::arg("project_id"),
            py::arg("match"), py::arg("dry_run"), py::arg("max_changes"), py::arg("date"))

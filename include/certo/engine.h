@@ -51,6 +51,7 @@
 #include "certo/review.h"
 #include "certo/schedule_status.h"
 #include "certo/status.h"
+#include "certo/trend.h"
 #include "certo/verify.h"
 
 #include <chrono>
@@ -105,6 +106,9 @@ class CERTO_EXPORT Engine {
   //   GET    /v2/verify?depth=full|quick|schedule   the VerifyReport as JSON
   //   POST   /v2/report                          body {"as_of","days","months","filter","limit"}:
   //                                              the ComplianceReport as JSON (ReportJson)
+  //   POST   /v2/report/trend                    body {"from","to","step","filter"}: Trend as
+  //                                              [{"date","counts":{"NEW","VALID",...}}]
+  //   POST   /v2/incident/compliance/{id}        IncidentCompliance as JSON
   // Index bodies also take "as_of": "YYYY-MM-DD".
   // Never fails: every error becomes a response (see Response::status).
   Response Request(std::string_view method, std::string_view target, std::string_view body = {});
@@ -202,6 +206,24 @@ class CERTO_EXPORT Engine {
   // "status" is what the counts are grouped by, so it cannot be filtered on).
   Result<std::map<ScheduleStatus, int64_t>> StatusCounts(const Query& query);
 
+  // The status counts on each day from query.from by query.step up to query.to, under
+  // query.filter (certo/trend.h): each point is StatusCounts as of its day, all read in one
+  // snapshot. Errors: kValidation ("from", "to", "step", at most kMaxTrendPoints points named
+  // on "to", "filter.<key>"; "filter.status" as in StatusCounts).
+  Result<std::vector<TrendPoint>> Trend(const TrendQuery& query);
+
+  // Was everyone involved in an incident compliant on its date? {"office_incident_id",
+  // "date_incident", "today", "people": [{"person_id", "person_name", "requirements":
+  // [{"action_subscription_id", "action_id", "action_name", "status_on_incident_date",
+  // "status_today"}], "compliant_on_incident_date"}], "out_of_compliance_on_incident_date"}.
+  // The people are the incident's incident-person rows (by last name, first name); their
+  // requirements the action-subscription rows with subscriber_type PERSON and their subscriber_id
+  // that are in the schedule on the incident's date or today, each status as Index gives it as
+  // of that day, null on a day the row is out of the schedule (retired, not yet in force). A
+  // person is out of compliance when a requirement was NEW or EXPIRED on the incident's date.
+  // Reads one snapshot. Errors: kNotFound (no such incident).
+  Result<Json> IncidentCompliance(std::string_view office_incident_id);
+
   // Recomputes every subscription (cover dates and visibility) from scratch with the rule of
   // DESIGN.md section 2 and compares it with the stored state; checks the references no foreign
   // key can (resource_id, subscriber_id, entity_id); and, by options.depth, runs SQLite's
@@ -212,7 +234,8 @@ class CERTO_EXPORT Engine {
 
   // The compliance report as of query.as_of (default: today): status totals, compliance per
   // office and action type, the expired and expiring lists, expiries per month and open incidents
-  // without a corrective action (certo/report.h). Reads one snapshot of the file.
+  // without a corrective action with how many involved people were out of compliance on its date,
+  // and compliance over the last 12 months (certo/report.h). Reads one snapshot of the file.
   // Errors: kValidation (as_of, days, months, limit, filter).
   Result<ComplianceReport> Report(const ReportQuery& query = ReportQuery());
 

@@ -14,6 +14,11 @@
 //    "status" field of Engine::Index.
 //  * Determinism. The same file and query give the same report, lists in a fixed order: no clock
 //    is read except the engine's today when as_of is unset.
+//  * Trend. compliance_trend is 12 points of status counts under the same filter, one month apart
+//    and ending at as_of (as_of - 11 months, ..., as_of - 1 month, as_of, each counted back from
+//    as_of and clamped to the month's end), each the rule on its own day (certo/trend.h).
+//  * Incidents. Each incident listed carries how many of its involved people were out of
+//    compliance on its date (Engine::IncidentCompliance's out_of_compliance_on_incident_date).
 //  * Errors. Engine::Report fails with kValidation naming the parameter ("days", "filter.name",
 //    ...), like Engine::Index.
 
@@ -22,6 +27,7 @@
 #include "certo/export.h"
 #include "certo/record.h"
 #include "certo/schedule_status.h"
+#include "certo/trend.h"
 
 #include <chrono>
 #include <cstdint>
@@ -120,6 +126,10 @@ struct ReportIncident {
   int64_t days_open = 0;  // as_of - date_incident
   std::string office_id;
   std::string office_name;
+  // The incident's people (incident-person rows) and how many of them had a requirement that
+  // was NEW or EXPIRED on date_incident (Engine::IncidentCompliance).
+  int64_t people_involved = 0;
+  int64_t people_out_of_compliance = 0;
 };
 
 // How many covers run out in one calendar month.
@@ -159,6 +169,9 @@ struct ComplianceReport {
   // first.
   std::vector<ReportIncident> open_incidents;
   int64_t open_incidents_total = 0;
+  // Compliance over the last 12 months: the status counts on as_of - 11 months, ..., as_of
+  // (oldest first), under the report's filter (without "status": the points count by status).
+  std::vector<TrendPoint> compliance_trend;
 };
 
 // The words a report groups and filters by, as the entity registry spells them (the action_type
@@ -170,7 +183,9 @@ const std::vector<std::string>& ReportSubscriberTypes();
 // The report as the JSON API returns it (POST /v2/report): {"as_of", "days", "totals",
 // "retired", "offices", "action_types", "expired", "expired_total", "expiring",
 // "expiring_total", "due_soon", "due_soon_total", "expiries_by_month", "open_incidents",
-// "open_incidents_total"}. Counts are objects
+// "open_incidents_total", "trend"}; "trend" is [{"date", "counts": {"NEW", "VALID",
+// "EXPIRING", "EXPIRED"}, "total", "compliance"}], oldest first, and each open incident has
+// "people_involved" and "people_out_of_compliance". Counts are objects
 // {"NEW", "VALID", "EXPIRING", "EXPIRED", "total", "compliance"}, compliance rounded to one
 // decimal (null without rows).
 CERTO_EXPORT Json ReportJson(const ComplianceReport& report);

@@ -18,6 +18,7 @@
 
 #include "api/attachment_routes.h"
 #include "api/input.h"
+#include "api/report_routes.h"
 #include "api/review_routes.h"
 #include "base/calendar.h"
 #include "registry/registry.h"
@@ -634,6 +635,14 @@ Response HandleAttachmentUpdate(const Call& c) {
 
 Response HandleAttachmentView(const Call& c) { return AttachmentView(c.engine, c.id, c.params); }
 
+Response HandleTrend(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  return TrendRoute(c.engine, *parsed);
+}
+
+Response HandleIncidentCompliance(const Call& c) { return IncidentComplianceRoute(c.engine, c.id); }
+
 // Literal patterns are matched first, whole; the others by collection and verb.
 constexpr Route kRoutes[] = {
     {"report", "POST", HandleReport},
@@ -646,6 +655,8 @@ constexpr Route kRoutes[] = {
     {"attachment/update/{id}", "PUT, PATCH", HandleAttachmentUpdate},
     {"action-subscription/counts", "POST", HandleCounts},
     {"action-subscription/changes", "POST", HandleChanges},
+    {"report/trend", "POST", HandleTrend},
+    {"incident/compliance/{id}", "POST", HandleIncidentCompliance},
     {"{collection}/create", "POST", HandleCreate},
     {"{collection}/view/{id}", "GET", HandleView},
     {"{collection}/update/{id}", "PUT, PATCH", HandleUpdate},

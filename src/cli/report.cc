@@ -165,6 +165,16 @@ std::vector<std::string> CountHeader(const std::string& first, const char* total
   return header;
 }
 
+// A trend point's counts, as the report's other counts.
+ReportCounts CountsOf(const TrendPoint& p) {
+  ReportCounts c;
+  for (ScheduleStatus s : kScheduleStatuses) {
+    auto it = p.counts.find(s);
+    c.at(s) = it == p.counts.end() ? 0 : it->second;
+  }
+  return c;
+}
+
 void PrintGroups(std::ostream& out, const std::string& title,
                  const std::vector<ReportGroup>& groups) {
   Table t(CountHeader(title, "Total", "Compliance"), "lrrrrrr");
@@ -198,6 +208,17 @@ void TextTotals(std::ostream& out, const ComplianceReport& r) {
         << " (or under a retired parent)\n";
   }
   out << '\n';
+}
+
+void TextTrend(std::ostream& out, const ComplianceReport& r) {
+  out << "Compliance over the last 12 months (status on each day)\n";
+  Table t(CountHeader("Date", "Total", "Compliance"), "lrrrrrr");
+  for (const TrendPoint& p : r.compliance_trend) {
+    std::vector<std::string> row{FormatDate(p.date)};
+    for (std::string& cell : CountCells(CountsOf(p))) row.push_back(std::move(cell));
+    t.Add(std::move(row));
+  }
+  t.Print(out);
 }
 
 void TextExpired(std::ostream& out, const ComplianceReport& r) {
@@ -246,12 +267,17 @@ void TextIncidents(std::ostream& out, const ComplianceReport& r) {
     out << "(none)\n";
     return;
   }
-  Table t({"Date", "Days open", "Office", "Code", "Incident", "Category", "Status"}, "lr");
+  // One column for both numbers ("1 of 3"), explained below: the table fits 80 columns.
+  Table t({"Date", "Days open", "Office", "Code", "Incident", "Category", "Status", "People out"},
+          "lrlllllr");
   for (const ReportIncident& i : r.open_incidents) {
-    t.Add({i.date_incident, std::to_string(i.days_open), i.office_name, i.code.value_or(""), i.name,
-           i.category.value_or(""), i.status});
+    t.Add(
+        {i.date_incident, std::to_string(i.days_open), i.office_name, i.code.value_or(""), i.name,
+         i.category.value_or(""), i.status,
+         std::to_string(i.people_out_of_compliance) + " of " + std::to_string(i.people_involved)});
   }
   t.Print(out);
+  out << "People out: those involved who were NEW or EXPIRED on a requirement that day\n";
   PrintMore(out, r.open_incidents.size(), r.open_incidents_total);
 }
 
@@ -261,6 +287,8 @@ void Text(std::ostream& out, const ComplianceReport& r) {
   PrintGroups(out, "Office", r.offices);
   out << '\n';
   PrintGroups(out, "Action type", r.action_types);
+  out << '\n';
+  TextTrend(out, r);
   out << '\n';
   TextExpired(out, r);
   out << '\n';
@@ -323,6 +351,21 @@ void CsvList(std::ostream& out, const std::vector<ReportEntry>& list, bool expir
   }
 }
 
+void CsvTrend(std::ostream& out, const ComplianceReport& r) {
+  std::vector<std::string> header{"date"};
+  for (ScheduleStatus s : kScheduleStatuses) header.push_back(Lower(StatusName(s)) + "_rows");
+  header.insert(header.end(), {"total_rows", "compliance_percent"});
+  CsvRow(out, header);
+  for (const TrendPoint& p : r.compliance_trend) {
+    const ReportCounts c = CountsOf(p);
+    std::vector<std::string> row{FormatDate(p.date)};
+    for (ScheduleStatus s : kScheduleStatuses) row.push_back(std::to_string(c.at(s)));
+    row.push_back(std::to_string(c.total()));
+    row.push_back(CsvPercent(c.compliance()));
+    CsvRow(out, row);
+  }
+}
+
 void CsvMonths(std::ostream& out, const ComplianceReport& r) {
   CsvRow(out, {"month", "expiries"});
   for (const MonthCount& m : r.expiries_by_month) CsvRow(out, {m.month, std::to_string(m.count)});
@@ -330,16 +373,18 @@ void CsvMonths(std::ostream& out, const ComplianceReport& r) {
 
 void CsvIncidents(std::ostream& out, const ComplianceReport& r) {
   CsvRow(out, {"date_incident", "days_open", "office_name", "incident_code", "incident_name",
-               "category", "status", "office_incident_id", "office_id"});
+               "category", "status", "office_incident_id", "office_id", "people_involved",
+               "people_out_of_compliance"});
   for (const ReportIncident& i : r.open_incidents) {
     CsvRow(out, {i.date_incident, std::to_string(i.days_open), i.office_name, i.code.value_or(""),
-                 i.name, i.category.value_or(""), i.status, i.office_incident_id, i.office_id});
+                 i.name, i.category.value_or(""), i.status, i.office_incident_id, i.office_id,
+                 std::to_string(i.people_involved), std::to_string(i.people_out_of_compliance)});
   }
 }
 
 // The --section names of the CSV format, in the order of the text report.
-const std::vector<std::string> kCsvSections = {"counts",   "expired", "expiring",
-                                               "due-soon", "months",  "incidents"};
+const std::vector<std::string> kCsvSections = {"counts",   "trend",  "expired",  "expiring",
+                                               "due-soon", "months", "incidents"};
 
 // One table per file (--section), so that any CSV reader takes it as is.
 void Csv(std::ostream& out, const ComplianceReport& r, const std::string& section) {
@@ -347,6 +392,7 @@ void Csv(std::ostream& out, const ComplianceReport& r, const std::string& sectio
   if (section == "expired") CsvList(out, r.expired, true);
   if (section == "expiring") CsvList(out, r.expiring, false);
   if (section == "due-soon") CsvList(out, r.due_soon, false);
+  if (section == "trend") CsvTrend(out, r);
   if (section == "months") CsvMonths(out, r);
   if (section == "incidents") CsvIncidents(out, r);
 }
@@ -440,6 +486,59 @@ void MonthChart(std::ostream& out, const ComplianceReport& r) {
         << "\" text-anchor=\"middle\" class=\"year\">" << m.month.substr(0, 4) << "</text>\n";
     out << "</g>\n";
     x += bar_slot;
+  }
+  out << "</svg>\n";
+}
+
+// A line: the compliance (VALID + EXPIRING share) on each day of the trend, 0..100%.
+void TrendChart(std::ostream& out, const ComplianceReport& r) {
+  const double left = 44, slot = 62, plot_h = 160, top = 16;
+  const size_t n = r.compliance_trend.size();
+  const double width = left + slot * static_cast<double>(n) + 10;
+  const double height = top + plot_h + 40;
+  out << "<svg id=\"compliance-trend\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\""
+      << " width=\"" << Number(width) << "\" height=\"" << Number(height) << "\" viewBox=\"0 0 "
+      << Number(width) << ' ' << Number(height)
+      << "\" role=\"img\" aria-label=\"Compliance over the last 12 months\">\n";
+  for (int pct : {0, 50, 100}) {
+    const double y = top + plot_h * (100 - pct) / 100.0;
+    out << "<line x1=\"" << Number(left) << "\" y1=\"" << Number(y) << "\" x2=\""
+        << Number(width - 10) << "\" y2=\"" << Number(y) << "\" stroke=\""
+        << (pct == 0 ? "#555" : "#ddd") << "\"/>\n";
+    out << "<text x=\"" << Number(left - 6) << "\" y=\"" << Number(y + 4)
+        << "\" text-anchor=\"end\">" << pct << "%</text>\n";
+  }
+  std::string points;
+  for (size_t i = 0; i < n; ++i) {
+    const std::optional<double> c = CountsOf(r.compliance_trend[i]).compliance();
+    if (!c) continue;  // no rows that day: no point, the line skips it
+    points += (points.empty() ? "" : " ") + Number(left + slot * (static_cast<double>(i) + 0.5)) +
+              "," + Number(top + plot_h * (100.0 - *c) / 100.0);
+  }
+  out << "<polyline class=\"line\" fill=\"none\" stroke=\"#2c7fb8\" stroke-width=\"2\" points=\""
+      << points << "\"/>\n";
+  for (size_t i = 0; i < n; ++i) {
+    const TrendPoint& p = r.compliance_trend[i];
+    const ReportCounts counts = CountsOf(p);
+    const std::string date = FormatDate(p.date);
+    const double x = left + slot * (static_cast<double>(i) + 0.5);
+    out << "<g class=\"point\" data-date=\"" << date << "\" data-total=\"" << counts.total()
+        << "\" data-compliance=\"" << CsvPercent(counts.compliance()) << "\"";
+    for (ScheduleStatus s : kScheduleStatuses) {
+      out << " data-" << Lower(StatusName(s)) << "=\"" << counts.at(s) << "\"";
+    }
+    out << ">\n";
+    if (std::optional<double> c = counts.compliance()) {
+      out << "<circle cx=\"" << Number(x) << "\" cy=\""
+          << Number(top + plot_h * (100.0 - *c) / 100.0) << "\" r=\"4\" fill=\"#2c7fb8\"><title>"
+          << date << ": " << Percent(c) << " of " << counts.total() << "</title></circle>\n";
+    }
+    out << "<text x=\"" << Number(x) << "\" y=\"" << Number(top + plot_h + 18)
+        << "\" text-anchor=\"middle\">" << MonthLabel(date.substr(0, 7)).substr(0, 3)
+        << "</text>\n";
+    out << "<text x=\"" << Number(x) << "\" y=\"" << Number(top + plot_h + 33)
+        << "\" text-anchor=\"middle\" class=\"year\">" << date.substr(0, 4) << "</text>\n";
+    out << "</g>\n";
   }
   out << "</svg>\n";
 }
@@ -576,14 +675,37 @@ void HtmlIncidents(std::ostream& out, const ComplianceReport& r) {
   }
   out << "<div class=\"scroll\"><table id=\"incidents\">\n<thead><tr><th>Date</th><th>Days "
          "open</th><th>Office</th>"
-         "<th>Code</th><th>Incident</th><th>Category</th><th>Status</th></tr></thead>\n"
+         "<th>Code</th><th>Incident</th><th>Category</th><th>Status</th><th>People</th>"
+         "<th>Out of compliance on its date</th></tr></thead>\n"
          "<tbody>\n";
   for (const ReportIncident& i : r.open_incidents) {
     out << "<tr data-id=\"" << HtmlEscape(i.office_incident_id) << "\"><td class=\"d\">"
         << i.date_incident << "</td><td class=\"n\">" << i.days_open << "</td><td>"
         << HtmlEscape(i.office_name) << "</td><td>" << HtmlEscape(i.code.value_or(""))
         << "</td><td>" << HtmlEscape(i.name) << "</td><td>" << HtmlEscape(i.category.value_or(""))
-        << "</td><td>" << HtmlEscape(i.status) << "</td></tr>\n";
+        << "</td><td>" << HtmlEscape(i.status) << "</td><td class=\"n\">" << i.people_involved
+        << "</td><td class=\"n\" data-out-of-compliance=\"" << i.people_out_of_compliance << "\">"
+        << i.people_out_of_compliance << "</td></tr>\n";
+  }
+  out << "</tbody>\n</table></div>\n";
+}
+
+// The trend's chart, then its numbers.
+void HtmlTrend(std::ostream& out, const ComplianceReport& r) {
+  out << "<h2>Compliance over the last 12 months</h2>\n";
+  TrendChart(out, r);
+  out << "<div class=\"scroll\"><table id=\"trend\">\n<thead><tr>";
+  for (const std::string& cell : CountHeader("Date", "Total", "Compliance")) {
+    out << "<th>" << HtmlEscape(cell) << "</th>";
+  }
+  out << "</tr></thead>\n<tbody>\n";
+  for (const TrendPoint& p : r.compliance_trend) {
+    out << "<tr data-date=\"" << FormatDate(p.date) << "\"><td class=\"d\">" << FormatDate(p.date)
+        << "</td>";
+    for (const std::string& cell : CountCells(CountsOf(p))) {
+      out << "<td class=\"n\">" << HtmlEscape(cell) << "</td>";
+    }
+    out << "</tr>\n";
   }
   out << "</tbody>\n</table></div>\n";
 }
@@ -594,6 +716,7 @@ void Html(std::ostream& out, const ComplianceReport& r, const std::string& compa
   HtmlOffices(out, r);
   out << "<h2>Compliance per action type</h2>\n";
   HtmlCounts(out, "Action type", "action-types", r.action_types, "data-action-type");
+  HtmlTrend(out, r);
   out << "<h2>Expiries per month</h2>\n";
   MonthChart(out, r);
   HtmlList(out, "Expired: ", "expired", r.expired, r.expired_total, true);
@@ -683,8 +806,9 @@ Runner AddReportCommand(CLI::App& app, Global& global) {
   CLI::App* cmd = app.add_subcommand(
       "report",
       "What is out of compliance and what runs out next, as of --today: totals per status, "
-      "compliance per office and action type, the EXPIRED and EXPIRING lists, expiries per "
-      "month, open incidents without a corrective action");
+      "compliance per office and action type, compliance over the last 12 months, the EXPIRED "
+      "and EXPIRING lists, expiries per month, open incidents without a corrective action (with "
+      "the people out of compliance on their date)");
   auto args = std::make_shared<ReportArgs>();
   cmd->add_option("--days", args->days, "The expiring list's look-ahead, in days")
       ->default_val(30)

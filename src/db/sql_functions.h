@@ -50,18 +50,20 @@ struct SqlContext {
 // Returns a SQLite result code.
 int RegisterFunctions(sqlite3* db, SqlContext* ctx);
 
-// Sets SqlContext::as_of for a scope. Throws StatusError (kValidation, field as_of) when the
-// date is not a real calendar date.
+// Sets SqlContext::as_of for a scope and gives the enclosing scope's date back at its end, so
+// a read of other days inside one (the report's trend points) leaves the outer day in place.
+// Throws StatusError (kValidation, field as_of) when the date is not a real calendar date.
 class AsOfScope {
  public:
-  AsOfScope(SqlContext& ctx, std::optional<Date> as_of) : ctx_(ctx) {
+  AsOfScope(SqlContext& ctx, std::optional<Date> as_of) : ctx_(ctx), outer_(ctx.as_of) {
     if (as_of && !as_of->ok()) Fail(Status::Validation("as_of", "must be a real calendar date"));
     ctx_.as_of = as_of;
   }
-  ~AsOfScope() { ctx_.as_of.reset(); }
+  ~AsOfScope() { ctx_.as_of = outer_; }
 
  private:
   SqlContext& ctx_;
+  std::optional<Date> outer_;
 };
 
 }  // namespace certo::internal

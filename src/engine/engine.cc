@@ -22,6 +22,7 @@
 #include "registry/registry.h"
 #include "report/export.h"
 #include "report/report.h"
+#include "report/trend.h"
 #include "review/review.h"
 #include "schedule/schedule.h"
 #include "store/store.h"
@@ -208,6 +209,18 @@ Result<std::map<ScheduleStatus, int64_t>> Engine::StatusCounts(const Query& quer
   });
 }
 
+Result<std::vector<TrendPoint>> Engine::Trend(const TrendQuery& query) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] { return internal::Trend(*impl_->db, *impl_->store, impl_->ctx, query); });
+}
+
+Result<Json> Engine::IncidentCompliance(std::string_view office_incident_id) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    return internal::IncidentCompliance(*impl_->db, *impl_->store, impl_->ctx, office_incident_id);
+  });
+}
+
 Result<VerifyReport> Engine::Verify(const VerifyOptions& options) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {
@@ -228,7 +241,7 @@ Result<ComplianceReport> Engine::Report(const ReportQuery& query) {
     ReportQuery q = query;
     if (!q.as_of) q.as_of = impl_->Today();
     internal::AsOfScope as_of(impl_->ctx, q.as_of);
-    return internal::BuildReport(*impl_->db, *impl_->store, q);
+    return internal::BuildReport(*impl_->db, *impl_->store, impl_->ctx, q);
   });
 }
 

@@ -17,6 +17,7 @@
 #include "registry/registry.h"
 #include "registry/status_sql.h"
 #include "registry/vocabulary.h"
+#include "report/trend.h"
 #include "store/store.h"
 
 namespace certo::internal {
@@ -267,7 +268,7 @@ std::vector<MonthCount> ExpiriesByMonth(Db& db, const Scope& scope, int months) 
 // ---- Open incidents without a corrective action ---------------------------------------------
 
 // Returns the incidents (at most limit), oldest first, and how many there are.
-std::pair<std::vector<ReportIncident>, int64_t> OpenIncidents(Db& db, Store& store,
+std::pair<std::vector<ReportIncident>, int64_t> OpenIncidents(Db& db, Store& store, SqlContext& ctx,
                                                               const Scope& scope, int limit) {
   const Entity& incident = *FindEntity("incident");
   std::vector<std::string> where = scope.incident_where;
@@ -298,19 +299,37 @@ std::pair<std::vector<ReportIncident>, int64_t> OpenIncidents(Db& db, Store& sto
     item.date_incident = String(row, "date_incident");
     item.category = OptString(row, "category");
     item.status = String(row, "status");
-    if (std::optional<Date> date = ParseDate(item.date_incident)) {
-      item.days_open = DaysBetween(*date, scope.as_of);
-    }
+    std::optional<Date> date = ParseDate(item.date_incident);
+    if (date) item.days_open = DaysBetween(*date, scope.as_of);
     item.office_id = String(row, "subtenant_id");
     item.office_name = String(row, "office_name");
     incidents.push_back(std::move(item));
   }
+  st.reset();
+  // The people after the list's statement is done: their reads use statements of their own.
+  for (ReportIncident& item : incidents) {
+    if (std::optional<Date> date = ParseDate(item.date_incident)) {
+      const IncidentPeople people =
+          IncidentPeopleOnItsDate(db, store, ctx, item.office_incident_id, *date);
+      item.people_involved = people.involved;
+      item.people_out_of_compliance = people.out_of_compliance;
+    }
+  }
   return {std::move(incidents), total};
+}
+
+// Compliance over the last 12 months: the counts on each month's day up to as_of, under the
+// filter without "status" (the points are what is counted by status).
+std::vector<TrendPoint> ComplianceTrend(Db& db, Store& store, SqlContext& ctx, const Scope& scope,
+                                        const ReportQuery& q) {
+  Json filter = q.filter.is_object() ? q.filter : Json::object();
+  filter.erase("status");
+  return CountsOn(db, store, ctx, MonthsBack(scope.as_of, 12), filter);
 }
 
 }  // namespace
 
-ComplianceReport BuildReport(Db& db, Store& store, const ReportQuery& q) {
+ComplianceReport BuildReport(Db& db, Store& store, SqlContext& ctx, const ReportQuery& q) {
   const Scope scope = CheckQuery(store, q);
   ReadScope read(db);
   ComplianceReport report;
@@ -328,7 +347,8 @@ ComplianceReport BuildReport(Db& db, Store& store, const ReportQuery& q) {
   report.retired = RetiredCount(db, store, q, report.totals.total());
   report.expiries_by_month = ExpiriesByMonth(db, scope, q.months);
   std::tie(report.open_incidents, report.open_incidents_total) =
-      OpenIncidents(db, store, scope, q.limit);
+      OpenIncidents(db, store, ctx, scope, q.limit);
+  report.compliance_trend = ComplianceTrend(db, store, ctx, scope, q);
   return report;
 }
 
@@ -433,10 +453,28 @@ Json ReportJson(const ComplianceReport& r) {
                              {"status", i.status},
                              {"days_open", i.days_open},
                              {"office_id", i.office_id},
-                             {"office_name", i.office_name}});
+                             {"office_name", i.office_name},
+                             {"people_involved", i.people_involved},
+                             {"people_out_of_compliance", i.people_out_of_compliance}});
   }
   out["open_incidents"] = incidents;
   out["open_incidents_total"] = r.open_incidents_total;
+  Json trend = Json::array();
+  for (const TrendPoint& p : r.compliance_trend) {
+    ReportCounts c;
+    Json counts = Json::object();
+    for (ScheduleStatus s : kScheduleStatuses) {
+      c.at(s) = p.counts.count(s) ? p.counts.at(s) : 0;
+      counts[StatusName(s)] = c.at(s);
+    }
+    std::optional<double> compliance = c.compliance();
+    trend.push_back(
+        Json{{"date", internal::FormatDate(p.date)},
+             {"counts", counts},
+             {"total", c.total()},
+             {"compliance", compliance ? Json(std::round(*compliance * 10.0) / 10.0) : Json()}});
+  }
+  out["trend"] = trend;
   return out;
 }
 

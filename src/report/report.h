@@ -11,11 +11,13 @@
 #include <string>
 
 #include "db/db.h"
+#include "db/sql_functions.h"
 #include "store/store.h"
 
 namespace certo::internal {
 
-// REQUIRES: an AsOfScope with the report's date is active. Throws StatusError.
-ComplianceReport BuildReport(Db& db, Store& store, const ReportQuery& query);
+// REQUIRES: an AsOfScope with the report's date is active (ctx's: the trend and the incidents'
+// dates are read through it, and it is given back). Throws StatusError.
+ComplianceReport BuildReport(Db& db, Store& store, SqlContext& ctx, const ReportQuery& query);
 
 }  // namespace certo::internal

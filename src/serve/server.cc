@@ -166,11 +166,18 @@ std::string WithoutToken(const std::string& query) {
 // Routes whose answer depends on rows only through a body filter.
 bool IsFilteredRead(const std::vector<std::string>& seg) {
   if (seg.size() == 2 && seg[1] == "report") return true;
+  if (seg.size() == 3 && seg[1] == "report" && seg[2] == "trend") return true;
   return seg.size() == 3 && (seg[2] == "index" || seg[2] == "changes" || seg[2] == "counts");
 }
 
+// POST /v2/incident/compliance/{id}: a read of one row's people, scoped as a view.
+bool IsRowRead(const std::vector<std::string>& seg) {
+  return seg.size() >= 3 && seg[1] == "incident" && seg[2] == "compliance";
+}
+
 bool IsRead(const std::string& method, const std::vector<std::string>& seg) {
-  return method == "GET" || method == "HEAD" || (method == "POST" && IsFilteredRead(seg));
+  return method == "GET" || method == "HEAD" ||
+         (method == "POST" && (IsFilteredRead(seg) || IsRowRead(seg)));
 }
 
 // Actions that name one row by id, in the path (/view/{id}) or the query (?id=).
@@ -178,7 +185,7 @@ bool NamesRow(const std::vector<std::string>& seg) {
   if (seg.size() < 3) return false;
   const std::string& a = seg[2];
   return a == "view" || a == "update" || a == "delete" || a == "historicize" || a == "restore" ||
-         a == "revoke" || a == "unrevoke";
+         a == "revoke" || a == "unrevoke" || IsRowRead(seg);
 }
 
 std::string QueryParam(const std::string& query, const std::string& name) {
@@ -230,9 +237,10 @@ Scoped ApplyScope(Engine& engine, const ApiKey& key, const std::string& method,
     Json& filter = parsed["filter"];
     if (filter.is_null()) filter = Json::object();
     if (!filter.is_object()) return s;
-    // index, changes and counts filter their own collection; the report, subscriptions.
-    const std::string field =
-        Engine::ProjectField(seg.size() == 3 ? seg[1] : std::string("action-subscription"));
+    // index, changes and counts filter their own collection; the report and its trend,
+    // subscriptions.
+    const std::string field = Engine::ProjectField(
+        seg.size() == 3 && seg[1] != "report" ? seg[1] : std::string("action-subscription"));
     if (field.empty()) return s;  // an unknown collection: the engine's 404
     auto it = filter.find(field);
     if (it != filter.end() && !(it->is_string() && *it == key.project_id)) {

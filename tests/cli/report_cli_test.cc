@@ -301,6 +301,20 @@ TEST_F(ReportCli, HtmlOpensInHeadlessChromiumWithChartsThatMatchTheJsonReport) {
   ASSERT_NE(out.find("<svg id=\"expiries-per-month\""), std::string::npos);
 
   Json report = JsonReport();
+  // Compliance over the last 12 months: one point per month, carrying the JSON trend's numbers.
+  ASSERT_NE(out.find("<svg id=\"compliance-trend\""), std::string::npos);
+  std::vector<std::smatch> points = Matches(
+      out,
+      R"re(<g class="point" data-date="([\d-]+)" data-total="(\d+)" data-compliance="([\d.]*)" data-new="(\d+)" data-valid="(\d+)" data-expiring="(\d+)" data-expired="(\d+)">)re");
+  ASSERT_EQ(points.size(), report["trend"].size());
+  for (size_t i = 0; i < points.size(); ++i) {
+    const Json& expected = report["trend"][i];
+    EXPECT_EQ(points[i][1].str(), expected["date"].get<std::string>());
+    EXPECT_EQ(std::stoi(points[i][2]), expected["total"].get<int>());
+    EXPECT_NEAR(std::stod(points[i][3]), expected["compliance"].get<double>(), 0.05);
+    EXPECT_EQ(std::stoi(points[i][4]), expected["counts"]["NEW"].get<int>());
+    EXPECT_EQ(std::stoi(points[i][7]), expected["counts"]["EXPIRED"].get<int>());
+  }
   // The total cards.
   std::map<std::string, int> cards;
   for (const std::smatch& m :

@@ -138,6 +138,7 @@ TEST_F(ReportConventions, CsvSectionsAreOneTableEachThatPandasReads) {
   Json r = JsonReport();
   const std::map<std::string, size_t> rows = {
       {"counts", 1 + r["offices"].size() + r["action_types"].size()},
+      {"trend", r["trend"].size()},
       {"expired", r["expired"].size()},
       {"expiring", r["expiring"].size()},
       {"due-soon", r["due_soon"].size()},

@@ -149,6 +149,10 @@ READS = [
     {"method": "GET", "path": "/v2/person/view/00000000-0000-4000-8000-000000000000"},
     {"method": "POST", "path": "/v2/action-subscription/counts", "body": {}},
     {"method": "POST", "path": "/v2/report", "body": {"as_of": TODAY}},
+    {"method": "POST", "path": "/v2/report/trend",
+     "body": {"from": "2026-09-22", "to": TODAY, "step": "month"}},
+    {"method": "POST", "path": "/v2/report/trend", "body": {"from": TODAY, "step": "year"}},
+    {"method": "POST", "path": "/v2/incident/compliance/00000000-0000-4000-8000-000000000000"},
     {"method": "POST", "path": "/v2/person/index", "body": {"filter": {"nope": 1}}},
     {"method": "GET", "path": "/v2/nothing/index"},
     {"method": "DELETE", "path": f"/v2/person/delete/{PERSON1}"},
@@ -319,6 +323,27 @@ def test_a_key_is_scoped_on_collections_whose_project_field_is_tenant_id(db, ser
                                         "validity": 1, "validity_unit": "YEAR"}, token=token)
     assert r.status_code == 201 and r.json()["tenant_id"] == P1
     assert s("GET", "/v2/action/index", token=token).status_code == 403
+
+
+def test_a_read_only_key_reads_the_trend_and_incident_compliance_of_its_project_only(
+        db, server_for):
+    incidents = batch(db, [
+        {"method": "POST", "path": "/v2/incident/create",
+         "body": {"tenant_id": project, "subtenant_id": office, "name": "Fall",
+                  "date_incident": "2026-10-01"}}
+        for project, office in ((P1, O1), (P2, O2))])
+    mine, theirs = (i["body"]["office_incident_id"] for i in incidents)
+    token = make_key(db, P1, "--read-only")
+    s = server_for(db)
+    trend = s("POST", "/v2/report/trend", {"from": "2026-10-22", "to": TODAY}, token=token)
+    assert trend.status_code == 200
+    assert [sum(p["counts"].values()) for p in trend.json()] == [1, 1]  # P2's row is not seen
+    other = s("POST", "/v2/report/trend",
+              {"from": TODAY, "to": TODAY, "filter": {"tenant_id": P2}}, token=token)
+    assert other.status_code == 200 and sum(other.json()[0]["counts"].values()) == 0
+    r = s("POST", f"/v2/incident/compliance/{mine}", token=token)
+    assert r.status_code == 200 and r.json()["office_incident_id"] == mine
+    assert s("POST", f"/v2/incident/compliance/{theirs}", token=token).status_code == 404
 
 
 def test_a_body_over_the_limit_gets_413_and_changes_nothing(db, server_for):

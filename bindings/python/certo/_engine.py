@@ -461,7 +461,9 @@ class Engine:
         """The compliance report as of a date (default: today), as ``certo report`` shows it:
         status totals, compliance per office and action type, the expired and expiring lists
         (``days`` of look-ahead; at most ``limit`` rows each, 0 = all), expiries per month
-        (``months``) and open incidents without a corrective action (``POST /v2/report``)."""
+        (``months``), open incidents without a corrective action (each with how many people
+        it involves and how many were out of compliance on its date) and ``trend``, compliance
+        over the last 12 months (``POST /v2/report``)."""
         body: Dict[str, Any] = {"days": _int(days, "days", -1, 1 << 31),
                                 "months": _int(months, "months", -1, 1 << 31),
                                 "limit": _int(limit, "limit", -1, 1 << 31)}
@@ -471,6 +473,30 @@ class Engine:
             body["as_of"] = iso(as_of, "as_of")
         response = self.request("POST", "/v2/report", body)
         return _report(response.raise_for_status().body)
+
+    def trend(self, from_: DateLike, to: DateLike, step: str = "month",
+              filter: Optional[Filter] = None) -> List[Dict[str, Any]]:
+        """The status counts on each day from ``from_`` by ``step`` (``"month"``, ``"week"`` or
+        ``"day"``) up to and including ``to``, at most 400 points, under filter (without
+        ``"status"``): ``[{"date": datetime.date, "counts": {"NEW": n, "VALID": n, "EXPIRING":
+        n, "EXPIRED": n}}]``, oldest first, read in one snapshot (``POST /v2/report/trend``).
+        Month steps keep ``from_``'s day of the month, clamped to the month's end."""
+        if not isinstance(step, str):
+            raise TypeError(f"step: expected 'month', 'week' or 'day', not {type(step).__name__}")
+        points = self._e.trend(iso(from_, "from"), iso(to, "to"), step,
+                               _filter(filter) if filter is not None else None)
+        return [{"date": to_date(day, "date"), "counts": dict(counts)} for day, counts in points]
+
+    def incident_compliance(self, office_incident_id: str) -> Dict[str, Any]:
+        """Each person an incident involves, with their requirements' status on the incident's
+        date and today (None on a day the row is out of the schedule), whether they were
+        compliant on that date, and how many were not (``POST /v2/incident/compliance/{id}``).
+        ``date_incident`` and ``today`` are ``datetime.date``. NotFoundError for an unknown
+        incident."""
+        out = self._e.incident_compliance(str(office_incident_id))
+        for key in ("date_incident", "today"):
+            out[key] = to_date(out[key], key)
+        return out
 
     def verify(self, depth: VerifyDepth = "full") -> VerifyReport:
         """Recomputes every subscription from scratch and checks the file's references, plus, by

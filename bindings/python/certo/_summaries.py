@@ -120,6 +120,9 @@ class ReportIncident:
     days_open: int
     office_id: str
     office_name: str
+    people_involved: int = 0
+    people_out_of_compliance: int = 0
+    """How many involved people had a requirement NEW or EXPIRED on ``date_incident``."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,9 @@ class Report:
     expiries_by_month: List[MonthCount]
     open_incidents: List[ReportIncident]
     open_incidents_total: int
+    trend: List[Dict[str, Any]] = dataclasses.field(default_factory=list)
+    """Compliance over the last 12 months: ``{"date": datetime.date, "counts": {"NEW": n, ...},
+    "total", "compliance"}`` on as_of - 11 months ... as_of, oldest first."""
 
     def __repr__(self) -> str:
         return (f"<certo.Report as of {self.as_of}: {self.totals.total} subscriptions, "
@@ -174,7 +180,8 @@ def _report(data: Mapping[str, Any]) -> Report:
         expiring=[_entry(e) for e in data["expiring"]],
         expiries_by_month=[_build(MonthCount, m) for m in data["expiries_by_month"]],
         open_incidents=[_build(ReportIncident, i, date_incident=_day(i["date_incident"]))
-                        for i in data["open_incidents"]])
+                        for i in data["open_incidents"]],
+        trend=[dict(p, date=_day(p["date"])) for p in data.get("trend", [])])
 
 
 @dataclass(frozen=True)
