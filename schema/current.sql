@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 8; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 9; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -550,6 +550,10 @@ CREATE INDEX role_office ON role(office_id);
 
 CREATE INDEX subscription_cover_office
   ON subscription_cover(subtenant_id, to_day, from_day, cover_expire, expiring_from, shown_from,
+                        hidden_from);
+
+CREATE INDEX subscription_cover_office_expire
+  ON subscription_cover(subtenant_id, cover_expire, expiring_from, to_day, from_day, shown_from,
                         hidden_from);
 
 CREATE INDEX subscription_cover_to ON subscription_cover(to_day, from_day);

@@ -48,9 +48,17 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
     all_binds.insert(all_binds.end(), own.begin(), own.end());
   };
   const std::string row = " FROM action_subscription t";
-  const std::string segment =
-      " FROM subscription_cover g JOIN action_subscription t"
-      " ON t.action_subscription_id = g.action_subscription_id";
+  // The segments carry copies of their row's office, so a filter on nothing but offices reads
+  // them alone, through their office index, under the alias the filter's conditions name (as
+  // StatusCounts does); any other filter needs the row beside each segment.
+  const bool offices_only =
+      q.filter.is_object() &&
+      (q.filter.empty() || (q.filter.size() == 1 && q.filter.contains("subtenant_id")));
+  const std::string g = offices_only ? "t" : "g";
+  const std::string segment = offices_only
+                                  ? " FROM subscription_cover t"
+                                  : " FROM subscription_cover g JOIN action_subscription t"
+                                    " ON t.action_subscription_id = g.action_subscription_id";
   branch("t.action_subscription_id AS id, t.cover_from AS day", row,
          "t.cover_from > ? AND t.cover_from <= ?", {from, to});
   branch("t.action_subscription_id, t.expiring_from", row,
@@ -63,15 +71,18 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
          {from, to});
   branch("t.action_subscription_id, t.hidden_from", row, "t.hidden_from > ? AND t.hidden_from <= ?",
          {from, to});
-  branch("g.action_subscription_id, g.from_day", segment,
-         "g.to_day > ? AND g.from_day > ? AND g.from_day <= ?", {from, from, to});
-  branch("g.action_subscription_id, g.expiring_from", segment,
-         "g.to_day > ? AND g.expiring_from > ? AND g.expiring_from <= ? AND "
-         "g.expiring_from > g.from_day AND g.expiring_from < g.to_day",
+  branch(g + ".action_subscription_id, " + g + ".from_day", segment,
+         g + ".to_day > ? AND " + g + ".from_day > ? AND " + g + ".from_day <= ?",
          {from, from, to});
-  branch("g.action_subscription_id, certo_add_days(g.cover_expire, 1)", segment,
-         "g.to_day > ? AND g.cover_expire >= ? AND g.cover_expire < ? AND "
-         "g.cover_expire >= g.from_day AND certo_add_days(g.cover_expire, 1) < g.to_day",
+  branch(g + ".action_subscription_id, " + g + ".expiring_from", segment,
+         g + ".to_day > ? AND " + g + ".expiring_from > ? AND " + g + ".expiring_from <= ? AND " +
+             g + ".expiring_from > " + g + ".from_day AND " + g + ".expiring_from < " + g +
+             ".to_day",
+         {from, from, to});
+  branch(g + ".action_subscription_id, certo_add_days(" + g + ".cover_expire, 1)", segment,
+         g + ".to_day > ? AND " + g + ".cover_expire >= ? AND " + g + ".cover_expire < ? AND " + g +
+             ".cover_expire >= " + g + ".from_day AND certo_add_days(" + g +
+             ".cover_expire, 1) < " + g + ".to_day",
          {from, from, to});
   std::string candidates;
   for (const std::string& b : branches) candidates += (candidates.empty() ? "" : " UNION ") + b;
@@ -173,7 +184,8 @@ std::map<ScheduleStatus, int64_t> StatusCounts(Db& db, Store& store, const Query
           "g.to_day > ? AND g.from_day <= ? AND " + SegmentStatusCondition(status, "g", "?"));
     }
     if (status == ScheduleStatus::kNew) {
-      n += count("action_subscription t", "t.first_from IS NULL");
+      // Never covered: no cover in the last segment either, a short range of the office index.
+      n += count("action_subscription t", "t.cover_expire IS NULL AND t.first_from IS NULL");
       n += count("action_subscription t", "t.first_from > ?");
     }
     counts[status] = n;

@@ -324,6 +324,37 @@ TEST(UpgradeToSchema6, OldRowsHaveNoTimestampsUntilTheyAreWritten) {
   }
 }
 
+// Schema 9 adds an office index of the segments; counting an upgraded file's statuses on a past
+// day reads through it and gives the counts of the file's own rows.
+TEST(UpgradeToSchema9, OfficeCountsOfAnUpgradedFileUseTheNewIndex) {
+  for (int version : {1, 2}) {
+    SCOPED_TRACE("schema " + std::to_string(version));
+    TempDir dir;
+    Upgraded u;
+    ASSERT_NO_FATAL_FAILURE(Upgrade(version, dir, u));
+    {
+      SQLite::Database db(u.path, SQLite::OPEN_READONLY);
+      SQLite::Statement plan(db,
+                             "EXPLAIN QUERY PLAN SELECT count(*) FROM subscription_cover t "
+                             "WHERE t.subtenant_id = ? AND t.to_day > ? AND t.from_day <= ? AND "
+                             "t.cover_expire < ?");
+      std::string detail;
+      while (plan.executeStep()) detail += plan.getColumn(3).getString();
+      EXPECT_NE(detail.find("subscription_cover_office_expire"), std::string::npos) << detail;
+    }
+    auto engine = OpenEngine(u.path);
+    ASSERT_NE(engine, nullptr);
+    Query q;
+    q.as_of = Ymd(2025, 1, 1);
+    auto counts = engine->StatusCounts(q);
+    ASSERT_OK(counts);
+    int64_t total = 0;
+    for (const auto& [status, n] : *counts) total += n;
+    EXPECT_EQ(total, version == 1 ? 0 : 5);
+    EXPECT_TRUE(Verified(*engine));
+  }
+}
+
 // ---- schema/current.sql ---------------------------------------------------------------------
 
 const char kCurrentSqlHead[] =
