@@ -1755,6 +1755,7 @@ Json ReviewTaskHistory(ReviewEnv env, int64_t cert_id, const std::string& task_i
   line_items.get_ref<Json::array_t&>().reserve(items.size());
   for (int64_t item : items) {
     // This item's events: the next run of the (line_item_id, event_id) ordered rows.
+    while (next != events.end() && next->item < item) ++next;
     auto first = next;
     while (next != events.end() && next->item == item) ++next;
     const auto mine = std::span<EventJson>(first, next);
