@@ -175,7 +175,8 @@ void ReviewHistory(benchmark::State& state) {
   const int64_t events = state.range(0);
   const Company& c = CompanyOf(EnvInt("CERTO_REVIEW_BENCH_PEOPLE", 10000));
   auto e = OpenOrDie(Copy(c.path, "history.certo"));
-  // A campaign of one office's people: one reviewer, 500 line items.
+  // A campaign of the whole company: one reviewer, a task of 9,999 line items (the fallback
+  // reviews the reviewer), the events on its first 10.
   const int64_t cert = Create(*e, c);
   Must(e->StartReviewCampaign(cert).status());
   certo::ReviewPage all;

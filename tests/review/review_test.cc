@@ -8,8 +8,11 @@
 
 #include "certo/engine.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -610,6 +613,70 @@ TEST(ReviewHistory, VerifyNamesTheFirstEventARawEditBroke) {
   EXPECT_EQ(p.field, "hash");
 }
 
+void ExpectOk(const Status& st) { EXPECT_TRUE(st.ok()) << st.ToString(); }
+
+// The whole history answer, byte for byte, against tests/golden/review-history.json: task-level,
+// item-level, detail-level and several-details events, the effects of a sign-off with the rows
+// before them, the decisions of an earlier campaign, and a page of it. Ids are generated, so each
+// one is replaced by "<id N>" in the order it first appears. After an intended change of the
+// output, regenerate with CERTO_UPDATE_GOLDEN=1 and review the diff.
+std::string WithStableIds(const std::string& text) {
+  static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  std::map<std::string, int> seen;
+  std::string out;
+  auto last = text.cbegin();
+  for (std::sregex_iterator m(text.begin(), text.end(), uuid), end; m != end; ++m) {
+    out.append(last, (*m)[0].first);
+    auto [it, fresh] = seen.emplace(m->str(), static_cast<int>(seen.size()) + 1);
+    out += "<id " + std::to_string(it->second) + ">";
+    last = (*m)[0].second;
+  }
+  out.append(last, text.cend());
+  return out;
+}
+
+TEST(ReviewHistory, TheWholeAnswerMatchesTheGoldenFile) {
+  Company c = MakeCompany();
+  Started first = Start(c);
+  CertifyAll(c, first);
+  ASSERT_OK(c.e().ReviewTaskAction(first.cert, first.rita_task, "signoff"));
+  Started s = Start(c);
+  const int64_t ana = s.item_of[c.ana];
+  const int64_t cert = DetailOfKind(c, s, s.rita_task, ana, "CERTIFICATE");
+  const int64_t role = DetailOfKind(c, s, s.rita_task, ana, "ENTITY_EMPLOYEE");
+  const int64_t group = DetailOfKind(c, s, s.rita_task, ana, "WORK_GROUP_PERSON");
+  ExpectOk(Do(c, s, s.rita_task, Act(ana, "Revoke", "forged", {cert})));
+  ExpectOk(Do(c, s, s.rita_task, Act(ana, "Certify", "", {role, group})));
+  ExpectOk(Do(c, s, s.rita_task, Act(ana, "EditComment", "checked with HR")));
+  ReviewLineItemAction until = Act(s.item_of[c.ben], "CertifyConditionally", "course booked");
+  until.end_date = Ymd(2027, 6, 30);
+  ExpectOk(Do(c, s, s.rita_task, until));
+  ExpectOk(Do(c, s, s.rita_task, Act(s.item_of[c.carl], "Revoke", "left the plant")));
+  ASSERT_OK(c.e().ReviewTaskAction(s.cert, s.rita_task, "signoff"));
+  Result<Json> whole = c.e().ReviewTaskHistory(s.cert, s.rita_task);
+  ASSERT_OK(whole);
+  ReviewPage page;
+  page.offset = 2;
+  page.limit = 1;
+  Result<Json> second = c.e().ReviewTaskHistory(s.cert, s.rita_task, page);
+  ASSERT_OK(second);
+  Result<Json> hugo = c.e().ReviewTaskHistory(s.cert, s.hugo_task);
+  ASSERT_OK(hugo);
+  const std::string actual =
+      WithStableIds(Json{{"whole", *whole}, {"second", *second}, {"hugo", *hugo}}.dump(1)) + "\n";
+  const std::string path = std::string(CERTO_SOURCE_DIR) + "/tests/golden/review-history.json";
+  const char* update = std::getenv("CERTO_UPDATE_GOLDEN");
+  if (update && std::string(update) == "1") {
+    std::ofstream(path, std::ios::binary) << actual;
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path << " is missing; create it with CERTO_UPDATE_GOLDEN=1";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(actual, expected.str()) << "the history differs from " << path;
+}
+
 // ---- The closed loop -------------------------------------------------------------------------
 
 TEST(ReviewClosedLoop, SignOffRetiresRevokedAssignmentsAndSchedulesConditionalOnes) {
@@ -655,8 +722,6 @@ TEST(ReviewClosedLoop, SignOffRetiresRevokedAssignmentsAndSchedulesConditionalOn
   EXPECT_TRUE(retired_event);
   EXPECT_TRUE(Verified(c.e()));
 }
-
-void ExpectOk(const Status& st) { EXPECT_TRUE(st.ok()) << st.ToString(); }
 
 // Rita revokes (or conditionally certifies) Ana's certificate, certifies the rest and signs off.
 Json SignOffWithAnasCertificate(Company& c, const Started& s, ReviewLineItemAction decision) {
