@@ -202,8 +202,8 @@ class CERTO_EXPORT Engine {
 
   // How many action-subscription rows matching query.filter are in each status as of
   // query.as_of (history as in Index; paging and sort are ignored): one entry for every
-  // ScheduleStatus, 0 included. Each count is an index range read. Errors: kValidation (filter;
-  // "status" is what the counts are grouped by, so it cannot be filtered on).
+  // ScheduleStatus, 0 included. Each count is a sum of index range reads. Errors: kValidation
+  // (filter; "status" is what the counts are grouped by, so it cannot be filtered on).
   Result<std::map<ScheduleStatus, int64_t>> StatusCounts(const Query& query);
 
   // The status counts on each day from query.from by query.step up to query.to, under
