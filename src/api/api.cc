@@ -48,6 +48,8 @@ const char* ReasonPhrase(int status) {
   }
 }
 
+}  // namespace
+
 Response JsonResponse(int status, const Json& body) {
   Response r;
   r.status = status;
@@ -55,6 +57,8 @@ Response JsonResponse(int status, const Json& body) {
   r.body = body.dump();
   return r;
 }
+
+namespace {
 
 Response Failure(int status, const std::string& message, Code code) {
   return JsonResponse(status, Json{{"name", ReasonPhrase(status)},

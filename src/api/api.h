@@ -16,6 +16,9 @@ namespace certo::internal {
 Response HandleRequest(Engine& engine, std::string_view method, std::string_view target,
                        std::string_view body);
 
+// A response with a JSON body and its Content-Type.
+Response JsonResponse(int status, const Json& body);
+
 // The response for a failed operation: 422 with [{"field","message"}], or an error object.
 Response ErrorResponse(const Status& status);
 

@@ -14,16 +14,8 @@ namespace certo::internal {
 
 namespace {
 
-Response Respond(int status, const Json& body) {
-  Response r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = body.dump();
-  return r;
-}
-
 Response RecordOr(const Result<Json>& r, int ok_status) {
-  return r.ok() ? Respond(ok_status, *r) : ErrorResponse(r.error());
+  return r.ok() ? JsonResponse(ok_status, *r) : ErrorResponse(r.error());
 }
 
 int Sextet(char c) {

@@ -13,14 +13,6 @@ namespace certo::internal {
 
 namespace {
 
-Response Respond(int status, const Json& body) {
-  Response r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = body.dump();
-  return r;
-}
-
 // The body as a TrendQuery; every bad field is named at once.
 Result<TrendQuery> ParseTrendBody(const Json& body) {
   if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
@@ -83,13 +75,13 @@ Response TrendRoute(Engine& engine, const Json& body) {
     }
     out.push_back(Json{{"date", FormatDate(p.date)}, {"counts", std::move(counts)}});
   }
-  return Respond(200, out);
+  return JsonResponse(200, out);
 }
 
 Response IncidentComplianceRoute(Engine& engine, const std::string& id) {
   Result<Json> result = engine.IncidentCompliance(id);
   if (!result.ok()) return ErrorResponse(result.error());
-  return Respond(200, *result);
+  return JsonResponse(200, *result);
 }
 
 }  // namespace certo::internal
