@@ -14,6 +14,17 @@
 
 namespace certo::internal {
 
+namespace {
+
+// True when filter names nothing but offices: the segments carry copies of their row's office,
+// so such a read can take them alone, through their office index.
+bool NamesOnlyOffices(const Json& filter) {
+  return filter.is_object() &&
+         (filter.empty() || (filter.size() == 1 && filter.contains("subtenant_id")));
+}
+
+}  // namespace
+
 // ---- Changes --------------------------------------------------------------------------------
 
 Page Changes(Db& db, Store& store, const ChangesQuery& q) {
@@ -51,9 +62,7 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
   // The segments carry copies of their row's office, so a filter on nothing but offices reads
   // them alone, through their office index, under the alias the filter's conditions name (as
   // StatusCounts does); any other filter needs the row beside each segment.
-  const bool offices_only =
-      q.filter.is_object() &&
-      (q.filter.empty() || (q.filter.size() == 1 && q.filter.contains("subtenant_id")));
+  const bool offices_only = NamesOnlyOffices(q.filter);
   const std::string g = offices_only ? "t" : "g";
   const std::string segment = offices_only
                                   ? " FROM subscription_cover t"
@@ -155,9 +164,7 @@ std::map<ScheduleStatus, int64_t> StatusCounts(Db& db, Store& store, const Query
   // force on the day; the earlier segments in force on it; and, for NEW, the rows that no link
   // covered yet. The segments are read alone when the filter names nothing but offices (their
   // office and existence period are copied there), else beside their rows.
-  const bool offices_only =
-      q.filter.is_object() &&
-      (q.filter.empty() || (q.filter.size() == 1 && q.filter.contains("subtenant_id")));
+  const bool offices_only = NamesOnlyOffices(q.filter);
   auto count = [&](const std::string& from, const std::string& condition) {
     std::vector<std::string> conditions = where;
     conditions.push_back(condition);
