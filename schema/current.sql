@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 9; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 10; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -35,7 +35,7 @@ CREATE TABLE action_subscription (
   cover_release          TEXT,
   cover_expire           TEXT,
   expiring_from          TEXT
-, hidden_from TEXT, created_at TEXT, updated_at TEXT, active_from TEXT, first_from TEXT, cover_from TEXT, shown_from TEXT);
+, hidden_from TEXT, created_at TEXT, updated_at TEXT, active_from TEXT, first_from TEXT, cover_from TEXT, shown_from TEXT, origin TEXT NOT NULL DEFAULT 'MANUAL');
 
 CREATE TABLE api_key (
   key_id     TEXT PRIMARY KEY NOT NULL,
@@ -97,6 +97,15 @@ CREATE TABLE demand (
   created_at    TEXT,
   updated_at    TEXT
 , active_from TEXT);
+
+CREATE TABLE derive_touch (
+  action_id TEXT,
+  person_id TEXT,
+  cause     TEXT,
+  n         INTEGER,
+  from_day  TEXT,
+  until_day TEXT
+);
 
 CREATE TABLE entity_attachment (
   entity_attachment_id TEXT PRIMARY KEY NOT NULL,
@@ -568,6 +577,8 @@ CREATE UNIQUE INDEX work_group_entity_pair ON work_group_entity(entity_id, work_
 
 CREATE INDEX work_group_entity_work_group ON work_group_entity(work_group_id);
 
+CREATE INDEX work_group_person_group ON work_group_person(work_group_id, person_office_id);
+
 CREATE UNIQUE INDEX work_group_person_pair ON work_group_person(work_group_id, person_office_id);
 
 CREATE INDEX work_group_person_person_office ON work_group_person(person_office_id);
@@ -686,6 +697,72 @@ SELECT s.action_subscription_id, s.action_id, s.subscriber_id, s.subscriber_type
             ELSE 'NEW' END AS status
   FROM action_subscription s;
 
+CREATE VIEW demand_holder AS
+SELECT d.demand_id, d.action_id, po.person_id
+  FROM demand d
+  JOIN entity_employee e ON e.entity_id = d.resource_id
+  JOIN person_office po ON po.person_office_id = e.person_office_id
+UNION ALL
+SELECT d.demand_id, d.action_id, po.person_id
+  FROM demand d
+  JOIN work_group_person w ON w.work_group_id = d.resource_id
+  JOIN person_office po ON po.person_office_id = w.person_office_id
+UNION ALL
+SELECT d.demand_id, d.action_id, po.person_id
+  FROM demand d
+  JOIN person_office po ON po.office_id = d.resource_id;
+
+CREATE VIEW demand_target AS
+SELECT office_role_id AS id, 'ROLE' AS type, name, active_from, retired_on FROM role
+UNION ALL
+SELECT office_equipment_id, 'EQUIPMENT', name, active_from, retired_on FROM equipment
+UNION ALL
+SELECT office_work_environment_id, 'WORK_ENVIRONMENT', name, active_from, retired_on
+  FROM work_environment
+UNION ALL
+SELECT office_substance_id, 'SUBSTANCE', name, active_from, retired_on FROM substance
+UNION ALL
+SELECT work_group_id, 'WORK_GROUP', name, active_from, retired_on FROM work_group
+UNION ALL
+SELECT office_id, 'OFFICE', name, active_from, retired_on FROM office;
+
+CREATE VIEW person_requirement AS
+SELECT d.action_id, po.person_id, d.demand_id, d.resource_type, d.resource_id,
+       'entity-employee' AS via, e.entity_employee_id AS assignment_id,
+       certo_latest(d.active_from, r.active_from, e.active_from, po.active_from) AS from_day,
+       certo_earliest(d.retired_on, r.retired_on, e.retired_on, po.retired_on) AS until_day
+  FROM demand d
+  JOIN action a ON a.action_id = d.action_id
+  JOIN demand_target r ON r.id = d.resource_id AND r.type = d.resource_type
+  JOIN entity_employee e ON e.entity_id = d.resource_id
+  JOIN person_office po ON po.person_office_id = e.person_office_id
+ WHERE d.resource_type IN ('ROLE', 'EQUIPMENT', 'WORK_ENVIRONMENT', 'SUBSTANCE')
+   AND e.type = d.resource_type AND po.project_id = d.project_id
+   AND certo_admits(a.action_type, 'PERSON')
+UNION ALL
+SELECT d.action_id, po.person_id, d.demand_id, d.resource_type, d.resource_id,
+       'work-group-person', w.work_group_person_id,
+       certo_latest(d.active_from, g.active_from, w.active_from, po.active_from),
+       certo_earliest(d.retired_on, g.retired_on, w.retired_on, po.retired_on)
+  FROM demand d
+  JOIN action a ON a.action_id = d.action_id
+  JOIN work_group g ON g.work_group_id = d.resource_id
+  JOIN work_group_person w ON w.work_group_id = d.resource_id
+  JOIN person_office po ON po.person_office_id = w.person_office_id
+ WHERE d.resource_type = 'WORK_GROUP' AND po.project_id = d.project_id
+   AND certo_admits(a.action_type, 'PERSON')
+UNION ALL
+SELECT d.action_id, po.person_id, d.demand_id, d.resource_type, d.resource_id,
+       'person-office', po.person_office_id,
+       certo_latest(d.active_from, o.active_from, po.active_from),
+       certo_earliest(d.retired_on, o.retired_on, po.retired_on)
+  FROM demand d
+  JOIN action a ON a.action_id = d.action_id
+  JOIN office o ON o.office_id = d.resource_id
+  JOIN person_office po ON po.office_id = d.resource_id
+ WHERE d.resource_type = 'OFFICE' AND po.project_id = d.project_id
+   AND certo_admits(a.action_type, 'PERSON');
+
 CREATE TRIGGER action_update_touch
 AFTER UPDATE OF validity, validity_unit, expire_interval ON action
 BEGIN
@@ -716,6 +793,15 @@ BEFORE UPDATE OF first_from, cover_from, cover_release, cover_expire, expiring_f
 ON action_subscription WHEN certo_bulk() < 0
 BEGIN
   SELECT 1;
+END;
+
+CREATE TRIGGER action_subscription_derive_delete AFTER DELETE ON action_subscription
+WHEN OLD.origin = 'MANUAL' AND OLD.subscriber_type = 'PERSON'
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    VALUES (OLD.action_id, OLD.subscriber_id,
+            json_object('event', 'ACTION_SUBSCRIPTION::DELETE', 'entity_id',
+                        OLD.action_subscription_id));
 END;
 
 CREATE TRIGGER action_subscription_touch AFTER INSERT ON action_subscription
@@ -770,6 +856,177 @@ BEGIN
      WHERE NEW.action_id IS NOT OLD.action_id OR NEW.resource_id IS NOT OLD.resource_id;
 END;
 
+CREATE TRIGGER demand_derive_delete AFTER DELETE ON demand
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT OLD.action_id, po.person_id,
+           json_object('event', 'DEMAND::DELETE', 'entity_id', OLD.demand_id)
+      FROM person_office po
+     WHERE po.person_office_id IN (SELECT person_office_id FROM entity_employee
+                                    WHERE entity_id = OLD.resource_id
+                                   UNION ALL
+                                   SELECT person_office_id FROM work_group_person
+                                    WHERE work_group_id = OLD.resource_id)
+        OR po.office_id = OLD.resource_id;
+END;
+
+CREATE TRIGGER demand_derive_insert AFTER INSERT ON demand
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT h.action_id, h.person_id,
+           json_object('event', 'DEMAND::CREATE', 'entity_id', NEW.demand_id)
+      FROM demand_holder h WHERE h.demand_id = NEW.demand_id;
+END;
+
+CREATE TRIGGER demand_derive_update
+AFTER UPDATE OF action_id, resource_id, active_from, retired_on ON demand
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT OLD.action_id, po.person_id,
+           json_object('event', 'DEMAND::UPDATE', 'entity_id', NEW.demand_id)
+      FROM person_office po
+     WHERE po.person_office_id IN (SELECT person_office_id FROM entity_employee
+                                    WHERE entity_id = OLD.resource_id
+                                   UNION ALL
+                                   SELECT person_office_id FROM work_group_person
+                                    WHERE work_group_id = OLD.resource_id)
+        OR po.office_id = OLD.resource_id;
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT h.action_id, h.person_id,
+           json_object('event', 'DEMAND::UPDATE', 'entity_id', NEW.demand_id)
+      FROM demand_holder h WHERE h.demand_id = NEW.demand_id;
+END;
+
+CREATE TRIGGER derive_touch_apply AFTER INSERT ON derive_touch
+WHEN NEW.action_id IS NULL OR NOT certo_bulk()
+BEGIN
+  DELETE FROM derive_touch
+   WHERE action_id IS NULL
+      OR rowid NOT IN (SELECT min(rowid) FROM derive_touch GROUP BY action_id, person_id);
+  UPDATE derive_touch
+     SET (n, from_day, until_day) =
+         (SELECT count(*),
+                 CASE WHEN count(r.from_day) = count(*) THEN min(r.from_day) END,
+                 CASE WHEN count(r.until_day) = count(*) THEN max(r.until_day) END
+            FROM person_requirement r
+           WHERE r.action_id = derive_touch.action_id AND r.person_id = derive_touch.person_id
+             AND (r.from_day IS NULL OR r.until_day IS NULL OR r.from_day < r.until_day));
+  -- New rows: the event first, as a write through the API announces its row before the
+  -- statement's triggers add STATUS events.
+  INSERT INTO outbox (event, entity_id, payload, date)
+    SELECT 'ACTION_SUBSCRIPTION::CREATE', certo_pair_id(t.action_id, t.person_id),
+           json_object('action_subscription_id', certo_pair_id(t.action_id, t.person_id),
+                       'tenant_id', a.tenant_id, 'subtenant_id', a.subtenant_id,
+                       'action_id', t.action_id, 'subscriber_type', 'PERSON',
+                       'subscriber_id', t.person_id, 'data', NULL, 'active_from', t.from_day,
+                       'retired_on', t.until_day, 'origin', 'DERIVED', 'cause', json(t.cause)),
+           certo_today()
+      FROM derive_touch t JOIN action a ON a.action_id = t.action_id
+     WHERE t.n > 0
+       AND NOT EXISTS (SELECT 1 FROM action_subscription s
+                        WHERE s.action_id = t.action_id AND s.subscriber_id = t.person_id)
+     ORDER BY t.rowid;
+  INSERT INTO action_subscription (action_subscription_id, tenant_id, subtenant_id, action_id,
+                                   subscriber_type, subscriber_id, active_from, retired_on,
+                                   origin, created_at, updated_at)
+    SELECT certo_pair_id(t.action_id, t.person_id), a.tenant_id, a.subtenant_id, t.action_id,
+           'PERSON', t.person_id, t.from_day, t.until_day, 'DERIVED', certo_now(), certo_now()
+      FROM derive_touch t JOIN action a ON a.action_id = t.action_id
+     WHERE t.n > 0
+       AND NOT EXISTS (SELECT 1 FROM action_subscription s
+                        WHERE s.action_id = t.action_id AND s.subscriber_id = t.person_id)
+     ORDER BY t.rowid;
+  -- Existing derived rows whose period moved: retired, restored, or begun on another day.
+  INSERT INTO outbox (event, entity_id, payload, date)
+    SELECT 'ACTION_SUBSCRIPTION::UPDATE', s.action_subscription_id,
+           json_object('entity_id', s.action_subscription_id,
+                       'updated_fields',
+                       -- only the fields that change (a path that names nothing removes nothing)
+                       json_remove(
+                         json_object('active_from',
+                                     json_object('old', s.active_from, 'new', t.from_day),
+                                     'retired_on',
+                                     json_object('old', s.retired_on, 'new', t.until_day)),
+                         CASE WHEN s.active_from IS t.from_day THEN '$.active_from'
+                              ELSE '$.unchanged' END,
+                         CASE WHEN s.retired_on IS t.until_day THEN '$.retired_on'
+                              ELSE '$.unchanged' END),
+                       'origin', 'DERIVED', 'cause', json(t.cause)),
+           certo_today()
+      FROM derive_touch t
+      JOIN action_subscription s ON s.action_id = t.action_id AND s.subscriber_id = t.person_id
+     WHERE s.origin = 'DERIVED' AND t.n > 0
+       AND (s.active_from IS NOT t.from_day OR s.retired_on IS NOT t.until_day)
+     ORDER BY t.rowid;
+  UPDATE action_subscription
+     SET (active_from, retired_on, updated_at) = (t.from_day, t.until_day, certo_now())
+    FROM derive_touch t
+   WHERE t.action_id = action_subscription.action_id
+     AND t.person_id = action_subscription.subscriber_id
+     AND action_subscription.origin = 'DERIVED' AND t.n > 0
+     AND (action_subscription.active_from IS NOT t.from_day
+          OR action_subscription.retired_on IS NOT t.until_day);
+  -- Derived rows nothing requires any more (their last requirement was deleted, not ended).
+  INSERT INTO outbox (event, entity_id, payload, date)
+    SELECT 'ACTION_SUBSCRIPTION::DELETE', s.action_subscription_id,
+           json_object('action_subscription_id', s.action_subscription_id,
+                       'tenant_id', s.tenant_id, 'subtenant_id', s.subtenant_id,
+                       'action_id', s.action_id, 'subscriber_type', s.subscriber_type,
+                       'subscriber_id', s.subscriber_id, 'data', json(s.data),
+                       'active_from', s.active_from, 'retired_on', s.retired_on,
+                       'origin', 'DERIVED', 'cause', json(t.cause)),
+           certo_today()
+      FROM derive_touch t
+      JOIN action_subscription s ON s.action_id = t.action_id AND s.subscriber_id = t.person_id
+     WHERE s.origin = 'DERIVED' AND t.n = 0
+     ORDER BY t.rowid;
+  DELETE FROM action_subscription
+   WHERE origin = 'DERIVED'
+     AND rowid IN (SELECT s.rowid FROM derive_touch t
+                     JOIN action_subscription s
+                       ON s.action_id = t.action_id AND s.subscriber_id = t.person_id
+                    WHERE t.n = 0);
+  DELETE FROM derive_touch;
+END;
+
+CREATE TRIGGER entity_employee_derive_delete AFTER DELETE ON entity_employee
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT d.action_id, po.person_id,
+           json_object('event', 'ENTITY_EMPLOYEE::DELETE', 'entity_id', OLD.entity_employee_id)
+      FROM demand d, person_office po
+     WHERE d.resource_id = OLD.entity_id AND po.person_office_id = OLD.person_office_id;
+END;
+
+CREATE TRIGGER entity_employee_derive_insert AFTER INSERT ON entity_employee
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT d.action_id, po.person_id,
+           json_object('event', 'ENTITY_EMPLOYEE::CREATE', 'entity_id', NEW.entity_employee_id)
+      FROM demand d, person_office po
+     WHERE d.resource_id = NEW.entity_id AND po.person_office_id = NEW.person_office_id;
+END;
+
+CREATE TRIGGER entity_employee_derive_update
+AFTER UPDATE OF entity_id, person_office_id, type, active_from, retired_on ON entity_employee
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT d.action_id, po.person_id,
+           json_object('event', 'ENTITY_EMPLOYEE::UPDATE', 'entity_id', NEW.entity_employee_id)
+      FROM demand d, person_office po
+     WHERE (d.resource_id = OLD.entity_id AND po.person_office_id = OLD.person_office_id)
+        OR (d.resource_id = NEW.entity_id AND po.person_office_id = NEW.person_office_id);
+END;
+
+CREATE TRIGGER equipment_derive AFTER UPDATE OF active_from, retired_on ON equipment
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT h.action_id, h.person_id,
+           json_object('event', 'EQUIPMENT::UPDATE', 'entity_id', NEW.office_equipment_id)
+      FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
+     WHERE d.resource_id = NEW.office_equipment_id;
+END;
+
 CREATE TRIGGER equipment_visibility AFTER UPDATE OF retired_on, active_from ON equipment
 BEGIN
   UPDATE action_subscription
@@ -796,6 +1053,15 @@ BEGIN
          (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
            WHERE h.rid = action_subscription.rowid)
    WHERE subscriber_id = NEW.material_item_id;
+END;
+
+CREATE TRIGGER office_derive AFTER UPDATE OF active_from, retired_on ON office
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT h.action_id, h.person_id,
+           json_object('event', 'OFFICE::UPDATE', 'entity_id', NEW.office_id)
+      FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
+     WHERE d.resource_id = NEW.office_id;
 END;
 
 CREATE TRIGGER office_visibility AFTER UPDATE OF retired_on, active_from ON office
@@ -829,6 +1095,38 @@ BEGIN
    WHERE subscriber_id = NEW.person_id;
 END;
 
+CREATE TRIGGER person_office_derive_delete AFTER DELETE ON person_office
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT d.action_id, OLD.person_id,
+           json_object('event', 'PERSON_OFFICE::DELETE', 'entity_id', OLD.person_office_id)
+      FROM demand d WHERE d.resource_id = OLD.office_id;
+END;
+
+CREATE TRIGGER person_office_derive_insert AFTER INSERT ON person_office
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT d.action_id, NEW.person_id,
+           json_object('event', 'PERSON_OFFICE::CREATE', 'entity_id', NEW.person_office_id)
+      FROM demand d WHERE d.resource_id = NEW.office_id;
+END;
+
+CREATE TRIGGER person_office_derive_update
+AFTER UPDATE OF person_id, office_id, active_from, retired_on ON person_office
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT d.action_id, p.person_id,
+           json_object('event', 'PERSON_OFFICE::UPDATE', 'entity_id', NEW.person_office_id)
+      FROM (SELECT OLD.person_id AS person_id UNION SELECT NEW.person_id) p,
+           demand d
+     WHERE d.resource_id IN (OLD.office_id, NEW.office_id)
+        OR d.resource_id IN (SELECT entity_id FROM entity_employee
+                              WHERE person_office_id = NEW.person_office_id
+                             UNION ALL
+                             SELECT work_group_id FROM work_group_person
+                              WHERE person_office_id = NEW.person_office_id);
+END;
+
 CREATE TRIGGER review_event_no_delete BEFORE DELETE ON review_event
 BEGIN
   SELECT RAISE(ABORT, 'review history is append-only: an event cannot be removed');
@@ -837,6 +1135,15 @@ END;
 CREATE TRIGGER review_event_no_update BEFORE UPDATE ON review_event
 BEGIN
   SELECT RAISE(ABORT, 'review history is append-only: an event cannot be changed');
+END;
+
+CREATE TRIGGER role_derive AFTER UPDATE OF active_from, retired_on ON role
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT h.action_id, h.person_id,
+           json_object('event', 'ROLE::UPDATE', 'entity_id', NEW.office_role_id)
+      FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
+     WHERE d.resource_id = NEW.office_role_id;
 END;
 
 CREATE TRIGGER role_visibility AFTER UPDATE OF retired_on, active_from ON role
@@ -898,6 +1205,15 @@ BEGIN
   SELECT 1;
 END;
 
+CREATE TRIGGER substance_derive AFTER UPDATE OF active_from, retired_on ON substance
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT h.action_id, h.person_id,
+           json_object('event', 'SUBSTANCE::UPDATE', 'entity_id', NEW.office_substance_id)
+      FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
+     WHERE d.resource_id = NEW.office_substance_id;
+END;
+
 CREATE TRIGGER substance_visibility AFTER UPDATE OF retired_on, active_from ON substance
 BEGIN
   UPDATE action_subscription
@@ -905,6 +1221,16 @@ BEGIN
          (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
            WHERE h.rid = action_subscription.rowid)
    WHERE subscriber_id = NEW.office_substance_id;
+END;
+
+CREATE TRIGGER work_environment_derive AFTER UPDATE OF active_from, retired_on ON work_environment
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT h.action_id, h.person_id,
+           json_object('event', 'WORK_ENVIRONMENT::UPDATE', 'entity_id',
+                       NEW.office_work_environment_id)
+      FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
+     WHERE d.resource_id = NEW.office_work_environment_id;
 END;
 
 CREATE TRIGGER work_environment_visibility AFTER UPDATE OF retired_on, active_from ON work_environment
@@ -916,6 +1242,15 @@ BEGIN
    WHERE subscriber_id = NEW.office_work_environment_id;
 END;
 
+CREATE TRIGGER work_group_derive AFTER UPDATE OF active_from, retired_on ON work_group
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT h.action_id, h.person_id,
+           json_object('event', 'WORK_GROUP::UPDATE', 'entity_id', NEW.work_group_id)
+      FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
+     WHERE d.resource_id = NEW.work_group_id;
+END;
+
 CREATE TRIGGER work_group_visibility AFTER UPDATE OF retired_on, active_from ON work_group
 BEGIN
   UPDATE action_subscription
@@ -923,4 +1258,36 @@ BEGIN
          (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
            WHERE h.rid = action_subscription.rowid)
    WHERE subscriber_id = NEW.work_group_id;
+END;
+
+CREATE TRIGGER work_group_person_derive_delete AFTER DELETE ON work_group_person
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT d.action_id, po.person_id,
+           json_object('event', 'WORK_GROUP_PERSON::DELETE', 'entity_id',
+                       OLD.work_group_person_id)
+      FROM demand d, person_office po
+     WHERE d.resource_id = OLD.work_group_id AND po.person_office_id = OLD.person_office_id;
+END;
+
+CREATE TRIGGER work_group_person_derive_insert AFTER INSERT ON work_group_person
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT d.action_id, po.person_id,
+           json_object('event', 'WORK_GROUP_PERSON::CREATE', 'entity_id',
+                       NEW.work_group_person_id)
+      FROM demand d, person_office po
+     WHERE d.resource_id = NEW.work_group_id AND po.person_office_id = NEW.person_office_id;
+END;
+
+CREATE TRIGGER work_group_person_derive_update
+AFTER UPDATE OF work_group_id, person_office_id, active_from, retired_on ON work_group_person
+BEGIN
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT d.action_id, po.person_id,
+           json_object('event', 'WORK_GROUP_PERSON::UPDATE', 'entity_id',
+                       NEW.work_group_person_id)
+      FROM demand d, person_office po
+     WHERE (d.resource_id = OLD.work_group_id AND po.person_office_id = OLD.person_office_id)
+        OR (d.resource_id = NEW.work_group_id AND po.person_office_id = NEW.person_office_id);
 END;

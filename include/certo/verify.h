@@ -14,7 +14,9 @@ namespace certo {
 // One thing in the file that disagrees with what it should be.
 struct Problem {
   std::string check;  // "schedule", "integrity", "foreign_key", "reference", "pending",
-                      // "review_history" (the first event whose hash chain breaks)
+                      // "review_history" (the first event whose hash chain breaks),
+                      // "derived" (a row a demand requires is missing, or a derived row is
+                      // no longer required; its days are "schedule" mismatches)
   std::string collection;
   std::string id;
   std::string field;     // e.g. "certificate_date_expire"

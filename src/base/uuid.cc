@@ -8,7 +8,25 @@
 #include <mutex>
 #include <random>
 
+#include <sodium.h>
+
 namespace certo::internal {
+
+namespace {
+
+std::string Canonical(const uint8_t* b) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += hex[b[i] >> 4];
+    out += hex[b[i] & 0x0f];
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string NewUuid() {
   static std::mutex mu;
@@ -40,15 +58,16 @@ std::string NewUuid() {
   b[7] = static_cast<uint8_t>(rand_a & 0xff);
   for (int i = 0; i < 8; ++i) b[8 + i] = static_cast<uint8_t>(rand_b >> (56 - 8 * i));
   b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3f));
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += hex[b[i] >> 4];
-    out += hex[b[i] & 0x0f];
-  }
-  return out;
+  return Canonical(b);
+}
+
+std::string NameUuid(std::string_view name) {
+  uint8_t b[16];
+  crypto_generichash(b, sizeof b, reinterpret_cast<const unsigned char*>(name.data()), name.size(),
+                     nullptr, 0);
+  b[6] = static_cast<uint8_t>(0x80 | (b[6] & 0x0f));
+  b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3f));
+  return Canonical(b);
 }
 
 bool IsUuid(std::string_view s) {

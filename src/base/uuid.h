@@ -13,6 +13,10 @@ namespace certo::internal {
 
 // A new UUIDv7 in canonical lower-case form.
 std::string NewUuid();
+// The UUID named by name: version 8 (RFC 9562, custom), its bits the first 122 of name's BLAKE2b
+// digest. The same name gives the same id in every file, so rows a rule derives (one per action
+// and person) have one id wherever they are derived.
+std::string NameUuid(std::string_view name);
 // True for the canonical 8-4-4-4-12 hexadecimal form (either case).
 bool IsUuid(std::string_view text);
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "base/uuid.h"
+#include "registry/vocabulary.h"
 #include "rules/rules.h"
 
 namespace certo::internal {
@@ -219,6 +221,37 @@ void AddDaysFn(sqlite3_context* c, int, sqlite3_value** argv) {
   ResultText(c, FormatDate(AddDays(*date, sqlite3_value_int64(argv[1]))));
 }
 
+void NowFn(sqlite3_context* c, int, sqlite3_value**) { ResultText(c, Ctx(c).Now()); }
+
+std::string_view TextArg(sqlite3_value* v) {
+  if (sqlite3_value_type(v) != SQLITE_TEXT) return {};
+  return std::string_view(reinterpret_cast<const char*>(sqlite3_value_text(v)),
+                          static_cast<size_t>(sqlite3_value_bytes(v)));
+}
+
+// The vocabulary's answer, so the derivation's SQL names no action type itself.
+void AdmitsFn(sqlite3_context* c, int, sqlite3_value** argv) {
+  const SubscriberType* type = FindSubscriberType(TextArg(argv[1]));
+  const std::string_view action_type = TextArg(argv[0]);
+  bool admits = false;
+  if (type) {
+    for (std::string_view a : type->admitted_by) admits = admits || a == action_type;
+  }
+  sqlite3_result_int(c, admits ? 1 : 0);
+}
+
+void PairIdFn(sqlite3_context* c, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT || sqlite3_value_type(argv[1]) != SQLITE_TEXT) {
+    sqlite3_result_null(c);
+    return;
+  }
+  std::string name = "certo derived subscription ";
+  name += TextArg(argv[0]);
+  name += ' ';
+  name += TextArg(argv[1]);
+  ResultText(c, NameUuid(name));
+}
+
 }  // namespace
 
 int RegisterFunctions(sqlite3* db, SqlContext* ctx) {
@@ -238,6 +271,9 @@ int RegisterFunctions(sqlite3* db, SqlContext* ctx) {
       {"certo_add_days", 2, true, AddDaysFn},
       {"certo_earliest", -1, true, Earliest},
       {"certo_latest", -1, true, Latest},
+      {"certo_now", 0, false, NowFn},
+      {"certo_admits", 2, true, AdmitsFn},
+      {"certo_pair_id", 2, true, PairIdFn},
   };
   for (const Fn& f : fns) {
     int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | (f.deterministic ? SQLITE_DETERMINISTIC : 0);

@@ -16,6 +16,9 @@
 //   certo_add_days(date, n)
 //   certo_earliest(date, ...)                         the earliest non-NULL date, or NULL
 //   certo_latest(date, ...)                           the latest non-NULL date, or NULL
+//   certo_now()                                       the time a write is stamped with
+//   certo_admits(action_type, subscriber_type)        1 when the type admits the subscriber
+//   certo_pair_id(action_id, person_id)               a derived subscription's id (NameUuid)
 //   certo_timeline(link_id, release, revoked_on, expire, expire_interval)   an aggregate over
 //                  one subscription's links: its cover timeline (rules.h, CoverTimeline) as JSON
 //                  text [[from, to, release, expire, expiring_from], ...], to null on the last

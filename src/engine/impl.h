@@ -96,6 +96,9 @@ struct Engine::Impl {
     if (bulk) ctx.bulk = true;
     auto result = fn();
     if (bulk && !mode.was) {
+      // Derivation first, still in bulk mode: the rows it makes or retires join the touched
+      // subscriptions that one pass then recomputes.
+      internal::DeriveTouched(*db);
       ctx.bulk = false;
       internal::RecomputeTouched(*db);
     }

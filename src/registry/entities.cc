@@ -266,6 +266,16 @@ std::optional<FilterSql> StatusIs(const Json& value, const std::string& as_of, s
   return std::nullopt;
 }
 
+// Filtering by origin: one of the two words, or an error naming them.
+std::optional<FilterSql> OriginIs(const Json& value, const std::string&, std::string& error) {
+  if (value.is_string() &&
+      (value.get<std::string>() == kOriginManual || value.get<std::string>() == kOriginDerived)) {
+    return FilterSql{"t.origin = ?", {value}};
+  }
+  error = "must be one of: " + std::string(kOriginManual) + ", " + std::string(kOriginDerived);
+  return std::nullopt;
+}
+
 // countX of an action: its active subscriptions (with status X) as of certo_as_of().
 Computed Counter(std::string_view name, std::optional<ScheduleStatus> status) {
   Computed c = Ro(name, "", Match::kNone, false, JsonKind::kInt);
@@ -755,12 +765,30 @@ std::vector<Entity> Requirements() { return {ActionEntity(), CertificateEntity()
 
 // ---- The compliance schedule ----------------------------------------------------------------
 
+// Rule 2.2's requirements behind a subscription of a person, from schema 10's view: each demand
+// and assignment, the resource it names and the days it holds. A requirement whose days are
+// empty (it ends before it begins) requires nothing and is not listed, as the derivation skips it.
+std::string RequiredBySql() {
+  return "(SELECT json_group_array(json_object('demand_id', r.demand_id, 'resource_type',"
+         " r.resource_type, 'resource_id', r.resource_id, 'resource_name', r.resource_name,"
+         " 'via', r.via, 'assignment_id', r.assignment_id, 'active_from', r.from_day,"
+         " 'retired_on', r.until_day))"
+         " FROM (SELECT q.*, (SELECT x.name FROM demand_target x WHERE x.id = q.resource_id"
+         " AND x.type = q.resource_type) AS resource_name"
+         " FROM person_requirement q WHERE t.subscriber_type = 'PERSON'"
+         " AND q.action_id = t.action_id AND q.person_id = t.subscriber_id"
+         " AND (q.from_day IS NULL OR q.until_day IS NULL OR q.from_day < q.until_day)"
+         " ORDER BY q.demand_id, q.assignment_id) r)";
+}
+
 Entity ActionSubscriptionEntity() {
   const std::vector<RefTarget> subscribers = SubscriberTargets(/*held_only=*/false);
   F subscriber("subscriber_id", FieldType::kUuid);
   subscriber.f.ref = Ref{.targets = subscribers, .type_field = "subscriber_type"};
   Computed status = Ro("status", StatusValue("t", "certo_as_of()"), Match::kExact, true);
   status.filter = StatusIs;
+  Computed origin = Ro("origin", "t.origin", Match::kExact, true);
+  origin.filter = OriginIs;
   return Entity{
       .collection = "action-subscription",
       .table = "action_subscription",
@@ -776,6 +804,9 @@ Entity ActionSubscriptionEntity() {
       .computed =
           {
               status,
+              // MANUAL (made by hand) or DERIVED (made by rule 2.2, schema 10).
+              origin,
+              Ro("required_by", RequiredBySql(), Match::kNone, false, JsonKind::kJson),
               // Rule 5: the dates of the link that gives the cover in force on the read's day.
               Ro("certificate_date_release", CoverValue("t", "cover_release", "certo_as_of()"),
                  Match::kExact, true),
@@ -801,7 +832,7 @@ Entity ActionSubscriptionEntity() {
       .unique = {{"action_id", "subscriber_id"}},
       .db_rules = {SubscriberAllowed},
       .maintained_columns = {"cover_release", "cover_expire", "expiring_from", "hidden_from",
-                             "first_from", "cover_from", "shown_from"},
+                             "first_from", "cover_from", "shown_from", "origin"},
       .hidden_from = "hidden_from",
       .shown_from = "shown_from",
   };

@@ -90,7 +90,7 @@ using CustomFilter = std::function<std::optional<FilterSql>(
 // certo_as_of() (the date of the read: Query::as_of, else the engine's today).
 // kDate: a YYYY-MM-DD string, a date shown from another row or kept by triggers (the bindings
 // read such fields as dates: Engine::DateFields).
-enum class JsonKind { kString, kInt, kBool, kDate };
+enum class JsonKind { kString, kInt, kBool, kDate, kJson };  // kJson: the SQL gives JSON text
 struct Computed {
   std::string_view name;
   std::string sql;

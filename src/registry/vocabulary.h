@@ -19,6 +19,11 @@ namespace certo::internal {
 // The action types, in the order the report lists them (ComplianceReport::action_types).
 const std::vector<std::string_view>& ActionTypes();
 
+// Where a schedule row comes from (action_subscription.origin, schema 10): made by hand, or
+// derived from demands (DESIGN.md section 2.2). The schema's triggers write the same two words.
+inline constexpr std::string_view kOriginManual = "MANUAL";
+inline constexpr std::string_view kOriginDerived = "DERIVED";
+
 // A kind of resource a schedule row (action_subscription.subscriber_type) or a certificate
 // (its computed resource_type) can be about.
 struct SubscriberType {

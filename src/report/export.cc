@@ -4,16 +4,20 @@
 // The export: every stored row as a JSON-API create request, in dependency order. It reads the
 // stored columns (not the read-only fields, nor a field's value in force: a certificate-action
 // link's inherited date_expire stays inherited), so that replaying the requests rebuilds the
-// same rows.
+// same rows. Derived schedule rows (DESIGN.md section 2.2) are not exported as creates: the
+// demands and assignments that are rebuild them, with the same ids (certo_pair_id); only their
+// data, the one thing an application sets on them, follows as an update at the end.
+
+#include "report/export.h"
 
 #include <string>
 #include <tuple>
 #include <vector>
 
-#include "registry/registry.h"
-#include "report/export.h"
-#include "store/store.h"
 #include "base/uuid.h"
+#include "registry/registry.h"
+#include "registry/vocabulary.h"
+#include "store/store.h"
 
 namespace certo::internal {
 
@@ -36,10 +40,13 @@ void ExportRequests(Db& db, const std::string& project,
   }
   // (collection, id, retired_on) of the retired rows, historicized after every create.
   std::vector<std::tuple<std::string, std::string, std::string>> retired;
+  std::vector<std::pair<std::string, Json>> derived_data;  // (id, data) of derived rows
   for (const Entity& e : Entities()) {
+    const bool schedule = e.table == std::string_view("action_subscription");
     std::string sql = "SELECT " + std::string(e.id);
     for (const Field& f : e.fields) sql += ", " + std::string(f.name);
     if (e.historicizable) sql += ", retired_on";
+    if (schedule) sql += ", origin";
     sql += " FROM " + std::string(e.table);
     if (!project_id.empty()) {
       sql += " WHERE " + std::string(e.project_field.empty() ? e.id : e.project_field) + " = ?";
@@ -57,6 +64,10 @@ void ExportRequests(Db& db, const std::string& project,
         Json value = Store::ColumnValue(st.getColumn(i++), f.type);
         if (!value.is_null()) body[std::string(f.name)] = std::move(value);
       }
+      if (schedule && st.getColumn(i + 1).getString() == kOriginDerived) {
+        if (body.contains("data")) derived_data.emplace_back(id, body["data"]);
+        continue;
+      }
       if (e.historicizable && !st.getColumn(i).isNull()) {
         retired.emplace_back(std::string(e.collection), id, st.getColumn(i).getString());
       }
@@ -67,6 +78,11 @@ void ExportRequests(Db& db, const std::string& project,
     sink(Json{{"method", "POST"},
               {"path", "/v2/" + collection + "/historicize/" + id},
               {"body", Json{{"date", date}}}});
+  }
+  for (auto& [id, data] : derived_data) {
+    sink(Json{{"method", "PUT"},
+              {"path", "/v2/action-subscription/update/" + id},
+              {"body", Json{{"data", std::move(data)}}}});
   }
 }
 

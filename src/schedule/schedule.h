@@ -30,5 +30,9 @@ VerifyReport Verify(Db& db, const VerifyOptions& options);
 // Recomputes every subscription touched while recalculation was deferred (SqlContext::bulk).
 // REQUIRES: ctx.bulk is false again.
 void RecomputeTouched(Db& db);
+// Recomputes every (action, person) pair a bulk transaction touched (schema 10's derive_touch),
+// once each, by the trigger the non-bulk writes run: a row with a NULL action fires it even in
+// bulk mode. Call while bulk mode is still on, before RecomputeTouched.
+void DeriveTouched(Db& db);
 
 }  // namespace certo::internal

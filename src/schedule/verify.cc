@@ -309,6 +309,164 @@ void CheckVisibility(Db& db, std::map<std::string_view, Rows>& rows, VerifyRepor
   }
 }
 
+// Rule 2.2 recomputed in C++ from the demands and the assignments, independently of schema 10's
+// view: every (action, person) pair some requirement needs, with the days the derived row must
+// have (the earliest start, open when one is open; the latest end, open when one is open), against
+// the stored rows. A required pair needs a row (a manual one serves); a derived row needs a
+// requirement and exactly those days.
+void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& report) {
+  struct Requirement {
+    bool any = false, open_start = false, open_end = false;
+    std::string from, until;
+  };
+  // A period intersected with another: the latest start, the earliest end (empty: open).
+  struct Days {
+    std::string from, until;
+    void And(const Period& p) {
+      if (!p.active_from.empty() && (from.empty() || p.active_from > from)) from = p.active_from;
+      if (!p.retired_on.empty() && (until.empty() || p.retired_on < until)) until = p.retired_on;
+    }
+  };
+  const SubscriberType* person = FindSubscriberType("PERSON");
+  auto admits = [&](const std::string& type) {
+    for (std::string_view a : person->admitted_by) {
+      if (a == type) return true;
+    }
+    return false;
+  };
+  std::unordered_map<std::string, bool> action_admits;
+  {
+    SQLite::Statement st(db.raw(), "SELECT action_id, action_type FROM action");
+    while (st.executeStep()) {
+      action_admits[st.getColumn(0).getString()] = admits(st.getColumn(1).getString());
+    }
+  }
+  struct Assignment {
+    std::string id, type, person_office;
+    Period period;
+  };
+  auto read_assignments = [&](const std::string& sql) {
+    std::unordered_map<std::string, std::vector<Assignment>> by_resource;
+    SQLite::Statement st(db.raw(), sql);
+    while (st.executeStep()) {
+      by_resource[st.getColumn(1).getString()].push_back(Assignment{
+          st.getColumn(0).getString(), st.getColumn(2).getString(), st.getColumn(3).getString(),
+          Period{st.getColumn(4).getString(), st.getColumn(5).getString()}});
+    }
+    return by_resource;
+  };
+  const auto held = read_assignments(
+      "SELECT entity_employee_id, entity_id, type, person_office_id, active_from, retired_on "
+      "FROM entity_employee");
+  const auto members = read_assignments(
+      "SELECT work_group_person_id, work_group_id, 'WORK_GROUP', person_office_id, active_from, "
+      "retired_on FROM work_group_person");
+  struct PersonOffice {
+    std::string person, project;
+    Period period;
+  };
+  std::unordered_map<std::string, PersonOffice> person_offices;
+  std::unordered_map<std::string, std::vector<std::string>> staff;  // office -> person-offices
+  {
+    SQLite::Statement st(db.raw(),
+                         "SELECT person_office_id, person_id, project_id, office_id, active_from, "
+                         "retired_on FROM person_office");
+    while (st.executeStep()) {
+      const std::string id = st.getColumn(0).getString();
+      person_offices[id] =
+          PersonOffice{st.getColumn(1).getString(), st.getColumn(2).getString(),
+                       Period{st.getColumn(4).getString(), st.getColumn(5).getString()}};
+      staff[st.getColumn(3).getString()].push_back(id);
+    }
+  }
+  std::map<std::string, const Rows*> resources;
+  for (const SubscriberType& k : SubscriberTypes()) {
+    if (k.demanded) resources[std::string(k.name)] = &RowsOf(db, rows, *FindEntity(k.collection));
+  }
+  std::map<std::pair<std::string, std::string>, Requirement> required;
+  auto need = [&](const std::string& action, const std::string& person_id, const Days& days) {
+    if (!days.from.empty() && !days.until.empty() && days.from >= days.until) return;
+    Requirement& r = required[{action, person_id}];
+    if (days.from.empty()) r.open_start = true;
+    if (days.until.empty()) r.open_end = true;
+    if (!r.any || days.from < r.from) r.from = days.from;
+    if (!r.any || days.until > r.until) r.until = days.until;
+    r.any = true;
+  };
+  SQLite::Statement demands(db.raw(),
+                            "SELECT action_id, project_id, resource_type, resource_id, "
+                            "active_from, retired_on FROM demand");
+  while (demands.executeStep()) {
+    const std::string action = demands.getColumn(0).getString();
+    const std::string project = demands.getColumn(1).getString();
+    const std::string type = demands.getColumn(2).getString();
+    const std::string resource = demands.getColumn(3).getString();
+    if (!action_admits[action]) continue;
+    auto kind = resources.find(type);
+    if (kind == resources.end()) continue;
+    auto r = kind->second->find(resource);
+    if (r == kind->second->end()) continue;
+    Days base;
+    base.And(Period{demands.getColumn(4).getString(), demands.getColumn(5).getString()});
+    base.And(r->second);
+    auto through = [&](const std::string& person_office_id, Days days) {
+      auto po = person_offices.find(person_office_id);
+      if (po == person_offices.end() || po->second.project != project) return;
+      days.And(po->second.period);
+      need(action, po->second.person, days);
+    };
+    if (type == "OFFICE") {
+      if (auto it = staff.find(resource); it != staff.end()) {
+        for (const std::string& po : it->second) through(po, base);
+      }
+      continue;
+    }
+    const auto& assignments = type == "WORK_GROUP" ? members : held;
+    auto it = assignments.find(resource);
+    if (it == assignments.end()) continue;
+    for (const Assignment& a : it->second) {
+      if (a.type != type) continue;
+      Days days = base;
+      days.And(a.period);
+      through(a.person_office, days);
+    }
+  }
+  SQLite::Statement st(db.raw(),
+                       "SELECT action_subscription_id, action_id, subscriber_id, origin, "
+                       "active_from, retired_on FROM action_subscription");
+  auto problem = [&](const std::string& id, const std::string& stored, const std::string& want,
+                     const std::string& message) {
+    report.problems.push_back(
+        Problem{"derived", "action-subscription", id, "origin", stored, want, message});
+  };
+  while (st.executeStep()) {
+    const std::string id = st.getColumn(0).getString();
+    auto it = required.find({st.getColumn(1).getString(), st.getColumn(2).getString()});
+    const bool derived = st.getColumn(3).getString() == kOriginDerived;
+    if (it == required.end()) {
+      if (derived) {
+        problem(id, "DERIVED", "no row",
+                "action-subscription " + id + " is derived but no demand requires it");
+      }
+      continue;
+    }
+    if (derived) {
+      const Requirement& r = it->second;
+      std::optional<std::string> from, until;
+      if (!r.open_start) from = r.from;
+      if (!r.open_end) until = r.until;
+      if (Text(st, 4) != from) Mismatch(report, id, "active_from", Text(st, 4), from);
+      if (Text(st, 5) != until) Mismatch(report, id, "retired_on", Text(st, 5), until);
+    }
+    required.erase(it);
+  }
+  for (const auto& [pair, r] : required) {
+    problem("", "no row", "DERIVED",
+            "action " + pair.first + " is required of person " + pair.second +
+                " by a demand but the schedule has no row for them");
+  }
+}
+
 }  // namespace
 
 VerifyReport Verify(Db& db, const VerifyOptions& options) {
@@ -351,10 +509,19 @@ VerifyReport Verify(Db& db, const VerifyOptions& options) {
                                                             "still queued"});
     }
   }
+  {
+    SQLite::Statement st(db.raw(), "SELECT count(*) FROM derive_touch");
+    st.executeStep();
+    if (long long n = st.getColumn(0).getInt64(); n > 0) {
+      report.problems.push_back(Problem{"pending", "action-subscription", "", "", std::to_string(n),
+                                        "0", std::to_string(n) + " derivations are still queued"});
+    }
+  }
   std::map<std::string_view, Rows> rows;
   CheckReferences(db, rows, report);
   CheckSchedule(db, report);
   CheckVisibility(db, rows, report);
+  CheckDerived(db, rows, report);
   return report;
 }
 

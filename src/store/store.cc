@@ -12,6 +12,7 @@
 #include "base/country.h"
 #include "base/strings.h"
 #include "base/uuid.h"
+#include "registry/vocabulary.h"
 
 namespace certo::internal {
 
@@ -23,6 +24,7 @@ size_t EntityIndex(const Entity& e) { return static_cast<size_t>(&e - Entities()
 
 // The activity columns every historicizable entity adds to its JSON.
 constexpr std::string_view kRetiredOn = "retired_on";
+constexpr std::string_view kActiveFrom = "active_from";
 constexpr std::string_view kOwnedActive = "owned_active";
 constexpr std::string_view kParentActive = "parent_active";
 
@@ -135,6 +137,10 @@ Json ComputedJson(const SQLite::Column& c, JsonKind kind) {
     case JsonKind::kString:
     case JsonKind::kDate:
       return c.getString();
+    case JsonKind::kJson: {
+      Json parsed = Json::parse(c.getString(), nullptr, /*allow_exceptions=*/false);
+      return parsed.is_discarded() ? Json(c.getString()) : parsed;
+    }
   }
   return nullptr;
 }
@@ -737,6 +743,9 @@ Json Store::Update(const Entity& e, std::string_view id, const Json& changes) {
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
   const std::string key = (*current)[S(e.id)].get<std::string>();
   if (UpdatedFields(key, *current, merged)["updated_fields"].empty()) return View(e, id);
+  if ((*current)[S(kActiveFrom)] != merged[S(kActiveFrom)]) {
+    RefuseDerived(e, key, "its active_from cannot be changed by hand");
+  }
   // Old and new as a read shows them: a link's date_expire in force, inherited or its own.
   Json event = UpdatedFields(key, InForce(e, *current), InForce(e, merged));
   for (const Field* f : changed) {
@@ -767,6 +776,8 @@ Json Store::SetRetired(const Entity& e, std::string_view id, std::optional<Date>
   const std::string key = before[S(e.id)].get<std::string>();
   Json retired_on = date ? Json(FormatDate(*date)) : Json();
   if (before[S(kRetiredOn)] == retired_on) return before;
+  RefuseDerived(e, key,
+                date ? "it cannot be historicized by hand" : "it cannot be restored by hand");
   if (const Json& from = before["active_from"];
       date && from.is_string() && FormatDate(*date) < from.get<std::string>()) {
     Fail(Status::Validation(
@@ -777,10 +788,11 @@ Json Store::SetRetired(const Entity& e, std::string_view id, std::optional<Date>
   Bind(st, 1, retired_on);
   st.bind(2, ctx_.Now());
   st.bind(3, key);
-  st.exec();
+  // The event goes first, as Create's and Update's do: the triggers' events (derived rows) follow.
   Emit(e, "UPDATE", key,
        UpdatedFields(key, Json{{kRetiredOn, before[S(kRetiredOn)]}},
                      Json{{kRetiredOn, retired_on}}));
+  st.exec();
   return View(e, id);
 }
 
@@ -1116,9 +1128,35 @@ std::vector<RowRef> Store::Dependants(const Entity& e, std::string_view id) {
   return rows;
 }
 
+void Store::RefuseDerived(const Entity& e, const std::string& id, std::string_view what) {
+  if (e.table != "action_subscription") return;
+  SQLite::Statement& st = db_.Cached(
+      "SELECT r.demand_id, r.resource_type, r.resource_id, r.via, r.assignment_id"
+      "  FROM action_subscription s"
+      "  LEFT JOIN person_requirement r"
+      "    ON r.action_id = s.action_id AND r.person_id = s.subscriber_id"
+      " WHERE s.action_subscription_id = ? AND s.origin = '" +
+      S(kOriginDerived) + "' ORDER BY r.until_day IS NOT NULL, r.demand_id LIMIT 1");
+  st.bind(1, id);
+  if (!st.executeStep()) {
+    st.reset();
+    return;
+  }
+  std::string message = "action-subscription " + id + " is derived: " + S(what);
+  if (!st.getColumn(0).isNull()) {
+    message += "; it is required by demand " + st.getColumn(0).getString() + " (" +
+               st.getColumn(1).getString() + " " + st.getColumn(2).getString() + ", through " +
+               st.getColumn(3).getString() + " " + st.getColumn(4).getString() +
+               "): change the demand or the assignment instead";
+  }
+  st.reset();
+  Fail(Status::Conflict(std::move(message)));
+}
+
 DeleteResult Store::Delete(const Entity& e, std::string_view id, bool force) {
   if (!Load(e, id))
     Fail(Status::NotFound("no " + S(e.collection) + " with " + S(e.id) + " " + S(id)));
+  RefuseDerived(e, Lower(S(id)), "it cannot be deleted by hand");
   DeleteResult result;
   result.rows = Dependants(e, id);
   result.forced = force;

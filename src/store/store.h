@@ -118,6 +118,10 @@ class Store {
   void CheckDbRules(const Entity& e, const Json& record, std::vector<FieldError>& out);
   void CheckUnique(const Entity& e, const Json& record, std::string_view id);
   std::vector<RowRef> Dependants(const Entity& e, std::string_view id);
+  // Fails with a Conflict when id is a derived schedule row (DESIGN.md section 2.2), naming the
+  // demand and assignment to change instead: its existence follows them, so `what` (deleting,
+  // historicizing, moving its start) by hand would be undone by the next write that touches it.
+  void RefuseDerived(const Entity& e, const std::string& id, std::string_view what);
   // The SQL expression of a field or computed field, over alias t.
   std::string FieldSql(const Entity& e, const Field& f) const;
   const std::string& ComputedSql(const Entity& e, const Computed& c);

@@ -21,6 +21,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "db/schema.h"
+#include "db/sql_functions.h"
 #include "testutil.h"
 
 namespace certo::testing {
@@ -353,6 +354,64 @@ TEST(UpgradeToSchema9, OfficeCountsOfAnUpgradedFileUseTheNewIndex) {
     EXPECT_EQ(total, version == 1 ? 0 : 5);
     EXPECT_TRUE(Verified(*engine));
   }
+}
+
+// Schema 10 derives what a file's demands already require. A schema-9 file is made from the
+// schema-2 fixture by running migrations 3..9 on it (with certo's functions, as the engine
+// would) and adding two demands the way schema 9 stored them: records only. Opening it derives
+// the rows: a hand-made one already there stays MANUAL and lists its demand; a missing one is
+// made, DERIVED.
+TEST(UpgradeToSchema10, AnUpgradedFileDerivesWhatItsDemandsRequire) {
+  TempDir dir;
+  const std::string path = dir.File("schema9.certo");
+  std::filesystem::copy_file(FixturePath(2), path);
+  const std::string p = "00000000-0000-4000-8000-000000000001";
+  const std::string office_a = "00000000-0000-4000-8000-000000000002";
+  const std::string ada = "00000000-0000-4000-8000-000000000010";
+  const std::string bruno = "00000000-0000-4000-8000-000000000011";
+  const std::string role = "00000000-0000-4000-8000-000000000030";
+  const std::string group = "00000000-0000-4000-8000-000000000040";
+  const std::string training = "00000000-0000-4000-8000-000000000050";
+  const std::string inspection = "00000000-0000-4000-8000-000000000052";
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    internal::SqlContext ctx;
+    ctx.options.today = kToday;
+    ASSERT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
+    SQLite::Transaction tx(raw);
+    for (const internal::Migration& m : internal::Migrations()) {
+      if (m.version >= 3 && m.version <= 9) raw.exec(std::string(m.sql));
+    }
+    raw.exec(
+        "INSERT INTO demand (demand_id, project_id, office_id, action_id, resource_type, "
+        "resource_id) VALUES ('00000000-0000-4000-8000-000000000900', '" +
+        p + "', '" + office_a + "', '" + training + "', 'ROLE', '" + role +
+        "'), "
+        "('00000000-0000-4000-8000-000000000901', '" +
+        p + "', '" + office_a + "', '" + inspection + "', 'WORK_GROUP', '" + group + "')");
+    raw.exec("PRAGMA user_version = 9");
+    tx.commit();
+  }
+  auto engine = OpenEngine(path);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->SchemaVersion(), 10);
+  auto row = [&](const std::string& action, const std::string& person) {
+    Query q;
+    q.filter = {{"action_id", action}, {"subscriber_id", person}};
+    q.history = true;
+    auto page = engine->Index("action-subscription", q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    return page.ok() && page->rows.size() == 1 ? page->rows[0] : Json();
+  };
+  // Ada drives the forklift (entity-employee 80) and had her training row made by hand.
+  Json manual = row(training, ada);
+  EXPECT_EQ(manual["origin"], "MANUAL");
+  EXPECT_EQ(manual["required_by"][0]["demand_id"], "00000000-0000-4000-8000-000000000900");
+  // Bruno is in the night shift (work-group-person 82): his inspection is derived.
+  Json derived = row(inspection, bruno);
+  EXPECT_EQ(derived["origin"], "DERIVED");
+  EXPECT_EQ(derived["required_by"][0]["via"], "work-group-person");
+  EXPECT_TRUE(Verified(*engine));
 }
 
 // ---- schema/current.sql ---------------------------------------------------------------------
