@@ -723,6 +723,66 @@ TEST(ReviewClosedLoop, SignOffRetiresRevokedAssignmentsAndSchedulesConditionalOn
   EXPECT_TRUE(Verified(c.e()));
 }
 
+// Issue 15's closed loop through issue 13's rule: a demand makes every first aider need the
+// refresher; revoking Carl's first-aider role at sign-off retires his derived requirement from
+// that day, so today's schedule and its counts lose it, and Verify agrees.
+TEST(ReviewClosedLoop, ARevokedRoleTakesItsDerivedRequirementWithIt) {
+  Company c = MakeCompany();
+  const std::string refresher = S(MustCreate(c.e(), "action",
+                                             {{"tenant_id", c.project},
+                                              {"subtenant_id", c.office_a},
+                                              {"action_type", "TRAINING"},
+                                              {"name", "First aid refresher"}}),
+                                  "action_id");
+  MustCreate(c.e(), "demand",
+             {{"office_id", c.office_a},
+              {"action_id", refresher},
+              {"resource_type", "ROLE"},
+              {"resource_id", c.first_aid}});
+  auto holders = [&](std::optional<std::chrono::year_month_day> as_of) {
+    Query q;
+    q.filter = {{"action_id", refresher}};
+    q.as_of = as_of;
+    std::set<std::string> people;
+    Result<Page> page = c.e().Index("action-subscription", q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (page.ok()) {
+      for (const Json& r : page->rows) people.insert(S(r, "subscriber_id"));
+    }
+    return people;
+  };
+  auto new_count = [&] {
+    Query q;
+    q.filter = {{"action_id", refresher}};
+    Result<std::map<ScheduleStatus, int64_t>> counts = c.e().StatusCounts(q);
+    EXPECT_TRUE(counts.ok());
+    return counts.ok() ? (*counts)[ScheduleStatus::kNew] : -1;
+  };
+  EXPECT_EQ(holders(std::nullopt), (std::set<std::string>{c.carl, c.rita}));
+  EXPECT_EQ(new_count(), 2);
+
+  Started s = Start(c);
+  ExpectOk(Do(c, s, s.rita_task, Act(s.item_of[c.carl], "Revoke", "left the plant")));
+  for (const std::string& p : {c.ana, c.ben}) {
+    ExpectOk(Do(c, s, s.rita_task, Act(s.item_of.at(p), "Certify")));
+  }
+  ASSERT_OK(c.e().ReviewTaskAction(s.cert, s.rita_task, "signoff"));
+
+  EXPECT_EQ(c.e().View("entity-employee", c.carl_aid)->at("retired_on"), "2026-11-22");
+  Query q;
+  q.filter = {{"action_id", refresher}, {"subscriber_id", c.carl}};
+  q.history = true;
+  Result<Page> carl = c.e().Index("action-subscription", q);
+  ASSERT_OK(carl);
+  ASSERT_EQ(carl->rows.size(), 1u);
+  EXPECT_EQ(carl->rows[0]["origin"], "DERIVED");
+  EXPECT_EQ(carl->rows[0]["retired_on"], "2026-11-22");
+  EXPECT_EQ(holders(std::nullopt), (std::set<std::string>{c.rita}));
+  EXPECT_EQ(holders(Ymd(2026, 11, 21)), (std::set<std::string>{c.carl, c.rita}));
+  EXPECT_EQ(new_count(), 1);
+  EXPECT_TRUE(Verified(c.e()));
+}
+
 // Rita revokes (or conditionally certifies) Ana's certificate, certifies the rest and signs off.
 Json SignOffWithAnasCertificate(Company& c, const Started& s, ReviewLineItemAction decision) {
   const int64_t ana = s.item_of.at(c.ana);
