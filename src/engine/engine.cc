@@ -263,8 +263,11 @@ Result<PeopleSyncResult> Engine::SyncPeople(std::string_view csv,
     internal::PeopleFile file = internal::ReadPeopleFile(*impl_->store, csv, options);
     if (!file.header_ok) return PeopleSyncResult{.errors = std::move(file.errors)};
     const Date date = options.date ? *options.date : impl_->Today();
+    // A bulk write: the schedule and the derived requirements of every person it touched are
+    // recomputed once, at the end, not once per row.
     return impl_->Write(
-        [&] { return internal::SyncPeople(*impl_->db, *impl_->store, file, options, date); });
+        [&] { return internal::SyncPeople(*impl_->db, *impl_->store, file, options, date); },
+        /*bulk=*/true);
   });
 }
 

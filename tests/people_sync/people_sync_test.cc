@@ -7,6 +7,8 @@
 
 #include "certo/people_sync.h"
 
+#include <set>
+
 #include "testutil.h"
 
 namespace certo {
@@ -114,6 +116,41 @@ TEST_F(PeopleSync, CreatesUpdatesAndHistoricizesTheAbsentWithoutDeleting) {
   PeopleSyncResult again = Sync(kRoster);
   EXPECT_TRUE(again.changes.empty());
   EXPECT_EQ(again.unchanged, 3);
+}
+
+// A sync is one bulk write: the people it historicizes take their demand-derived requirements out
+// of today's schedule with them (rule 6: the subscriber's chain), and the file verifies.
+TEST_F(PeopleSync, AHistoricizedPersonsDerivedRequirementsLeaveTheSchedule) {
+  std::string office =
+      MustCreate(*engine_, "office", {{"project_id", pid_}, {"name", "Site"}})["office_id"];
+  std::string action = MustCreate(*engine_, "action",
+                                  {{"tenant_id", pid_},
+                                   {"subtenant_id", office},
+                                   {"action_type", "TRAINING"},
+                                   {"name", "General course"}})["action_id"];
+  for (const std::string& p : {mario_, anna_}) {
+    MustCreate(*engine_, "person-office", {{"person_id", p}, {"office_id", office}});
+  }
+  MustCreate(*engine_, "demand",
+             {{"office_id", office},
+              {"action_id", action},
+              {"resource_type", "OFFICE"},
+              {"resource_id", office}});
+  auto required = [&] {
+    Query q;
+    q.filter = {{"action_id", action}, {"origin", "DERIVED"}};
+    std::set<std::string> people;
+    Result<Page> page = engine_->Index("action-subscription", q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (page.ok()) {
+      for (const Json& r : page->rows) people.insert(r["subscriber_id"].get<std::string>());
+    }
+    return people;
+  };
+  EXPECT_EQ(required(), (std::set<std::string>{mario_, anna_}));
+  Sync(kRoster);  // Anna is absent from the roster
+  EXPECT_EQ(required(), (std::set<std::string>{mario_}));
+  EXPECT_TRUE(Verified(*engine_));
 }
 
 TEST_F(PeopleSync, DryRunPlansEverythingAndWritesNothing) {
