@@ -7,7 +7,9 @@
 // events and their causes, bulk writes deriving the same rows, and Verify finding a derived row
 // out of step.
 
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -485,6 +487,60 @@ TEST(DerivedSubscription, VerifyFindsADerivedRowOutOfStep) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+// ---- The README's example --------------------------------------------------------------------
+
+constexpr const char* kBegin = "// ---- README.md, verbatim: begin ----";
+constexpr const char* kEnd = "// ---- README.md, verbatim: end ----";
+
+// The README's snippet (section "Requirements that flow from roles"), run as written.
+Result<Page> ReadmeExample(Engine* engine, const std::string& site, const std::string& ada,
+                           const std::string& ada_at_site, const std::string& fire_warden,
+                           const std::string& fire_fighting) {
+  // clang-format off
+// ---- README.md, verbatim: begin ----
+auto demand = engine->Create("demand", {{"office_id", site}, {"action_id", fire_fighting},
+                                        {"resource_type", "ROLE"}, {"resource_id", fire_warden}});
+auto held = engine->Create("entity-employee", {{"person_office_id", ada_at_site},
+                                               {"type", "ROLE"}, {"entity_id", fire_warden}});
+certo::Query q;
+q.filter = {{"subscriber_id", ada}, {"origin", "DERIVED"}};
+auto derived = engine->Index("action-subscription", q);   // Ada's fire-fighting training
+// derived->rows[0]["required_by"]: [{"demand_id", "resource_type": "ROLE", "resource_id",
+//   "resource_name": "Fire warden", "via": "entity-employee", "assignment_id", "active_from",
+//   "retired_on"}]
+// ---- README.md, verbatim: end ----
+  // clang-format on
+  return derived;
+}
+
+TEST(DerivedSubscription, TheReadmeExampleRunsAsShown) {
+  Site s;
+  std::string warden = s.Resource("role", "Fire warden");
+  Result<Page> derived =
+      ReadmeExample(s.engine.get(), s.office, s.ada, s.ada_po, warden, s.training);
+  ASSERT_OK(derived);
+  ASSERT_EQ(derived->rows.size(), 1u);
+  EXPECT_EQ(derived->rows[0]["action_id"], s.training);
+  EXPECT_EQ(derived->rows[0]["required_by"][0]["resource_name"], "Fire warden");
+  EXPECT_EQ(derived->rows[0]["required_by"][0]["via"], "entity-employee");
+
+  std::ifstream source(CERTO_SOURCE_DIR "/tests/schedule/derived_test.cc");
+  std::string line, snippet;
+  bool inside = false;
+  while (std::getline(source, line)) {
+    if (line == kEnd) break;
+    if (inside) snippet += line + "\n";
+    if (line == kBegin) inside = true;
+  }
+  ASSERT_NE(snippet.find("engine->Index(\"action-subscription\", q);"), std::string::npos);
+  std::ifstream in(CERTO_SOURCE_DIR "/README.md");
+  std::stringstream readme;
+  readme << in.rdbuf();
+  EXPECT_NE(readme.str().find("```cpp\n" + snippet + "```\n"), std::string::npos)
+      << "README.md no longer shows this code block verbatim:\n"
+      << snippet;
 }
 
 }  // namespace
