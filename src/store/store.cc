@@ -743,7 +743,8 @@ Json Store::Update(const Entity& e, std::string_view id, const Json& changes) {
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
   const std::string key = (*current)[S(e.id)].get<std::string>();
   if (UpdatedFields(key, *current, merged)["updated_fields"].empty()) return View(e, id);
-  if ((*current)[S(kActiveFrom)] != merged[S(kActiveFrom)]) {
+  if (e.historicizable &&
+      current->value(S(kActiveFrom), Json()) != merged.value(S(kActiveFrom), Json())) {
     RefuseDerived(e, key, "its active_from cannot be changed by hand");
   }
   // Old and new as a read shows them: a link's date_expire in force, inherited or its own.
