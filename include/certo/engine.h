@@ -40,9 +40,11 @@
 #pragma once
 
 #include "certo/attachment.h"
+#include "certo/compact.h"
 #include "certo/events.h"
 #include "certo/keys.h"
 #include "certo/options.h"
+#include "certo/outbox.h"
 #include "certo/people_sync.h"
 #include "certo/query.h"
 #include "certo/record.h"
@@ -103,6 +105,8 @@ class CERTO_EXPORT Engine {
   //   POST   /v2/action-subscription/counts       body {"filter","as_of","history"}
   //   GET    /v2/outbox/index?after=SEQ&limit=N   the pending events, oldest first
   //   POST   /v2/outbox/ack                      body {"through": SEQ}
+  //   GET    /v2/outbox/policy                   the retention policy and counts (outbox.h)
+  //   POST   /v2/outbox/policy                   body {"max_events": N|null, "max_days": D|null}
   //   GET    /v2/verify?depth=full|quick|schedule   the VerifyReport as JSON
   //   POST   /v2/report                          body {"as_of","days","months","filter","limit"}:
   //                                              the ComplianceReport as JSON (ReportJson)
@@ -258,6 +262,15 @@ class CERTO_EXPORT Engine {
   Result<std::vector<Event>> ReadOutbox(int64_t after = 0, int limit = 100);
   // Removes the events with seq <= through from the outbox (they have been handled).
   Status AckOutbox(int64_t through);
+  // The outbox's retention policy, how many events wait and how many the policy dropped
+  // (certo/outbox.h).
+  Result<OutboxState> OutboxStatus();
+  // Stores the retention policy in the file and applies it at once; returns the state after.
+  // Errors: kValidation naming max_events or max_days.
+  Result<OutboxState> SetOutboxPolicy(const OutboxPolicy& policy);
+  // Checkpoints and truncates the write-ahead log, and with vacuum rewrites the file without its
+  // free pages (certo/compact.h). Errors: kBusy while another connection is using the file.
+  Result<CompactResult> Compact(bool vacuum = false);
   // Registers a handler for the events of writes made through this Engine; returns its token.
   int Subscribe(EventHandler handler);
   // Removes a handler; unknown tokens are ignored.

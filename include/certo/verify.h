@@ -15,6 +15,7 @@ namespace certo {
 struct Problem {
   std::string check;  // "schedule", "integrity", "foreign_key", "reference", "pending",
                       // "review_history" (the first event whose hash chain breaks),
+                      // "outbox" (more events wait than the retention policy keeps),
                       // "derived" (a row a demand requires is missing, or a derived row is
                       // no longer required; its days are "schedule" mismatches)
   std::string collection;
@@ -43,6 +44,10 @@ struct VerifyOptions {
 struct VerifyReport {
   int64_t subscriptions_checked = 0;
   int64_t links_checked = 0;
+  // Events the outbox's retention policy dropped (certo/outbox.h): expected, so not a problem,
+  // but reported so that nothing is dropped silently.
+  int64_t outbox_dropped = 0;
+  int64_t outbox_dropped_through = 0;
   std::vector<Problem> problems;  // empty in a healthy file
 
   bool ok() const { return problems.empty(); }

@@ -307,6 +307,8 @@ Json ReportJson(const VerifyReport& report) {
   return Json{{"ok", report.ok()},
               {"subscriptions_checked", report.subscriptions_checked},
               {"links_checked", report.links_checked},
+              {"outbox_dropped", report.outbox_dropped},
+              {"outbox_dropped_through", report.outbox_dropped_through},
               {"problems", problems}};
 }
 
@@ -404,6 +406,48 @@ Response HandleOutboxAck(const Call& c) {
   Status status = c.engine.AckOutbox((*parsed)["through"].get<int64_t>());
   if (!status.ok()) return ErrorResponse(status);
   return JsonResponse(200, Json{{"acknowledged_through", (*parsed)["through"]}});
+}
+
+Json OutboxStateJson(const OutboxState& s) {
+  auto optional = [](const std::optional<int64_t>& v) { return v ? Json(*v) : Json(); };
+  return Json{{"max_events", optional(s.policy.max_events)},
+              {"max_days", optional(s.policy.max_days)},
+              {"pending", s.pending},
+              {"dropped", s.dropped},
+              {"dropped_through", s.dropped_through}};
+}
+
+// GET: the state. POST {"max_events": n | null, "max_days": n | null}: sets the whole policy (a
+// key left out is no limit), then the state.
+Response HandleOutboxPolicy(const Call& c) {
+  if (c.method == "GET") {
+    Result<OutboxState> state = c.engine.OutboxStatus();
+    if (!state.ok()) return ErrorResponse(state.error());
+    return JsonResponse(200, OutboxStateJson(*state));
+  }
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  if (!parsed->is_object()) {
+    return ErrorResponse(Status::InvalidArgument("the body must be a JSON object"));
+  }
+  OutboxPolicy policy;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : parsed->items()) {
+    std::optional<int64_t>* target = key == "max_events" ? &policy.max_events
+                                     : key == "max_days" ? &policy.max_days
+                                                         : nullptr;
+    if (!target) {
+      errors.push_back({key, "is not a field of the outbox policy (max_events, max_days)"});
+    } else if (value.is_number_integer()) {
+      *target = value.get<int64_t>();
+    } else if (!value.is_null()) {
+      errors.push_back({key, "must be a whole number or null (no limit)"});
+    }
+  }
+  if (!errors.empty()) return ErrorResponse(Status::Validation(std::move(errors)));
+  Result<OutboxState> state = c.engine.SetOutboxPolicy(policy);
+  if (!state.ok()) return ErrorResponse(state.error());
+  return JsonResponse(200, OutboxStateJson(*state));
 }
 
 // The index parameters of a query string, as the JSON body would carry them (the GET form of
@@ -653,6 +697,7 @@ constexpr Route kRoutes[] = {
     {"verify", "GET", HandleVerify},
     {"outbox/index", "GET", HandleOutboxIndex},
     {"outbox/ack", "POST", HandleOutboxAck},
+    {"outbox/policy", "GET, POST", HandleOutboxPolicy},
     {"{collection}/index", "POST, GET", HandleIndex},
     {"attachment/create", "POST", HandleAttachmentCreate},
     {"attachment/view/{id}", "GET", HandleAttachmentView},

@@ -89,6 +89,7 @@ using Command = std::function<Runner(CLI::App& app, Global& global)>;
 Runner AddApiCommand(CLI::App& app, Global& global);
 Runner AddVerifyCommand(CLI::App& app, Global& global);
 Runner AddOutboxCommand(CLI::App& app, Global& global);
+Runner AddCompactCommand(CLI::App& app, Global& global);
 Runner AddGenerateCommand(CLI::App& app, Global& global);
 Runner AddReportCommand(CLI::App& app, Global& global);
 Runner AddImportCommand(CLI::App& app, Global& global);

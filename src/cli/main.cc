@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
                               AddVerifyCommand, AddOutboxCommand, AddGenerateCommand,
                               AddReportCommand, AddImportCommand, AddImportPeopleCommand,
                               AddExportCommand, AddServeCommand,  AddKeyCommand,
-                              AddReviewCommand};
+                              AddReviewCommand, AddCompactCommand};
   std::vector<std::pair<CLI::App*, Runner>> runners;
   auto add = [&](const std::function<Runner()>& make) {
     size_t before = app.get_subcommands({}).size();

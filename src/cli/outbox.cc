@@ -3,11 +3,15 @@
 //
 //   certo --db FILE outbox [--after SEQ] [--limit N] [--ack]
 //   certo --db FILE outbox --ack-all
+//   certo --db FILE outbox --status [--keep-events N] [--keep-days D]
 // Prints the pending events as JSON lines, oldest first; --ack then acknowledges them. Events
 // stay in the outbox until acknowledged; --ack-all acknowledges every pending one without
-// printing them (for a file whose events nobody consumes).
+// printing them (for a file whose events nobody consumes). --status prints the retention policy
+// and how many events wait and were dropped (certo/outbox.h); --keep-events / --keep-days set the
+// policy first (0: no such limit; an option left out keeps its current value).
 
 #include <iostream>
+#include <optional>
 
 #include "cli.h"
 
@@ -19,7 +23,8 @@ Runner AddOutboxCommand(CLI::App& app, Global& global) {
   struct Args {
     int64_t after = 0;
     int limit = 100;
-    bool ack = false, ack_all = false;
+    bool ack = false, ack_all = false, status = false;
+    std::optional<int64_t> keep_events, keep_days;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("--after", args->after, "Only events with a greater seq")->default_val(0);
@@ -33,9 +38,47 @@ Runner AddOutboxCommand(CLI::App& app, Global& global) {
       ->excludes(ack)
       ->excludes("--after")
       ->excludes("--limit");
+  CLI::Option* status_flag =
+      cmd->add_flag("--status", args->status,
+                    "Print the retention policy, the pending and the dropped events as JSON")
+          ->excludes(ack)
+          ->excludes("--ack-all")
+          ->excludes("--after")
+          ->excludes("--limit");
+  cmd->add_option("--keep-events", args->keep_events,
+                  "With --status: keep at most N unacknowledged events (0: no limit)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1000000000}))
+      ->needs(status_flag);
+  cmd->add_option("--keep-days", args->keep_days,
+                  "With --status: drop unacknowledged events older than D days (0: no limit)")
+      ->check(CLI::Range(int64_t{0}, int64_t{36500}))
+      ->needs(status_flag);
   return [args, &global]() -> int {
     auto engine = Open(global);
     if (!engine) return OpenFailed();
+    if (args->status) {
+      Result<OutboxState> state = engine->OutboxStatus();
+      if (state.ok() && (args->keep_events || args->keep_days)) {
+        OutboxPolicy policy = state->policy;
+        auto limit = [](int64_t n) { return n == 0 ? std::nullopt : std::optional<int64_t>(n); };
+        if (args->keep_events) policy.max_events = limit(*args->keep_events);
+        if (args->keep_days) policy.max_days = limit(*args->keep_days);
+        state = engine->SetOutboxPolicy(policy);
+      }
+      if (!state.ok()) {
+        std::cerr << "certo outbox: " << state.error().ToString() << '\n';
+        return ExitFor(state.error());
+      }
+      auto optional = [](const std::optional<int64_t>& v) { return v ? Json(*v) : Json(); };
+      std::cout << Json{{"max_events", optional(state->policy.max_events)},
+                        {"max_days", optional(state->policy.max_days)},
+                        {"pending", state->pending},
+                        {"dropped", state->dropped},
+                        {"dropped_through", state->dropped_through}}
+                       .dump()
+                << '\n';
+      return kExitOk;
+    }
     if (args->ack_all) {
       int64_t through = 0, count = 0;
       for (;;) {

@@ -45,6 +45,11 @@ Runner AddVerifyCommand(CLI::App& app, Global& global) {
       std::cout << report->subscriptions_checked << " subscriptions and " << report->links_checked
                 << " certificate-action links checked, " << report->problems.size() << " problem"
                 << (report->problems.size() == 1 ? "" : "s") << '\n';
+      if (report->outbox_dropped > 0) {
+        std::cout << "outbox: " << report->outbox_dropped
+                  << " events dropped by the retention policy (through seq "
+                  << report->outbox_dropped_through << ")\n";
+      }
     }
     return report->ok() ? kExitOk : kExitFailed;
   };

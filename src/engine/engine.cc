@@ -277,6 +277,53 @@ Result<std::vector<Event>> Engine::ReadOutbox(int64_t after, int limit) {
   return Guard([&] { return impl_->EventsAfter(after, limit); });
 }
 
+Result<OutboxState> Engine::OutboxStatus() {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    internal::ReadScope read(*impl_->db);
+    return internal::ReadOutboxState(*impl_->db);
+  });
+}
+
+Result<OutboxState> Engine::SetOutboxPolicy(const OutboxPolicy& policy) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    return impl_->Write([&] {
+      internal::WriteOutboxPolicy(*impl_->db, policy, impl_->Today(), impl_->ctx.Now());
+      return internal::ReadOutboxState(*impl_->db);
+    });
+  });
+}
+
+Result<CompactResult> Engine::Compact(bool vacuum) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    if (impl_->db->InTransaction()) {
+      Fail(Status::InvalidArgument("compact cannot run inside a transaction"));
+    }
+    auto bytes = [&] {
+      if (impl_->path.empty() || impl_->path == ":memory:") return int64_t{0};
+      int64_t total = 0;
+      for (const std::string& p : {impl_->path, impl_->path + "-wal"}) {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(p, ec);
+        if (!ec) total += static_cast<int64_t>(size);
+      }
+      return total;
+    };
+    CompactResult result;
+    result.bytes_before = bytes();
+    impl_->db->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (vacuum) {
+      impl_->db->Exec("VACUUM");
+      impl_->db->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      result.vacuumed = true;
+    }
+    result.bytes_after = bytes();
+    return result;
+  });
+}
+
 Status Engine::AckOutbox(int64_t through) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   return Guard([&] {

@@ -19,6 +19,7 @@
 #include "db/db.h"
 #include "db/sql_functions.h"
 #include "schedule/schedule.h"
+#include "store/outbox.h"
 #include "store/store.h"
 
 namespace certo {
@@ -104,6 +105,9 @@ struct Engine::Impl {
     }
     std::vector<Event> events;
     if (deliver) events = EventsAfter(start, std::numeric_limits<int>::max());
+    // The retention policy after the handlers' events are read: it bounds what waits in the file,
+    // not what this write announces.
+    if (top) internal::ApplyOutboxPolicy(*db, Today());
     scope.Commit();
     if (deliver) Deliver(events);
     return result;

@@ -319,5 +319,42 @@ TEST_F(Conventions, OutboxAckAllAcknowledgesEveryPendingEvent) {
   EXPECT_EQ(Certo({"--db", db, "outbox", "--ack-all", "--ack"}).exit_code, kExitUsage);
 }
 
+TEST_F(Conventions, OutboxStatusSetsAndShowsTheRetentionPolicyAndCompactShrinksTheFile) {
+  const std::string db = Copy("outbox.certo");
+  RunResult r = Certo({"--db", db, "outbox", "--status"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  Json before = Json::parse(r.out);
+  EXPECT_EQ(before["max_events"], nullptr);
+  EXPECT_EQ(before["dropped"], 0);
+  const int64_t pending = before["pending"].get<int64_t>();
+  ASSERT_GT(pending, 2);
+  r = Certo({"--db", db, "outbox", "--status", "--keep-events", "2"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  Json after = Json::parse(r.out);
+  EXPECT_EQ(after["max_events"], 2);
+  EXPECT_EQ(after["pending"], 2);
+  EXPECT_EQ(after["dropped"], pending - 2);
+  r = Certo({"--db", db, "verify", "--depth", "schedule"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.out;
+  EXPECT_NE(r.out.find("outbox: " + std::to_string(pending - 2) +
+                       " events dropped by the retention policy"),
+            std::string::npos)
+      << r.out;
+  // 0 lifts the limit; an option left out keeps its value.
+  r = Certo({"--db", db, "outbox", "--status", "--keep-days", "30"});
+  EXPECT_EQ(Json::parse(r.out)["max_events"], 2);
+  r = Certo({"--db", db, "outbox", "--status", "--keep-events", "0"});
+  EXPECT_EQ(Json::parse(r.out)["max_events"], nullptr);
+  EXPECT_EQ(Json::parse(r.out)["max_days"], 30);
+  EXPECT_EQ(Certo({"--db", db, "outbox", "--keep-events", "3"}).exit_code, kExitUsage);
+  EXPECT_EQ(Certo({"--db", db, "outbox", "--status", "--keep-events", "-1"}).exit_code,
+            kExitUsage);
+
+  r = Certo({"--db", db, "compact", "--vacuum"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_TRUE(r.out.starts_with("compact: ")) << r.out;
+  EXPECT_NE(r.out.find(" (vacuumed)"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace certo::testing
