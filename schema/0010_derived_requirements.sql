@@ -2,12 +2,16 @@
 -- A, resource R) in force makes everyone who holds R need A; the schedule holds one subscription
 -- per (A, person) that some demand requires, marked DERIVED, kept in step by the triggers below.
 --
--- * person_requirement: every (demand, assignment) pair that makes a person need an action, with
---   the days it holds: the demand, its resource and the assignment (an entity-employee or
+-- * subscription_requirement: every (demand, assignment) pair that makes a person need an action,
+--   with the days it holds: the demand, its resource and the assignment (an entity-employee or
 --   work-group-person row and the person-office it hangs on, or, for an office demand, the
---   person-office row itself) are all in force. Only action types that admit people count
---   (certo_admits, from the one vocabulary in src/registry/vocabulary.cc). The person, the
---   action and its office are not part of it: they are the subscription's own chain (rule 6).
+--   person-office row itself) are all in force; pairs whose days are empty are not kept. Only
+--   action types that admit people count (certo_admits, from the one vocabulary in
+--   src/registry/vocabulary.cc). The person, the action and its office are not part of it: they
+--   are the subscription's own chain (rule 6). Kept by the derivation below, per touched pair;
+--   a row's required_by reads it by its key. Computed from the pair's person outward (their
+--   person-office rows, then their assignments, then the demands of the action on what they
+--   hold), so a pair costs its person's assignments, not the file's demands.
 -- * origin: MANUAL (made by hand) or DERIVED (made by this rule). A manual row is never touched
 --   by derivation; a derived row lives from the first day one of its requirements begins
 --   (active_from, NULL when one has no start) and is retired from the day the last one ends
@@ -34,58 +38,18 @@ CREATE TABLE derive_touch (
 
 CREATE INDEX work_group_person_group ON work_group_person(work_group_id, person_office_id);
 
--- The resources a demand can name, with their names and days, for the derivation and for
--- required_by.
-CREATE VIEW demand_target AS
-SELECT office_role_id AS id, 'ROLE' AS type, name, active_from, retired_on FROM role
-UNION ALL
-SELECT office_equipment_id, 'EQUIPMENT', name, active_from, retired_on FROM equipment
-UNION ALL
-SELECT office_work_environment_id, 'WORK_ENVIRONMENT', name, active_from, retired_on
-  FROM work_environment
-UNION ALL
-SELECT office_substance_id, 'SUBSTANCE', name, active_from, retired_on FROM substance
-UNION ALL
-SELECT work_group_id, 'WORK_GROUP', name, active_from, retired_on FROM work_group
-UNION ALL
-SELECT office_id, 'OFFICE', name, active_from, retired_on FROM office;
-
-CREATE VIEW person_requirement AS
-SELECT d.action_id, po.person_id, d.demand_id, d.resource_type, d.resource_id,
-       'entity-employee' AS via, e.entity_employee_id AS assignment_id,
-       certo_latest(d.active_from, r.active_from, e.active_from, po.active_from) AS from_day,
-       certo_earliest(d.retired_on, r.retired_on, e.retired_on, po.retired_on) AS until_day
-  FROM demand d
-  JOIN action a ON a.action_id = d.action_id
-  JOIN demand_target r ON r.id = d.resource_id AND r.type = d.resource_type
-  JOIN entity_employee e ON e.entity_id = d.resource_id
-  JOIN person_office po ON po.person_office_id = e.person_office_id
- WHERE d.resource_type IN ('ROLE', 'EQUIPMENT', 'WORK_ENVIRONMENT', 'SUBSTANCE')
-   AND e.type = d.resource_type AND po.project_id = d.project_id
-   AND certo_admits(a.action_type, 'PERSON')
-UNION ALL
-SELECT d.action_id, po.person_id, d.demand_id, d.resource_type, d.resource_id,
-       'work-group-person', w.work_group_person_id,
-       certo_latest(d.active_from, g.active_from, w.active_from, po.active_from),
-       certo_earliest(d.retired_on, g.retired_on, w.retired_on, po.retired_on)
-  FROM demand d
-  JOIN action a ON a.action_id = d.action_id
-  JOIN work_group g ON g.work_group_id = d.resource_id
-  JOIN work_group_person w ON w.work_group_id = d.resource_id
-  JOIN person_office po ON po.person_office_id = w.person_office_id
- WHERE d.resource_type = 'WORK_GROUP' AND po.project_id = d.project_id
-   AND certo_admits(a.action_type, 'PERSON')
-UNION ALL
-SELECT d.action_id, po.person_id, d.demand_id, d.resource_type, d.resource_id,
-       'person-office', po.person_office_id,
-       certo_latest(d.active_from, o.active_from, po.active_from),
-       certo_earliest(d.retired_on, o.retired_on, po.retired_on)
-  FROM demand d
-  JOIN action a ON a.action_id = d.action_id
-  JOIN office o ON o.office_id = d.resource_id
-  JOIN person_office po ON po.office_id = d.resource_id
- WHERE d.resource_type = 'OFFICE' AND po.project_id = d.project_id
-   AND certo_admits(a.action_type, 'PERSON');
+CREATE TABLE subscription_requirement (
+  action_id     TEXT NOT NULL,
+  person_id     TEXT NOT NULL,
+  demand_id     TEXT NOT NULL,
+  resource_type TEXT NOT NULL,
+  resource_id   TEXT NOT NULL,
+  via           TEXT NOT NULL,  -- entity-employee, work-group-person or person-office
+  assignment_id TEXT NOT NULL,
+  from_day      TEXT,           -- NULL: no start
+  until_day     TEXT,           -- NULL: no end (the first day it no longer holds otherwise)
+  PRIMARY KEY (action_id, person_id, demand_id, assignment_id)
+) WITHOUT ROWID;
 
 -- The pairs a demand reaches: its action with every person who holds its resource, whatever the
 -- days (the recomputation decides which days count).
@@ -110,14 +74,95 @@ BEGIN
   DELETE FROM derive_touch
    WHERE action_id IS NULL
       OR rowid NOT IN (SELECT min(rowid) FROM derive_touch GROUP BY action_id, person_id);
+  DELETE FROM subscription_requirement
+   WHERE (action_id, person_id) IN (SELECT action_id, person_id FROM derive_touch);
+  -- Through entity-employee rows (roles, equipment, work environments, substances).
+  INSERT INTO subscription_requirement
+    SELECT * FROM (
+      SELECT t.action_id, t.person_id, d.demand_id, d.resource_type, d.resource_id,
+             'entity-employee' AS via, e.entity_employee_id,
+             certo_latest(d.active_from, e.active_from, po.active_from,
+                          CASE d.resource_type
+                            WHEN 'ROLE' THEN (SELECT active_from FROM role
+                                               WHERE office_role_id = d.resource_id)
+                            WHEN 'EQUIPMENT' THEN (SELECT active_from FROM equipment
+                                                    WHERE office_equipment_id = d.resource_id)
+                            WHEN 'WORK_ENVIRONMENT' THEN
+                              (SELECT active_from FROM work_environment
+                                WHERE office_work_environment_id = d.resource_id)
+                            WHEN 'SUBSTANCE' THEN (SELECT active_from FROM substance
+                                                    WHERE office_substance_id = d.resource_id)
+                          END) AS from_day,
+             certo_earliest(d.retired_on, e.retired_on, po.retired_on,
+                            CASE d.resource_type
+                              WHEN 'ROLE' THEN (SELECT retired_on FROM role
+                                                 WHERE office_role_id = d.resource_id)
+                              WHEN 'EQUIPMENT' THEN (SELECT retired_on FROM equipment
+                                                      WHERE office_equipment_id = d.resource_id)
+                              WHEN 'WORK_ENVIRONMENT' THEN
+                                (SELECT retired_on FROM work_environment
+                                  WHERE office_work_environment_id = d.resource_id)
+                              WHEN 'SUBSTANCE' THEN (SELECT retired_on FROM substance
+                                                      WHERE office_substance_id = d.resource_id)
+                            END) AS until_day
+        FROM derive_touch t
+        JOIN action a ON a.action_id = t.action_id
+        CROSS JOIN person_office po ON po.person_id = t.person_id
+        CROSS JOIN entity_employee e ON e.person_office_id = po.person_office_id
+        CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_id = e.entity_id
+       WHERE d.resource_type IN ('ROLE', 'EQUIPMENT', 'WORK_ENVIRONMENT', 'SUBSTANCE')
+         AND e.type = d.resource_type AND po.project_id = d.project_id
+         AND certo_admits(a.action_type, 'PERSON')
+         -- the resource exists (a demand's resource_id is checked, not a foreign key)
+         AND CASE d.resource_type
+               WHEN 'ROLE' THEN EXISTS (SELECT 1 FROM role WHERE office_role_id = d.resource_id)
+               WHEN 'EQUIPMENT' THEN EXISTS (SELECT 1 FROM equipment
+                                              WHERE office_equipment_id = d.resource_id)
+               WHEN 'WORK_ENVIRONMENT' THEN
+                 EXISTS (SELECT 1 FROM work_environment
+                          WHERE office_work_environment_id = d.resource_id)
+               WHEN 'SUBSTANCE' THEN EXISTS (SELECT 1 FROM substance
+                                              WHERE office_substance_id = d.resource_id)
+             END)
+     WHERE from_day IS NULL OR until_day IS NULL OR from_day < until_day;
+  -- Through work-group-person rows.
+  INSERT INTO subscription_requirement
+    SELECT * FROM (
+      SELECT t.action_id, t.person_id, d.demand_id, d.resource_type, d.resource_id,
+             'work-group-person', w.work_group_person_id,
+             certo_latest(d.active_from, g.active_from, w.active_from, po.active_from) AS from_day,
+             certo_earliest(d.retired_on, g.retired_on, w.retired_on, po.retired_on) AS until_day
+        FROM derive_touch t
+        JOIN action a ON a.action_id = t.action_id
+        CROSS JOIN person_office po ON po.person_id = t.person_id
+        CROSS JOIN work_group_person w ON w.person_office_id = po.person_office_id
+        CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_id = w.work_group_id
+        JOIN work_group g ON g.work_group_id = w.work_group_id
+       WHERE d.resource_type = 'WORK_GROUP' AND po.project_id = d.project_id
+         AND certo_admits(a.action_type, 'PERSON'))
+     WHERE from_day IS NULL OR until_day IS NULL OR from_day < until_day;
+  -- Through person-office rows, for office demands.
+  INSERT INTO subscription_requirement
+    SELECT * FROM (
+      SELECT t.action_id, t.person_id, d.demand_id, d.resource_type, d.resource_id,
+             'person-office', po.person_office_id,
+             certo_latest(d.active_from, o.active_from, po.active_from) AS from_day,
+             certo_earliest(d.retired_on, o.retired_on, po.retired_on) AS until_day
+        FROM derive_touch t
+        JOIN action a ON a.action_id = t.action_id
+        CROSS JOIN person_office po ON po.person_id = t.person_id
+        CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_id = po.office_id
+        JOIN office o ON o.office_id = po.office_id
+       WHERE d.resource_type = 'OFFICE' AND po.project_id = d.project_id
+         AND certo_admits(a.action_type, 'PERSON'))
+     WHERE from_day IS NULL OR until_day IS NULL OR from_day < until_day;
   UPDATE derive_touch
      SET (n, from_day, until_day) =
          (SELECT count(*),
                  CASE WHEN count(r.from_day) = count(*) THEN min(r.from_day) END,
                  CASE WHEN count(r.until_day) = count(*) THEN max(r.until_day) END
-            FROM person_requirement r
-           WHERE r.action_id = derive_touch.action_id AND r.person_id = derive_touch.person_id
-             AND (r.from_day IS NULL OR r.until_day IS NULL OR r.from_day < r.until_day));
+            FROM subscription_requirement r
+           WHERE r.action_id = derive_touch.action_id AND r.person_id = derive_touch.person_id);
   -- New rows: the event first, as a write through the API announces its row before the
   -- statement's triggers add STATUS events.
   INSERT INTO outbox (event, entity_id, payload, date)
@@ -404,4 +449,4 @@ END;
 -- What a file written before this schema already requires.
 INSERT INTO derive_touch (action_id, person_id, cause)
   SELECT DISTINCT action_id, person_id, json_object('event', 'SCHEMA::UPGRADE', 'version', 10)
-    FROM person_requirement;
+    FROM demand_holder;

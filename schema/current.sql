@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 10; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 11; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -237,6 +237,15 @@ CREATE TABLE outbox (
   date      TEXT NOT NULL
 );
 
+CREATE TABLE outbox_policy (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  max_events      INTEGER CHECK (max_events IS NULL OR max_events >= 1),
+  max_days        INTEGER CHECK (max_days IS NULL OR max_days >= 1),
+  dropped         INTEGER NOT NULL DEFAULT 0,
+  dropped_through INTEGER NOT NULL DEFAULT 0,
+  updated_at      TEXT
+);
+
 CREATE TABLE person (
   person_id            TEXT PRIMARY KEY NOT NULL,
   project_id           TEXT NOT NULL REFERENCES project(project_id),
@@ -397,6 +406,19 @@ CREATE TABLE subscription_cover (
   shown_from    TEXT,
   hidden_from   TEXT,
   PRIMARY KEY (action_subscription_id, from_day)
+) WITHOUT ROWID;
+
+CREATE TABLE subscription_requirement (
+  action_id     TEXT NOT NULL,
+  person_id     TEXT NOT NULL,
+  demand_id     TEXT NOT NULL,
+  resource_type TEXT NOT NULL,
+  resource_id   TEXT NOT NULL,
+  via           TEXT NOT NULL,  -- entity-employee, work-group-person or person-office
+  assignment_id TEXT NOT NULL,
+  from_day      TEXT,           -- NULL: no start
+  until_day     TEXT,           -- NULL: no end (the first day it no longer holds otherwise)
+  PRIMARY KEY (action_id, person_id, demand_id, assignment_id)
 ) WITHOUT ROWID;
 
 CREATE TABLE substance (
@@ -712,57 +734,6 @@ SELECT d.demand_id, d.action_id, po.person_id
   FROM demand d
   JOIN person_office po ON po.office_id = d.resource_id;
 
-CREATE VIEW demand_target AS
-SELECT office_role_id AS id, 'ROLE' AS type, name, active_from, retired_on FROM role
-UNION ALL
-SELECT office_equipment_id, 'EQUIPMENT', name, active_from, retired_on FROM equipment
-UNION ALL
-SELECT office_work_environment_id, 'WORK_ENVIRONMENT', name, active_from, retired_on
-  FROM work_environment
-UNION ALL
-SELECT office_substance_id, 'SUBSTANCE', name, active_from, retired_on FROM substance
-UNION ALL
-SELECT work_group_id, 'WORK_GROUP', name, active_from, retired_on FROM work_group
-UNION ALL
-SELECT office_id, 'OFFICE', name, active_from, retired_on FROM office;
-
-CREATE VIEW person_requirement AS
-SELECT d.action_id, po.person_id, d.demand_id, d.resource_type, d.resource_id,
-       'entity-employee' AS via, e.entity_employee_id AS assignment_id,
-       certo_latest(d.active_from, r.active_from, e.active_from, po.active_from) AS from_day,
-       certo_earliest(d.retired_on, r.retired_on, e.retired_on, po.retired_on) AS until_day
-  FROM demand d
-  JOIN action a ON a.action_id = d.action_id
-  JOIN demand_target r ON r.id = d.resource_id AND r.type = d.resource_type
-  JOIN entity_employee e ON e.entity_id = d.resource_id
-  JOIN person_office po ON po.person_office_id = e.person_office_id
- WHERE d.resource_type IN ('ROLE', 'EQUIPMENT', 'WORK_ENVIRONMENT', 'SUBSTANCE')
-   AND e.type = d.resource_type AND po.project_id = d.project_id
-   AND certo_admits(a.action_type, 'PERSON')
-UNION ALL
-SELECT d.action_id, po.person_id, d.demand_id, d.resource_type, d.resource_id,
-       'work-group-person', w.work_group_person_id,
-       certo_latest(d.active_from, g.active_from, w.active_from, po.active_from),
-       certo_earliest(d.retired_on, g.retired_on, w.retired_on, po.retired_on)
-  FROM demand d
-  JOIN action a ON a.action_id = d.action_id
-  JOIN work_group g ON g.work_group_id = d.resource_id
-  JOIN work_group_person w ON w.work_group_id = d.resource_id
-  JOIN person_office po ON po.person_office_id = w.person_office_id
- WHERE d.resource_type = 'WORK_GROUP' AND po.project_id = d.project_id
-   AND certo_admits(a.action_type, 'PERSON')
-UNION ALL
-SELECT d.action_id, po.person_id, d.demand_id, d.resource_type, d.resource_id,
-       'person-office', po.person_office_id,
-       certo_latest(d.active_from, o.active_from, po.active_from),
-       certo_earliest(d.retired_on, o.retired_on, po.retired_on)
-  FROM demand d
-  JOIN action a ON a.action_id = d.action_id
-  JOIN office o ON o.office_id = d.resource_id
-  JOIN person_office po ON po.office_id = d.resource_id
- WHERE d.resource_type = 'OFFICE' AND po.project_id = d.project_id
-   AND certo_admits(a.action_type, 'PERSON');
-
 CREATE TRIGGER action_update_touch
 AFTER UPDATE OF validity, validity_unit, expire_interval ON action
 BEGIN
@@ -903,14 +874,95 @@ BEGIN
   DELETE FROM derive_touch
    WHERE action_id IS NULL
       OR rowid NOT IN (SELECT min(rowid) FROM derive_touch GROUP BY action_id, person_id);
+  DELETE FROM subscription_requirement
+   WHERE (action_id, person_id) IN (SELECT action_id, person_id FROM derive_touch);
+  -- Through entity-employee rows (roles, equipment, work environments, substances).
+  INSERT INTO subscription_requirement
+    SELECT * FROM (
+      SELECT t.action_id, t.person_id, d.demand_id, d.resource_type, d.resource_id,
+             'entity-employee' AS via, e.entity_employee_id,
+             certo_latest(d.active_from, e.active_from, po.active_from,
+                          CASE d.resource_type
+                            WHEN 'ROLE' THEN (SELECT active_from FROM role
+                                               WHERE office_role_id = d.resource_id)
+                            WHEN 'EQUIPMENT' THEN (SELECT active_from FROM equipment
+                                                    WHERE office_equipment_id = d.resource_id)
+                            WHEN 'WORK_ENVIRONMENT' THEN
+                              (SELECT active_from FROM work_environment
+                                WHERE office_work_environment_id = d.resource_id)
+                            WHEN 'SUBSTANCE' THEN (SELECT active_from FROM substance
+                                                    WHERE office_substance_id = d.resource_id)
+                          END) AS from_day,
+             certo_earliest(d.retired_on, e.retired_on, po.retired_on,
+                            CASE d.resource_type
+                              WHEN 'ROLE' THEN (SELECT retired_on FROM role
+                                                 WHERE office_role_id = d.resource_id)
+                              WHEN 'EQUIPMENT' THEN (SELECT retired_on FROM equipment
+                                                      WHERE office_equipment_id = d.resource_id)
+                              WHEN 'WORK_ENVIRONMENT' THEN
+                                (SELECT retired_on FROM work_environment
+                                  WHERE office_work_environment_id = d.resource_id)
+                              WHEN 'SUBSTANCE' THEN (SELECT retired_on FROM substance
+                                                      WHERE office_substance_id = d.resource_id)
+                            END) AS until_day
+        FROM derive_touch t
+        JOIN action a ON a.action_id = t.action_id
+        CROSS JOIN person_office po ON po.person_id = t.person_id
+        CROSS JOIN entity_employee e ON e.person_office_id = po.person_office_id
+        CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_id = e.entity_id
+       WHERE d.resource_type IN ('ROLE', 'EQUIPMENT', 'WORK_ENVIRONMENT', 'SUBSTANCE')
+         AND e.type = d.resource_type AND po.project_id = d.project_id
+         AND certo_admits(a.action_type, 'PERSON')
+         -- the resource exists (a demand's resource_id is checked, not a foreign key)
+         AND CASE d.resource_type
+               WHEN 'ROLE' THEN EXISTS (SELECT 1 FROM role WHERE office_role_id = d.resource_id)
+               WHEN 'EQUIPMENT' THEN EXISTS (SELECT 1 FROM equipment
+                                              WHERE office_equipment_id = d.resource_id)
+               WHEN 'WORK_ENVIRONMENT' THEN
+                 EXISTS (SELECT 1 FROM work_environment
+                          WHERE office_work_environment_id = d.resource_id)
+               WHEN 'SUBSTANCE' THEN EXISTS (SELECT 1 FROM substance
+                                              WHERE office_substance_id = d.resource_id)
+             END)
+     WHERE from_day IS NULL OR until_day IS NULL OR from_day < until_day;
+  -- Through work-group-person rows.
+  INSERT INTO subscription_requirement
+    SELECT * FROM (
+      SELECT t.action_id, t.person_id, d.demand_id, d.resource_type, d.resource_id,
+             'work-group-person', w.work_group_person_id,
+             certo_latest(d.active_from, g.active_from, w.active_from, po.active_from) AS from_day,
+             certo_earliest(d.retired_on, g.retired_on, w.retired_on, po.retired_on) AS until_day
+        FROM derive_touch t
+        JOIN action a ON a.action_id = t.action_id
+        CROSS JOIN person_office po ON po.person_id = t.person_id
+        CROSS JOIN work_group_person w ON w.person_office_id = po.person_office_id
+        CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_id = w.work_group_id
+        JOIN work_group g ON g.work_group_id = w.work_group_id
+       WHERE d.resource_type = 'WORK_GROUP' AND po.project_id = d.project_id
+         AND certo_admits(a.action_type, 'PERSON'))
+     WHERE from_day IS NULL OR until_day IS NULL OR from_day < until_day;
+  -- Through person-office rows, for office demands.
+  INSERT INTO subscription_requirement
+    SELECT * FROM (
+      SELECT t.action_id, t.person_id, d.demand_id, d.resource_type, d.resource_id,
+             'person-office', po.person_office_id,
+             certo_latest(d.active_from, o.active_from, po.active_from) AS from_day,
+             certo_earliest(d.retired_on, o.retired_on, po.retired_on) AS until_day
+        FROM derive_touch t
+        JOIN action a ON a.action_id = t.action_id
+        CROSS JOIN person_office po ON po.person_id = t.person_id
+        CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_id = po.office_id
+        JOIN office o ON o.office_id = po.office_id
+       WHERE d.resource_type = 'OFFICE' AND po.project_id = d.project_id
+         AND certo_admits(a.action_type, 'PERSON'))
+     WHERE from_day IS NULL OR until_day IS NULL OR from_day < until_day;
   UPDATE derive_touch
      SET (n, from_day, until_day) =
          (SELECT count(*),
                  CASE WHEN count(r.from_day) = count(*) THEN min(r.from_day) END,
                  CASE WHEN count(r.until_day) = count(*) THEN max(r.until_day) END
-            FROM person_requirement r
-           WHERE r.action_id = derive_touch.action_id AND r.person_id = derive_touch.person_id
-             AND (r.from_day IS NULL OR r.until_day IS NULL OR r.from_day < r.until_day));
+            FROM subscription_requirement r
+           WHERE r.action_id = derive_touch.action_id AND r.person_id = derive_touch.person_id);
   -- New rows: the event first, as a write through the API announces its row before the
   -- statement's triggers add STATUS events.
   INSERT INTO outbox (event, entity_id, payload, date)

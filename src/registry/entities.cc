@@ -166,12 +166,14 @@ std::vector<std::string_view> TypeNames(const std::vector<RefTarget>& targets) {
 // WHERE x.<key> = t.<id_field>) ... END, over the subscriber types of targets.
 std::string ByType(std::string_view type_field, std::string_view id_field,
                    const std::vector<RefTarget>& targets,
-                   const std::function<std::string(const SubscriberType&)>& value) {
-  std::string sql = "CASE t." + std::string(type_field);
+                   const std::function<std::string(const SubscriberType&)>& value,
+                   std::string_view alias = "t") {
+  const std::string a(alias);
+  std::string sql = "CASE " + a + "." + std::string(type_field);
   for (const RefTarget& target : targets) {
     const SubscriberType& k = *FindSubscriberType(target.type_value);
     sql += " WHEN '" + std::string(k.name) + "' THEN (SELECT " + value(k) + " FROM " +
-           std::string(k.table) + " x WHERE x." + std::string(k.key) + " = t." +
+           std::string(k.table) + " x WHERE x." + std::string(k.key) + " = " + a + "." +
            std::string(id_field) + ")";
   }
   return sql + " END";
@@ -765,19 +767,22 @@ std::vector<Entity> Requirements() { return {ActionEntity(), CertificateEntity()
 
 // ---- The compliance schedule ----------------------------------------------------------------
 
-// Rule 2.2's requirements behind a subscription of a person, from schema 10's view: each demand
-// and assignment, the resource it names and the days it holds. A requirement whose days are
-// empty (it ends before it begins) requires nothing and is not listed, as the derivation skips it.
+// Rule 2.2's requirements behind a subscription of a person, as schema 10 keeps them
+// (subscription_requirement, read by its key): each demand and assignment, the resource it names
+// (by name, as a read shows it now) and the days it holds. Requirements whose days are empty are
+// not kept.
 std::string RequiredBySql() {
+  std::vector<RefTarget> resources;
+  for (const SubscriberType& k : SubscriberTypes()) {
+    if (k.demanded) resources.push_back({k.name, k.collection});
+  }
   return "(SELECT json_group_array(json_object('demand_id', r.demand_id, 'resource_type',"
-         " r.resource_type, 'resource_id', r.resource_id, 'resource_name', r.resource_name,"
-         " 'via', r.via, 'assignment_id', r.assignment_id, 'active_from', r.from_day,"
+         " r.resource_type, 'resource_id', r.resource_id, 'resource_name', " +
+         ByType("resource_type", "resource_id", resources, Label, "r") +
+         ", 'via', r.via, 'assignment_id', r.assignment_id, 'active_from', r.from_day,"
          " 'retired_on', r.until_day))"
-         " FROM (SELECT q.*, (SELECT x.name FROM demand_target x WHERE x.id = q.resource_id"
-         " AND x.type = q.resource_type) AS resource_name"
-         " FROM person_requirement q WHERE t.subscriber_type = 'PERSON'"
+         " FROM (SELECT * FROM subscription_requirement q WHERE t.subscriber_type = 'PERSON'"
          " AND q.action_id = t.action_id AND q.person_id = t.subscriber_id"
-         " AND (q.from_day IS NULL OR q.until_day IS NULL OR q.from_day < q.until_day)"
          " ORDER BY q.demand_id, q.assignment_id) r)";
 }
 

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -16,6 +17,7 @@
 #include "registry/vocabulary.h"
 #include "rules/rules.h"
 #include "schedule/schedule.h"
+#include "store/outbox.h"
 
 namespace certo::internal {
 
@@ -384,8 +386,14 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
     if (k.demanded) resources[std::string(k.name)] = &RowsOf(db, rows, *FindEntity(k.collection));
   }
   std::map<std::pair<std::string, std::string>, Requirement> required;
-  auto need = [&](const std::string& action, const std::string& person_id, const Days& days) {
+  // Each requirement as schema 10 keeps it: action|person|demand|assignment|via|from|until.
+  std::set<std::string> requirements;
+  auto need = [&](const std::string& action, const std::string& person_id, const Days& days,
+                  const std::string& demand_id, const std::string& via,
+                  const std::string& assignment) {
     if (!days.from.empty() && !days.until.empty() && days.from >= days.until) return;
+    requirements.insert(action + "|" + person_id + "|" + demand_id + "|" + assignment + "|" + via +
+                        "|" + days.from + "|" + days.until);
     Requirement& r = required[{action, person_id}];
     if (days.from.empty()) r.open_start = true;
     if (days.until.empty()) r.open_end = true;
@@ -395,12 +403,13 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
   };
   SQLite::Statement demands(db.raw(),
                             "SELECT action_id, project_id, resource_type, resource_id, "
-                            "active_from, retired_on FROM demand");
+                            "active_from, retired_on, demand_id FROM demand");
   while (demands.executeStep()) {
     const std::string action = demands.getColumn(0).getString();
     const std::string project = demands.getColumn(1).getString();
     const std::string type = demands.getColumn(2).getString();
     const std::string resource = demands.getColumn(3).getString();
+    const std::string demand_id = demands.getColumn(6).getString();
     if (!action_admits[action]) continue;
     auto kind = resources.find(type);
     if (kind == resources.end()) continue;
@@ -409,15 +418,16 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
     Days base;
     base.And(Period{demands.getColumn(4).getString(), demands.getColumn(5).getString()});
     base.And(r->second);
-    auto through = [&](const std::string& person_office_id, Days days) {
+    auto through = [&](const std::string& person_office_id, Days days, const std::string& via,
+                       const std::string& assignment) {
       auto po = person_offices.find(person_office_id);
       if (po == person_offices.end() || po->second.project != project) return;
       days.And(po->second.period);
-      need(action, po->second.person, days);
+      need(action, po->second.person, days, demand_id, via, assignment);
     };
     if (type == "OFFICE") {
       if (auto it = staff.find(resource); it != staff.end()) {
-        for (const std::string& po : it->second) through(po, base);
+        for (const std::string& po : it->second) through(po, base, "person-office", po);
       }
       continue;
     }
@@ -428,7 +438,8 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
       if (a.type != type) continue;
       Days days = base;
       days.And(a.period);
-      through(a.person_office, days);
+      through(a.person_office, days, type == "WORK_GROUP" ? "work-group-person" : "entity-employee",
+              a.id);
     }
   }
   SQLite::Statement st(db.raw(),
@@ -459,6 +470,26 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
       if (Text(st, 5) != until) Mismatch(report, id, "retired_on", Text(st, 5), until);
     }
     required.erase(it);
+  }
+  {
+    SQLite::Statement kept(db.raw(),
+                           "SELECT action_id, person_id, demand_id, assignment_id, via, "
+                           "coalesce(from_day, ''), coalesce(until_day, '') "
+                           "FROM subscription_requirement");
+    while (kept.executeStep()) {
+      std::string key;
+      for (int i = 0; i < 7; ++i) key += (i ? "|" : "") + kept.getColumn(i).getString();
+      if (requirements.erase(key) == 0) {
+        report.problems.push_back(Problem{
+            "derived", "subscription_requirement", key, "", key, "no such requirement",
+            "the stored requirement " + key + " is not what the demands and assignments give"});
+      }
+    }
+    for (const std::string& key : requirements) {
+      report.problems.push_back(Problem{"derived", "subscription_requirement", key, "",
+                                        "no such requirement", key,
+                                        "the requirement " + key + " is not stored"});
+    }
   }
   for (const auto& [pair, r] : required) {
     problem("", "no row", "DERIVED",
@@ -515,6 +546,18 @@ VerifyReport Verify(Db& db, const VerifyOptions& options) {
     if (long long n = st.getColumn(0).getInt64(); n > 0) {
       report.problems.push_back(Problem{"pending", "action-subscription", "", "", std::to_string(n),
                                         "0", std::to_string(n) + " derivations are still queued"});
+    }
+  }
+  {
+    const OutboxState outbox = ReadOutboxState(db);
+    report.outbox_dropped = outbox.dropped;
+    report.outbox_dropped_through = outbox.dropped_through;
+    if (outbox.policy.max_events && outbox.pending > *outbox.policy.max_events) {
+      report.problems.push_back(Problem{
+          "outbox", "outbox", "", "pending", std::to_string(outbox.pending),
+          std::to_string(*outbox.policy.max_events),
+          std::to_string(outbox.pending) + " events wait in the outbox, more than its policy's " +
+              std::to_string(*outbox.policy.max_events) + " (written without the engine?)"});
     }
   }
   std::map<std::string_view, Rows> rows;

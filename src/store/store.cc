@@ -1134,7 +1134,7 @@ void Store::RefuseDerived(const Entity& e, const std::string& id, std::string_vi
   SQLite::Statement& st = db_.Cached(
       "SELECT r.demand_id, r.resource_type, r.resource_id, r.via, r.assignment_id"
       "  FROM action_subscription s"
-      "  LEFT JOIN person_requirement r"
+      "  LEFT JOIN subscription_requirement r"
       "    ON r.action_id = s.action_id AND r.person_id = s.subscriber_id"
       " WHERE s.action_subscription_id = ? AND s.origin = '" +
       S(kOriginDerived) + "' ORDER BY r.until_day IS NOT NULL, r.demand_id LIMIT 1");
