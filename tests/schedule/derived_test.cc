@@ -357,6 +357,29 @@ TEST(DerivedSubscription, ADerivedRowRefusesHandEditsOfItsExistenceNamingTheDema
   EXPECT_TRUE(Verified(s.e()));
 }
 
+TEST(DerivedSubscription, TheRefusalNamesADemandThatRequiresTheRowNotAnEmptyOne) {
+  // Seen while writing derived_random_test: the refusal named the pair's first demand even when
+  // that requirement was empty (the assignment ends the day it begins) and required_by omits it.
+  Site s;
+  std::string warden = s.Resource("role", "Fire warden");
+  std::string aider = s.Resource("role", "First aider");
+  const std::string first = "00000000-0000-4000-8000-000000000001";
+  const std::string second = "00000000-0000-4000-8000-000000000002";
+  s.Demand(s.training, "ROLE", warden, {{"demand_id", first}});
+  s.Demand(s.training, "ROLE", aider, {{"demand_id", second}});
+  std::string as_warden = s.Holds("ROLE", warden, "", {{"active_from", "2027-01-01"}});
+  ASSERT_OK(s.e().Historicize("entity-employee", as_warden, Ymd(2027, 1, 1)));
+  std::string as_aider = s.Holds("ROLE", aider);
+  ASSERT_OK(s.e().Historicize("entity-employee", as_aider, Ymd(2028, 1, 1)));
+  Json row = s.Row(s.training, s.ada);
+  ASSERT_EQ(row["required_by"].size(), 1u);
+  EXPECT_EQ(row["required_by"][0]["demand_id"], second);
+  Status status =
+      s.e().Delete("action-subscription", S(row, "action_subscription_id"), true).status();
+  EXPECT_TRUE(status.IsConflict()) << status.ToString();
+  EXPECT_NE(status.message().find("demand " + second), std::string::npos) << status.message();
+}
+
 TEST(DerivedSubscription, OriginFiltersAndRefusesOtherWords) {
   Site s;
   std::string warden = s.Resource("role", "Fire warden");
