@@ -13,6 +13,7 @@
 //     verify(depth)                            -> (subscriptions, links, [problem])
 //     trend(from, to, step, filter)            -> [(date, {status: count})]
 //     incident_compliance(id)                  -> dict
+//     person_requirements(id, as_of|None)      -> dict
 //     export(project_id, path|None)            -> lines written | [request]
 //     sync_people(csv, ...)                    -> (changes, unchanged, errors, capped, applied)
 //     read_outbox/ack_outbox, subscribe/unsubscribe   events as (seq, name, id, payload, date)
@@ -601,6 +602,11 @@ class PyEngine {
     return Call([&](certo::Engine& e) { return e.IncidentCompliance(id); });
   }
 
+  py::object PersonRequirements(const std::string& id, const std::optional<std::string>& as_of) {
+    std::optional<Date> day = OptionalDateArg("as_of", as_of);
+    return Call([&](certo::Engine& e) { return e.PersonRequirements(id, day); });
+  }
+
   // depth: "full", "quick" or "schedule" (certo::VerifyOptions::Depth).
   py::tuple Verify(const std::string& depth) {
     certo::VerifyOptions options;
@@ -1023,6 +1029,7 @@ PYBIND11_MODULE(_certo, m) {
       .def("trend", &PyEngine::Trend, py::arg("from_date"), py::arg("to_date"), py::arg("step"),
            py::arg("filter"))
       .def("incident_compliance", &PyEngine::IncidentCompliance, py::arg("id"))
+      .def("person_requirements", &PyEngine::PersonRequirements, py::arg("id"), py::arg("as_of"))
       .def("export", &PyEngine::Export, py::arg("project_id"), py::arg("path"))
       .def("sync_people", &PyEngine::SyncPeople, py::arg("csv"), py::arg("project_id"),
            py::arg("match"), py::arg("dry_run"), py::arg("max_changes"), py::arg("date"))

@@ -49,6 +49,7 @@
 #include "certo/query.h"
 #include "certo/record.h"
 #include "certo/report.h"
+#include "certo/requirements.h"
 #include "certo/response.h"
 #include "certo/review.h"
 #include "certo/schedule_status.h"
@@ -113,6 +114,7 @@ class CERTO_EXPORT Engine {
   //   POST   /v2/report/trend                    body {"from","to","step","filter"}: Trend as
   //                                              [{"date","counts":{"NEW","VALID",...}}]
   //   POST   /v2/incident/compliance/{id}        IncidentCompliance as JSON
+  //   POST   /v2/person/requirements/{id}        body {"as_of"} (optional): PersonRequirements
   // Index bodies also take "as_of": "YYYY-MM-DD".
   // Never fails: every error becomes a response (see Response::status).
   Response Request(std::string_view method, std::string_view target, std::string_view body = {});
@@ -227,6 +229,25 @@ class CERTO_EXPORT Engine {
   // person is out of compliance when a requirement was NEW or EXPIRED on the incident's date.
   // Reads one snapshot. Errors: kNotFound (no such incident).
   Result<Json> IncidentCompliance(std::string_view office_incident_id);
+
+  // The person's card (certo/requirements.h): everything a person must do on as_of (default:
+  // today), each requirement with its action, origin, why and status and cover on that day:
+  //   {"person": {"person_id", "code", "name", "project_id"}, "as_of",
+  //    "counts": {"NEW", "VALID", "EXPIRING", "EXPIRED"}, "compliant",
+  //    "requirements": [{"action_subscription_id",
+  //                      "action": {"action_id", "code", "name", "action_type"},
+  //                      "office_id", "office_name", "origin", "status",
+  //                      "certificate_date_release", "certificate_date_expire",
+  //                      "why": [required_by entries whose days hold as_of]}]}
+  // Requirements by action type (TRAINING first), action name, id; compliant: none NEW or
+  // EXPIRED. Reads one snapshot. Errors: kNotFound (no such person), kValidation ("as_of").
+  Result<Json> PersonRequirements(std::string_view person_id,
+                                  std::optional<std::chrono::year_month_day> as_of = std::nullopt);
+
+  // The training matrix (certo/requirements.h): the people of query.office_ids on query.as_of
+  // against every action one of them needs that day, each cell the status that day or empty.
+  // Reads one snapshot. Errors: kNotFound (an office or the project), kValidation ("as_of").
+  Result<certo::TrainingMatrix> TrainingMatrix(const TrainingMatrixQuery& query);
 
   // Recomputes every subscription (cover dates and visibility) from scratch with the rule of
   // DESIGN.md section 2 and compares it with the stored state; checks the references no foreign

@@ -691,6 +691,12 @@ Response HandleTrend(const Call& c) {
 
 Response HandleIncidentCompliance(const Call& c) { return IncidentComplianceRoute(c.engine, c.id); }
 
+Response HandlePersonRequirements(const Call& c) {
+  Result<Json> parsed = ParseBody(c.body);
+  if (!parsed.ok()) return ErrorResponse(parsed.error());
+  return PersonRequirementsRoute(c.engine, c.id, *parsed);
+}
+
 // Literal patterns are matched first, whole; the others by collection and verb.
 constexpr Route kRoutes[] = {
     {"report", "POST", HandleReport},
@@ -706,6 +712,7 @@ constexpr Route kRoutes[] = {
     {"action-subscription/changes", "POST", HandleChanges},
     {"report/trend", "POST", HandleTrend},
     {"incident/compliance/{id}", "POST", HandleIncidentCompliance},
+    {"person/requirements/{id}", "POST", HandlePersonRequirements},
     {"{collection}/create", "POST", HandleCreate},
     {"{collection}/view/{id}", "GET", HandleView},
     {"{collection}/update/{id}", "PUT, PATCH", HandleUpdate},

@@ -84,4 +84,26 @@ Response IncidentComplianceRoute(Engine& engine, const std::string& id) {
   return JsonResponse(200, *result);
 }
 
+Response PersonRequirementsRoute(Engine& engine, const std::string& id, const Json& body) {
+  if (!body.is_object()) {
+    return ErrorResponse(Status::InvalidArgument("the body must be a JSON object"));
+  }
+  std::optional<Date> as_of;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "as_of") {
+      as_of = value.is_string() ? ParseDayOf(value.get<std::string>()) : std::nullopt;
+      if (!value.is_null() && !as_of) {
+        errors.push_back({"as_of", "must be a real calendar date in the form YYYY-MM-DD"});
+      }
+    } else {
+      errors.push_back({key, "is not a person requirements parameter (as_of)"});
+    }
+  }
+  if (!errors.empty()) return ErrorResponse(Status::Validation(std::move(errors)));
+  Result<Json> result = engine.PersonRequirements(id, as_of);
+  if (!result.ok()) return ErrorResponse(result.error());
+  return JsonResponse(200, *result);
+}
+
 }  // namespace certo::internal

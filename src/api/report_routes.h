@@ -4,8 +4,9 @@
 // The JSON API's reads of the schedule on other days than one: POST /v2/report/trend (body
 // {"from", "to", "step": "month"|"week"|"day", "filter"}; step defaults to month) answers
 // [{"date", "counts": {"NEW", "VALID", "EXPIRING", "EXPIRED"}}], oldest first; POST
-// /v2/incident/compliance/{id} answers Engine::IncidentCompliance's JSON. Errors as every
-// route: 422 [{"field", "message"}], 404 for an unknown incident.
+// /v2/incident/compliance/{id} answers Engine::IncidentCompliance's JSON; POST
+// /v2/person/requirements/{id} (body {"as_of"}, optional) Engine::PersonRequirements'. Errors as
+// every route: 422 [{"field", "message"}], 404 for an unknown incident or person.
 
 #pragma once
 
@@ -20,5 +21,7 @@ namespace certo::internal {
 Response TrendRoute(Engine& engine, const Json& body);
 // POST /v2/incident/compliance/{id}.
 Response IncidentComplianceRoute(Engine& engine, const std::string& id);
+// POST /v2/person/requirements/{id}, body already parsed.
+Response PersonRequirementsRoute(Engine& engine, const std::string& id, const Json& body);
 
 }  // namespace certo::internal

@@ -4,11 +4,15 @@
 //   certo --db FILE [--today D] report [--days N] [--format text|json|csv|html] [--section S]
 //         [--office X]... [--action-type T]... [--subscriber X]... [--subscriber-type T]...
 //         [--project ID|NAME] [--limit N] [--fail-on expired|expiring]
+//   certo ... report --person ID|CODE [--project ID|NAME] [--format text|json|csv|html]
+//   certo ... report --matrix [--office X]... [--project ID|NAME] --format csv|html
 // The compliance report of Engine::Report, formatted: a terminal table as wide as the terminal
 // (text), the JSON of POST /v2/report (json), one table of comma-separated values per file
 // (csv --section, LF line endings, for pandas.read_csv and spreadsheets), or one self-contained
 // HTML page with its charts drawn as inline SVG (html: no script, no network, a Content-
 // Security-Policy that forbids loading anything; it scales down to a phone and prints).
+// --person prints one person's card (Engine::PersonRequirements) in the same four formats;
+// --matrix the training matrix (Engine::TrainingMatrix) as CSV or one HTML page.
 
 #include "certo/calendar.h"
 
@@ -729,6 +733,261 @@ void Html(std::ostream& out, const ComplianceReport& r, const std::string& compa
       << ", as of " << FormatDate(r.as_of) << ".</p></footer>\n</body>\n</html>\n";
 }
 
+// ---- the person's card (--person) -------------------------------------------------------------
+
+std::string JsonText(const Json& value) {
+  return value.is_string() ? value.get<std::string>() : "";
+}
+
+// "Marco Ferrari (E002)", or the name alone.
+std::string Labelled(const Json& name, const Json& code) {
+  return code.is_string() && !code.get<std::string>().empty()
+             ? JsonText(name) + " (" + code.get<std::string>() + ")"
+             : JsonText(name);
+}
+
+// One reason: "ROLE Fire warden (entity-employee)".
+std::string Reason(const Json& why) {
+  return JsonText(why["resource_type"]) + " " + JsonText(why["resource_name"]) + " (" +
+         JsonText(why["via"]) + ")";
+}
+
+std::string Reasons(const Json& why) {
+  std::string out;
+  for (const Json& w : why) out += (out.empty() ? "" : "; ") + Reason(w);
+  return out;
+}
+
+// "4 requirements: 1 NEW, 2 VALID, 0 EXPIRING, 1 EXPIRED".
+std::string CardCounts(const Json& card) {
+  const size_t n = card["requirements"].size();
+  std::string out = std::to_string(n) + (n == 1 ? " requirement: " : " requirements: ");
+  bool first = true;
+  for (ScheduleStatus s : kScheduleStatuses) {
+    out += (first ? "" : ", ") + std::to_string(card["counts"].value(StatusName(s), 0)) + " " +
+           StatusName(s);
+    first = false;
+  }
+  return out;
+}
+
+// The last valid day of the cover, "never" for a cover that does not expire, "" without one.
+std::string ValidUntil(const Json& r) {
+  if (r["certificate_date_release"].is_string() && !r["certificate_date_expire"].is_string()) {
+    return "never";
+  }
+  return JsonText(r["certificate_date_expire"]);
+}
+
+// Whether the person is compliant, in words.
+const char* Compliance(const Json& card) {
+  return card["compliant"].get<bool>() ? "Compliant: no requirement is NEW or EXPIRED."
+                                       : "Not compliant: a requirement is NEW or EXPIRED.";
+}
+
+// The table of requirements, then why each is required: one line per requirement under the
+// table, so that the table fits a terminal and the reasons are never cut.
+void CardText(std::ostream& out, const Json& card) {
+  const Json& person = card["person"];
+  out << "Requirements of " << Labelled(person["name"], person["code"]) << " as of "
+      << JsonText(card["as_of"]) << "\n"
+      << CardCounts(card) << "\n"
+      << Compliance(card) << "\n\n";
+  if (card["requirements"].empty()) {
+    out << "(none)\n";
+    return;
+  }
+  Table t({"Status", "Requirement", "Type", "Origin", "Released", "Valid until"}, "l");
+  for (const Json& r : card["requirements"]) {
+    const Json& a = r["action"];
+    t.Add({JsonText(r["status"]), Labelled(a["name"], a["code"]), JsonText(a["action_type"]),
+           JsonText(r["origin"]), JsonText(r["certificate_date_release"]), ValidUntil(r)});
+  }
+  t.Print(out);
+  out << "\nWhy (what requires each on that day; the requirement's office):\n";
+  for (const Json& r : card["requirements"]) {
+    const Json& a = r["action"];
+    out << "  " << Labelled(a["name"], a["code"]) << ", " << JsonText(r["office_name"]) << ": "
+        << (!r["why"].empty()                   ? Reasons(r["why"])
+            : JsonText(r["origin"]) == "MANUAL" ? std::string("made by hand")
+                                                : std::string("no requirement holds that day"))
+        << '\n';
+  }
+}
+
+void CardCsv(std::ostream& out, const Json& card) {
+  CsvRow(out, {"person_code", "person_name", "status", "action_type", "action_code", "action_name",
+               "origin", "certificate_date_release", "certificate_date_expire", "office_name",
+               "required_by", "action_subscription_id", "action_id", "office_id", "person_id"});
+  const Json& person = card["person"];
+  for (const Json& r : card["requirements"]) {
+    const Json& a = r["action"];
+    CsvRow(out, {JsonText(person["code"]), JsonText(person["name"]), JsonText(r["status"]),
+                 JsonText(a["action_type"]), JsonText(a["code"]), JsonText(a["name"]),
+                 JsonText(r["origin"]), JsonText(r["certificate_date_release"]),
+                 JsonText(r["certificate_date_expire"]), JsonText(r["office_name"]),
+                 Reasons(r["why"]), JsonText(r["action_subscription_id"]), JsonText(a["action_id"]),
+                 JsonText(r["office_id"]), JsonText(person["person_id"])});
+  }
+}
+
+// The head of the card's and the matrix's pages: the report's look (status colours, fonts), the
+// same Content-Security-Policy, and a print stylesheet that keeps the colours.
+void PageHead(std::ostream& out, const std::string& title, const std::string& css) {
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<title>"
+      << HtmlEscape(title)
+      << "</title>\n<style>\n"
+         "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em;"
+         "color:#222}\n"
+         "h1{margin-bottom:.2em}\n"
+         "table{border-collapse:collapse;margin:.5em 0}\n"
+         "th,td{padding:.25em .7em;border-bottom:1px solid #eee;text-align:left}\n"
+         "td.d{white-space:nowrap}\n";
+  for (ScheduleStatus s : kScheduleStatuses) {
+    out << ".status." << Lower(StatusName(s)) << "{background:" << Color(s) << "}";
+  }
+  out << "\n.status{padding:0 .4em;border-radius:3px;color:#fff;font-size:.85em}\n"
+         ".legend span{display:inline-block;margin-right:1em}\n"
+         ".legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;"
+         "vertical-align:middle}\n"
+         ".none{color:#777}\n"
+      << css
+      << "@media print{body{margin:0;color:#000;font-size:9pt}"
+         "tr{break-inside:avoid}thead{display:table-header-group}"
+         ".status,.legend i{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n"
+         "</style>\n</head>\n<body>\n";
+}
+
+void Legend(std::ostream& out) {
+  out << "<p class=\"legend\">";
+  for (ScheduleStatus status : kWorstFirst) {
+    out << "<span><i style=\"background:" << Color(status) << "\"></i>" << StatusName(status)
+        << "</span>";
+  }
+  out << "</p>\n";
+}
+
+void CardHtml(std::ostream& out, const Json& card) {
+  const Json& person = card["person"];
+  const std::string who = Labelled(person["name"], person["code"]);
+  const std::string date = JsonText(card["as_of"]);
+  PageHead(out, "Requirements of " + who + " as of " + date,
+           ".scroll{overflow-x:auto;max-width:100%}\n");
+  out << "<h1>Requirements of <span id=\"person\" data-person-id=\""
+      << HtmlEscape(JsonText(person["person_id"])) << "\">" << HtmlEscape(who)
+      << "</span></h1>\n<p>As of <time id=\"as-of\" datetime=\"" << date << "\">" << date
+      << "</time>. <span id=\"counts\" data-compliant=\""
+      << (card["compliant"].get<bool>() ? "true" : "false") << "\">" << HtmlEscape(CardCounts(card))
+      << "</span>. " << Compliance(card) << "</p>\n";
+  if (card["requirements"].empty()) {
+    out << "<p class=\"none\">None.</p>\n</body>\n</html>\n";
+    return;
+  }
+  out << "<div class=\"scroll\"><table id=\"requirements\">\n<thead><tr><th>Status</th>"
+         "<th>Requirement</th><th>Type</th><th>Origin</th><th>Released</th><th>Valid until</th>"
+         "<th>Office</th><th>Why</th></tr></thead>\n<tbody>\n";
+  for (const Json& r : card["requirements"]) {
+    const Json& a = r["action"];
+    const std::string status = JsonText(r["status"]);
+    out << "<tr data-id=\"" << HtmlEscape(JsonText(r["action_subscription_id"]))
+        << "\" data-action-id=\"" << HtmlEscape(JsonText(a["action_id"])) << "\" data-status=\""
+        << status << "\"><td><span class=\"status " << Lower(status) << "\">" << status
+        << "</span></td><td>" << HtmlEscape(Labelled(a["name"], a["code"])) << "</td><td>"
+        << HtmlEscape(JsonText(a["action_type"])) << "</td><td>"
+        << HtmlEscape(JsonText(r["origin"])) << "</td><td class=\"d\">"
+        << HtmlEscape(JsonText(r["certificate_date_release"])) << "</td><td class=\"d\">"
+        << HtmlEscape(ValidUntil(r)) << "</td><td>" << HtmlEscape(JsonText(r["office_name"]))
+        << "</td><td>";
+    if (r["why"].empty()) out << "-";
+    for (size_t i = 0; i < r["why"].size(); ++i) {
+      out << (i ? "<br>" : "") << HtmlEscape(Reason(r["why"][i]));
+    }
+    out << "</td></tr>\n";
+  }
+  out << "</tbody>\n</table></div>\n</body>\n</html>\n";
+}
+
+// ---- the training matrix (--matrix) ------------------------------------------------------------
+
+std::string ActionLabel(const MatrixAction& a) {
+  return a.code && !a.code->empty() ? a.name + " (" + *a.code + ")" : a.name;
+}
+
+// A header row, then one row per person: id, code, name, then each action's status (empty where
+// the person does not need it).
+void MatrixCsv(std::ostream& out, const TrainingMatrix& m) {
+  std::vector<std::string> header{"person_id", "person_code", "person_name"};
+  for (const MatrixAction& a : m.actions) header.push_back(ActionLabel(a));
+  CsvRow(out, header);
+  for (size_t p = 0; p < m.people.size(); ++p) {
+    std::vector<std::string> row{m.people[p].person_id, m.people[p].code.value_or(""),
+                                 m.people[p].name};
+    for (const std::optional<ScheduleStatus>& s : m.status[p]) {
+      row.push_back(s ? StatusName(*s) : "");
+    }
+    CsvRow(out, row);
+  }
+}
+
+// One table: a sticky header of the actions (names written upwards) and a sticky column of the
+// people, each cell coloured by its status.
+void MatrixHtml(std::ostream& out, const TrainingMatrix& m, const std::string& title) {
+  const std::string date = FormatDate(m.as_of);
+  PageHead(out, title + " as of " + date,
+           ".matrix{overflow:auto;max-height:85vh;max-width:100%}\n"
+           ".matrix table{border-collapse:separate;border-spacing:0}\n"
+           ".matrix thead th{position:sticky;top:0;background:#fff;z-index:2;"
+           "vertical-align:bottom;border-bottom:2px solid #555}\n"
+           ".matrix th.action{writing-mode:vertical-rl;transform:rotate(180deg);"
+           "white-space:nowrap;font-weight:normal;padding:.5em .3em}\n"
+           ".matrix th.action .type{color:#777;font-size:.8em}\n"
+           ".matrix tbody th{position:sticky;left:0;background:#fff;z-index:1;"
+           "white-space:nowrap;font-weight:normal}\n"
+           ".matrix thead th.corner{left:0;z-index:3}\n"
+           ".matrix td.cell{text-align:center;font-size:.75em;color:#fff;min-width:5.5em;"
+           "border:1px solid #fff}\n"
+           ".matrix td.cell{padding:.3em .4em;border-radius:0}"
+           ".matrix td.cell.none{background:#fafafa}\n"
+           "@media print{@page{size:landscape}.matrix{overflow:visible;max-height:none}"
+           ".matrix thead th,.matrix tbody th{position:static}"
+           ".matrix td.cell{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n");
+  out << "<h1>" << HtmlEscape(title) << "</h1>\n<p>As of <time id=\"as-of\" datetime=\"" << date
+      << "\">" << date << "</time>: " << m.people.size()
+      << (m.people.size() == 1 ? " person, " : " people, ") << m.actions.size()
+      << (m.actions.size() == 1 ? " requirement" : " requirements")
+      << "; an empty cell: not required.</p>\n";
+  Legend(out);
+  if (m.people.empty()) {
+    out << "<p class=\"none\">Nobody works there on that day.</p>\n</body>\n</html>\n";
+    return;
+  }
+  out << "<div class=\"matrix\"><table id=\"matrix\">\n<thead><tr><th class=\"corner\">Person</th>";
+  for (const MatrixAction& a : m.actions) {
+    out << "<th class=\"action\" scope=\"col\" data-action-id=\"" << HtmlEscape(a.action_id)
+        << "\">" << HtmlEscape(ActionLabel(a)) << " <span class=\"type\">"
+        << HtmlEscape(a.action_type) << "</span></th>";
+  }
+  out << "</tr></thead>\n<tbody>\n";
+  for (size_t p = 0; p < m.people.size(); ++p) {
+    const MatrixPerson& person = m.people[p];
+    out << "<tr data-person-id=\"" << HtmlEscape(person.person_id) << "\"><th scope=\"row\">"
+        << HtmlEscape(person.code ? person.name + " (" + *person.code + ")" : person.name)
+        << "</th>";
+    for (size_t a = 0; a < m.actions.size(); ++a) {
+      const std::optional<ScheduleStatus>& s = m.status[p][a];
+      out << "<td class=\"cell " << (s ? "status " + Lower(StatusName(*s)) : std::string("none"))
+          << "\" data-action-id=\"" << HtmlEscape(m.actions[a].action_id) << "\" data-status=\""
+          << (s ? StatusName(*s) : "") << "\">" << (s ? StatusName(*s) : "") << "</td>";
+    }
+    out << "</tr>\n";
+  }
+  out << "</tbody>\n</table></div>\n</body>\n</html>\n";
+}
+
 // ---- resolving the filters ------------------------------------------------------------------
 
 bool SameText(const Json& value, const std::string& text) {
@@ -798,7 +1057,74 @@ struct ReportArgs {
   std::string section, fail_on;
   std::vector<std::string> offices, action_types, subscribers, subscriber_types;
   std::string project;
+  std::string person;   // --person: the person's card instead of the report
+  bool matrix = false;  // --matrix: the training matrix instead of the report
 };
+
+// --person: a person's id, or their code in --project (or in the one project that has it).
+// Prints why on stderr and returns nullopt when there is none or more than one.
+std::optional<std::string> ResolvePerson(Engine& engine, const std::string& value,
+                                         const std::string& project) {
+  if (LooksLikeUuid(value) && engine.View("person", Lower(value)).ok()) return Lower(value);
+  std::vector<std::string> projects;
+  if (!project.empty()) {
+    projects.push_back(project);
+  } else {
+    for (const Json& p : AllRows(engine, "project", Json::object(), true)) {
+      projects.push_back(p["project_id"].get<std::string>());
+    }
+  }
+  std::vector<std::string> found;
+  for (const std::string& p : projects) {
+    Result<std::string> id = engine.Lookup("person", p, value);
+    if (id.ok()) {
+      found.push_back(*id);
+    } else if (id.error().code() != Code::kNotFound) {
+      std::cerr << "certo report: --person: " << id.error().message() << '\n';
+      return std::nullopt;
+    }
+  }
+  if (found.size() == 1) return found[0];
+  if (found.empty()) {
+    std::cerr << "certo report: --person: no person with id or code '" << value << "'"
+              << (project.empty() ? "" : " in the project") << '\n';
+  } else {
+    std::cerr << "certo report: --person: the code '" << value << "' names a person in "
+              << found.size() << " projects: pass --project\n";
+  }
+  return std::nullopt;
+}
+
+// The error of a card or a matrix, on stderr; its exit status.
+int Failed(const Status& status) {
+  if (status.IsValidation()) {
+    for (const FieldError& e : status.field_errors()) {
+      std::cerr << "certo report: " << OptionFor(e.field) << ": " << e.message << '\n';
+    }
+  } else {
+    std::cerr << "certo report: " << status.message() << '\n';
+  }
+  return ExitFor(status);
+}
+
+// Writes out to stdout; kExitFailed when stdout fails.
+int Emit(const std::ostringstream& out) {
+  std::cout << out.str();
+  std::cout.flush();
+  return std::cout ? kExitOk : kExitFailed;
+}
+
+// --fail-on over a list of statuses: how many fail, with the message (exit 5), else kExitOk.
+int FailOn(const std::string& fail_on, int64_t expired, int64_t expiring) {
+  const int64_t failing = fail_on == "expired"    ? expired
+                          : fail_on == "expiring" ? expired + expiring
+                                                  : 0;
+  if (failing == 0) return kExitOk;
+  std::cerr << "certo report: --fail-on " << fail_on << ": " << failing << " row"
+            << (failing == 1 ? "" : "s")
+            << (fail_on == "expired" ? " EXPIRED" : " EXPIRED or EXPIRING") << '\n';
+  return kExitNonCompliant;
+}
 
 }  // namespace
 
@@ -838,11 +1164,106 @@ Runner AddReportCommand(CLI::App& app, Global& global) {
          "--section", args->section,
          "With --format csv (required there): the one table to write: " + OneOf(kCsvSections))
       ->check(CLI::IsMember(kCsvSections));
+  CLI::Option* person =
+      cmd->add_option("--person", args->person,
+                      "Instead of the report, the person's card: everything this person (their "
+                      "id, or code in --project) must do as of --today, with why and the status");
+  CLI::Option* matrix = cmd->add_flag(
+      "--matrix", args->matrix,
+      "Instead of the report, the training matrix of --office (default: every office) as of "
+      "--today: its people against the requirements any of them has, one status per cell "
+      "(--format csv or html)");
+  person->excludes(matrix);
   cmd->add_option("--fail-on", args->fail_on,
                   "Exit 5 (after printing the report) when any row is EXPIRED (expired), or "
                   "EXPIRED or EXPIRING (expiring): for cron jobs and CI")
       ->check(CLI::IsMember({"expired", "expiring"}));
-  return [args, &global]() -> int {
+  // Options of the report that the card and the matrix do not take.
+  std::vector<CLI::Option*> report_only;
+  for (const char* name :
+       {"--days", "--action-type", "--subscriber", "--subscriber-type", "--limit", "--section"}) {
+    report_only.push_back(cmd->get_option(name));
+  }
+  return [args, &global, report_only, cmd]() -> int {
+    if (!args->person.empty() || args->matrix) {
+      const std::string what = args->matrix ? "--matrix" : "--person";
+      for (CLI::Option* o : report_only) {
+        if (o->count() > 0) {
+          std::cerr << "certo report: " << o->get_name() << " does not go with " << what << '\n';
+          return kExitUsage;
+        }
+      }
+      if (!args->person.empty() && cmd->count("--office") > 0) {
+        std::cerr << "certo report: --office does not go with --person\n";
+        return kExitUsage;
+      }
+      if (args->matrix && args->format != "csv" && args->format != "html") {
+        std::cerr << "certo report: --matrix is written as --format csv or html\n";
+        return kExitUsage;
+      }
+      auto engine = Open(global);
+      if (!engine) return OpenFailed();
+      std::string project;
+      if (!args->project.empty()) {
+        std::optional<std::string> id = ResolveProject(*engine, args->project, "report");
+        if (!id) return kExitFailed;
+        project = *id;
+      }
+      std::ostringstream out;
+      if (!args->person.empty()) {
+        std::optional<std::string> id = ResolvePerson(*engine, args->person, project);
+        if (!id) return kExitFailed;
+        Result<Json> card = engine->PersonRequirements(*id);
+        if (!card.ok()) return Failed(card.error());
+        if (args->format == "json") {
+          out << card->dump(2) << '\n';
+        } else if (args->format == "csv") {
+          CardCsv(out, *card);
+        } else if (args->format == "html") {
+          CardHtml(out, *card);
+        } else {
+          text_width = TerminalWidth();
+          CardText(out, *card);
+        }
+        if (int rc = Emit(out); rc != kExitOk) return rc;
+        return FailOn(args->fail_on, (*card)["counts"].value("EXPIRED", 0),
+                      (*card)["counts"].value("EXPIRING", 0));
+      }
+      TrainingMatrixQuery query;
+      query.project_id = project;
+      std::string title = "Training matrix";
+      for (const std::string& office : args->offices) {
+        std::vector<std::string> found = ResolveOffice(*engine, office);
+        if (found.empty()) {
+          std::cerr << "certo report: --office: no office with id, code or name '" << office
+                    << "'\n";
+          return kExitFailed;
+        }
+        for (const std::string& id : found) {
+          query.office_ids.push_back(id);
+          auto row = engine->View("office", id);
+          if (row.ok()) {
+            title += (query.office_ids.size() == 1 ? ": " : ", ") + (*row).value("name", id);
+          }
+        }
+      }
+      Result<TrainingMatrix> m = engine->TrainingMatrix(query);
+      if (!m.ok()) return Failed(m.error());
+      if (args->format == "csv") {
+        MatrixCsv(out, *m);
+      } else {
+        MatrixHtml(out, *m, title);
+      }
+      if (int rc = Emit(out); rc != kExitOk) return rc;
+      int64_t expired = 0, expiring = 0;
+      for (const auto& row : m->status) {
+        for (const std::optional<ScheduleStatus>& cell : row) {
+          expired += cell == ScheduleStatus::kExpired;
+          expiring += cell == ScheduleStatus::kExpiring;
+        }
+      }
+      return FailOn(args->fail_on, expired, expiring);
+    }
     if (args->format == "csv" && args->section.empty()) {
       std::cerr << "certo report: --format csv writes one table per file: pass --section "
                 << OneOf(kCsvSections) << '\n';

@@ -22,6 +22,7 @@
 #include "registry/registry.h"
 #include "report/export.h"
 #include "report/report.h"
+#include "report/requirements.h"
 #include "report/trend.h"
 #include "review/review.h"
 #include "schedule/schedule.h"
@@ -219,6 +220,20 @@ Result<Json> Engine::IncidentCompliance(std::string_view office_incident_id) {
   return Guard([&] {
     return internal::IncidentCompliance(*impl_->db, *impl_->store, impl_->ctx, office_incident_id);
   });
+}
+
+Result<Json> Engine::PersonRequirements(std::string_view person_id,
+                                        std::optional<std::chrono::year_month_day> as_of) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    return internal::PersonRequirements(*impl_->db, *impl_->store, impl_->ctx, person_id, as_of);
+  });
+}
+
+Result<certo::TrainingMatrix> Engine::TrainingMatrix(const TrainingMatrixQuery& query) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard(
+      [&] { return internal::BuildTrainingMatrix(*impl_->db, *impl_->store, impl_->ctx, query); });
 }
 
 Result<VerifyReport> Engine::Verify(const VerifyOptions& options) {

@@ -170,9 +170,11 @@ bool IsFilteredRead(const std::vector<std::string>& seg) {
   return seg.size() == 3 && (seg[2] == "index" || seg[2] == "changes" || seg[2] == "counts");
 }
 
-// POST /v2/incident/compliance/{id}: a read of one row's people, scoped as a view.
+// POST /v2/incident/compliance/{id} and /v2/person/requirements/{id}: reads of one row's
+// requirements, scoped as a view of that row.
 bool IsRowRead(const std::vector<std::string>& seg) {
-  return seg.size() >= 3 && seg[1] == "incident" && seg[2] == "compliance";
+  return seg.size() >= 3 && ((seg[1] == "incident" && seg[2] == "compliance") ||
+                             (seg[1] == "person" && seg[2] == "requirements"));
 }
 
 bool IsRead(const std::string& method, const std::vector<std::string>& seg) {

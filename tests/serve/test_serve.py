@@ -153,6 +153,8 @@ READS = [
      "body": {"from": "2026-09-22", "to": TODAY, "step": "month"}},
     {"method": "POST", "path": "/v2/report/trend", "body": {"from": TODAY, "step": "year"}},
     {"method": "POST", "path": "/v2/incident/compliance/00000000-0000-4000-8000-000000000000"},
+    {"method": "POST", "path": f"/v2/person/requirements/{PERSON2}", "body": {"as_of": TODAY}},
+    {"method": "POST", "path": f"/v2/person/requirements/{PERSON1}", "body": {"as_of": "x"}},
     {"method": "POST", "path": "/v2/person/index", "body": {"filter": {"nope": 1}}},
     {"method": "GET", "path": "/v2/nothing/index"},
     {"method": "DELETE", "path": f"/v2/person/delete/{PERSON1}"},
@@ -344,6 +346,10 @@ def test_a_read_only_key_reads_the_trend_and_incident_compliance_of_its_project_
     r = s("POST", f"/v2/incident/compliance/{mine}", token=token)
     assert r.status_code == 200 and r.json()["office_incident_id"] == mine
     assert s("POST", f"/v2/incident/compliance/{theirs}", token=token).status_code == 404
+    # The person's card: a read, of the key's own people only.
+    card = s("POST", f"/v2/person/requirements/{PERSON1}", {"as_of": TODAY}, token=token)
+    assert card.status_code == 200 and card.json()["person"]["person_id"] == PERSON1
+    assert s("POST", f"/v2/person/requirements/{PERSON2}", token=token).status_code == 404
 
 
 def test_a_body_over_the_limit_gets_413_and_changes_nothing(db, server_for):

@@ -498,6 +498,27 @@ class Engine:
             out[key] = to_date(out[key], key)
         return out
 
+    def person_requirements(self, person_id: str,
+                            as_of: Optional[DateLike] = None) -> Dict[str, Any]:
+        """The person's card: everything the person must do on ``as_of`` (default: today), each
+        requirement with its ``action``, ``origin`` (``"MANUAL"`` or ``"DERIVED"``), ``why``
+        (the demands and assignments that require it that day), ``status`` and cover
+        (``POST /v2/person/requirements/{id}``). ``as_of``, the cover's dates and each reason's
+        ``active_from`` / ``retired_on`` are ``datetime.date``. NotFoundError for an unknown
+        person, ValidationError naming ``as_of``."""
+        out = self._e.person_requirements(str(person_id), iso_or_none(as_of, "as_of"))
+        def day(value: Optional[str]) -> Optional[datetime.date]:
+            return None if value is None else to_date(value, "date")
+
+        out["as_of"] = to_date(out["as_of"], "as_of")
+        for requirement in out["requirements"]:
+            for key in ("certificate_date_release", "certificate_date_expire"):
+                requirement[key] = day(requirement[key])
+            for why in requirement["why"]:
+                for key in ("active_from", "retired_on"):
+                    why[key] = day(why[key])
+        return out
+
     def verify(self, depth: VerifyDepth = "full") -> VerifyReport:
         """Recomputes every subscription from scratch and checks the file's references, plus, by
         depth, SQLite's own checks: ``"full"`` (integrity_check: reads the whole file),
