@@ -17,6 +17,12 @@
 //   changes/N        status changes of the whole file between two dates one day apart
 //   office_changes_30d/N   one office's status changes over the 30 days up to today
 //   verify/N         Engine::Verify over the file vs a raw scan joining the same rows
+//   load_profiles/raw/N, load_profiles/engine/N   issue 13's company (job profiles, roles each
+//                  person holds) with its people's subscriptions written out: raw and engine
+//   load_demands/engine/N   the same company with demands instead, the engine deriving the
+//                  subscriptions; x_written is its ratio to load_profiles/engine
+//   assign_role/N    one person assigned to a role with 10 demands, committed on its own, vs
+//                  the raw entity_employee row and 10 subscription rows in one transaction
 
 #include "certo/calendar.h"
 #include "certo/engine.h"
@@ -81,10 +87,15 @@ struct Dataset {
   std::string office;  // the first office, for per-office queries
 };
 
+using Requirements = generator::GenerateOptions::Requirements;
+
 // About 17.6 subscriptions per person (5-30 requirements) plus 4 machines per office.
-const Dataset& DatasetFor(int64_t subscriptions) {
-  static std::map<int64_t, std::unique_ptr<Dataset>> cache;
-  auto& slot = cache[subscriptions];
+// `requirements`: written out (the default dataset), or as job profiles' demands, or those
+// profiles with the subscriptions their demands derive written out.
+const Dataset& DatasetFor(int64_t subscriptions,
+                          Requirements requirements = Requirements::kWritten) {
+  static std::map<std::pair<int64_t, Requirements>, std::unique_ptr<Dataset>> cache;
+  auto& slot = cache[{subscriptions, requirements}];
   if (slot) return *slot;
   slot = std::make_unique<Dataset>();
   generator::GenerateOptions options;
@@ -92,6 +103,7 @@ const Dataset& DatasetFor(int64_t subscriptions) {
   options.offices = static_cast<int>(std::clamp<int64_t>(options.people / 1500, 1, 200));
   options.seed = 42;
   options.today = kToday;
+  options.requirements = requirements;
   slot->counts = generator::Generate(options, [&](std::string_view collection, Json& record) {
     if (collection == "office" && slot->office.empty()) slot->office = record["office_id"];
     slot->rows.push_back(Row{std::string(collection), std::move(record)});
@@ -99,10 +111,24 @@ const Dataset& DatasetFor(int64_t subscriptions) {
   return *slot;
 }
 
-std::string EnginePath(int64_t n) {
-  return (Dir() / ("engine-" + std::to_string(n) + ".db")).string();
+// The files of each dataset: "" the default, "demands-" and "profiles-" the issue 13 variants.
+const char* Tag(Requirements requirements) {
+  switch (requirements) {
+    case Requirements::kWritten:
+      return "";
+    case Requirements::kDemands:
+      return "demands-";
+    case Requirements::kProfilesWritten:
+      return "profiles-";
+  }
+  return "";
 }
-std::string RawPath(int64_t n) { return (Dir() / ("raw-" + std::to_string(n) + ".db")).string(); }
+std::string EnginePath(int64_t n, Requirements r = Requirements::kWritten) {
+  return (Dir() / ("engine-" + std::string(Tag(r)) + std::to_string(n) + ".db")).string();
+}
+std::string RawPath(int64_t n, Requirements r = Requirements::kWritten) {
+  return (Dir() / ("raw-" + std::string(Tag(r)) + std::to_string(n) + ".db")).string();
+}
 
 // Raw seconds of each size, so the engine's figures can report their ratio to it.
 std::map<std::string, double>& Baselines() {
@@ -181,13 +207,13 @@ class RawInserter {
 
 // ---- Load ------------------------------------------------------------------------------------
 
-void LoadRaw(benchmark::State& state) {
+void LoadRawOf(benchmark::State& state, Requirements requirements) {
   const int64_t n = state.range(0);
-  const Dataset& data = DatasetFor(n);
+  const Dataset& data = DatasetFor(n, requirements);
   for (auto _ : state) {
-    RemoveDb(RawPath(n));
-    CreateRawSchema(RawPath(n));
-    auto db = OpenRaw(RawPath(n));
+    RemoveDb(RawPath(n, requirements));
+    CreateRawSchema(RawPath(n, requirements));
+    auto db = OpenRaw(RawPath(n, requirements));
     auto start = Clock::now();
     SQLite::Transaction txn(*db);
     RawInserter inserter(*db);
@@ -195,7 +221,7 @@ void LoadRaw(benchmark::State& state) {
     txn.commit();
     double s = Seconds(Clock::now() - start);
     state.SetIterationTime(s);
-    Baselines()["load/" + std::to_string(n)] = s;
+    Baselines()["load/" + std::string(Tag(requirements)) + std::to_string(n)] = s;
   }
   state.counters["rows"] = static_cast<double>(data.rows.size());
   state.counters["rows_per_s"] =
@@ -203,14 +229,18 @@ void LoadRaw(benchmark::State& state) {
   state.counters["subscriptions"] = static_cast<double>(data.counts.subscriptions);
 }
 
-void LoadEngine(benchmark::State& state) {
+// The engine's load of a dataset; the demands dataset is also compared with the load of its
+// written-out twin (x_written: issue 13's target), whose raw baseline it shares.
+void LoadEngineOf(benchmark::State& state, Requirements requirements) {
   const int64_t n = state.range(0);
-  const Dataset& data = DatasetFor(n);
+  const Dataset& data = DatasetFor(n, requirements);
+  const std::string tag =
+      Tag(requirements == Requirements::kDemands ? Requirements::kProfilesWritten : requirements);
   for (auto _ : state) {
-    RemoveDb(EnginePath(n));
+    RemoveDb(EnginePath(n, requirements));
     Options options;
     options.today = kToday;
-    auto engine = Engine::Open(EnginePath(n), options);
+    auto engine = Engine::Open(EnginePath(n, requirements), options);
     if (!engine.ok()) {
       state.SkipWithError(engine.status().ToString().c_str());
       return;
@@ -229,13 +259,33 @@ void LoadEngine(benchmark::State& state) {
       return;
     }
     state.SetIterationTime(s);
-    auto base = Baselines().find("load/" + std::to_string(n));
+    auto base = Baselines().find("load/" + tag + std::to_string(n));
     if (base != Baselines().end()) state.counters["x_raw"] = s / base->second;
+    if (requirements == Requirements::kProfilesWritten) {
+      Baselines()["load_engine/" + tag + std::to_string(n)] = s;
+    }
+    auto written = Baselines().find("load_engine/" + tag + std::to_string(n));
+    if (requirements == Requirements::kDemands && written != Baselines().end()) {
+      state.counters["x_written"] = s / written->second;
+    }
+    // What the schedule holds after the load: the same count on both sides of issue 13.
+    Query all;
+    all.per_page = 1;
+    auto page = (*engine)->Index("action-subscription", all);
+    if (page.ok()) state.counters["subscriptions"] = static_cast<double>(page->total_count);
   }
   state.counters["rows"] = static_cast<double>(data.rows.size());
   state.counters["rows_per_s"] =
       benchmark::Counter(static_cast<double>(data.rows.size()), benchmark::Counter::kIsRate);
 }
+
+void LoadRaw(benchmark::State& state) { LoadRawOf(state, Requirements::kWritten); }
+void LoadEngine(benchmark::State& state) { LoadEngineOf(state, Requirements::kWritten); }
+void LoadProfilesRaw(benchmark::State& state) { LoadRawOf(state, Requirements::kProfilesWritten); }
+void LoadProfilesEngine(benchmark::State& state) {
+  LoadEngineOf(state, Requirements::kProfilesWritten);
+}
+void LoadDemandsEngine(benchmark::State& state) { LoadEngineOf(state, Requirements::kDemands); }
 
 // ---- Single-row latency ----------------------------------------------------------------------
 
@@ -346,6 +396,192 @@ void LinkLatency(benchmark::State& state, bool create) {
 
 void LinkCreate(benchmark::State& state) { LinkLatency(state, true); }
 void LinkDelete(benchmark::State& state) { LinkLatency(state, false); }
+
+// ---- Assigning a person to a role that has demands (issue 13) ------------------------------
+//
+// On the demands file: a new role of the first office with kRoleDemands demands on new
+// trainings, then Assignments() of the office's people assigned to it, each entity-employee
+// created and committed on its own (the engine derives the person's kRoleDemands subscriptions
+// in the same commit). Raw: on the raw file of the written-out twin (the same tables, indexes
+// and rows), the entity_employee row and kRoleDemands action_subscription rows inserted in one
+// transaction. Afterwards both sides are put back as they were.
+
+constexpr int kRoleDemands = 10;
+
+// CERTO_BENCH_ASSIGNMENTS: how many (default 500; at most the office's people).
+int Assignments() {
+  const char* env = std::getenv("CERTO_BENCH_ASSIGNMENTS");
+  return env ? std::max(1, std::atoi(env)) : 500;
+}
+
+void AssignRole(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  const Dataset& data = DatasetFor(n, Requirements::kDemands);
+  const std::string engine_path = EnginePath(n, Requirements::kDemands);
+  const std::string raw_path = RawPath(n, Requirements::kProfilesWritten);
+  if (!std::filesystem::exists(engine_path) || !std::filesystem::exists(raw_path)) {
+    state.SkipWithError("run load_profiles/raw and load_demands/engine first (same size)");
+    return;
+  }
+  Options options;
+  options.today = kToday;
+  auto engine = Engine::Open(engine_path, options);
+  if (!engine.ok()) {
+    state.SkipWithError(engine.status().ToString().c_str());
+    return;
+  }
+  auto raw = OpenRaw(raw_path);
+  std::string project;
+  std::vector<std::string> person_offices, people;
+  {
+    SQLite::Statement st(*raw,
+                         "SELECT project_id, person_office_id, person_id FROM person_office "
+                         "WHERE office_id = ? ORDER BY rowid LIMIT ?");
+    st.bind(1, data.office);
+    st.bind(2, Assignments());
+    while (st.executeStep()) {
+      project = st.getColumn(0).getString();
+      person_offices.push_back(st.getColumn(1).getString());
+      people.push_back(st.getColumn(2).getString());
+    }
+  }
+  auto fail = [&](const Status& status) { state.SkipWithError(status.ToString().c_str()); };
+
+  std::vector<double> engine_us, raw_us;
+  for (auto _ : state) {
+    engine_us.clear();
+    raw_us.clear();
+    // The role and its demands, on both sides (not timed).
+    auto role = (*engine)->Insert(
+        "role", {{"project_id", project}, {"office_id", data.office}, {"name", "Bench role"}});
+    if (!role.ok()) return fail(role.status());
+    std::vector<std::string> actions;
+    for (int k = 0; k < kRoleDemands; ++k) {
+      auto action = (*engine)->Insert("action", {{"tenant_id", project},
+                                                 {"subtenant_id", data.office},
+                                                 {"action_type", "TRAINING"},
+                                                 {"name", "Bench course " + std::to_string(k)},
+                                                 {"validity", 1},
+                                                 {"validity_unit", "YEAR"}});
+      if (!action.ok()) return fail(action.status());
+      actions.push_back(*action);
+      auto demand = (*engine)->Insert("demand", {{"project_id", project},
+                                                 {"office_id", data.office},
+                                                 {"action_id", *action},
+                                                 {"resource_type", "ROLE"},
+                                                 {"resource_id", *role}});
+      if (!demand.ok()) return fail(demand.status());
+    }
+    raw->exec("BEGIN");
+    {
+      SQLite::Statement st(*raw,
+                           "INSERT INTO role (office_role_id, project_id, office_id, name) "
+                           "VALUES (?, ?, ?, 'Bench role')");
+      st.bind(1, *role);
+      st.bind(2, project);
+      st.bind(3, data.office);
+      st.exec();
+      for (int k = 0; k < kRoleDemands; ++k) {
+        SQLite::Statement a(*raw,
+                            "INSERT INTO action (action_id, tenant_id, subtenant_id, action_type, "
+                            "name, validity, validity_unit) VALUES (?, ?, ?, 'TRAINING', ?, 1, "
+                            "'YEAR')");
+        a.bind(1, actions[k]);
+        a.bind(2, project);
+        a.bind(3, data.office);
+        a.bind(4, "Bench course " + std::to_string(k));
+        a.exec();
+        SQLite::Statement d(*raw,
+                            "INSERT INTO demand (demand_id, project_id, office_id, action_id, "
+                            "resource_type, resource_id) VALUES (?, ?, ?, ?, 'ROLE', ?)");
+        d.bind(1, "bench-demand-" + std::to_string(k));
+        d.bind(2, project);
+        d.bind(3, data.office);
+        d.bind(4, actions[k]);
+        d.bind(5, *role);
+        d.exec();
+      }
+    }
+    raw->exec("COMMIT");
+
+    // Timed: the engine, one commit per assignment.
+    for (const std::string& po : person_offices) {
+      auto start = Clock::now();
+      auto id = (*engine)->Insert("entity-employee", {{"project_id", project},
+                                                      {"office_id", data.office},
+                                                      {"person_office_id", po},
+                                                      {"type", "ROLE"},
+                                                      {"entity_id", *role}});
+      double us = Seconds(Clock::now() - start) * 1e6;
+      if (!id.ok()) return fail(id.status());
+      engine_us.push_back(us);
+    }
+    // Timed: raw, the same rows in one transaction per assignment.
+    SQLite::Statement assign(*raw,
+                             "INSERT INTO entity_employee (entity_employee_id, project_id, "
+                             "office_id, person_office_id, type, entity_id, created_at, "
+                             "updated_at) VALUES (?, ?, ?, ?, 'ROLE', ?, ?, ?)");
+    SQLite::Statement subscribe(
+        *raw,
+        "INSERT INTO action_subscription (action_subscription_id, tenant_id, subtenant_id, "
+        "action_id, subscriber_type, subscriber_id, origin, created_at, updated_at) VALUES (?, "
+        "?, ?, ?, 'PERSON', ?, 'DERIVED', ?, ?)");
+    const std::string now = "2026-11-22T00:00:00Z";
+    for (size_t i = 0; i < person_offices.size(); ++i) {
+      auto start = Clock::now();
+      raw->exec("BEGIN");
+      assign.reset();
+      assign.bind(1, "bench-assign-" + std::to_string(i));
+      assign.bind(2, project);
+      assign.bind(3, data.office);
+      assign.bind(4, person_offices[i]);
+      assign.bind(5, *role);
+      assign.bind(6, now);
+      assign.bind(7, now);
+      assign.exec();
+      for (int k = 0; k < kRoleDemands; ++k) {
+        subscribe.reset();
+        subscribe.bind(1, "bench-sub-" + std::to_string(i) + "-" + std::to_string(k));
+        subscribe.bind(2, project);
+        subscribe.bind(3, data.office);
+        subscribe.bind(4, actions[k]);
+        subscribe.bind(5, people[i]);
+        subscribe.bind(6, now);
+        subscribe.bind(7, now);
+        subscribe.exec();
+      }
+      raw->exec("COMMIT");
+      raw_us.push_back(Seconds(Clock::now() - start) * 1e6);
+    }
+    double total = 0;
+    for (double us : engine_us) total += us;
+    state.SetIterationTime(total / 1e6);
+
+    // Both files as they were: the role goes with its demands and assignments (and the derived
+    // rows with them), then the trainings.
+    auto gone = (*engine)->Delete("role", *role, true);
+    if (!gone.ok()) return fail(gone.status());
+    for (const std::string& action : actions) {
+      auto removed = (*engine)->Delete("action", action, true);
+      if (!removed.ok()) return fail(removed.status());
+    }
+    raw->exec("BEGIN");
+    raw->exec("DELETE FROM action_subscription WHERE action_subscription_id LIKE 'bench-sub-%'");
+    raw->exec("DELETE FROM entity_employee WHERE entity_employee_id LIKE 'bench-assign-%'");
+    raw->exec("DELETE FROM demand WHERE demand_id LIKE 'bench-demand-%'");
+    raw->exec("DELETE FROM action WHERE name LIKE 'Bench course %'");
+    raw->exec("DELETE FROM role WHERE name = 'Bench role'");
+    raw->exec("COMMIT");
+  }
+  if (engine_us.empty()) return;
+  Percentiles e = Of(engine_us), r = Of(raw_us);
+  state.counters["p50_us"] = e.p50;
+  state.counters["p99_us"] = e.p99;
+  state.counters["raw_p50_us"] = r.p50;
+  state.counters["raw_p99_us"] = r.p99;
+  state.counters["x_raw_p50"] = e.p50 / r.p50;
+  state.counters["ops"] = static_cast<double>(engine_us.size());
+}
 
 // ---- Queries ---------------------------------------------------------------------------------
 
@@ -626,6 +862,11 @@ void Register() {
       {"office_changes_30d", OfficeChanges30, 50, benchmark::kMicrosecond},
       {"verify", VerifyFull, 1, benchmark::kSecond},
       {"verify_schedule", VerifySchedule, 1, benchmark::kSecond},
+      // Issue 13: the same company with its people's requirements as demands.
+      {"load_profiles/raw", LoadProfilesRaw, 1, benchmark::kSecond},
+      {"load_profiles/engine", LoadProfilesEngine, 1, benchmark::kSecond},
+      {"load_demands/engine", LoadDemandsEngine, 1, benchmark::kSecond},
+      {"assign_role", AssignRole, 1, benchmark::kMillisecond},
   };
   for (int64_t n : Sizes()) {
     for (const Spec& spec : specs) {

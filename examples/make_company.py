@@ -10,6 +10,15 @@ assigned, equipment (forklifts, a tower crane, scaffolding), the requirements It
 of them with their real renewal periods, the certificates that prove them (renewals included)
 and a few incidents with their corrective actions.
 
+The company states what people must do as demands (DESIGN.md section 2.2), and the engine
+derives each person's schedule rows from them: each office's homogeneous exposure group (a
+work group of its own staff) needs the workers' course and the office's health surveillance,
+the site's group also the work-at-height course; each safety role its course; each forklift of
+an office its office's forklift licence. Only equipment and offices, which no demand reaches,
+have schedule rows made by hand. The derived rows are exactly the ones the example wrote by
+hand before demands changed the schedule (an office demand would also reach the two plant
+supervisors who work on the site too, so the groups hold each office's own staff).
+
 Everything is deterministic: ids are uuid5 of a fixed namespace and a readable key, choices come
 from a hash of a key (no random module), and every date is an offset from the README's pinned
 date, 2026-11-22, chosen so that on that date the schedule has rows in each status: NEW (recent
@@ -123,6 +132,10 @@ OFFICES = [
     ("site", "Cantiere Bergamo - Via Carducci", "BG1", "construction_site", "Via Carducci 40",
      "Bergamo", "24127", 44),
 ]
+
+OFFICE_CODE = {key: code for key, _, code, *_ in OFFICES}
+GROUP_NAME = {"hq": "impiegati videoterminalisti", "plant": "operai di stabilimento",
+              "site": "squadra di cantiere"}
 
 # Requirements: key, office keys, type, code, name, validity, unit, expire_interval.
 ACTIONS = [
@@ -406,8 +419,38 @@ def main():
                                "certificate_id": cert_id, "action_id": action_id,
                                "tenant_id": PROJECT})
 
+    # What people must do, as demands; the engine derives their schedule rows.
+    for office, *_ in OFFICES:
+        group = uid("work-group", office)
+        create("work-group", {"work_group_id": group, "office_id": uid("office", office),
+                              "project_id": PROJECT, "code": "GO-" + OFFICE_CODE[office],
+                              "name": "Gruppo omogeneo - " + GROUP_NAME[office],
+                              "work_group_type": "HGROUP"})
+        for p in by_office[office]:
+            create("work-group-person", {
+                "work_group_person_id": uid("work-group-person", office, p["n"]),
+                "work_group_id": group, "person_office_id": links[(p["n"], office)],
+                "office_id": uid("office", office), "project_id": PROJECT})
+    demands = []  # (action key, office, resource type, resource id, label)
+    for office, *_ in OFFICES:
+        for action_key in ("workers", "med2" if office == "hq" else "med1", "height"):
+            if office in ACTION[action_key][1]:
+                demands.append((action_key, office, "WORK_GROUP", uid("work-group", office),
+                                "group"))
+    for (key, office), _chosen in sorted(holders.items()):
+        demands.append((key, office, "ROLE", uid("role", key, office), "role"))
+    for key, office, _, _, _, _, requirement, retired in EQUIPMENT:
+        if requirement == "fork_maint" and not retired:
+            demands.append(("forklift", office, "EQUIPMENT", uid("equipment", key), key))
+    for action_key, office, resource_type, resource_id, label in demands:
+        create("demand", {"demand_id": uid("demand", action_key, office, label),
+                          "action_id": uid("action", action_key, office),
+                          "resource_type": resource_type, "resource_id": resource_id,
+                          "office_id": uid("office", office), "project_id": PROJECT})
+    # Equipment and offices: rows by hand (no demand reaches them).
     for body in subscriptions:
-        create("action-subscription", body)
+        if body["subscriber_type"] != "PERSON":
+            create("action-subscription", body)
     for body in certificates:
         create("certificate", body)
     for body in cert_links:

@@ -1,7 +1,8 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
-//   certo --db FILE [--create] generate [--people N] [--offices N] [--seed S] [--jsonl]
+//   certo --db FILE [--create] generate [--people N] [--offices N] [--seed S] [--demands]
+//                                       [--jsonl]
 // Writes a synthetic company into FILE (one bulk transaction), or with --jsonl prints it as
 // JSON-API create requests for `certo api --batch` / `certo import`. On a terminal, stderr shows
 // the progress (people written of those asked for, rows, rows per second).
@@ -66,9 +67,14 @@ Runner AddGenerateCommand(CLI::App& app, Global& global) {
       ->check(CLI::Range(1, 10000));
   cmd->add_option("--seed", options->seed, "Random seed; the same seed gives the same company")
       ->default_val(1);
+  auto demands = std::make_shared<bool>(false);
+  cmd->add_flag("--demands", *demands,
+                "State people's requirements as demands of job profiles (roles each person "
+                "holds) instead of writing their subscriptions; the engine derives them");
   cmd->add_flag("--jsonl", *jsonl,
                 "Print JSON-API create requests to stdout instead of writing FILE");
-  return [options, jsonl, &global]() -> int {
+  return [options, jsonl, demands, &global]() -> int {
+    if (*demands) options->requirements = generator::GenerateOptions::Requirements::kDemands;
     auto today = ParseToday(global.today);
     options->today = today && *today ? **today : LocalToday();
     if (*jsonl) {
@@ -101,8 +107,12 @@ Runner AddGenerateCommand(CLI::App& app, Global& global) {
       return ExitFor(status);
     }
     std::cout << "generated " << counts.rows << " rows: " << counts.people << " people, "
-              << counts.subscriptions << " subscriptions, " << counts.certificates
-              << " certificates, " << counts.links << " certificate-action links\n";
+              << counts.subscriptions << " subscriptions";
+    if (*demands)
+      std::cout << " (" << counts.demands << " demands derive "
+                << counts.subscriptions - counts.written << " of them)";
+    std::cout << ", " << counts.certificates << " certificates, " << counts.links
+              << " certificate-action links\n";
     return kExitOk;
   };
 }

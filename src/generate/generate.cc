@@ -61,7 +61,7 @@ const Machine kMachines[] = {{"Forklift", "Forklift maintenance"},
 class Generator {
  public:
   Generator(const GenerateOptions& o, const std::function<void(std::string_view, Json&)>& sink)
-      : o_(o), sink_(sink), rng_(o.seed) {}
+      : o_(o), sink_(sink), rng_(o.seed), ids_(o.seed ^ 0x5ab5c1d7e6f40a93ULL) {}
 
   GenerateCounts Run() {
     project_ = Uuid();
@@ -91,8 +91,9 @@ class Generator {
   }
 
   // A v4 UUID from the seeded generator: the same seed gives the same ids.
-  std::string Uuid() {
-    uint64_t a = rng_(), b = rng_();
+  std::string Uuid() { return Uuid(rng_); }
+  static std::string Uuid(std::mt19937_64& rng) {
+    uint64_t a = rng(), b = rng();
     a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
     b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
     char buf[40];
@@ -107,6 +108,9 @@ class Generator {
     ++counts_.rows;
     sink_(collection, record);
   }
+
+  // Whether Subscribe writes the subscription row, and with ids from which generator.
+  enum class Written { kYes, kNo, kOwnIds };
 
   struct Action {
     std::string id;
@@ -146,13 +150,53 @@ class Generator {
       Emit("action", action);
       catalogue.push_back(a);
     }
+    std::vector<Profile> profiles;
+    if (o_.requirements != GenerateOptions::Requirements::kWritten) {
+      for (int k = 0; k < kProfiles; ++k) profiles.push_back(JobProfile(office, catalogue, k));
+    }
     // People: an even share of the total, at least one.
     const int share = o_.people / offices + (index < o_.people % offices ? 1 : 0);
-    for (int p = 0; p < share; ++p) Person(office, catalogue);
+    for (int p = 0; p < share; ++p) Person(office, catalogue, profiles);
     Equipment(office);
   }
 
-  void Person(const std::string& office, const std::vector<Action>& catalogue) {
+  // A role of the office and what it demands: 5-30 distinct requirements.
+  struct Profile {
+    std::string role;
+    std::vector<int> requirements;
+  };
+  Profile JobProfile(const std::string& office, const std::vector<Action>& catalogue, int k) {
+    Profile profile{Uuid(), Draw(catalogue.size())};
+    Emit("role", Json{{"office_role_id", profile.role},
+                      {"office_id", office},
+                      {"project_id", project_},
+                      {"code", "JOB-" + std::to_string(k + 1)},
+                      {"name", "Job profile " + std::to_string(k + 1)}});
+    for (int r : profile.requirements) {
+      const std::string demand = Uuid();  // drawn either way: both variants keep every id
+      if (o_.requirements != GenerateOptions::Requirements::kDemands) continue;
+      Emit("demand", Json{{"demand_id", demand},
+                          {"office_id", office},
+                          {"project_id", project_},
+                          {"action_id", catalogue[r].id},
+                          {"resource_type", "ROLE"},
+                          {"resource_id", profile.role}});
+      ++counts_.demands;
+    }
+    return profile;
+  }
+
+  // 5-30 distinct indexes below size.
+  std::vector<int> Draw(size_t size) {
+    std::vector<int> order(size);
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    Shuffle(order);
+    order.resize(Uniform(5, std::min(30, static_cast<int>(order.size()))));
+    return order;
+  }
+
+  void Person(const std::string& office, const std::vector<Action>& catalogue,
+              const std::vector<Profile>& profiles) {
     const std::string person = Uuid();
     ++counts_.people;
     const int serial = static_cast<int>(counts_.people);
@@ -173,16 +217,27 @@ class Generator {
                         {"last_name", kLastNames[Uniform(0, std::size(kLastNames) - 1)]},
                         {"birth_date", birth},
                         {"country", "IT"}});
-    Emit("person-office", Json{{"person_office_id", Uuid()},
+    const std::string person_office = Uuid();
+    Emit("person-office", Json{{"person_office_id", person_office},
                                {"person_id", person},
                                {"office_id", office},
                                {"project_id", project_}});
-    // 5-30 distinct requirements.
-    std::vector<int> order(catalogue.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-    Shuffle(order);
-    const int count = Uniform(5, std::min(30, static_cast<int>(order.size())));
-    for (int k = 0; k < count; ++k) Subscribe(office, person, "PERSON", catalogue[order[k]]);
+    if (!profiles.empty()) {
+      const Profile& profile = profiles[Uniform(0, static_cast<int>(profiles.size()) - 1)];
+      Emit("entity-employee", Json{{"entity_employee_id", Uuid()},
+                                   {"person_office_id", person_office},
+                                   {"type", "ROLE"},
+                                   {"entity_id", profile.role},
+                                   {"office_id", office},
+                                   {"project_id", project_}});
+      const bool written = o_.requirements == GenerateOptions::Requirements::kProfilesWritten;
+      for (int r : profile.requirements) {
+        Subscribe(office, person, "PERSON", catalogue[r],
+                  written ? Written::kOwnIds : Written::kNo);
+      }
+      return;
+    }
+    for (int r : Draw(catalogue.size())) Subscribe(office, person, "PERSON", catalogue[r]);
   }
 
   void Equipment(const std::string& office) {
@@ -207,17 +262,22 @@ class Generator {
     }
   }
 
-  // A subscription and, for most, 1-3 certificates with links; the latest covers it with an
-  // expiry within today +- 5 years.
+  // A subscription (written, or derived by the engine from a demand) and, for most, 1-3
+  // certificates with links; the latest covers it with an expiry within today +- 5 years.
   void Subscribe(const std::string& office, const std::string& subscriber, const char* type,
-                 const Action& action) {
+                 const Action& action, Written written = Written::kYes) {
     ++counts_.subscriptions;
-    Emit("action-subscription", Json{{"action_subscription_id", Uuid()},
-                                     {"tenant_id", project_},
-                                     {"subtenant_id", office},
-                                     {"action_id", action.id},
-                                     {"subscriber_type", type},
-                                     {"subscriber_id", subscriber}});
+    if (written != Written::kNo) {
+      ++counts_.written;
+      // kOwnIds: from a generator of its own, so that the rows after it are kDemands' rows.
+      Emit("action-subscription",
+           Json{{"action_subscription_id", written == Written::kYes ? Uuid() : Uuid(ids_)},
+                {"tenant_id", project_},
+                {"subtenant_id", office},
+                {"action_id", action.id},
+                {"subscriber_type", type},
+                {"subscriber_id", subscriber}});
+    }
     if (Uniform(0, 9) == 0) return;  // one in ten is still NEW
     const int certificates = Uniform(1, 3);
     Date expiry = AddDays(o_.today, Uniform(-5 * 365, 5 * 365));
@@ -263,6 +323,7 @@ class Generator {
   const GenerateOptions& o_;
   const std::function<void(std::string_view, Json&)>& sink_;
   std::mt19937_64 rng_;
+  std::mt19937_64 ids_;  // kProfilesWritten's subscription ids
   std::string project_;
   GenerateCounts counts_;
 };

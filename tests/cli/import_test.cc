@@ -98,7 +98,7 @@ TEST_F(ImportTest, TheExampleCompanyImportsInOneTransactionAndVerifies) {
   const std::string file = SourcePath("examples/company.jsonl");
   RunResult r = Certo(Db(), {"import", file});
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
-  EXPECT_EQ(r.out, "imported 2284 requests from " + file + "\n");
+  EXPECT_EQ(r.out, "imported 2071 requests from " + file + "\n");
   EXPECT_EQ(r.err, "");  // no progress bar: stderr is not a terminal
   auto engine = OpenEngine(Db());
   Result<VerifyReport> report = engine->Verify();

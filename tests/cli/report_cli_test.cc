@@ -440,7 +440,7 @@ TEST_F(ReportCli, ReadmeQuickStartCommandPrintsTheGoldenReport) {
                  "", dir);
   ASSERT_EQ(r.exit_code, 0) << command << "\n" << r.err;
   EXPECT_EQ(r.err, "");
-  const std::string imported = "imported 2284 requests from examples/company.jsonl\n";
+  const std::string imported = "imported 2071 requests from examples/company.jsonl\n";
   ASSERT_EQ(r.out.substr(0, imported.size()), imported);
   EXPECT_EQ(r.out.substr(imported.size()), ReadFile(SourcePath("tests/golden/report.txt")));
 

@@ -1,14 +1,18 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
-// The synthetic company generator: deterministic, realistic shapes, and loadable as is.
+// The synthetic company generator: deterministic, realistic shapes, and loadable as is; its
+// demands variant derives exactly the subscriptions its written-out twin writes.
 
 #include "generate/generate.h"
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <vector>
 
 #include "testutil.h"
 
@@ -119,6 +123,102 @@ TEST(Generate, LoadsIntoAnEngineWithEveryStatusPresentAndVerifies) {
   auto report = engine->Verify();
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok());
+}
+
+using Written = std::vector<std::pair<std::string, Json>>;
+
+Written Rows(GenerateOptions::Requirements requirements, GenerateCounts* counts) {
+  GenerateOptions options = Small();
+  options.requirements = requirements;
+  Written rows;
+  *counts = Generate(
+      options, [&](std::string_view coll, Json& r) { rows.emplace_back(std::string(coll), r); });
+  return rows;
+}
+
+// (action, subscriber type, subscriber, origin, status, expiry) of every subscription, and the
+// engine's Verify.
+std::set<std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>>
+Load(const Written& rows) {
+  auto engine = OpenEngine();
+  Status loaded = engine->BulkTransaction([&](Engine& e) {
+    for (const auto& [coll, r] : rows) {
+      auto id = e.Insert(coll, r);
+      if (!id.ok()) return id.status();
+    }
+    return Status::OK();
+  });
+  EXPECT_TRUE(loaded.ok()) << loaded.ToString();
+  auto report = engine->Verify();
+  EXPECT_TRUE(report.ok() && report->ok());
+  std::set<std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>>
+      subscriptions;
+  Query q;
+  q.per_page = 1000;
+  for (q.page = 1;; ++q.page) {
+    auto page = engine->Index("action-subscription", q);
+    EXPECT_TRUE(page.ok());
+    if (!page.ok() || page->rows.empty()) break;
+    for (const Json& row : page->rows) {
+      auto text = [&](const char* key) { return row[key].get<std::string>(); };
+      subscriptions.emplace(text("action_id"), text("subscriber_type"), text("subscriber_id"),
+                            text("origin"), text("status"),
+                            row["certificate_date_expire"].is_null()
+                                ? std::string("-")
+                                : row["certificate_date_expire"].get<std::string>());
+    }
+  }
+  return subscriptions;
+}
+
+TEST(Generate, DemandsDeriveExactlyTheSubscriptionsTheirWrittenOutTwinWrites) {
+  GenerateCounts derived_counts, written_counts;
+  Written demands = Rows(GenerateOptions::Requirements::kDemands, &derived_counts);
+  Written twin = Rows(GenerateOptions::Requirements::kProfilesWritten, &written_counts);
+
+  // The same company, row for row, but for demands on one side and subscriptions on the other.
+  auto without = [](const Written& rows, const char* left_out) {
+    Written kept;
+    for (const auto& row : rows) {
+      if (row.first != left_out) kept.push_back(row);
+    }
+    return kept;
+  };
+  Written twin_without_people_rows;
+  for (const auto& row : twin) {
+    if (row.first != "action-subscription" || row.second["subscriber_type"] != "PERSON") {
+      twin_without_people_rows.push_back(row);
+    }
+  }
+  EXPECT_EQ(without(demands, "demand"), twin_without_people_rows);
+  EXPECT_EQ(derived_counts.subscriptions, written_counts.subscriptions);
+  EXPECT_EQ(derived_counts.written, 8);  // 4 machines in each of the 2 offices
+  EXPECT_EQ(written_counts.written, written_counts.subscriptions);
+  std::map<std::string, int64_t> kinds;
+  for (const auto& row : demands) kinds[row.first]++;
+  EXPECT_EQ(kinds["role"], 2 * kProfiles);
+  EXPECT_EQ(kinds["entity-employee"], 120);  // one profile each
+  EXPECT_EQ(kinds["demand"], derived_counts.demands);
+  EXPECT_GE(derived_counts.demands, 2 * kProfiles * 5);
+  EXPECT_LE(derived_counts.demands, 2 * kProfiles * 30);
+
+  auto derived = Load(demands);
+  auto written = Load(twin);
+  ASSERT_EQ(static_cast<int64_t>(derived.size()), derived_counts.subscriptions);
+  // The same rows, statuses and expiries; only the origin of the people's rows differs.
+  auto manual = [](auto rows) {
+    decltype(rows) out;
+    for (auto row : rows) {
+      std::get<3>(row) = "";
+      out.insert(row);
+    }
+    return out;
+  };
+  EXPECT_EQ(manual(derived), manual(written));
+  for (const auto& row : derived) {
+    EXPECT_EQ(std::get<3>(row), std::get<1>(row) == "PERSON" ? "DERIVED" : "MANUAL");
+  }
+  for (const auto& row : written) EXPECT_EQ(std::get<3>(row), "MANUAL");
 }
 
 }  // namespace
