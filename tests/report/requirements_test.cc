@@ -245,6 +245,22 @@ TEST_F(RequirementsTest, TheMatrixOfEveryOfficeAndItsErrors) {
   EXPECT_EQ(m->people[1], (MatrixPerson{c.dario, "E004", "Dario Neri"}));
   EXPECT_EQ(m->status[1], Cells({nullptr, nullptr, nullptr, nullptr}));
 
+  // Only one project: the crew's, or another company's with nobody in it.
+  TrainingMatrixQuery acme;
+  acme.project_id = c.project;
+  m = engine_->TrainingMatrix(acme);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->people.size(), 3u);
+  acme.project_id = MustCreate(*engine_, "project", {{"name", "Other"}})["project_id"];
+  m = engine_->TrainingMatrix(acme);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_TRUE(m->people.empty());
+  EXPECT_TRUE(m->actions.empty());
+  acme.project_id = "0b5e9e4c-0000-4000-8000-000000000000";
+  m = engine_->TrainingMatrix(acme);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), Code::kNotFound);
+
   TrainingMatrixQuery plant;
   plant.office_ids = {c.plant};
   m = engine_->TrainingMatrix(plant);
