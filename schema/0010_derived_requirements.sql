@@ -19,8 +19,11 @@
 --   row: one row has one existence period.
 -- * derive_touch: the (action, person) pairs a write touched, filled by the triggers of every
 --   table a requirement depends on. Its AFTER INSERT trigger recomputes every pair the table
---   holds, set-wise, and empties it; during a bulk transaction only a row with a NULL action
---   (the engine's "now" before the commit) fires it, so a bulk load derives each pair once.
+--   holds, set-wise, and empties it. Only a row with a NULL action fires it: each trigger that
+--   touches pairs closes its work with one (derive_close, outside bulk mode and only when it
+--   touched something), so a write that touches ten pairs derives them in one pass; during a
+--   bulk transaction the engine adds the one closing row before the commit, so a bulk load
+--   derives each pair once.
 --   `cause` is the event of the write that touched the pair first; derived rows' events carry it.
 -- * A derived row's id is certo_pair_id(action, person), a name-based UUID, so two files that
 --   derive the same requirement give it the same id.
@@ -69,7 +72,7 @@ SELECT d.demand_id, d.action_id, po.person_id
   JOIN person_office po ON po.office_id = d.resource_id;
 
 CREATE TRIGGER derive_touch_apply AFTER INSERT ON derive_touch
-WHEN NEW.action_id IS NULL OR NOT certo_bulk()
+WHEN NEW.action_id IS NULL
 BEGIN
   DELETE FROM derive_touch
    WHERE action_id IS NULL
@@ -249,6 +252,8 @@ BEGIN
     SELECT h.action_id, h.person_id,
            json_object('event', 'DEMAND::CREATE', 'entity_id', NEW.demand_id)
       FROM demand_holder h WHERE h.demand_id = NEW.demand_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER demand_derive_update
@@ -268,6 +273,8 @@ BEGIN
     SELECT h.action_id, h.person_id,
            json_object('event', 'DEMAND::UPDATE', 'entity_id', NEW.demand_id)
       FROM demand_holder h WHERE h.demand_id = NEW.demand_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER demand_derive_delete AFTER DELETE ON demand
@@ -282,6 +289,8 @@ BEGIN
                                    SELECT person_office_id FROM work_group_person
                                     WHERE work_group_id = OLD.resource_id)
         OR po.office_id = OLD.resource_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER entity_employee_derive_insert AFTER INSERT ON entity_employee
@@ -291,6 +300,8 @@ BEGIN
            json_object('event', 'ENTITY_EMPLOYEE::CREATE', 'entity_id', NEW.entity_employee_id)
       FROM demand d, person_office po
      WHERE d.resource_id = NEW.entity_id AND po.person_office_id = NEW.person_office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER entity_employee_derive_update
@@ -302,6 +313,8 @@ BEGIN
       FROM demand d, person_office po
      WHERE (d.resource_id = OLD.entity_id AND po.person_office_id = OLD.person_office_id)
         OR (d.resource_id = NEW.entity_id AND po.person_office_id = NEW.person_office_id);
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER entity_employee_derive_delete AFTER DELETE ON entity_employee
@@ -311,6 +324,8 @@ BEGIN
            json_object('event', 'ENTITY_EMPLOYEE::DELETE', 'entity_id', OLD.entity_employee_id)
       FROM demand d, person_office po
      WHERE d.resource_id = OLD.entity_id AND po.person_office_id = OLD.person_office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER work_group_person_derive_insert AFTER INSERT ON work_group_person
@@ -321,6 +336,8 @@ BEGIN
                        NEW.work_group_person_id)
       FROM demand d, person_office po
      WHERE d.resource_id = NEW.work_group_id AND po.person_office_id = NEW.person_office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER work_group_person_derive_update
@@ -333,6 +350,8 @@ BEGIN
       FROM demand d, person_office po
      WHERE (d.resource_id = OLD.work_group_id AND po.person_office_id = OLD.person_office_id)
         OR (d.resource_id = NEW.work_group_id AND po.person_office_id = NEW.person_office_id);
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER work_group_person_derive_delete AFTER DELETE ON work_group_person
@@ -343,6 +362,8 @@ BEGIN
                        OLD.work_group_person_id)
       FROM demand d, person_office po
      WHERE d.resource_id = OLD.work_group_id AND po.person_office_id = OLD.person_office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 -- A person-office row is an office demand's assignment, and the row every entity-employee and
@@ -353,6 +374,8 @@ BEGIN
     SELECT d.action_id, NEW.person_id,
            json_object('event', 'PERSON_OFFICE::CREATE', 'entity_id', NEW.person_office_id)
       FROM demand d WHERE d.resource_id = NEW.office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER person_office_derive_update
@@ -369,6 +392,8 @@ BEGIN
                              UNION ALL
                              SELECT work_group_id FROM work_group_person
                               WHERE person_office_id = NEW.person_office_id);
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER person_office_derive_delete AFTER DELETE ON person_office
@@ -377,6 +402,8 @@ BEGIN
     SELECT d.action_id, OLD.person_id,
            json_object('event', 'PERSON_OFFICE::DELETE', 'entity_id', OLD.person_office_id)
       FROM demand d WHERE d.resource_id = OLD.office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 -- A demand's resource beginning or ending moves the days its holders need the action.
@@ -387,6 +414,8 @@ BEGIN
            json_object('event', 'ROLE::UPDATE', 'entity_id', NEW.office_role_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_role_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER equipment_derive AFTER UPDATE OF active_from, retired_on ON equipment
@@ -396,6 +425,8 @@ BEGIN
            json_object('event', 'EQUIPMENT::UPDATE', 'entity_id', NEW.office_equipment_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_equipment_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER work_environment_derive AFTER UPDATE OF active_from, retired_on ON work_environment
@@ -406,6 +437,8 @@ BEGIN
                        NEW.office_work_environment_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_work_environment_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER substance_derive AFTER UPDATE OF active_from, retired_on ON substance
@@ -415,6 +448,8 @@ BEGIN
            json_object('event', 'SUBSTANCE::UPDATE', 'entity_id', NEW.office_substance_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_substance_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER work_group_derive AFTER UPDATE OF active_from, retired_on ON work_group
@@ -424,6 +459,8 @@ BEGIN
            json_object('event', 'WORK_GROUP::UPDATE', 'entity_id', NEW.work_group_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.work_group_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER office_derive AFTER UPDATE OF active_from, retired_on ON office
@@ -433,6 +470,8 @@ BEGIN
            json_object('event', 'OFFICE::UPDATE', 'entity_id', NEW.office_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 -- A hand-made row deleted while a demand still requires the pair: the rule makes it again, as
@@ -444,9 +483,12 @@ BEGIN
     VALUES (OLD.action_id, OLD.subscriber_id,
             json_object('event', 'ACTION_SUBSCRIPTION::DELETE', 'entity_id',
                         OLD.action_subscription_id));
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 -- What a file written before this schema already requires.
 INSERT INTO derive_touch (action_id, person_id, cause)
   SELECT DISTINCT action_id, person_id, json_object('event', 'SCHEMA::UPGRADE', 'version', 10)
     FROM demand_holder;
+INSERT INTO derive_touch (action_id) VALUES (NULL);

@@ -773,6 +773,8 @@ BEGIN
     VALUES (OLD.action_id, OLD.subscriber_id,
             json_object('event', 'ACTION_SUBSCRIPTION::DELETE', 'entity_id',
                         OLD.action_subscription_id));
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER action_subscription_touch AFTER INSERT ON action_subscription
@@ -839,6 +841,8 @@ BEGIN
                                    SELECT person_office_id FROM work_group_person
                                     WHERE work_group_id = OLD.resource_id)
         OR po.office_id = OLD.resource_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER demand_derive_insert AFTER INSERT ON demand
@@ -847,6 +851,8 @@ BEGIN
     SELECT h.action_id, h.person_id,
            json_object('event', 'DEMAND::CREATE', 'entity_id', NEW.demand_id)
       FROM demand_holder h WHERE h.demand_id = NEW.demand_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER demand_derive_update
@@ -866,10 +872,12 @@ BEGIN
     SELECT h.action_id, h.person_id,
            json_object('event', 'DEMAND::UPDATE', 'entity_id', NEW.demand_id)
       FROM demand_holder h WHERE h.demand_id = NEW.demand_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER derive_touch_apply AFTER INSERT ON derive_touch
-WHEN NEW.action_id IS NULL OR NOT certo_bulk()
+WHEN NEW.action_id IS NULL
 BEGIN
   DELETE FROM derive_touch
    WHERE action_id IS NULL
@@ -1048,6 +1056,8 @@ BEGIN
            json_object('event', 'ENTITY_EMPLOYEE::DELETE', 'entity_id', OLD.entity_employee_id)
       FROM demand d, person_office po
      WHERE d.resource_id = OLD.entity_id AND po.person_office_id = OLD.person_office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER entity_employee_derive_insert AFTER INSERT ON entity_employee
@@ -1057,6 +1067,8 @@ BEGIN
            json_object('event', 'ENTITY_EMPLOYEE::CREATE', 'entity_id', NEW.entity_employee_id)
       FROM demand d, person_office po
      WHERE d.resource_id = NEW.entity_id AND po.person_office_id = NEW.person_office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER entity_employee_derive_update
@@ -1068,6 +1080,8 @@ BEGIN
       FROM demand d, person_office po
      WHERE (d.resource_id = OLD.entity_id AND po.person_office_id = OLD.person_office_id)
         OR (d.resource_id = NEW.entity_id AND po.person_office_id = NEW.person_office_id);
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER equipment_derive AFTER UPDATE OF active_from, retired_on ON equipment
@@ -1077,6 +1091,8 @@ BEGIN
            json_object('event', 'EQUIPMENT::UPDATE', 'entity_id', NEW.office_equipment_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_equipment_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER equipment_visibility AFTER UPDATE OF retired_on, active_from ON equipment
@@ -1114,6 +1130,8 @@ BEGIN
            json_object('event', 'OFFICE::UPDATE', 'entity_id', NEW.office_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER office_visibility AFTER UPDATE OF retired_on, active_from ON office
@@ -1153,6 +1171,8 @@ BEGIN
     SELECT d.action_id, OLD.person_id,
            json_object('event', 'PERSON_OFFICE::DELETE', 'entity_id', OLD.person_office_id)
       FROM demand d WHERE d.resource_id = OLD.office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER person_office_derive_insert AFTER INSERT ON person_office
@@ -1161,6 +1181,8 @@ BEGIN
     SELECT d.action_id, NEW.person_id,
            json_object('event', 'PERSON_OFFICE::CREATE', 'entity_id', NEW.person_office_id)
       FROM demand d WHERE d.resource_id = NEW.office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER person_office_derive_update
@@ -1177,6 +1199,8 @@ BEGIN
                              UNION ALL
                              SELECT work_group_id FROM work_group_person
                               WHERE person_office_id = NEW.person_office_id);
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER review_event_no_delete BEFORE DELETE ON review_event
@@ -1196,6 +1220,8 @@ BEGIN
            json_object('event', 'ROLE::UPDATE', 'entity_id', NEW.office_role_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_role_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER role_visibility AFTER UPDATE OF retired_on, active_from ON role
@@ -1264,6 +1290,8 @@ BEGIN
            json_object('event', 'SUBSTANCE::UPDATE', 'entity_id', NEW.office_substance_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_substance_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER substance_visibility AFTER UPDATE OF retired_on, active_from ON substance
@@ -1283,6 +1311,8 @@ BEGIN
                        NEW.office_work_environment_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_work_environment_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER work_environment_visibility AFTER UPDATE OF retired_on, active_from ON work_environment
@@ -1301,6 +1331,8 @@ BEGIN
            json_object('event', 'WORK_GROUP::UPDATE', 'entity_id', NEW.work_group_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.work_group_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER work_group_visibility AFTER UPDATE OF retired_on, active_from ON work_group
@@ -1320,6 +1352,8 @@ BEGIN
                        OLD.work_group_person_id)
       FROM demand d, person_office po
      WHERE d.resource_id = OLD.work_group_id AND po.person_office_id = OLD.person_office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER work_group_person_derive_insert AFTER INSERT ON work_group_person
@@ -1330,6 +1364,8 @@ BEGIN
                        NEW.work_group_person_id)
       FROM demand d, person_office po
      WHERE d.resource_id = NEW.work_group_id AND po.person_office_id = NEW.person_office_id;
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER work_group_person_derive_update
@@ -1342,4 +1378,6 @@ BEGIN
       FROM demand d, person_office po
      WHERE (d.resource_id = OLD.work_group_id AND po.person_office_id = OLD.person_office_id)
         OR (d.resource_id = NEW.work_group_id AND po.person_office_id = NEW.person_office_id);
+  INSERT INTO derive_touch (action_id)
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;

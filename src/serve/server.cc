@@ -276,6 +276,23 @@ Scoped ApplyScope(Engine& engine, const ApiKey& key, const std::string& method,
   }
   if (NamesRow(seg)) {
     std::string id = seg.size() >= 4 ? seg[3] : QueryParam(query, "id");
+    if (id.empty() && !QueryParam(query, "code").empty()) {
+      // ?code= names the row within ?project_id= (else tenant_id; none: every project), which
+      // the engine resolves after this check: a project's key must name its own project.
+      std::string project = QueryParam(query, "project_id");
+      if (project.empty()) project = QueryParam(query, "tenant_id");
+      std::transform(project.begin(), project.end(), project.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+      if (project != key.project_id) {
+        s.answer = Failure(404,
+                           "no " + seg[1] + " with code " + QueryParam(query, "code") +
+                               ": a project's key names a row by code with its own project "
+                               "(?code=&project_id=" +
+                               key.project_id + ")",
+                           Code::kNotFound);
+      }
+      return s;
+    }
     if (id.empty()) return s;
     Result<Json> row = engine.View(seg[1], id);
     if (!row.ok()) return s;  // unknown collection or id: the engine's own answer

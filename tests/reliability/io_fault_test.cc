@@ -8,8 +8,8 @@
 // that works once the fault clears, and leave a file that verifies clean.
 //
 // The open that creates a file makes one call per step of every migration, and each N opens
-// afresh, so it grows with the square of the schema: CERTO_IO_FAULT_STRIDE=S (the asan test
-// preset sets it) fails only the first call, every Sth and the last there. Unset, and with
+// afresh, so it grows with the square of the schema: CERTO_IO_FAULT_STRIDE=S (the test presets
+// set it: 4 in release, 8 under asan) fails only the first call, every Sth and the last there. Unset, and with
 // CERTO_LONG=1 whatever it says, every call fails once.
 
 #include <cstdlib>

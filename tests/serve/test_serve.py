@@ -284,6 +284,27 @@ def test_a_key_sees_and_changes_only_its_project(db, server_for):
     assert json.loads(cli(db, "api", "GET", f"/v2/person/view/{PERSON2}").stdout)["first_name"] == "Anna"
 
 
+def test_a_key_names_rows_by_code_only_within_its_own_project(db, server_for):
+    batch(db, [{"method": "PUT", "path": f"/v2/person/update/{person}", "body": {"code": "E-7"}}
+               for person in (PERSON1, PERSON2)])
+    token = make_key(db, P1)
+    s = server_for(db)
+    mine = s("GET", f"/v2/person/view?code=E-7&project_id={P1}", token=token)
+    assert mine.status_code == 200 and mine.json()["person_id"] == PERSON1
+    for method, path, body in [
+        ("GET", f"/v2/person/view?code=E-7&project_id={P2}", None),
+        ("GET", f"/v2/person/view?code=E-7&tenant_id={P2}", None),
+        ("GET", "/v2/person/view?code=E-7", None),
+        ("PUT", f"/v2/person/update?code=E-7&project_id={P2}", {"first_name": "X"}),
+        ("DELETE", f"/v2/person/delete?code=E-7&project_id={P2}&force=true", None),
+        ("POST", f"/v2/person/requirements?code=E-7&project_id={P2}", {}),
+    ]:
+        r = s(method, path, body, token=token)
+        assert r.status_code == 404, (method, path, r.text)
+        assert "its own project" in r.json()["message"]
+    assert json.loads(cli(db, "api", "GET", f"/v2/person/view/{PERSON2}").stdout)["first_name"] == "Anna"
+
+
 def test_a_key_revokes_only_its_projects_certificates(db, server_for):
     certs = batch(db, [{"method": "POST", "path": "/v2/certificate/create",
                         "body": {"tenant_id": project, "resource_id": person,

@@ -60,7 +60,7 @@ def test_service_routes(engine: certo.Engine) -> None:
     engine.create("project", name="P")
     verify = engine.request("GET", "/v2/verify")
     assert verify.body == {"ok": True, "subscriptions_checked": 0, "links_checked": 0,
-                           "problems": []}
+                           "outbox_dropped": 0, "outbox_dropped_through": 0, "problems": []}
     outbox = engine.request("GET", "/v2/outbox/index?after=0&limit=5")
     assert [e["event"] for e in outbox.body] == ["PROJECT::CREATE"]
     seq = outbox.body[0]["seq"]
