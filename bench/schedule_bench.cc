@@ -315,6 +315,19 @@ std::vector<std::pair<std::string, std::string>> FreshLinks(SQLite::Database& db
 
 constexpr int kSingles = 2000;
 
+// The counters of a latency benchmark: the engine's and the raw baseline's p50 and p99 in µs,
+// their ratio at p50, and how many operations were timed.
+void LatencyCounters(benchmark::State& state, const std::vector<double>& engine_us,
+                     const std::vector<double>& raw_us) {
+  Percentiles e = Of(engine_us), r = Of(raw_us);
+  state.counters["p50_us"] = e.p50;
+  state.counters["p99_us"] = e.p99;
+  state.counters["raw_p50_us"] = r.p50;
+  state.counters["raw_p99_us"] = r.p99;
+  state.counters["x_raw_p50"] = e.p50 / r.p50;
+  state.counters["ops"] = static_cast<double>(engine_us.size());
+}
+
 void LinkLatency(benchmark::State& state, bool create) {
   const int64_t n = state.range(0);
   DatasetFor(n);
@@ -385,13 +398,7 @@ void LinkLatency(benchmark::State& state, bool create) {
     for (double us : engine_us) total += us;
     state.SetIterationTime(total / 1e6);
   }
-  Percentiles e = Of(engine_us), r = Of(raw_us);
-  state.counters["p50_us"] = e.p50;
-  state.counters["p99_us"] = e.p99;
-  state.counters["raw_p50_us"] = r.p50;
-  state.counters["raw_p99_us"] = r.p99;
-  state.counters["x_raw_p50"] = e.p50 / r.p50;
-  state.counters["ops"] = static_cast<double>(engine_us.size());
+  LatencyCounters(state, engine_us, raw_us);
 }
 
 void LinkCreate(benchmark::State& state) { LinkLatency(state, true); }
@@ -574,13 +581,7 @@ void AssignRole(benchmark::State& state) {
     raw->exec("COMMIT");
   }
   if (engine_us.empty()) return;
-  Percentiles e = Of(engine_us), r = Of(raw_us);
-  state.counters["p50_us"] = e.p50;
-  state.counters["p99_us"] = e.p99;
-  state.counters["raw_p50_us"] = r.p50;
-  state.counters["raw_p99_us"] = r.p99;
-  state.counters["x_raw_p50"] = e.p50 / r.p50;
-  state.counters["ops"] = static_cast<double>(engine_us.size());
+  LatencyCounters(state, engine_us, raw_us);
 }
 
 // ---- Queries ---------------------------------------------------------------------------------

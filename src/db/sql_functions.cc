@@ -231,13 +231,7 @@ std::string_view TextArg(sqlite3_value* v) {
 
 // The vocabulary's answer, so the derivation's SQL names no action type itself.
 void AdmitsFn(sqlite3_context* c, int, sqlite3_value** argv) {
-  const SubscriberType* type = FindSubscriberType(TextArg(argv[1]));
-  const std::string_view action_type = TextArg(argv[0]);
-  bool admits = false;
-  if (type) {
-    for (std::string_view a : type->admitted_by) admits = admits || a == action_type;
-  }
-  sqlite3_result_int(c, admits ? 1 : 0);
+  sqlite3_result_int(c, Admits(TextArg(argv[0]), TextArg(argv[1])) ? 1 : 0);
 }
 
 void PairIdFn(sqlite3_context* c, int, sqlite3_value** argv) {

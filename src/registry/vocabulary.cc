@@ -3,6 +3,8 @@
 
 #include "registry/vocabulary.h"
 
+#include <algorithm>
+
 namespace certo::internal {
 
 const std::vector<std::string_view>& ActionTypes() {
@@ -90,12 +92,17 @@ const SubscriberType* FindSubscriberType(std::string_view name) {
   return nullptr;
 }
 
+bool Admits(std::string_view action_type, std::string_view subscriber_type) {
+  const SubscriberType* t = FindSubscriberType(subscriber_type);
+  if (!t) return false;
+  return std::find(t->admitted_by.begin(), t->admitted_by.end(), action_type) !=
+         t->admitted_by.end();
+}
+
 std::vector<std::string_view> AdmittedSubscriberTypes(std::string_view action_type) {
   std::vector<std::string_view> admitted;
   for (const SubscriberType& t : SubscriberTypes()) {
-    for (std::string_view a : t.admitted_by) {
-      if (a == action_type) admitted.push_back(t.name);
-    }
+    if (Admits(action_type, t.name)) admitted.push_back(t.name);
   }
   return admitted;
 }

@@ -57,5 +57,8 @@ const SubscriberType* FindSubscriberType(std::string_view name);
 
 // The subscriber types an action of action_type admits, in the order of SubscriberTypes().
 std::vector<std::string_view> AdmittedSubscriberTypes(std::string_view action_type);
+// True when an action of action_type admits subscribers of subscriber_type (false for unknown
+// names).
+bool Admits(std::string_view action_type, std::string_view subscriber_type);
 
 }  // namespace certo::internal

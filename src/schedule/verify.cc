@@ -177,6 +177,16 @@ void CheckSchedule(Db& db, VerifyReport& report) {
 // Every id of a collection, and its existence period (empty: open).
 struct Period {
   std::string active_from, retired_on;
+
+  // Narrowed to the days p shares with it: the latest start, the earliest end (empty: open).
+  void And(const Period& p) {
+    if (!p.retired_on.empty() && (retired_on.empty() || p.retired_on < retired_on)) {
+      retired_on = p.retired_on;
+    }
+    if (!p.active_from.empty() && (active_from.empty() || p.active_from > active_from)) {
+      active_from = p.active_from;
+    }
+  }
 };
 using Rows = std::unordered_map<std::string, Period>;
 const Rows& RowsOf(Db& db, std::map<std::string_view, Rows>& cache, const Entity& e) {
@@ -225,13 +235,6 @@ void CheckReferences(Db& db, std::map<std::string_view, Rows>& rows, VerifyRepor
 // retirement of the subscription, its action and the action's office, its office, its subscriber
 // and the subscriber's office (schema 8's view says the same in SQL).
 void CheckVisibility(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& report) {
-  struct Span {
-    std::string shown, hidden;
-    void Add(const Period& p) {
-      if (!p.retired_on.empty() && (hidden.empty() || p.retired_on < hidden)) hidden = p.retired_on;
-      if (!p.active_from.empty() && (shown.empty() || p.active_from > shown)) shown = p.active_from;
-    }
-  };
   // The office of every office-level subscriber kind and of every action.
   std::unordered_map<std::string, std::string> office_of;
   std::vector<const Entity*> office_level = {FindEntity("action")};
@@ -282,37 +285,37 @@ void CheckVisibility(Db& db, std::map<std::string_view, Rows>& rows, VerifyRepor
                        "subscriber_type, subscriber_id, hidden_from, active_from, shown_from "
                        "FROM action_subscription");
   while (st.executeStep()) {
-    Span expected;
-    expected.Add(Period{st.getColumn(7).getString(), st.getColumn(1).getString()});
+    Period expected;  // shown_from .. hidden_from
+    expected.And(Period{st.getColumn(7).getString(), st.getColumn(1).getString()});
     const std::string action = st.getColumn(2).getString();
     const std::string type = st.getColumn(4).getString(), subscriber = st.getColumn(5).getString();
-    expected.Add(period(actions, action));
-    expected.Add(period(offices, office_of[action]));
-    expected.Add(period(offices, st.getColumn(3).getString()));
+    expected.And(period(actions, action));
+    expected.And(period(offices, office_of[action]));
+    expected.And(period(offices, st.getColumn(3).getString()));
     if (auto it = subjects.find(type); it != subjects.end()) {
-      expected.Add(period(*it->second, subscriber));
+      expected.And(period(*it->second, subscriber));
       if (auto o = office_of.find(subscriber); o != office_of.end()) {
-        expected.Add(period(offices, o->second));
+        expected.And(period(offices, o->second));
       }
       if (auto p = parent_of.find(subscriber); p != parent_of.end()) {
-        expected.Add(period(*p->second.first, p->second.second));
+        expected.And(period(*p->second.first, p->second.second));
       }
     }
     auto optional = [](const std::string& s) {
       return s.empty() ? std::nullopt : std::optional<std::string>(s);
     };
     const std::string id = st.getColumn(0).getString();
-    if (Text(st, 6) != optional(expected.hidden)) {
-      Mismatch(report, id, "hidden_from", Text(st, 6), optional(expected.hidden));
+    if (Text(st, 6) != optional(expected.retired_on)) {
+      Mismatch(report, id, "hidden_from", Text(st, 6), optional(expected.retired_on));
     }
-    if (Text(st, 8) != optional(expected.shown)) {
-      Mismatch(report, id, "shown_from", Text(st, 8), optional(expected.shown));
+    if (Text(st, 8) != optional(expected.active_from)) {
+      Mismatch(report, id, "shown_from", Text(st, 8), optional(expected.active_from));
     }
   }
 }
 
 // Rule 2.2 recomputed in C++ from the demands and the assignments, independently of schema 10's
-// view: every (action, person) pair some requirement needs, with the days the derived row must
+// triggers: every (action, person) pair some requirement needs, with the days the derived row must
 // have (the earliest start, open when one is open; the latest end, open when one is open), against
 // the stored rows. A required pair needs a row (a manual one serves); a derived row needs a
 // requirement and exactly those days.
@@ -321,26 +324,11 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
     bool any = false, open_start = false, open_end = false;
     std::string from, until;
   };
-  // A period intersected with another: the latest start, the earliest end (empty: open).
-  struct Days {
-    std::string from, until;
-    void And(const Period& p) {
-      if (!p.active_from.empty() && (from.empty() || p.active_from > from)) from = p.active_from;
-      if (!p.retired_on.empty() && (until.empty() || p.retired_on < until)) until = p.retired_on;
-    }
-  };
-  const SubscriberType* person = FindSubscriberType("PERSON");
-  auto admits = [&](const std::string& type) {
-    for (std::string_view a : person->admitted_by) {
-      if (a == type) return true;
-    }
-    return false;
-  };
   std::unordered_map<std::string, bool> action_admits;
   {
     SQLite::Statement st(db.raw(), "SELECT action_id, action_type FROM action");
     while (st.executeStep()) {
-      action_admits[st.getColumn(0).getString()] = admits(st.getColumn(1).getString());
+      action_admits[st.getColumn(0).getString()] = Admits(st.getColumn(1).getString(), "PERSON");
     }
   }
   struct Assignment {
@@ -388,17 +376,19 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
   std::map<std::pair<std::string, std::string>, Requirement> required;
   // Each requirement as schema 10 keeps it: action|person|demand|assignment|via|from|until.
   std::set<std::string> requirements;
-  auto need = [&](const std::string& action, const std::string& person_id, const Days& days,
+  auto need = [&](const std::string& action, const std::string& person_id, const Period& days,
                   const std::string& demand_id, const std::string& via,
                   const std::string& assignment) {
-    if (!days.from.empty() && !days.until.empty() && days.from >= days.until) return;
+    if (!days.active_from.empty() && !days.retired_on.empty() &&
+        days.active_from >= days.retired_on)
+      return;
     requirements.insert(action + "|" + person_id + "|" + demand_id + "|" + assignment + "|" + via +
-                        "|" + days.from + "|" + days.until);
+                        "|" + days.active_from + "|" + days.retired_on);
     Requirement& r = required[{action, person_id}];
-    if (days.from.empty()) r.open_start = true;
-    if (days.until.empty()) r.open_end = true;
-    if (!r.any || days.from < r.from) r.from = days.from;
-    if (!r.any || days.until > r.until) r.until = days.until;
+    if (days.active_from.empty()) r.open_start = true;
+    if (days.retired_on.empty()) r.open_end = true;
+    if (!r.any || days.active_from < r.from) r.from = days.active_from;
+    if (!r.any || days.retired_on > r.until) r.until = days.retired_on;
     r.any = true;
   };
   SQLite::Statement demands(db.raw(),
@@ -415,10 +405,10 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
     if (kind == resources.end()) continue;
     auto r = kind->second->find(resource);
     if (r == kind->second->end()) continue;
-    Days base;
+    Period base;
     base.And(Period{demands.getColumn(4).getString(), demands.getColumn(5).getString()});
     base.And(r->second);
-    auto through = [&](const std::string& person_office_id, Days days, const std::string& via,
+    auto through = [&](const std::string& person_office_id, Period days, const std::string& via,
                        const std::string& assignment) {
       auto po = person_offices.find(person_office_id);
       if (po == person_offices.end() || po->second.project != project) return;
@@ -436,7 +426,7 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
     if (it == assignments.end()) continue;
     for (const Assignment& a : it->second) {
       if (a.type != type) continue;
-      Days days = base;
+      Period days = base;
       days.And(a.period);
       through(a.person_office, days, type == "WORK_GROUP" ? "work-group-person" : "entity-employee",
               a.id);
@@ -530,22 +520,14 @@ VerifyReport Verify(Db& db, const VerifyOptions& options) {
                   table + " row " + rowid + " refers to a missing " + parent});
     }
   }
-  {
-    SQLite::Statement st(db.raw(), "SELECT count(*) FROM schedule_touch");
+  // Recalculations a committed write left queued (a bulk write stopped before its end).
+  for (const auto& [table, what] : {std::pair{"schedule_touch", " subscription recalculations"},
+                                    std::pair{"derive_touch", " derivations"}}) {
+    SQLite::Statement st(db.raw(), std::string("SELECT count(*) FROM ") + table);
     st.executeStep();
     if (long long n = st.getColumn(0).getInt64(); n > 0) {
       report.problems.push_back(Problem{"pending", "action-subscription", "", "", std::to_string(n),
-                                        "0",
-                                        std::to_string(n) + " subscription recalculations are "
-                                                            "still queued"});
-    }
-  }
-  {
-    SQLite::Statement st(db.raw(), "SELECT count(*) FROM derive_touch");
-    st.executeStep();
-    if (long long n = st.getColumn(0).getInt64(); n > 0) {
-      report.problems.push_back(Problem{"pending", "action-subscription", "", "", std::to_string(n),
-                                        "0", std::to_string(n) + " derivations are still queued"});
+                                        "0", std::to_string(n) + what + " are still queued"});
     }
   }
   {

@@ -19,6 +19,15 @@ std::optional<int64_t> IntOrNone(SQLite::Statement& st, int i) {
   return st.getColumn(i).getInt64();
 }
 
+// The newest event's seq, or nullopt for an empty outbox.
+std::optional<int64_t> Newest(Db& db) {
+  SQLite::Statement& st = db.Cached("SELECT max(seq) FROM outbox");
+  st.executeStep();
+  std::optional<int64_t> seq = IntOrNone(st, 0);
+  st.reset();
+  return seq;
+}
+
 void Drop(Db& db, int64_t through, int64_t& dropped) {
   SQLite::Statement& st = db.Cached("DELETE FROM outbox WHERE seq <= ?");
   st.bind(1, through);
@@ -92,12 +101,7 @@ int64_t ApplyOutboxPolicy(Db& db, Date today) {
   int64_t dropped = 0;
   if (!max_events && !max_days) return dropped;
   if (max_events) {
-    SQLite::Statement& last = db.Cached("SELECT max(seq) FROM outbox");
-    last.executeStep();
-    const bool any = !last.getColumn(0).isNull();
-    const int64_t newest = any ? last.getColumn(0).getInt64() : 0;
-    last.reset();
-    if (any) Drop(db, newest - *max_events, dropped);
+    if (std::optional<int64_t> newest = Newest(db)) Drop(db, *newest - *max_events, dropped);
   }
   if (max_days) {
     // The first event within the limit: events are in seq order, scanned from the oldest.
@@ -109,16 +113,11 @@ int64_t ApplyOutboxPolicy(Db& db, Date today) {
       SQLite::Statement& keep =
           db.Cached("SELECT seq FROM outbox WHERE date >= ? ORDER BY seq LIMIT 1");
       keep.bind(1, cutoff);
-      int64_t through = std::numeric_limits<int64_t>::max();
+      // Up to the first event kept; none kept: every event (the outbox is not empty here).
+      std::optional<int64_t> through;
       if (keep.executeStep()) through = keep.getColumn(0).getInt64() - 1;
       keep.reset();
-      if (through == std::numeric_limits<int64_t>::max()) {
-        SQLite::Statement& last = db.Cached("SELECT max(seq) FROM outbox");
-        last.executeStep();
-        through = last.getColumn(0).getInt64();
-        last.reset();
-      }
-      Drop(db, through, dropped);
+      Drop(db, through ? *through : Newest(db).value_or(0), dropped);
     }
   }
   return dropped;

@@ -1136,7 +1136,6 @@ void Store::RefuseDerived(const Entity& e, const std::string& id, std::string_vi
       "  FROM action_subscription s"
       "  LEFT JOIN subscription_requirement r"
       "    ON r.action_id = s.action_id AND r.person_id = s.subscriber_id"
-      "   AND (r.from_day IS NULL OR r.until_day IS NULL OR r.from_day < r.until_day)"
       " WHERE s.action_subscription_id = ? AND s.origin = '" +
       S(kOriginDerived) + "' ORDER BY r.until_day IS NOT NULL, r.demand_id LIMIT 1");
   st.bind(1, id);
