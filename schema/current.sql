@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 11; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 12; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -105,7 +105,7 @@ CREATE TABLE derive_touch (
   n         INTEGER,
   from_day  TEXT,
   until_day TEXT
-);
+, created INTEGER);
 
 CREATE TABLE entity_attachment (
   entity_attachment_id TEXT PRIMARY KEY NOT NULL,
@@ -778,6 +778,7 @@ BEGIN
 END;
 
 CREATE TRIGGER action_subscription_touch AFTER INSERT ON action_subscription
+WHEN NEW.origin = 'MANUAL'
 BEGIN
   INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (NEW.action_id, NEW.subscriber_id);
 END;
@@ -792,7 +793,7 @@ BEGIN
 END;
 
 CREATE TRIGGER action_subscription_visibility_insert AFTER INSERT ON action_subscription
-WHEN NOT certo_bulk()
+WHEN NOT certo_bulk() AND NEW.origin = 'MANUAL'
 BEGIN
   UPDATE action_subscription
      SET (shown_from, hidden_from) =
@@ -970,7 +971,10 @@ BEGIN
                  CASE WHEN count(r.from_day) = count(*) THEN min(r.from_day) END,
                  CASE WHEN count(r.until_day) = count(*) THEN max(r.until_day) END
             FROM subscription_requirement r
-           WHERE r.action_id = derive_touch.action_id AND r.person_id = derive_touch.person_id);
+           WHERE r.action_id = derive_touch.action_id AND r.person_id = derive_touch.person_id),
+         created = NOT EXISTS (SELECT 1 FROM action_subscription s
+                                WHERE s.action_id = derive_touch.action_id
+                                  AND s.subscriber_id = derive_touch.person_id);
   -- New rows: the event first, as a write through the API announces its row before the
   -- statement's triggers add STATUS events.
   INSERT INTO outbox (event, entity_id, payload, date)
@@ -982,19 +986,33 @@ BEGIN
                        'retired_on', t.until_day, 'origin', 'DERIVED', 'cause', json(t.cause)),
            certo_today()
       FROM derive_touch t JOIN action a ON a.action_id = t.action_id
-     WHERE t.n > 0
-       AND NOT EXISTS (SELECT 1 FROM action_subscription s
-                        WHERE s.action_id = t.action_id AND s.subscriber_id = t.person_id)
+     WHERE t.n > 0 AND t.created
      ORDER BY t.rowid;
+  -- Born with their chain's visibility (schema 3's action_subscription_in_force for a person:
+  -- the row, its action and the action's office, which is the row's own, and the person), so
+  -- no per-row trigger rewrites them.
   INSERT INTO action_subscription (action_subscription_id, tenant_id, subtenant_id, action_id,
                                    subscriber_type, subscriber_id, active_from, retired_on,
-                                   origin, created_at, updated_at)
+                                   shown_from, hidden_from, origin, created_at, updated_at)
     SELECT certo_pair_id(t.action_id, t.person_id), a.tenant_id, a.subtenant_id, t.action_id,
-           'PERSON', t.person_id, t.from_day, t.until_day, 'DERIVED', certo_now(), certo_now()
-      FROM derive_touch t JOIN action a ON a.action_id = t.action_id
-     WHERE t.n > 0
-       AND NOT EXISTS (SELECT 1 FROM action_subscription s
-                        WHERE s.action_id = t.action_id AND s.subscriber_id = t.person_id)
+           'PERSON', t.person_id, t.from_day, t.until_day,
+           certo_latest(t.from_day, a.active_from, o.active_from, p.active_from),
+           certo_earliest(t.until_day, a.retired_on, o.retired_on, p.retired_on),
+           'DERIVED', certo_now(), certo_now()
+      FROM derive_touch t
+      JOIN action a ON a.action_id = t.action_id
+      LEFT JOIN office o ON o.office_id = a.subtenant_id
+      LEFT JOIN person p ON p.person_id = t.person_id
+     WHERE t.n > 0 AND t.created
+     ORDER BY t.rowid;
+  -- A new row some certificate already covers gets its timeline, segments and STATUS event
+  -- from the schedule's own recomputation, as a row made by hand does; one nothing covers has
+  -- nothing to compute.
+  INSERT INTO schedule_touch (action_id, subscriber_id)
+    SELECT t.action_id, t.person_id FROM derive_touch t
+     WHERE t.n > 0 AND t.created
+       AND EXISTS (SELECT 1 FROM certificate_action l
+                    WHERE l.action_id = t.action_id AND l.resource_id = t.person_id)
      ORDER BY t.rowid;
   -- Existing derived rows whose period moved: retired, restored, or begun on another day.
   INSERT INTO outbox (event, entity_id, payload, date)

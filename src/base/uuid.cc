@@ -70,6 +70,14 @@ std::string NameUuid(std::string_view name) {
   return Canonical(b);
 }
 
+std::string DerivedSubscriptionId(std::string_view action_id, std::string_view person_id) {
+  std::string name = "certo derived subscription ";
+  name += action_id;
+  name += ' ';
+  name += person_id;
+  return NameUuid(name);
+}
+
 bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < s.size(); ++i) {

@@ -17,6 +17,8 @@ std::string NewUuid();
 // digest. The same name gives the same id in every file, so rows a rule derives (one per action
 // and person) have one id wherever they are derived.
 std::string NameUuid(std::string_view name);
+// A derived subscription's id (schema 10's certo_pair_id): the NameUuid of its action and person.
+std::string DerivedSubscriptionId(std::string_view action_id, std::string_view person_id);
 // True for the canonical 8-4-4-4-12 hexadecimal form (either case).
 bool IsUuid(std::string_view text);
 

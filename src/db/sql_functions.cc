@@ -239,11 +239,7 @@ void PairIdFn(sqlite3_context* c, int, sqlite3_value** argv) {
     sqlite3_result_null(c);
     return;
   }
-  std::string name = "certo derived subscription ";
-  name += TextArg(argv[0]);
-  name += ' ';
-  name += TextArg(argv[1]);
-  ResultText(c, NameUuid(name));
+  ResultText(c, DerivedSubscriptionId(TextArg(argv[0]), TextArg(argv[1])));
 }
 
 }  // namespace

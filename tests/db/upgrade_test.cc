@@ -20,6 +20,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "base/uuid.h"
 #include "db/schema.h"
 #include "db/sql_functions.h"
 #include "testutil.h"
@@ -411,6 +412,75 @@ TEST(UpgradeToSchema10, AnUpgradedFileDerivesWhatItsDemandsRequire) {
   Json derived = row(inspection, bruno);
   EXPECT_EQ(derived["origin"], "DERIVED");
   EXPECT_EQ(derived["required_by"][0]["via"], "work-group-person");
+  EXPECT_TRUE(Verified(*engine));
+}
+
+TEST(UpgradeToSchema12, DerivedRowsKeepTheirDaysAndNewOnesAreBornComplete) {
+  TempDir dir;
+  const std::string path = dir.File("schema11.certo");
+  std::filesystem::copy_file(FixturePath(2), path);
+  const std::string p = "00000000-0000-4000-8000-000000000001";
+  const std::string office_a = "00000000-0000-4000-8000-000000000002";
+  const std::string ada = "00000000-0000-4000-8000-000000000010";
+  const std::string bruno = "00000000-0000-4000-8000-000000000011";
+  const std::string role = "00000000-0000-4000-8000-000000000030";
+  const std::string group = "00000000-0000-4000-8000-000000000040";
+  const std::string inspection = "00000000-0000-4000-8000-000000000052";
+  std::string before;  // Bruno's derived row as schema 11 wrote it
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    internal::SqlContext ctx;
+    ctx.options.today = kToday;
+    ASSERT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
+    SQLite::Transaction tx(raw);
+    for (const internal::Migration& m : internal::Migrations()) {
+      if (m.version >= 3 && m.version <= 11) raw.exec(std::string(m.sql));
+    }
+    raw.exec("PRAGMA user_version = 11");
+    raw.exec(
+        "INSERT INTO demand (demand_id, project_id, office_id, action_id, resource_type, "
+        "resource_id, active_from) VALUES ('00000000-0000-4000-8000-000000000901', '" +
+        p + "', '" + office_a + "', '" + inspection + "', 'WORK_GROUP', '" + group +
+        "', '2026-12-01')");
+    before = raw.execAndGet(
+                    "SELECT json_array(action_subscription_id, origin, active_from, retired_on, "
+                    "shown_from, hidden_from) FROM action_subscription WHERE action_id = '" +
+                    inspection + "' AND subscriber_id = '" + bruno + "'")
+                 .getString();
+    tx.commit();
+  }
+  EXPECT_EQ(before, "[\"" + internal::DerivedSubscriptionId(inspection, bruno) +
+                        "\",\"DERIVED\",\"2026-12-01\",null,\"2026-12-01\",\"2025-05-01\"]");
+  auto engine = OpenEngine(path);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->SchemaVersion(), internal::Migrations().back().version);
+  auto row = [&](const std::string& action, const std::string& person) {
+    Query q;
+    q.filter = {{"action_id", action}, {"subscriber_id", person}};
+    q.history = true;
+    auto page = engine->Index("action-subscription", q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    return page.ok() && page->rows.size() == 1 ? page->rows[0] : Json();
+  };
+  // Kept as schema 11 wrote it (the fixture retires Bruno's chain on 2025-05-01).
+  Json kept = row(inspection, bruno);
+  EXPECT_EQ(kept["active_from"], "2026-12-01");
+  EXPECT_EQ(kept["origin"], "DERIVED");
+  // A requirement made after the upgrade takes the new path: Ada holds the role.
+  auto refresher = engine->Insert("action", {{"tenant_id", p},
+                                             {"subtenant_id", office_a},
+                                             {"action_type", "TRAINING"},
+                                             {"name", "Refresher"}});
+  ASSERT_TRUE(refresher.ok()) << refresher.status().ToString();
+  auto demand = engine->Insert("demand", {{"project_id", p},
+                                          {"office_id", office_a},
+                                          {"action_id", *refresher},
+                                          {"resource_type", "ROLE"},
+                                          {"resource_id", role}});
+  ASSERT_TRUE(demand.ok()) << demand.status().ToString();
+  Json derived = row(*refresher, ada);
+  EXPECT_EQ(derived["origin"], "DERIVED");
+  EXPECT_EQ(derived["action_subscription_id"], internal::DerivedSubscriptionId(*refresher, ada));
   EXPECT_TRUE(Verified(*engine));
 }
 

@@ -147,6 +147,57 @@ TEST(DerivedSubscription, HoldingADemandedRoleMakesOneDerivedRowWithItsRequireme
   EXPECT_TRUE(Verified(s.e()));
 }
 
+TEST(DerivedSubscription, ACertificateTheyAlreadyHoldCoversANewRequirementAtOnce) {
+  Site s;
+  std::string cert = S(MustCreate(s.e(), "certificate",
+                                  {{"resource_id", s.ada},
+                                   {"action_type", "TRAINING"},
+                                   {"name", "Fire fighting, 2025"},
+                                   {"date_release", "2025-03-01"},
+                                   {"date_expire", "2028-03-01"}}),
+                       "certificate_id");
+  MustCreate(s.e(), "certificate-action", {{"certificate_id", cert}, {"action_id", s.training}});
+  std::string warden = s.Resource("role", "Fire warden");
+  s.Demand(s.training, "ROLE", warden);
+  const int64_t before = s.LastSeq();
+  s.Holds("ROLE", warden);
+  Json row = s.Row(s.training, s.ada);
+  EXPECT_EQ(row["origin"], "DERIVED");
+  EXPECT_EQ(row["status"], "VALID");
+  std::vector<std::string> names;
+  Json status;
+  for (const Event& event : s.EventsAfter(before)) {
+    names.push_back(event.name);
+    if (event.name == "ACTION_SUBSCRIPTION::STATUS") status = event.payload;
+  }
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"ENTITY_EMPLOYEE::CREATE", "ACTION_SUBSCRIPTION::CREATE",
+                                      "ACTION_SUBSCRIPTION::STATUS"}));
+  EXPECT_EQ(status["old"], "NEW");
+  EXPECT_EQ(status["new"], "VALID");
+  EXPECT_EQ(status["entity_id"], row["action_subscription_id"]);
+  EXPECT_TRUE(Verified(s.e()));
+}
+
+TEST(DerivedSubscription, ANewDerivedRowIsBornWithItsChainsDays) {
+  // Ada joins the company on 2027-01-10 and leaves on 2027-06-30; the action ends on 2027-05-01.
+  // Her derived row is in the schedule only while all three are in force.
+  Site s;
+  using std::chrono::day;
+  using std::chrono::year;
+  ASSERT_TRUE(s.e().Update("person", s.ada, {{"active_from", "2027-01-10"}}).ok());
+  ASSERT_TRUE(s.e().Historicize("person", s.ada, year{2027} / 6 / day{30}).ok());
+  ASSERT_TRUE(s.e().Historicize("action", s.training, year{2027} / 5 / day{1}).ok());
+  std::string warden = s.Resource("role", "Fire warden");
+  s.Demand(s.training, "ROLE", warden);
+  s.Holds("ROLE", warden);
+  EXPECT_FALSE(s.InSchedule(s.training, s.ada, year{2027} / 1 / day{9}));
+  EXPECT_TRUE(s.InSchedule(s.training, s.ada, year{2027} / 1 / day{10}));
+  EXPECT_TRUE(s.InSchedule(s.training, s.ada, year{2027} / 4 / day{30}));
+  EXPECT_FALSE(s.InSchedule(s.training, s.ada, year{2027} / 5 / day{1}));
+  EXPECT_TRUE(Verified(s.e()));
+}
+
 TEST(DerivedSubscription, EveryResourceKindDerivesThroughItsAssignment) {
   Site s;
   struct Kind {
