@@ -890,35 +890,54 @@ BEGIN
     SELECT * FROM (
       SELECT t.action_id, t.person_id, d.demand_id, d.resource_type, d.resource_id,
              'entity-employee' AS via, e.entity_employee_id,
-             certo_latest(d.active_from, e.active_from, po.active_from,
+             certo_latest(d.active_from, od.active_from, e.active_from, oe.active_from,
+                          po.active_from, opo.active_from,
                           CASE d.resource_type
-                            WHEN 'ROLE' THEN (SELECT active_from FROM role
-                                               WHERE office_role_id = d.resource_id)
-                            WHEN 'EQUIPMENT' THEN (SELECT active_from FROM equipment
-                                                    WHERE office_equipment_id = d.resource_id)
+                            WHEN 'ROLE' THEN
+                              (SELECT certo_latest(x.active_from, xo.active_from) FROM role x
+                                 JOIN office xo ON xo.office_id = x.office_id
+                                WHERE x.office_role_id = d.resource_id)
+                            WHEN 'EQUIPMENT' THEN
+                              (SELECT certo_latest(x.active_from, xo.active_from) FROM equipment x
+                                 JOIN office xo ON xo.office_id = x.office_id
+                                WHERE x.office_equipment_id = d.resource_id)
                             WHEN 'WORK_ENVIRONMENT' THEN
-                              (SELECT active_from FROM work_environment
-                                WHERE office_work_environment_id = d.resource_id)
-                            WHEN 'SUBSTANCE' THEN (SELECT active_from FROM substance
-                                                    WHERE office_substance_id = d.resource_id)
+                              (SELECT certo_latest(x.active_from, xo.active_from) FROM work_environment x
+                                 JOIN office xo ON xo.office_id = x.office_id
+                                WHERE x.office_work_environment_id = d.resource_id)
+                            WHEN 'SUBSTANCE' THEN
+                              (SELECT certo_latest(x.active_from, xo.active_from) FROM substance x
+                                 JOIN office xo ON xo.office_id = x.office_id
+                                WHERE x.office_substance_id = d.resource_id)
                           END) AS from_day,
-             certo_earliest(d.retired_on, e.retired_on, po.retired_on,
+             certo_earliest(d.retired_on, od.retired_on, e.retired_on, oe.retired_on,
+                            po.retired_on, opo.retired_on,
                             CASE d.resource_type
-                              WHEN 'ROLE' THEN (SELECT retired_on FROM role
-                                                 WHERE office_role_id = d.resource_id)
-                              WHEN 'EQUIPMENT' THEN (SELECT retired_on FROM equipment
-                                                      WHERE office_equipment_id = d.resource_id)
-                              WHEN 'WORK_ENVIRONMENT' THEN
-                                (SELECT retired_on FROM work_environment
-                                  WHERE office_work_environment_id = d.resource_id)
-                              WHEN 'SUBSTANCE' THEN (SELECT retired_on FROM substance
-                                                      WHERE office_substance_id = d.resource_id)
+                            WHEN 'ROLE' THEN
+                              (SELECT certo_earliest(x.retired_on, xo.retired_on) FROM role x
+                                 JOIN office xo ON xo.office_id = x.office_id
+                                WHERE x.office_role_id = d.resource_id)
+                            WHEN 'EQUIPMENT' THEN
+                              (SELECT certo_earliest(x.retired_on, xo.retired_on) FROM equipment x
+                                 JOIN office xo ON xo.office_id = x.office_id
+                                WHERE x.office_equipment_id = d.resource_id)
+                            WHEN 'WORK_ENVIRONMENT' THEN
+                              (SELECT certo_earliest(x.retired_on, xo.retired_on) FROM work_environment x
+                                 JOIN office xo ON xo.office_id = x.office_id
+                                WHERE x.office_work_environment_id = d.resource_id)
+                            WHEN 'SUBSTANCE' THEN
+                              (SELECT certo_earliest(x.retired_on, xo.retired_on) FROM substance x
+                                 JOIN office xo ON xo.office_id = x.office_id
+                                WHERE x.office_substance_id = d.resource_id)
                             END) AS until_day
         FROM derive_touch t
         JOIN action a ON a.action_id = t.action_id
         CROSS JOIN person_office po ON po.person_id = t.person_id
         CROSS JOIN entity_employee e ON e.person_office_id = po.person_office_id
         CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_id = e.entity_id
+        JOIN office od ON od.office_id = d.office_id
+        JOIN office oe ON oe.office_id = e.office_id
+        JOIN office opo ON opo.office_id = po.office_id
        WHERE d.resource_type IN ('ROLE', 'EQUIPMENT', 'WORK_ENVIRONMENT', 'SUBSTANCE')
          AND e.type = d.resource_type AND po.project_id = d.project_id
          AND certo_admits(a.action_type, 'PERSON')
@@ -939,14 +958,21 @@ BEGIN
     SELECT * FROM (
       SELECT t.action_id, t.person_id, d.demand_id, d.resource_type, d.resource_id,
              'work-group-person', w.work_group_person_id,
-             certo_latest(d.active_from, g.active_from, w.active_from, po.active_from) AS from_day,
-             certo_earliest(d.retired_on, g.retired_on, w.retired_on, po.retired_on) AS until_day
+             certo_latest(d.active_from, od.active_from, g.active_from, og.active_from,
+                          w.active_from, ow.active_from, po.active_from, opo.active_from) AS from_day,
+             certo_earliest(d.retired_on, od.retired_on, g.retired_on, og.retired_on,
+                            w.retired_on, ow.retired_on, po.retired_on, opo.retired_on)
+               AS until_day
         FROM derive_touch t
         JOIN action a ON a.action_id = t.action_id
         CROSS JOIN person_office po ON po.person_id = t.person_id
         CROSS JOIN work_group_person w ON w.person_office_id = po.person_office_id
         CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_id = w.work_group_id
         JOIN work_group g ON g.work_group_id = w.work_group_id
+        JOIN office od ON od.office_id = d.office_id
+        JOIN office og ON og.office_id = g.office_id
+        JOIN office ow ON ow.office_id = w.office_id
+        JOIN office opo ON opo.office_id = po.office_id
        WHERE d.resource_type = 'WORK_GROUP' AND po.project_id = d.project_id
          AND certo_admits(a.action_type, 'PERSON'))
      WHERE from_day IS NULL OR until_day IS NULL OR from_day < until_day;
@@ -955,13 +981,14 @@ BEGIN
     SELECT * FROM (
       SELECT t.action_id, t.person_id, d.demand_id, d.resource_type, d.resource_id,
              'person-office', po.person_office_id,
-             certo_latest(d.active_from, o.active_from, po.active_from) AS from_day,
-             certo_earliest(d.retired_on, o.retired_on, po.retired_on) AS until_day
+             certo_latest(d.active_from, od.active_from, o.active_from, po.active_from) AS from_day,
+             certo_earliest(d.retired_on, od.retired_on, o.retired_on, po.retired_on) AS until_day
         FROM derive_touch t
         JOIN action a ON a.action_id = t.action_id
         CROSS JOIN person_office po ON po.person_id = t.person_id
         CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_id = po.office_id
         JOIN office o ON o.office_id = po.office_id
+        JOIN office od ON od.office_id = d.office_id
        WHERE d.resource_type = 'OFFICE' AND po.project_id = d.project_id
          AND certo_admits(a.action_type, 'PERSON'))
      WHERE from_day IS NULL OR until_day IS NULL OR from_day < until_day;
@@ -1146,8 +1173,42 @@ BEGIN
   INSERT INTO derive_touch (action_id, person_id, cause)
     SELECT h.action_id, h.person_id,
            json_object('event', 'OFFICE::UPDATE', 'entity_id', NEW.office_id)
-      FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
-     WHERE d.resource_id = NEW.office_id;
+      FROM demand_holder h
+     WHERE h.demand_id IN (
+             SELECT demand_id FROM demand
+              WHERE office_id = NEW.office_id OR resource_id = NEW.office_id
+             UNION ALL
+             SELECT d.demand_id FROM role x JOIN demand d ON d.resource_id = x.office_role_id
+              WHERE x.office_id = NEW.office_id
+             UNION ALL
+             SELECT d.demand_id FROM equipment x
+               JOIN demand d ON d.resource_id = x.office_equipment_id
+              WHERE x.office_id = NEW.office_id
+             UNION ALL
+             SELECT d.demand_id FROM work_environment x
+               JOIN demand d ON d.resource_id = x.office_work_environment_id
+              WHERE x.office_id = NEW.office_id
+             UNION ALL
+             SELECT d.demand_id FROM substance x
+               JOIN demand d ON d.resource_id = x.office_substance_id
+              WHERE x.office_id = NEW.office_id
+             UNION ALL
+             SELECT d.demand_id FROM work_group x JOIN demand d ON d.resource_id = x.work_group_id
+              WHERE x.office_id = NEW.office_id);
+  INSERT INTO derive_touch (action_id, person_id, cause)
+    SELECT h.action_id, h.person_id,
+           json_object('event', 'OFFICE::UPDATE', 'entity_id', NEW.office_id)
+      FROM demand_holder h
+     WHERE h.person_id IN (
+             SELECT person_id FROM person_office WHERE office_id = NEW.office_id
+             UNION ALL
+             SELECT po.person_id FROM entity_employee e
+               JOIN person_office po ON po.person_office_id = e.person_office_id
+              WHERE e.office_id = NEW.office_id
+             UNION ALL
+             SELECT po.person_id FROM work_group_person w
+               JOIN person_office po ON po.person_office_id = w.person_office_id
+              WHERE w.office_id = NEW.office_id);
   INSERT INTO derive_touch (action_id)
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;

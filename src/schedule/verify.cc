@@ -314,10 +314,11 @@ void CheckVisibility(Db& db, std::map<std::string_view, Rows>& rows, VerifyRepor
   }
 }
 
-// Rule 2.2 recomputed in C++ from the demands and the assignments, independently of schema 10's
+// Rule 2.2 recomputed in C++ from the demands and the assignments, independently of the
 // triggers: every (action, person) pair some requirement needs, with the days the derived row must
 // have (the earliest start, open when one is open; the latest end, open when one is open), against
-// the stored rows. A required pair needs a row (a manual one serves); a derived row needs a
+// the stored rows. Each level (demand, resource, assignment, person-office) holds only while its
+// office does. A required pair needs a row (a manual one serves); a derived row needs a
 // requirement and exactly those days.
 void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& report) {
   struct Requirement {
@@ -331,6 +332,12 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
       action_admits[st.getColumn(0).getString()] = Admits(st.getColumn(1).getString(), "PERSON");
     }
   }
+  const Rows& offices = RowsOf(db, rows, *FindEntity("office"));
+  // A row's own days within its office's.
+  auto in_office = [&](Period days, const std::string& office) {
+    if (auto o = offices.find(office); o != offices.end()) days.And(o->second);
+    return days;
+  };
   struct Assignment {
     std::string id, type, person_office;
     Period period;
@@ -341,16 +348,17 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
     while (st.executeStep()) {
       by_resource[st.getColumn(1).getString()].push_back(Assignment{
           st.getColumn(0).getString(), st.getColumn(2).getString(), st.getColumn(3).getString(),
-          Period{st.getColumn(4).getString(), st.getColumn(5).getString()}});
+          in_office(Period{st.getColumn(4).getString(), st.getColumn(5).getString()},
+                    st.getColumn(6).getString())});
     }
     return by_resource;
   };
   const auto held = read_assignments(
-      "SELECT entity_employee_id, entity_id, type, person_office_id, active_from, retired_on "
-      "FROM entity_employee");
+      "SELECT entity_employee_id, entity_id, type, person_office_id, active_from, retired_on, "
+      "office_id FROM entity_employee");
   const auto members = read_assignments(
       "SELECT work_group_person_id, work_group_id, 'WORK_GROUP', person_office_id, active_from, "
-      "retired_on FROM work_group_person");
+      "retired_on, office_id FROM work_group_person");
   struct PersonOffice {
     std::string person, project;
     Period period;
@@ -365,13 +373,29 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
       const std::string id = st.getColumn(0).getString();
       person_offices[id] =
           PersonOffice{st.getColumn(1).getString(), st.getColumn(2).getString(),
-                       Period{st.getColumn(4).getString(), st.getColumn(5).getString()}};
+                       in_office(Period{st.getColumn(4).getString(), st.getColumn(5).getString()},
+                                 st.getColumn(3).getString())};
       staff[st.getColumn(3).getString()].push_back(id);
     }
   }
-  std::map<std::string, const Rows*> resources;
+  // Each demandable resource's days within its office's (an office's are its own).
+  std::map<std::string, Rows> resources;
   for (const SubscriberType& k : SubscriberTypes()) {
-    if (k.demanded) resources[std::string(k.name)] = &RowsOf(db, rows, *FindEntity(k.collection));
+    if (!k.demanded) continue;
+    const Entity& e = *FindEntity(k.collection);
+    Rows& of_kind = resources[std::string(k.name)];
+    if (e.office_field.empty()) {
+      of_kind = RowsOf(db, rows, e);
+      continue;
+    }
+    SQLite::Statement st(db.raw(), "SELECT " + std::string(e.id) + ", active_from, retired_on, " +
+                                       std::string(e.office_field) + " FROM " +
+                                       std::string(e.table));
+    while (st.executeStep()) {
+      of_kind.emplace(st.getColumn(0).getString(),
+                      in_office(Period{st.getColumn(1).getString(), st.getColumn(2).getString()},
+                                st.getColumn(3).getString()));
+    }
   }
   std::map<std::pair<std::string, std::string>, Requirement> required;
   // Each requirement as schema 10 keeps it: action|person|demand|assignment|via|from|until.
@@ -393,7 +417,7 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
   };
   SQLite::Statement demands(db.raw(),
                             "SELECT action_id, project_id, resource_type, resource_id, "
-                            "active_from, retired_on, demand_id FROM demand");
+                            "active_from, retired_on, demand_id, office_id FROM demand");
   while (demands.executeStep()) {
     const std::string action = demands.getColumn(0).getString();
     const std::string project = demands.getColumn(1).getString();
@@ -403,10 +427,11 @@ void CheckDerived(Db& db, std::map<std::string_view, Rows>& rows, VerifyReport& 
     if (!action_admits[action]) continue;
     auto kind = resources.find(type);
     if (kind == resources.end()) continue;
-    auto r = kind->second->find(resource);
-    if (r == kind->second->end()) continue;
-    Period base;
-    base.And(Period{demands.getColumn(4).getString(), demands.getColumn(5).getString()});
+    auto r = kind->second.find(resource);
+    if (r == kind->second.end()) continue;
+    Period base =
+        in_office(Period{demands.getColumn(4).getString(), demands.getColumn(5).getString()},
+                  demands.getColumn(7).getString());
     base.And(r->second);
     auto through = [&](const std::string& person_office_id, Period days, const std::string& via,
                        const std::string& assignment) {

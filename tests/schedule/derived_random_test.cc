@@ -109,13 +109,18 @@ struct Model {
     };
     for (const auto& [id, d] : demands) {
       if (!Admits(actions.at(d.action).type)) continue;
+      // Each level within its office: the demand's (its action's), the resource's (an office's
+      // is itself), the assignment's and the person-office's (the person-office's office).
       Period base = periods.at(id);
+      base.And(periods.at(actions.at(d.action).office));
       base.And(periods.at(d.resource));
+      base.And(periods.at(resources.at(d.resource).office));
       if (d.type == "OFFICE") {
         for (const auto& [po_id, po] : person_offices) {
           if (po.office != d.resource) continue;
           Period days = base;
           days.And(periods.at(po_id));
+          days.And(periods.at(po.office));
           need(id, "person-office", po_id, d, po.person, days);
         }
         continue;
@@ -125,6 +130,7 @@ struct Model {
         Period days = base;
         days.And(periods.at(h_id));
         days.And(periods.at(h.person_office));
+        days.And(periods.at(person_offices.at(h.person_office).office));
         need(id, h.type == "WORK_GROUP" ? "work-group-person" : "entity-employee", h_id, d,
              person_offices.at(h.person_office).person, days);
       }

@@ -198,6 +198,49 @@ TEST(DerivedSubscription, ANewDerivedRowIsBornWithItsChainsDays) {
   EXPECT_TRUE(Verified(s.e()));
 }
 
+TEST(DerivedSubscription, ClosingASiteEndsItsPeoplesRequirementsOfAnotherOffice) {
+  // The plant's action, demanded of a role of the head office that Ada holds: closing the head
+  // office ends her requirement (her assignment and membership are there), reopening restores it.
+  Site s;
+  const std::string plant =
+      S(MustCreate(s.e(), "office", {{"project_id", s.project}, {"name", "Second plant"}}),
+        "office_id");
+  const std::string audit = S(MustCreate(s.e(), "action",
+                                         {{"tenant_id", s.project},
+                                          {"subtenant_id", plant},
+                                          {"action_type", "TRAINING"},
+                                          {"name", "Plant induction"}}),
+                              "action_id");
+  std::string warden = s.Resource("role", "Fire warden");
+  MustCreate(s.e(), "demand",
+             {{"project_id", s.project},
+              {"office_id", plant},
+              {"action_id", audit},
+              {"resource_type", "ROLE"},
+              {"resource_id", warden}});
+  s.Holds("ROLE", warden);
+  EXPECT_EQ(s.Row(audit, s.ada)["retired_on"], nullptr);
+  using std::chrono::day;
+  using std::chrono::year;
+  const int64_t before = s.LastSeq();
+  ASSERT_TRUE(s.e().Historicize("office", s.office, year{2027} / 3 / day{1}).ok());
+  EXPECT_EQ(s.Row(audit, s.ada)["retired_on"], "2027-03-01");
+  bool caused = false;
+  for (const Event& event : s.EventsAfter(before)) {
+    if (event.name == "ACTION_SUBSCRIPTION::UPDATE" &&
+        event.payload["cause"]["event"] == "OFFICE::UPDATE")
+      caused = event.payload["cause"]["entity_id"] == s.office;
+  }
+  EXPECT_TRUE(caused);
+  EXPECT_TRUE(Verified(s.e()));
+  ASSERT_TRUE(s.e().Restore("office", s.office).ok());
+  EXPECT_EQ(s.Row(audit, s.ada)["retired_on"], nullptr);
+  // The demand's own office closing ends it too.
+  ASSERT_TRUE(s.e().Historicize("office", plant, year{2027} / 2 / day{1}).ok());
+  EXPECT_EQ(s.Row(audit, s.ada)["retired_on"], "2027-02-01");
+  EXPECT_TRUE(Verified(s.e()));
+}
+
 TEST(DerivedSubscription, EveryResourceKindDerivesThroughItsAssignment) {
   Site s;
   struct Kind {

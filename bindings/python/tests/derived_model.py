@@ -92,22 +92,30 @@ class DerivedModel:
             out.setdefault((action, person), []).append(
                 Requirement(demand_id, via, assignment, days.active_from, days.retired_on))
 
+        def office(office_id: str) -> Period:
+            return self.resources[office_id].period
+
+        # Each level holds only while its office does: the demand's (its action's), the
+        # resource's (an office's is itself), the assignment's and the person-office's (both the
+        # person-office's office here).
         for demand_id, d in self.demands.items():
             if self.action_types[d.action] not in ADMIT_PEOPLE:
                 continue
             resource = self.resources[d.resource]
+            base = overlap(d.period, office(self.action_offices[d.action]), resource.period,
+                           office(resource.office))
             if resource.type == "OFFICE":
                 for po_id, po in self.person_offices.items():
                     if po.office == d.resource:
                         need(demand_id, "person-office", po_id, po.person,
-                             overlap(d.period, resource.period, po.period))
+                             overlap(base, po.period, office(po.office)))
                 continue
             via = "work-group-person" if resource.type == "WORK_GROUP" else "entity-employee"
             for a_id, a in self.assignments.items():
                 if a.resource == d.resource:
                     po = self.person_offices[a.person_office]
                     need(demand_id, via, a_id, po.person,
-                         overlap(d.period, resource.period, a.period, po.period))
+                         overlap(base, a.period, po.period, office(po.office)))
         return out
 
     @staticmethod
