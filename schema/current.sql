@@ -891,45 +891,11 @@ BEGIN
       SELECT t.action_id, t.person_id, d.demand_id, d.resource_type, d.resource_id,
              'entity-employee' AS via, e.entity_employee_id,
              certo_latest(d.active_from, od.active_from, e.active_from, oe.active_from,
-                          po.active_from, opo.active_from,
-                          CASE d.resource_type
-                            WHEN 'ROLE' THEN
-                              (SELECT certo_latest(x.active_from, xo.active_from) FROM role x
-                                 JOIN office xo ON xo.office_id = x.office_id
-                                WHERE x.office_role_id = d.resource_id)
-                            WHEN 'EQUIPMENT' THEN
-                              (SELECT certo_latest(x.active_from, xo.active_from) FROM equipment x
-                                 JOIN office xo ON xo.office_id = x.office_id
-                                WHERE x.office_equipment_id = d.resource_id)
-                            WHEN 'WORK_ENVIRONMENT' THEN
-                              (SELECT certo_latest(x.active_from, xo.active_from) FROM work_environment x
-                                 JOIN office xo ON xo.office_id = x.office_id
-                                WHERE x.office_work_environment_id = d.resource_id)
-                            WHEN 'SUBSTANCE' THEN
-                              (SELECT certo_latest(x.active_from, xo.active_from) FROM substance x
-                                 JOIN office xo ON xo.office_id = x.office_id
-                                WHERE x.office_substance_id = d.resource_id)
-                          END) AS from_day,
+                          po.active_from, opo.active_from, xr.active_from, xe.active_from,
+                          xw.active_from, xs.active_from, xo.active_from) AS from_day,
              certo_earliest(d.retired_on, od.retired_on, e.retired_on, oe.retired_on,
-                            po.retired_on, opo.retired_on,
-                            CASE d.resource_type
-                            WHEN 'ROLE' THEN
-                              (SELECT certo_earliest(x.retired_on, xo.retired_on) FROM role x
-                                 JOIN office xo ON xo.office_id = x.office_id
-                                WHERE x.office_role_id = d.resource_id)
-                            WHEN 'EQUIPMENT' THEN
-                              (SELECT certo_earliest(x.retired_on, xo.retired_on) FROM equipment x
-                                 JOIN office xo ON xo.office_id = x.office_id
-                                WHERE x.office_equipment_id = d.resource_id)
-                            WHEN 'WORK_ENVIRONMENT' THEN
-                              (SELECT certo_earliest(x.retired_on, xo.retired_on) FROM work_environment x
-                                 JOIN office xo ON xo.office_id = x.office_id
-                                WHERE x.office_work_environment_id = d.resource_id)
-                            WHEN 'SUBSTANCE' THEN
-                              (SELECT certo_earliest(x.retired_on, xo.retired_on) FROM substance x
-                                 JOIN office xo ON xo.office_id = x.office_id
-                                WHERE x.office_substance_id = d.resource_id)
-                            END) AS until_day
+                            po.retired_on, opo.retired_on, xr.retired_on, xe.retired_on,
+                            xw.retired_on, xs.retired_on, xo.retired_on) AS until_day
         FROM derive_touch t
         JOIN action a ON a.action_id = t.action_id
         CROSS JOIN person_office po ON po.person_id = t.person_id
@@ -938,20 +904,22 @@ BEGIN
         JOIN office od ON od.office_id = d.office_id
         JOIN office oe ON oe.office_id = e.office_id
         JOIN office opo ON opo.office_id = po.office_id
+        -- the resource, of its kind (a demand's resource_id is checked, not a foreign key), and
+        -- its office: one probe each, at most one of the four found
+        LEFT JOIN role xr ON d.resource_type = 'ROLE' AND xr.office_role_id = d.resource_id
+        LEFT JOIN equipment xe
+          ON d.resource_type = 'EQUIPMENT' AND xe.office_equipment_id = d.resource_id
+        LEFT JOIN work_environment xw
+          ON d.resource_type = 'WORK_ENVIRONMENT' AND xw.office_work_environment_id = d.resource_id
+        LEFT JOIN substance xs
+          ON d.resource_type = 'SUBSTANCE' AND xs.office_substance_id = d.resource_id
+        LEFT JOIN office xo
+          ON xo.office_id = coalesce(xr.office_id, xe.office_id, xw.office_id, xs.office_id)
        WHERE d.resource_type IN ('ROLE', 'EQUIPMENT', 'WORK_ENVIRONMENT', 'SUBSTANCE')
          AND e.type = d.resource_type AND po.project_id = d.project_id
          AND certo_admits(a.action_type, 'PERSON')
-         -- the resource exists (a demand's resource_id is checked, not a foreign key)
-         AND CASE d.resource_type
-               WHEN 'ROLE' THEN EXISTS (SELECT 1 FROM role WHERE office_role_id = d.resource_id)
-               WHEN 'EQUIPMENT' THEN EXISTS (SELECT 1 FROM equipment
-                                              WHERE office_equipment_id = d.resource_id)
-               WHEN 'WORK_ENVIRONMENT' THEN
-                 EXISTS (SELECT 1 FROM work_environment
-                          WHERE office_work_environment_id = d.resource_id)
-               WHEN 'SUBSTANCE' THEN EXISTS (SELECT 1 FROM substance
-                                              WHERE office_substance_id = d.resource_id)
-             END)
+         AND coalesce(xr.office_role_id, xe.office_equipment_id, xw.office_work_environment_id,
+                      xs.office_substance_id) IS NOT NULL)
      WHERE from_day IS NULL OR until_day IS NULL OR from_day < until_day;
   -- Through work-group-person rows.
   INSERT INTO subscription_requirement
