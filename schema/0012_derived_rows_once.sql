@@ -269,3 +269,11 @@ BEGIN
   INSERT INTO derive_touch (action_id)
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
+
+-- What an older file derived without its offices' days, recomputed once (only a file with an
+-- office that begins or ends can have such a requirement).
+INSERT INTO derive_touch (action_id, person_id, cause)
+  SELECT DISTINCT action_id, person_id, json_object('event', 'SCHEMA::UPGRADE', 'version', 12)
+    FROM demand_holder
+   WHERE EXISTS (SELECT 1 FROM office WHERE active_from IS NOT NULL OR retired_on IS NOT NULL);
+INSERT INTO derive_touch (action_id) SELECT NULL WHERE EXISTS (SELECT 1 FROM derive_touch);

@@ -415,7 +415,7 @@ TEST(UpgradeToSchema10, AnUpgradedFileDerivesWhatItsDemandsRequire) {
   EXPECT_TRUE(Verified(*engine));
 }
 
-TEST(UpgradeToSchema12, DerivedRowsKeepTheirDaysAndNewOnesAreBornComplete) {
+TEST(UpgradeToSchema12, DerivedRowsTakeTheirOfficesDaysAndNewOnesAreBornComplete) {
   TempDir dir;
   const std::string path = dir.File("schema11.certo");
   std::filesystem::copy_file(FixturePath(2), path);
@@ -426,6 +426,7 @@ TEST(UpgradeToSchema12, DerivedRowsKeepTheirDaysAndNewOnesAreBornComplete) {
   const std::string role = "00000000-0000-4000-8000-000000000030";
   const std::string group = "00000000-0000-4000-8000-000000000040";
   const std::string inspection = "00000000-0000-4000-8000-000000000052";
+  const std::string old_plant = "00000000-0000-4000-8000-000000000003";  // closed 2025-03-31
   std::string before;  // Bruno's derived row as schema 11 wrote it
   {
     SQLite::Database raw(path, SQLite::OPEN_READWRITE);
@@ -442,6 +443,27 @@ TEST(UpgradeToSchema12, DerivedRowsKeepTheirDaysAndNewOnesAreBornComplete) {
         "resource_id, active_from) VALUES ('00000000-0000-4000-8000-000000000901', '" +
         p + "', '" + office_a + "', '" + inspection + "', 'WORK_GROUP', '" + group +
         "', '2026-12-01')");
+    // Ada is the fire marshal of the old plant (her person-office 22 there), and the head
+    // office's inspection is demanded of that role: schema 11 ignored the plant's closing.
+    raw.exec(
+        "INSERT INTO role (office_role_id, project_id, office_id, name) VALUES "
+        "('00000000-0000-4000-8000-000000000032', '" +
+        p + "', '" + old_plant + "', 'Fire marshal')");
+    raw.exec(
+        "INSERT INTO entity_employee (entity_employee_id, project_id, office_id, "
+        "person_office_id, type, entity_id) VALUES ('00000000-0000-4000-8000-000000000083', '" +
+        p + "', '" + old_plant +
+        "', '00000000-0000-4000-8000-000000000022', 'ROLE', "
+        "'00000000-0000-4000-8000-000000000032')");
+    raw.exec(
+        "INSERT INTO demand (demand_id, project_id, office_id, action_id, resource_type, "
+        "resource_id) VALUES ('00000000-0000-4000-8000-000000000902', '" +
+        p + "', '" + office_a + "', '" + inspection +
+        "', 'ROLE', '00000000-0000-4000-8000-000000000032')");
+    EXPECT_TRUE(raw.execAndGet("SELECT retired_on IS NULL FROM action_subscription WHERE "
+                               "action_id = '" +
+                               inspection + "' AND subscriber_id = '" + ada + "'")
+                    .getInt());
     before = raw.execAndGet(
                     "SELECT json_array(action_subscription_id, origin, active_from, retired_on, "
                     "shown_from, hidden_from) FROM action_subscription WHERE action_id = '" +
@@ -466,6 +488,11 @@ TEST(UpgradeToSchema12, DerivedRowsKeepTheirDaysAndNewOnesAreBornComplete) {
   Json kept = row(inspection, bruno);
   EXPECT_EQ(kept["active_from"], "2026-12-01");
   EXPECT_EQ(kept["origin"], "DERIVED");
+  // Ada's requirement ends with the old plant, where she holds the role.
+  Json marshal = row(inspection, ada);
+  EXPECT_EQ(marshal["origin"], "DERIVED");
+  EXPECT_EQ(marshal["retired_on"], "2025-03-31");
+  EXPECT_EQ(marshal["required_by"][0]["retired_on"], "2025-03-31");
   // A requirement made after the upgrade takes the new path: Ada holds the role.
   auto refresher = engine->Insert("action", {{"tenant_id", p},
                                              {"subtenant_id", office_a},
