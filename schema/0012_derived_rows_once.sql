@@ -8,7 +8,7 @@
 -- * The derivation inserts a new row with its visibility computed from its chain, and queues it
 --   on schedule_touch only when a certificate link for the pair exists (the recomputation is
 --   then the schedule's own, one source for the timeline, segments and STATUS events).
--- * The two per-row triggers on action_subscription inserts now fire for MANUAL rows only.
+-- * The two per-row triggers on action_subscription inserts are one, for MANUAL rows only.
 --   Verify's visibility and cover checks recompute derived rows like every other.
 -- * Every level of a requirement is in force only while its office is (DESIGN.md section 1,
 --   "every parent"): the demand's office, the resource's, the assignment's and the
@@ -17,21 +17,18 @@
 
 ALTER TABLE derive_touch ADD COLUMN created INTEGER;
 
+-- One trigger for both (each trigger a row fires costs a sub-program call even when its WHEN
+-- is false): the visibility first, then the schedule's touch, as schema 8's pair ran.
 DROP TRIGGER action_subscription_touch;
-CREATE TRIGGER action_subscription_touch AFTER INSERT ON action_subscription
-WHEN NEW.origin = 'MANUAL'
-BEGIN
-  INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (NEW.action_id, NEW.subscriber_id);
-END;
-
 DROP TRIGGER action_subscription_visibility_insert;
-CREATE TRIGGER action_subscription_visibility_insert AFTER INSERT ON action_subscription
-WHEN NOT certo_bulk() AND NEW.origin = 'MANUAL'
+CREATE TRIGGER action_subscription_insert AFTER INSERT ON action_subscription
+WHEN NEW.origin = 'MANUAL'
 BEGIN
   UPDATE action_subscription
      SET (shown_from, hidden_from) =
          (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h WHERE h.rid = NEW.rowid)
-   WHERE rowid = NEW.rowid;
+   WHERE rowid = NEW.rowid AND NOT certo_bulk();
+  INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (NEW.action_id, NEW.subscriber_id);
 END;
 
 DROP TRIGGER derive_touch_apply;
@@ -79,7 +76,8 @@ BEGIN
          AND coalesce(xr.office_role_id, xe.office_equipment_id, xw.office_work_environment_id,
                       xs.office_substance_id) IS NOT NULL)
      WHERE from_day IS NULL OR until_day IS NULL OR from_day < until_day;
-  -- Through work-group-person rows.
+  -- Through work-group-person rows: from the action's work-group demands, which most actions
+  -- have none of, to the person's membership of each group.
   INSERT INTO subscription_requirement
     SELECT * FROM (
       SELECT t.action_id, t.person_id, d.demand_id, d.resource_type, d.resource_id,
@@ -91,9 +89,10 @@ BEGIN
                AS until_day
         FROM derive_touch t
         JOIN action a ON a.action_id = t.action_id
+        CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_type = 'WORK_GROUP'
         CROSS JOIN person_office po ON po.person_id = t.person_id
-        CROSS JOIN work_group_person w ON w.person_office_id = po.person_office_id
-        CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_id = w.work_group_id
+        CROSS JOIN work_group_person w
+          ON w.work_group_id = d.resource_id AND w.person_office_id = po.person_office_id
         JOIN work_group g ON g.work_group_id = w.work_group_id
         JOIN office od ON od.office_id = d.office_id
         JOIN office og ON og.office_id = g.office_id
@@ -102,7 +101,7 @@ BEGIN
        WHERE d.resource_type = 'WORK_GROUP' AND po.project_id = d.project_id
          AND certo_admits(a.action_type, 'PERSON'))
      WHERE from_day IS NULL OR until_day IS NULL OR from_day < until_day;
-  -- Through person-office rows, for office demands.
+  -- Through person-office rows, for the action's office demands.
   INSERT INTO subscription_requirement
     SELECT * FROM (
       SELECT t.action_id, t.person_id, d.demand_id, d.resource_type, d.resource_id,
@@ -111,8 +110,8 @@ BEGIN
              certo_earliest(d.retired_on, od.retired_on, o.retired_on, po.retired_on) AS until_day
         FROM derive_touch t
         JOIN action a ON a.action_id = t.action_id
-        CROSS JOIN person_office po ON po.person_id = t.person_id
-        CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_id = po.office_id
+        CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_type = 'OFFICE'
+        CROSS JOIN person_office po ON po.person_id = t.person_id AND po.office_id = d.resource_id
         JOIN office o ON o.office_id = po.office_id
         JOIN office od ON od.office_id = d.office_id
        WHERE d.resource_type = 'OFFICE' AND po.project_id = d.project_id
