@@ -17,9 +17,21 @@
 //                                          "subscriber_type", "old", "new"}
 //
 // A subscription created over links that already cover it is stored as NEW and then covered, so
-// its CREATE is followed by a STATUS event (NEW -> VALID, ...). Inside Engine::BulkTransaction the
-// schedule is recomputed once at the end, so STATUS events show only each subscription's net
-// change over the whole transaction (none when it ends where it started).
+// its CREATE is followed by a STATUS event (NEW -> VALID, ...).
+//
+// Bulk writes (Engine::BulkTransaction, Engine::SyncPeople, certo import, certo generate) announce
+// what they did in summary, not row by row: one event per name the rows' events would have had,
+// ENTITY::BULK_VERB (PERSON::BULK_CREATE, ACTION_SUBSCRIPTION::BULK_STATUS, ...), with
+//   entity_id  empty
+//   payload    {"ids": [id, ...], "count": n, "total": t}
+// ids lists each row once, in the order of its first such event, at most kBulkEventMaxIds to an
+// event: a name with more rows has several events in a row, count is the ids of the event and
+// total those of all of them. The summaries come in the order each name first occurred, with
+// the date of the write. They say which rows changed, not how: read the rows for their state
+// (a row created and deleted within the transaction is in both lists, and found by neither read).
+// The schedule is recomputed once at the end, so BULK_STATUS lists the subscriptions whose
+// status as of today differs from the one they had before the transaction (none when it ends
+// where it started), and derived rows carry no cause.
 //
 // Events are appended to the outbox table in the same transaction as the write, so a rolled-back
 // write emits nothing, and a committed one is never lost. Handlers registered with
@@ -32,16 +44,22 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace certo {
 
 struct Event {
   int64_t seq = 0;        // position in the outbox; increases, never reused
   std::string name;       // e.g. "CERTIFICATE_ACTION::UPDATE"
-  std::string entity_id;  // the row the event is about
+  std::string entity_id;  // the row the event is about; empty for a bulk summary
   Json payload;
   std::string date;  // the engine's today when the write committed (YYYY-MM-DD)
 };
+
+// A bulk summary's name is ENTITY::BULK_VERB: kBulkPrefix before the verb of the rows' events.
+inline constexpr std::string_view kBulkPrefix = "BULK_";
+// The most ids one bulk summary lists.
+inline constexpr int kBulkEventMaxIds = 1000;
 
 // Called after each committed write with each of its events, in order. Runs on the thread that
 // wrote, with the engine's lock held (it may call the engine). Exceptions are caught and ignored.

@@ -3,9 +3,12 @@
 
 #include "store/outbox.h"
 
+#include "certo/events.h"
 #include "certo/status.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace certo::internal {
 
@@ -40,6 +43,13 @@ void Drop(Db& db, int64_t through, int64_t& dropped) {
   count.bind(1, static_cast<int64_t>(n));
   count.bind(2, through);
   count.exec();
+}
+
+// ENTITY::VERB -> ENTITY::BULK_VERB.
+std::string BulkName(const std::string& name) {
+  const size_t colons = name.find("::");
+  if (colons == std::string::npos) return std::string(kBulkPrefix) + name;
+  return name.substr(0, colons + 2) + std::string(kBulkPrefix) + name.substr(colons + 2);
 }
 
 }  // namespace
@@ -121,6 +131,61 @@ int64_t ApplyOutboxPolicy(Db& db, Date today) {
     }
   }
   return dropped;
+}
+
+// A temporary trigger, so the file's schema never holds it and no other connection sees it;
+// RAISE(IGNORE) skips the one row, and the statement that inserted it goes on. The statements
+// that name the temporary table are prepared here, not cached: it lives for one write.
+void BeginBulkEvents(Db& db) {
+  db.Exec(
+      "CREATE TEMP TABLE certo_bulk_event (event TEXT NOT NULL, entity_id TEXT NOT NULL,"
+      " UNIQUE (event, entity_id))");
+  db.Exec(
+      "CREATE TEMP TRIGGER certo_bulk_event BEFORE INSERT ON main.outbox BEGIN"
+      " INSERT INTO certo_bulk_event (event, entity_id) VALUES (NEW.event, NEW.entity_id)"
+      " ON CONFLICT DO NOTHING;"
+      " SELECT RAISE(IGNORE);"
+      " END");
+}
+
+void EndBulkEvents(Db& db, Date today) {
+  db.Exec("DROP TRIGGER temp.certo_bulk_event");
+  std::vector<std::pair<std::string, int64_t>> names;  // with their totals, in order of first use
+  {
+    SQLite::Statement st(db.raw(),
+                         "SELECT event, count(*) FROM certo_bulk_event GROUP BY event"
+                         " ORDER BY min(rowid)");
+    while (st.executeStep()) names.emplace_back(st.getColumn(0).getString(), st.getColumn(1));
+  }
+  const std::string date = FormatDate(today);
+  SQLite::Statement& insert =
+      db.Cached("INSERT INTO outbox (event, entity_id, payload, date) VALUES (?, '', ?, ?)");
+  {
+    SQLite::Statement ids(db.raw(),
+                          "SELECT entity_id FROM certo_bulk_event WHERE event = ? ORDER BY rowid");
+    for (const auto& [name, total] : names) {
+      const std::string bulk_name = BulkName(name);
+      Json chunk = Json::array();
+      auto flush = [&] {
+        const std::string payload =
+            Json{{"ids", chunk}, {"count", chunk.size()}, {"total", total}}.dump();
+        insert.bind(1, bulk_name);
+        insert.bind(2, payload);
+        insert.bind(3, date);
+        insert.exec();
+        insert.reset();
+        chunk = Json::array();
+      };
+      ids.bind(1, name);
+      while (ids.executeStep()) {
+        chunk.push_back(ids.getColumn(0).getString());
+        if (static_cast<int>(chunk.size()) == kBulkEventMaxIds) flush();
+      }
+      ids.reset();
+      if (!chunk.empty()) flush();
+    }
+  }  // the statement on the table ends before the table does
+  db.Exec("DROP TABLE temp.certo_bulk_event");
 }
 
 }  // namespace certo::internal
