@@ -20,19 +20,19 @@
 // its CREATE is followed by a STATUS event (NEW -> VALID, ...).
 //
 // Bulk writes (Engine::BulkTransaction, Engine::SyncPeople, certo import, certo generate) announce
-// what they did in summary, not row by row: one event per name the rows' events would have had,
-// ENTITY::BULK_VERB (PERSON::BULK_CREATE, ACTION_SUBSCRIPTION::BULK_STATUS, ...), with
+// what they did in summary, not row by row: the events their rows would have had, the engine's
+// and its triggers' (derived rows, STATUS) alike, become ENTITY::BULK_VERB events
+// (PERSON::BULK_CREATE, ACTION_SUBSCRIPTION::BULK_STATUS, ...) with
 //   entity_id  empty
-//   payload    {"ids": [id, ...], "count": n, "total": t}
-// ids lists each row once, in the order of its first such event, at most kBulkEventMaxIds to an
-// event: a name with more rows has several events in a row, count is the ids of the event and
-// total those of all of them. The summaries come in the order each name first occurred, with
-// the date of the write. They say which rows changed, not how: read the rows for their state
-// (a row created and deleted within the transaction is in both lists, and found by neither read).
-// The schedule is recomputed once at the end, so BULK_STATUS lists the subscriptions whose
-// status as of today differs from the one they had before the transaction (none when it ends
-// where it started), and derived rows carry no cause.
-//
+//   payload    {"ids": [id, ...], "count": n}   (n ids, 1..kBulkEventMaxIds)
+// in the order the rows' events were written (a row updated twice is listed twice). A name's
+// summary is written as soon as kBulkEventMaxIds of its ids wait, and at the end of the write
+// the rest, name by name in the order of their first id; all of them carry the write's date. They
+// say which rows changed, not how: read the rows for their state (a row created and deleted in
+// the write is in both lists, and found by no read). The schedule is recomputed once at the end,
+// so BULK_STATUS lists the subscriptions whose status as of today differs from the one they had
+// before the write, and derived rows carry no cause.
+
 // Events are appended to the outbox table in the same transaction as the write, so a rolled-back
 // write emits nothing, and a committed one is never lost. Handlers registered with
 // Engine::Subscribe receive them after the commit, in order.

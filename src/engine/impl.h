@@ -106,7 +106,7 @@ struct Engine::Impl {
       internal::DeriveTouched(*db);
       ctx.bulk = false;
       internal::RecomputeTouched(*db);
-      internal::EndBulkEvents(*db, Today());
+      internal::EndBulkEvents(*db);
     }
     std::vector<Event> events;
     if (deliver) events = EventsAfter(start, std::numeric_limits<int>::max());

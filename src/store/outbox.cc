@@ -7,8 +7,6 @@
 #include "certo/status.h"
 
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace certo::internal {
 
@@ -45,11 +43,16 @@ void Drop(Db& db, int64_t through, int64_t& dropped) {
   count.exec();
 }
 
-// ENTITY::VERB -> ENTITY::BULK_VERB.
-std::string BulkName(const std::string& name) {
-  const size_t colons = name.find("::");
-  if (colons == std::string::npos) return std::string(kBulkPrefix) + name;
-  return name.substr(0, colons + 2) + std::string(kBulkPrefix) + name.substr(colons + 2);
+// A summary of the ids waiting under one name (:event, or NEW.event in a trigger), in the order
+// written: ENTITY::VERB becomes ENTITY::BULK_VERB. The only place the summaries are spelled.
+std::string SummarizeSql(const std::string& event, const std::string& date) {
+  const std::string name = "substr(" + event + ", 1, instr(" + event + ", '::') + 1) || '" +
+                           std::string(kBulkPrefix) + "' || substr(" + event + ", instr(" + event +
+                           ", '::') + 2)";
+  return "INSERT INTO outbox (event, entity_id, payload, date) SELECT " + name +
+         ", '', json_object('ids', json_group_array(entity_id), 'count', count(*)), " + date +
+         " FROM (SELECT entity_id FROM certo_bulk_event WHERE event = " + event +
+         " ORDER BY rowid) HAVING count(*) > 0";
 }
 
 }  // namespace
@@ -133,59 +136,52 @@ int64_t ApplyOutboxPolicy(Db& db, Date today) {
   return dropped;
 }
 
-// A temporary trigger, so the file's schema never holds it and no other connection sees it;
-// RAISE(IGNORE) skips the one row, and the statement that inserted it goes on. The statements
-// that name the temporary table are prepared here, not cached: it lives for one write.
+// Temporary tables and triggers, so the file's schema never holds them and no other connection
+// sees them. The diversion's RAISE(IGNORE) skips the one row, and the statement that inserted it
+// goes on; a name's ids are summarized as soon as kBulkEventMaxIds of them wait, so what waits
+// stays small however big the write (the temporary store is in memory). A summary has an empty
+// entity_id, which the diversion lets through.
 void BeginBulkEvents(Db& db) {
+  db.Exec("CREATE TEMP TABLE certo_bulk_event (event TEXT NOT NULL, entity_id TEXT NOT NULL)");
+  db.Exec("CREATE INDEX temp.certo_bulk_event_name ON certo_bulk_event (event)");
   db.Exec(
-      "CREATE TEMP TABLE certo_bulk_event (event TEXT NOT NULL, entity_id TEXT NOT NULL,"
-      " UNIQUE (event, entity_id))");
+      "CREATE TEMP TABLE certo_bulk_count (event TEXT PRIMARY KEY, n INTEGER NOT NULL,"
+      " date TEXT NOT NULL)");
   db.Exec(
-      "CREATE TEMP TRIGGER certo_bulk_event BEFORE INSERT ON main.outbox BEGIN"
-      " INSERT INTO certo_bulk_event (event, entity_id) VALUES (NEW.event, NEW.entity_id)"
-      " ON CONFLICT DO NOTHING;"
+      "CREATE TEMP TRIGGER certo_bulk_divert BEFORE INSERT ON main.outbox"
+      " WHEN NEW.entity_id <> '' BEGIN"
+      " INSERT INTO certo_bulk_event (event, entity_id) VALUES (NEW.event, NEW.entity_id);"
+      " INSERT INTO certo_bulk_count (event, n, date) VALUES (NEW.event, 1, NEW.date)"
+      "   ON CONFLICT (event) DO UPDATE SET n = n + 1;"
       " SELECT RAISE(IGNORE);"
+      " END");
+  db.Exec(
+      "CREATE TEMP TRIGGER certo_bulk_full AFTER UPDATE OF n ON certo_bulk_count WHEN NEW.n >= " +
+      std::to_string(kBulkEventMaxIds) + " BEGIN " + SummarizeSql("NEW.event", "NEW.date") +
+      "; DELETE FROM certo_bulk_event WHERE event = NEW.event;"
+      " UPDATE certo_bulk_count SET n = 0 WHERE event = NEW.event;"
       " END");
 }
 
-void EndBulkEvents(Db& db, Date today) {
-  db.Exec("DROP TRIGGER temp.certo_bulk_event");
-  std::vector<std::pair<std::string, int64_t>> names;  // with their totals, in order of first use
+void EndBulkEvents(Db& db) {
+  db.Exec("DROP TRIGGER temp.certo_bulk_divert");
+  db.Exec("DROP TRIGGER temp.certo_bulk_full");
   {
-    SQLite::Statement st(db.raw(),
-                         "SELECT event, count(*) FROM certo_bulk_event GROUP BY event"
-                         " ORDER BY min(rowid)");
-    while (st.executeStep()) names.emplace_back(st.getColumn(0).getString(), st.getColumn(1));
-  }
-  const std::string date = FormatDate(today);
-  SQLite::Statement& insert =
-      db.Cached("INSERT INTO outbox (event, entity_id, payload, date) VALUES (?, '', ?, ?)");
-  {
-    SQLite::Statement ids(db.raw(),
-                          "SELECT entity_id FROM certo_bulk_event WHERE event = ? ORDER BY rowid");
-    for (const auto& [name, total] : names) {
-      const std::string bulk_name = BulkName(name);
-      Json chunk = Json::array();
-      auto flush = [&] {
-        const std::string payload =
-            Json{{"ids", chunk}, {"count", chunk.size()}, {"total", total}}.dump();
-        insert.bind(1, bulk_name);
-        insert.bind(2, payload);
-        insert.bind(3, date);
-        insert.exec();
-        insert.reset();
-        chunk = Json::array();
-      };
-      ids.bind(1, name);
-      while (ids.executeStep()) {
-        chunk.push_back(ids.getColumn(0).getString());
-        if (static_cast<int>(chunk.size()) == kBulkEventMaxIds) flush();
-      }
-      ids.reset();
-      if (!chunk.empty()) flush();
+    // What waits, name by name in the order of their first id.
+    SQLite::Statement names(
+        db.raw(),
+        "SELECT event, date FROM certo_bulk_count c WHERE n > 0 ORDER BY"
+        " (SELECT min(b.rowid) FROM certo_bulk_event b WHERE b.event = c.event)");
+    SQLite::Statement summarize(db.raw(), SummarizeSql("?1", "?2"));
+    while (names.executeStep()) {
+      summarize.bind(1, names.getColumn(0).getString());
+      summarize.bind(2, names.getColumn(1).getString());
+      summarize.exec();
+      summarize.reset();
     }
-  }  // the statement on the table ends before the table does
+  }  // the statements on the tables end before the tables do
   db.Exec("DROP TABLE temp.certo_bulk_event");
+  db.Exec("DROP TABLE temp.certo_bulk_count");
 }
 
 }  // namespace certo::internal

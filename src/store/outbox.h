@@ -24,10 +24,11 @@ void WriteOutboxPolicy(Db& db, const OutboxPolicy& policy, Date today, const std
 int64_t ApplyOutboxPolicy(Db& db, Date today);
 
 // From BeginBulkEvents to EndBulkEvents, every row inserted into the outbox is held back (its
-// name and entity id, each pair once) in a temporary table of the connection; EndBulkEvents stops
-// that and writes the summaries dated today. Both run inside the bulk write's transaction, so
-// a rollback takes the diversion with it: no later write's event can be held back.
+// name and entity id) in temporary tables of the connection and summarized (certo/events.h):
+// each full chunk of a name at once, what is left by EndBulkEvents. Both run inside the bulk
+// write's transaction, so a rollback takes the diversion with it: no later write's event can be
+// held back.
 void BeginBulkEvents(Db& db);
-void EndBulkEvents(Db& db, Date today);
+void EndBulkEvents(Db& db);
 
 }  // namespace certo::internal
