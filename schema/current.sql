@@ -507,8 +507,6 @@ CREATE INDEX api_key_project ON api_key (project_id);
 
 CREATE UNIQUE INDEX attachment_project_path ON attachment(project_id, attachment_path);
 
-CREATE INDEX certificate_resource ON certificate(resource_id);
-
 CREATE INDEX certificate_resource_id ON certificate(resource_id, certificate_id);
 
 CREATE INDEX certificate_action_cover ON certificate_action(action_id, resource_id);
@@ -598,8 +596,6 @@ CREATE INDEX work_group_office ON work_group(office_id);
 CREATE UNIQUE INDEX work_group_entity_pair ON work_group_entity(entity_id, work_group_id);
 
 CREATE INDEX work_group_entity_work_group ON work_group_entity(work_group_id);
-
-CREATE INDEX work_group_person_group ON work_group_person(work_group_id, person_office_id);
 
 CREATE UNIQUE INDEX work_group_person_pair ON work_group_person(work_group_id, person_office_id);
 
