@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 12; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 13; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
