@@ -5,7 +5,7 @@
 // it at the end of a write. Pending counts come from the seq range: events leave the outbox only
 // from its oldest end (acknowledgements and this policy), so the range is the count without a
 // scan of a million rows. And the bulk summaries (certo/events.h): a bulk write's events, from
-// C++ or from a trigger, diverted from the outbox while it runs and written as summaries at its end.
+// C++ or from a trigger, held back from the outbox while it runs and written as summaries.
 
 #pragma once
 
