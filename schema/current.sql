@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 12; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 13; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -507,8 +507,6 @@ CREATE INDEX api_key_project ON api_key (project_id);
 
 CREATE UNIQUE INDEX attachment_project_path ON attachment(project_id, attachment_path);
 
-CREATE INDEX certificate_resource ON certificate(resource_id);
-
 CREATE INDEX certificate_resource_id ON certificate(resource_id, certificate_id);
 
 CREATE INDEX certificate_action_cover ON certificate_action(action_id, resource_id);
@@ -598,8 +596,6 @@ CREATE INDEX work_group_office ON work_group(office_id);
 CREATE UNIQUE INDEX work_group_entity_pair ON work_group_entity(entity_id, work_group_id);
 
 CREATE INDEX work_group_entity_work_group ON work_group_entity(work_group_id);
-
-CREATE INDEX work_group_person_group ON work_group_person(work_group_id, person_office_id);
 
 CREATE UNIQUE INDEX work_group_person_pair ON work_group_person(work_group_id, person_office_id);
 

@@ -10,13 +10,16 @@
 //     create/view/update/historicize/restore   -> dict
 //     index/changes                            -> (rows, total, page, per_page, pages)
 //     delete                                   -> (deleted, [(collection, id)])
-//     verify(depth)                            -> (subscriptions, links, [problem])
+//     verify(depth)                  -> (subscriptions, links, [problem], dropped, dropped_through)
 //     trend(from, to, step, filter)            -> [(date, {status: count})]
 //     incident_compliance(id)                  -> dict
 //     person_requirements(id, as_of|None)      -> dict
 //     export(project_id, path|None)            -> lines written | [request]
 //     sync_people(csv, ...)                    -> (changes, unchanged, errors, capped, applied)
 //     read_outbox/ack_outbox, subscribe/unsubscribe   events as (seq, name, id, payload, date)
+//     outbox_status/set_outbox_policy(max_events, max_days)
+//                                              -> (max_events, max_days, pending, dropped, through)
+//     compact(vacuum)                          -> (bytes_before, bytes_after, vacuumed)
 //     transaction(body, bulk), bulk_import
 //     begin(bulk)/end(commit)                  a transaction spanning calls (TxnWorker)
 //   collections(), codes(), date_fields(), __version__
@@ -627,7 +630,8 @@ class PyEngine {
       problems.append(
           py::make_tuple(p.check, p.collection, p.id, p.field, p.stored, p.expected, p.message));
     }
-    return py::make_tuple(report.subscriptions_checked, report.links_checked, problems);
+    return py::make_tuple(report.subscriptions_checked, report.links_checked, problems,
+                          report.outbox_dropped, report.outbox_dropped_through);
   }
 
   // The export requests of project_id ("" = every project): written to path as JSON lines (the
@@ -700,6 +704,37 @@ class PyEngine {
     certo::Status status;
     Exec([&](certo::Engine& e) { status = e.AckOutbox(through); });
     Check(status);
+  }
+
+  // (max_events|None, max_days|None, pending, dropped, dropped_through): certo/outbox.h.
+  static py::tuple OutboxStateTuple(const certo::OutboxState& s) {
+    auto limit = [](const std::optional<int64_t>& v) -> py::object {
+      return v ? py::object(py::int_(*v)) : py::object(py::none());
+    };
+    return py::make_tuple(limit(s.policy.max_events), limit(s.policy.max_days), s.pending,
+                          s.dropped, s.dropped_through);
+  }
+
+  py::tuple OutboxStatus() {
+    certo::Result<certo::OutboxState> result = certo::Status::Internal("not run");
+    Exec([&](certo::Engine& e) { result = e.OutboxStatus(); });
+    return OutboxStateTuple(Check(std::move(result)));
+  }
+
+  // The whole policy: None is no limit.
+  py::tuple SetOutboxPolicy(std::optional<int64_t> max_events, std::optional<int64_t> max_days) {
+    certo::Result<certo::OutboxState> result = certo::Status::Internal("not run");
+    const certo::OutboxPolicy policy{.max_events = max_events, .max_days = max_days};
+    Exec([&](certo::Engine& e) { result = e.SetOutboxPolicy(policy); });
+    return OutboxStateTuple(Check(std::move(result)));
+  }
+
+  // (bytes_before, bytes_after, vacuumed): certo/compact.h.
+  py::tuple Compact(bool vacuum) {
+    certo::Result<certo::CompactResult> result = certo::Status::Internal("not run");
+    Exec([&](certo::Engine& e) { result = e.Compact(vacuum); });
+    certo::CompactResult r = Check(std::move(result));
+    return py::make_tuple(r.bytes_before, r.bytes_after, r.vacuumed);
   }
 
   // handler(event_tuple) runs after each committed write, on the writing thread. If it raises,
@@ -1037,6 +1072,10 @@ PYBIND11_MODULE(_certo, m) {
       .def("end", &PyEngine::End, py::arg("commit"))
       .def("read_outbox", &PyEngine::ReadOutbox, py::arg("after"), py::arg("limit"))
       .def("ack_outbox", &PyEngine::AckOutbox, py::arg("through"))
+      .def("outbox_status", &PyEngine::OutboxStatus)
+      .def("set_outbox_policy", &PyEngine::SetOutboxPolicy, py::arg("max_events"),
+           py::arg("max_days"))
+      .def("compact", &PyEngine::Compact, py::arg("vacuum"))
       .def("subscribe", &PyEngine::Subscribe, py::arg("handler"))
       .def("unsubscribe", &PyEngine::Unsubscribe, py::arg("token"))
       .def("transaction", &PyEngine::Transaction, py::arg("body"), py::arg("bulk"))

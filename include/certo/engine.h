@@ -191,6 +191,8 @@ class CERTO_EXPORT Engine {
   // Like Transaction, for loading many rows: the schedule is not recomputed row by row but once,
   // for every touched subscription, just before the commit. The result is the same as with
   // Transaction (Verify() agrees); reads inside body may see subscriptions not yet recomputed.
+  // Its events are announced in summary at its end: ENTITY::BULK_VERB with the ids of the rows
+  // (certo/events.h), in the outbox and to the handlers alike.
   Status BulkTransaction(const std::function<Status(Engine&)>& body);
 
   // ---- The compliance schedule --------------------------------------------------------------

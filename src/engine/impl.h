@@ -82,7 +82,8 @@ struct Engine::Impl {
 
   // Runs fn as one atomic write. At the top level, the events it appended to the outbox are
   // read back before the commit and handed to the handlers after it. bulk: defer the schedule's
-  // recalculation to one pass before the commit.
+  // recalculation to one pass before the commit, and announce the write in summary
+  // (certo/events.h).
   template <typename Fn>
   auto Write(Fn&& fn, bool bulk = false) {
     const bool top = !db->InTransaction();
@@ -95,13 +96,17 @@ struct Engine::Impl {
       ~BulkMode() { ctx.bulk = was; }
     } mode{ctx, ctx.bulk};
     if (bulk) ctx.bulk = true;
+    const bool outermost_bulk = bulk && !mode.was;
+    // Every event of the bulk write, its recomputations' included, is summarized at its end.
+    if (outermost_bulk) internal::BeginBulkEvents(*db);
     auto result = fn();
-    if (bulk && !mode.was) {
+    if (outermost_bulk) {
       // Derivation first, still in bulk mode: the rows it makes or retires join the touched
       // subscriptions that one pass then recomputes.
       internal::DeriveTouched(*db);
       ctx.bulk = false;
       internal::RecomputeTouched(*db);
+      internal::EndBulkEvents(*db);
     }
     std::vector<Event> events;
     if (deliver) events = EventsAfter(start, std::numeric_limits<int>::max());

@@ -3,6 +3,7 @@
 
 #include "store/outbox.h"
 
+#include "certo/events.h"
 #include "certo/status.h"
 
 #include <string>
@@ -40,6 +41,18 @@ void Drop(Db& db, int64_t through, int64_t& dropped) {
   count.bind(1, static_cast<int64_t>(n));
   count.bind(2, through);
   count.exec();
+}
+
+// A summary of the ids waiting under one name (:event, or NEW.event in a trigger), in the order
+// written: ENTITY::VERB becomes ENTITY::BULK_VERB. The only place the summaries are spelled.
+std::string SummarizeSql(const std::string& event, const std::string& date) {
+  const std::string name = "substr(" + event + ", 1, instr(" + event + ", '::') + 1) || '" +
+                           std::string(kBulkPrefix) + "' || substr(" + event + ", instr(" + event +
+                           ", '::') + 2)";
+  return "INSERT INTO outbox (event, entity_id, payload, date) SELECT " + name +
+         ", '', json_object('ids', json_group_array(entity_id), 'count', count(*)), " + date +
+         " FROM (SELECT entity_id FROM certo_bulk_event WHERE event = " + event +
+         " ORDER BY rowid) HAVING count(*) > 0";
 }
 
 }  // namespace
@@ -121,6 +134,54 @@ int64_t ApplyOutboxPolicy(Db& db, Date today) {
     }
   }
   return dropped;
+}
+
+// Temporary tables and triggers, so the file's schema never holds them and no other connection
+// sees them. The diversion's RAISE(IGNORE) skips the one row, and the statement that inserted it
+// goes on; a name's ids are summarized as soon as kBulkEventMaxIds of them wait, so what waits
+// stays small however big the write (the temporary store is in memory). A summary has an empty
+// entity_id, which the diversion lets through.
+void BeginBulkEvents(Db& db) {
+  db.Exec("CREATE TEMP TABLE certo_bulk_event (event TEXT NOT NULL, entity_id TEXT NOT NULL)");
+  db.Exec("CREATE INDEX temp.certo_bulk_event_name ON certo_bulk_event (event)");
+  db.Exec(
+      "CREATE TEMP TABLE certo_bulk_count (event TEXT PRIMARY KEY, n INTEGER NOT NULL,"
+      " date TEXT NOT NULL)");
+  db.Exec(
+      "CREATE TEMP TRIGGER certo_bulk_divert BEFORE INSERT ON main.outbox"
+      " WHEN NEW.entity_id <> '' BEGIN"
+      " INSERT INTO certo_bulk_event (event, entity_id) VALUES (NEW.event, NEW.entity_id);"
+      " INSERT INTO certo_bulk_count (event, n, date) VALUES (NEW.event, 1, NEW.date)"
+      "   ON CONFLICT (event) DO UPDATE SET n = n + 1;"
+      " SELECT RAISE(IGNORE);"
+      " END");
+  db.Exec(
+      "CREATE TEMP TRIGGER certo_bulk_full AFTER UPDATE OF n ON certo_bulk_count WHEN NEW.n >= " +
+      std::to_string(kBulkEventMaxIds) + " BEGIN " + SummarizeSql("NEW.event", "NEW.date") +
+      "; DELETE FROM certo_bulk_event WHERE event = NEW.event;"
+      " UPDATE certo_bulk_count SET n = 0 WHERE event = NEW.event;"
+      " END");
+}
+
+void EndBulkEvents(Db& db) {
+  db.Exec("DROP TRIGGER temp.certo_bulk_divert");
+  db.Exec("DROP TRIGGER temp.certo_bulk_full");
+  {
+    // What waits, name by name in the order of their first id.
+    SQLite::Statement names(
+        db.raw(),
+        "SELECT event, date FROM certo_bulk_count c WHERE n > 0 ORDER BY"
+        " (SELECT min(b.rowid) FROM certo_bulk_event b WHERE b.event = c.event)");
+    SQLite::Statement summarize(db.raw(), SummarizeSql("?1", "?2"));
+    while (names.executeStep()) {
+      summarize.bind(1, names.getColumn(0).getString());
+      summarize.bind(2, names.getColumn(1).getString());
+      summarize.exec();
+      summarize.reset();
+    }
+  }  // the statements on the tables end before the tables do
+  db.Exec("DROP TABLE temp.certo_bulk_event");
+  db.Exec("DROP TABLE temp.certo_bulk_count");
 }
 
 }  // namespace certo::internal

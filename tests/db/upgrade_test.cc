@@ -511,6 +511,54 @@ TEST(UpgradeToSchema12, DerivedRowsTakeTheirOfficesDaysAndNewOnesAreBornComplete
   EXPECT_TRUE(Verified(*engine));
 }
 
+TEST(UpgradeToSchema13, TheRedundantIndexesGoAndTheirLookupsUseTheLongerOnes) {
+  TempDir dir;
+  const std::string path = dir.File("schema12.certo");
+  std::filesystem::copy_file(FixturePath(2), path);
+  std::map<std::string, int64_t> by_resource;  // certificates per resource, before the upgrade
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    internal::SqlContext ctx;
+    ctx.options.today = kToday;
+    ASSERT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
+    SQLite::Transaction tx(raw);
+    for (const internal::Migration& m : internal::Migrations()) {
+      if (m.version >= 3 && m.version <= 12) raw.exec(std::string(m.sql));
+    }
+    raw.exec("PRAGMA user_version = 12");
+    tx.commit();
+    SQLite::Statement st(raw, "SELECT resource_id, count(*) FROM certificate GROUP BY 1");
+    while (st.executeStep()) by_resource[st.getColumn(0).getString()] = st.getColumn(1);
+    EXPECT_EQ(raw.execAndGet("SELECT count(*) FROM sqlite_master WHERE name IN "
+                             "('certificate_resource', 'work_group_person_group')")
+                  .getInt(),
+              2);
+  }
+  ASSERT_FALSE(by_resource.empty());
+  auto engine = OpenEngine(path);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->SchemaVersion(), internal::Migrations().back().version);
+  for (const auto& [resource, count] : by_resource) {
+    Query q;
+    q.filter = {{"resource_id", resource}};
+    auto page = engine->Index("certificate", q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    EXPECT_EQ(page->total_count, count) << resource;
+  }
+  EXPECT_TRUE(Verified(*engine));
+  engine.reset();
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name IN "
+                          "('certificate_resource', 'work_group_person_group')")
+                .getInt(),
+            0);
+  SQLite::Statement plan(
+      db, "EXPLAIN QUERY PLAN SELECT count(*) FROM certificate WHERE resource_id = ?");
+  std::string detail;
+  while (plan.executeStep()) detail += plan.getColumn(3).getString();
+  EXPECT_NE(detail.find("certificate_resource_id"), std::string::npos) << detail;
+}
+
 // ---- schema/current.sql ---------------------------------------------------------------------
 
 const char kCurrentSqlHead[] =

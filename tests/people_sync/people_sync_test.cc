@@ -330,23 +330,25 @@ TEST_F(PeopleSync, AmbiguousKeysInTheProjectAreReportedNotGuessed) {
       << r.errors[0].message;
 }
 
-// One write: the handlers get the sync's events, as the outbox keeps them, in the order written.
-TEST_F(PeopleSync, AnAppliedSyncDeliversItsEventsInTheOrderWritten) {
+// One bulk write: the handlers get the sync's summaries (certo/events.h), as the outbox keeps
+// them, in the order each kind of change first occurred.
+TEST_F(PeopleSync, AnAppliedSyncDeliversItsEventsInSummaryInTheOrderWritten) {
   const size_t before = engine_->ReadOutbox(0, 10000)->size();
   std::vector<std::string> seen;
   engine_->Subscribe([&](const Event& e) {
-    if (e.name.rfind("PERSON::", 0) == 0) seen.push_back(e.name + " " + e.entity_id);
+    if (e.name.rfind("PERSON::", 0) == 0) seen.push_back(e.name + " " + e.payload["ids"].dump());
   });
   PeopleSyncResult r = Sync(kRoster);
   ASSERT_TRUE(r.applied);
   const std::string giulia = r.changes[1].person_id;
-  EXPECT_EQ(seen, (std::vector<std::string>{"PERSON::UPDATE " + mario_, "PERSON::CREATE " + giulia,
-                                            "PERSON::UPDATE " + anna_}));
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"PERSON::BULK_UPDATE " + Json::array({mario_, anna_}).dump(),
+                                      "PERSON::BULK_CREATE " + Json::array({giulia}).dump()}));
   std::vector<Event> outbox = *engine_->ReadOutbox(0, 10000);
   std::vector<std::string> stored;
   for (size_t i = before; i < outbox.size(); ++i) {
     if (outbox[i].name.rfind("PERSON::", 0) == 0) {
-      stored.push_back(outbox[i].name + " " + outbox[i].entity_id);
+      stored.push_back(outbox[i].name + " " + outbox[i].payload["ids"].dump());
     }
   }
   EXPECT_EQ(stored, seen);

@@ -26,8 +26,8 @@ from ._errors import (ERRORS_BY_CODE, BusyError, ClosedError, ConflictError, Cor
 from ._summaries import (ActionTypeCounts, ExportResult, ImportFailure, ImportResult, MonthCount,
                          OfficeCounts, PeopleSyncChange, PeopleSyncError, PeopleSyncResult, Report,
                          ReportEntry, ReportIncident, StatusCounts)
-from ._types import (DeleteResult, Event, Page, Problem, Record, Response, RowRef, Rows,
-                     VerifyReport)
+from ._types import (CompactResult, DeleteResult, Event, OutboxState, Page, Problem, Record,
+                     Response, RowRef, Rows, VerifyReport)
 from ._vocabulary import Collection, Status, VerifyDepth
 
 #: Subscription statuses, in the order a subscription ages.
@@ -40,13 +40,13 @@ def collections() -> _typing.List[Collection]:
 
 
 __all__ = [
-    "ActionTypeCounts", "BulkRequest", "BusyError", "ClosedError", "Collection",
+    "ActionTypeCounts", "BulkRequest", "BusyError", "ClosedError", "Collection", "CompactResult",
     "ConflictError", "CorruptError", "DateLike", "DeleteResult", "ERRORS_BY_CODE", "Engine",
     "Error", "Event", "ExportResult", "FieldError", "Filter", "ImportFailure", "ImportResult",
     "IncompatibleError", "InternalError", "InvalidArgumentError", "MonthCount", "NotFoundError",
-    "OfficeCounts", "Page", "PeopleSyncChange", "PeopleSyncError", "PeopleSyncResult", "Problem",
-    "Record", "Report", "ReportEntry", "ReportIncident", "Response", "ReviewResult", "RowRef",
-    "Rows",
+    "OfficeCounts", "OutboxState", "Page", "PeopleSyncChange", "PeopleSyncError",
+    "PeopleSyncResult", "Problem", "Record", "Report", "ReportEntry", "ReportIncident", "Response",
+    "ReviewResult", "RowRef", "Rows",
     "STATUSES", "Status", "StatusCounts", "StorageError", "TooLargeError", "Transaction",
     "ValidationError", "VerifyDepth", "VerifyReport", "__version__", "collections",
 ]

@@ -17,8 +17,8 @@ from ._errors import (Error, InvalidArgumentError, StorageError, ValidationError
                       _from_status)
 from ._summaries import (ExportResult, ImportFailure, ImportResult, PeopleSyncChange,
                          PeopleSyncError, PeopleSyncResult, Report, StatusCounts, _report)
-from ._types import (DeleteResult, Event, Page, Problem, Record, Response, RowRef, Rows,
-                     VerifyReport)
+from ._types import (CompactResult, DeleteResult, Event, OutboxState, Page, Problem, Record,
+                     Response, RowRef, Rows, VerifyReport)
 from ._vocabulary import Collection, Status, VerifyDepth
 
 T = TypeVar("T")
@@ -527,8 +527,9 @@ class Engine:
         if not isinstance(depth, str):
             raise TypeError(f"depth: expected 'full', 'quick' or 'schedule', not "
                             f"{type(depth).__name__}")
-        subscriptions, links, problems = self._e.verify(depth)
-        return VerifyReport(subscriptions, links, [Problem(*p) for p in problems])
+        subscriptions, links, problems, dropped, dropped_through = self._e.verify(depth)
+        return VerifyReport(subscriptions, links, [Problem(*p) for p in problems], dropped,
+                            dropped_through)
 
     # ---- Data exchange ------------------------------------------------------------------------
 
@@ -681,6 +682,29 @@ class Engine:
     def ack_outbox(self, through: int) -> None:
         """Removes the events with seq <= through from the outbox (they have been handled)."""
         self._e.ack_outbox(_int(through, "through", -_INT64_MAX, _INT64_MAX))
+
+    def outbox_status(self) -> OutboxState:
+        """The outbox's retention policy, how many events wait and how many the policy dropped
+        (``certo outbox --status``, ``GET /v2/outbox/policy``)."""
+        return OutboxState(*self._e.outbox_status())
+
+    def set_outbox_policy(self, *, max_events: Optional[int] = None,
+                          max_days: Optional[int] = None) -> OutboxState:
+        """Stores the whole retention policy in the file (None: no limit) and applies it at once;
+        every program that opens the file then applies it at the end of each write. Returns the
+        state after. ``max_events``: 1..1,000,000,000; ``max_days``: 1..36,500."""
+        def limit(value: Optional[int], name: str) -> Optional[int]:
+            return None if value is None else _int(value, name, -_INT64_MAX, _INT64_MAX)
+        return OutboxState(*self._e.set_outbox_policy(limit(max_events, "max_events"),
+                                                      limit(max_days, "max_days")))
+
+    def compact(self, *, vacuum: bool = False) -> CompactResult:
+        """Checkpoints the write-ahead log into the file and truncates it; ``vacuum=True`` also
+        rewrites the file without its free pages (``certo compact [--vacuum]``). Raises
+        :class:`certo.BusyError` while another connection is using the file."""
+        if not isinstance(vacuum, bool):
+            raise TypeError(f"vacuum: expected bool, not {type(vacuum).__name__}")
+        return CompactResult(*self._e.compact(vacuum))
 
     def subscribe(self, callback: Callable[[Event], object]) -> int:
         """Calls ``callback(event)`` after each committed write made through this engine, on the

@@ -213,9 +213,10 @@ class Event:
     name: str
     """E.g. ``"PERSON::CREATE"``, ``"CERTIFICATE_ACTION::UPDATE"``."""
     entity_id: str
-    """The row the event is about."""
+    """The row the event is about; empty for a bulk summary."""
     payload: Any
-    """CREATE: the record; UPDATE: ``{"entity_id", "updated_fields"}``; DELETE: the old record."""
+    """CREATE: the record; UPDATE: ``{"entity_id", "updated_fields"}``; DELETE: the old record;
+    a bulk write's ``ENTITY::BULK_VERB`` summary: ``{"ids": [...], "count": n}``."""
     date: datetime.date
     """The engine's today when the write committed."""
 
@@ -244,8 +245,41 @@ class VerifyReport:
     links_checked: int
     problems: List[Problem] = field(default_factory=list)
     """Empty in a healthy file."""
+    outbox_dropped: int = 0
+    """Events the outbox's retention policy has dropped since the file was made (not a problem:
+    the policy's own count, :meth:`certo.Engine.outbox_status`)."""
+    outbox_dropped_through: int = 0
+    """The highest seq the policy dropped (0: none)."""
 
     @property
     def ok(self) -> bool:
         """True when there are no problems."""
         return not self.problems
+
+
+@dataclass(frozen=True)
+class OutboxState:
+    """The outbox's retention policy, stored in the file, and what it holds and has dropped
+    (:meth:`certo.Engine.outbox_status`, :meth:`certo.Engine.set_outbox_policy`)."""
+
+    max_events: Optional[int]
+    """At most this many events wait; None: no limit on the count."""
+    max_days: Optional[int]
+    """Events dated more than this many days before today go; None: no limit on the age."""
+    pending: int
+    """Events in the outbox now."""
+    dropped: int
+    """Events the policy has dropped since the file was made."""
+    dropped_through: int
+    """The highest seq the policy dropped (0: none): a consumer that finds seq numbers missing
+    up to here knows the policy took them."""
+
+
+@dataclass(frozen=True)
+class CompactResult:
+    """What :meth:`certo.Engine.compact` gave back: the sizes of the file and its write-ahead log
+    in bytes before and after (0 for an in-memory database)."""
+
+    bytes_before: int
+    bytes_after: int
+    vacuumed: bool
