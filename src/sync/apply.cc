@@ -110,8 +110,11 @@ class Merger {
   }
 
   int Run(const std::string& changeset) {
-    db_.Exec("PRAGMA defer_foreign_keys = ON");  // until the commit: the fixups may need it
     const int rc = ApplyV2(db_, changeset, &Merger::OnConflict, this);
+    // The apply turns deferral off at its end, which also forgets the violations it counted (so
+    // they are found again below, by table); until the commit, the fixups may need it on.
+    db_.Exec("PRAGMA defer_foreign_keys = ON");
+    for (const Change& c : Decode(changeset)) tables_.insert(c.table);
     if (error_) Fail(*error_);
     if (rc != SQLITE_OK) {
       Fail(FromSqlite(rc, "cannot apply a device's change: " +
@@ -230,7 +233,10 @@ class Merger {
   }
 
   int Decide(int kind, sqlite3_changeset_iter* it) {
-    if (kind == SQLITE_CHANGESET_FOREIGN_KEY) return SQLITE_CHANGESET_OMIT;  // repaired after
+    if (kind == SQLITE_CHANGESET_FOREIGN_KEY) {
+      broken_ = true;  // repaired after the apply
+      return SQLITE_CHANGESET_OMIT;
+    }
     Change c = ChangeAt(it);
     const auto& cols = Columns(c.table);
     switch (kind) {
@@ -515,7 +521,7 @@ class Merger {
     for (int round = 0; round < 64; ++round) {
       int current = 0, high = 0;
       sqlite3_db_status(db_.raw().getHandle(), SQLITE_DBSTATUS_DEFERRED_FKS, &current, &high, 0);
-      if (current == 0) return;
+      if (current == 0 && !broken_) return;
       struct Broken {
         std::string table;
         int64_t rowid;
@@ -574,6 +580,8 @@ class Merger {
   std::vector<Fixup> fixups_;
   std::map<std::pair<std::string, std::string>, std::string> dropped_;  // -> the row kept
   std::optional<Status> error_;
+  std::set<std::string> tables_;  // the tables the change writes
+  bool broken_ = false;           // the apply found rows naming a missing parent
   int logged_ = 0;
 };
 
