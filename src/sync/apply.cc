@@ -114,7 +114,10 @@ class Merger {
     // The apply turns deferral off at its end, which also forgets the violations it counted (so
     // they are found again below, by table); until the commit, the fixups may need it on.
     db_.Exec("PRAGMA defer_foreign_keys = ON");
-    for (const Change& c : Decode(changeset)) tables_.insert(c.table);
+    for (Change& c : Decode(changeset)) {
+      tables_.insert(c.table);
+      if (c.op == Op::kDelete) deletes_.emplace(std::make_pair(c.table, c.Key()), std::move(c));
+    }
     if (error_) Fail(*error_);
     if (rc != SQLITE_OK) {
       Fail(FromSqlite(rc, "cannot apply a device's change: " +
@@ -537,6 +540,7 @@ class Merger {
       }
       if (broken.empty()) return;
       bool progress = false;
+      std::string missing;  // the first row that could not be repaired, for the error
       for (const Broken& b : broken) {
         SQLite::Statement fk(
             db_.raw(), "SELECT \"from\", \"to\" FROM pragma_foreign_key_list(?) WHERE id = ?");
@@ -553,7 +557,17 @@ class Merger {
           progress = true;  // restored meanwhile
           continue;
         }
-        if (auto restored = Restore(b.parent, parent_key)) {
+        if (auto own = deletes_.find({b.parent, parent_key}); own != deletes_.end()) {
+          // The change deleted a row that rows made here name: the delete loses.
+          RestoreParents(own->second, 0);
+          if (Insert(own->second, own->second.old_values)) {
+            Log("DELETED", b.parent, parent_key, "", RowJson(own->second, own->second.old_values),
+                Json{{"deleted", true}}, {stamp_.at, stamp_.origin},
+                "rows made here name the row the device deleted: it is kept");
+            deletes_.erase(own);
+            progress = true;
+          }
+        } else if (auto restored = Restore(b.parent, parent_key)) {
           Log("PARENT", b.parent, parent_key, "", RowJson(*restored, restored->old_values),
               Json{{"deleted", true}}, {},
               "deleted here, restored: a " + CollectionOf(b.table) + " row names it");
@@ -565,9 +579,17 @@ class Merger {
           move.bind(2, b.rowid);
           move.exec();
           progress = true;
+        } else if (missing.empty()) {
+          missing = "a " + CollectionOf(b.table) + " row names " + CollectionOf(b.parent) + " " +
+                    parent_key;
         }
       }
-      if (!progress) break;
+      if (!progress) {
+        Fail(Status::Conflict("a change from " + stamp_.origin +
+                              " names a row that is gone here "
+                              "and cannot be brought back (" +
+                              missing + ")"));
+      }
     }
     Fail(Status::Conflict("a change from " + stamp_.origin +
                           " names rows that are gone here and cannot be brought back"));
@@ -580,8 +602,9 @@ class Merger {
   std::vector<Fixup> fixups_;
   std::map<std::pair<std::string, std::string>, std::string> dropped_;  // -> the row kept
   std::optional<Status> error_;
-  std::set<std::string> tables_;  // the tables the change writes
-  bool broken_ = false;           // the apply found rows naming a missing parent
+  std::set<std::string> tables_;                                   // the tables the change writes
+  std::map<std::pair<std::string, std::string>, Change> deletes_;  // the rows it deletes
+  bool broken_ = false;  // the apply found rows naming a missing parent
   int logged_ = 0;
 };
 
