@@ -518,6 +518,29 @@ class Merger {
     }
   }
 
+  // The link kept here in place of a duplicate the hub did not store (now or by an earlier
+  // push: the conflict log remembers).
+  std::optional<std::string> Survivor(const std::string& table, const std::string& key) {
+    if (auto it = dropped_.find({table, key}); it != dropped_.end()) return it->second;
+    SQLite::Statement& st = db_.Cached(
+        "SELECT json_extract(kept, '$.held_by') FROM sync_conflict WHERE kind = 'UNIQUE' AND "
+        "collection = ? AND row_id = ? AND json_extract(lost, '$.' || ?) IS NOT NULL "
+        "ORDER BY conflict_id DESC LIMIT 1");
+    st.bind(1, CollectionOf(table));
+    st.bind(2, key);
+    st.bind(3, PkName(table));
+    std::optional<std::string> survivor;
+    if (st.executeStep() && !st.getColumn(0).isNull()) survivor = st.getColumn(0).getString();
+    st.reset();
+    return survivor;
+  }
+
+  std::string PkName(const std::string& table) {
+    SQLite::Statement st(db_.raw(), "SELECT name FROM pragma_table_info(?) WHERE pk = 1");
+    st.bind(1, table);
+    return st.executeStep() ? st.getColumn(0).getString() : "";
+  }
+
   // Rows that name a parent deleted here: the parent comes back (or, for a link reported as a
   // duplicate, its children move to the link already here).
   void RepairParents() {
@@ -572,10 +595,10 @@ class Merger {
               Json{{"deleted", true}}, {},
               "deleted here, restored: a " + CollectionOf(b.table) + " row names it");
           progress = true;
-        } else if (auto it = dropped_.find({b.parent, parent_key}); it != dropped_.end()) {
+        } else if (auto survivor = Survivor(b.parent, parent_key)) {
           SQLite::Statement move(db_.raw(), "UPDATE " + Quote(b.table) + " SET " + Quote(from) +
                                                 " = ? WHERE rowid = ?");
-          move.bind(1, it->second);
+          move.bind(1, *survivor);
           move.bind(2, b.rowid);
           move.exec();
           progress = true;

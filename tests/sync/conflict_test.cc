@@ -212,6 +212,26 @@ TEST_F(Conflict, TheSameLinkMadeOnBothSidesIsReportedNotDuplicated) {
   EXPECT_EQ(log[0].lost["office_id"], crew_->plant);
 }
 
+// The link and its child are two writes, so two pushed changes: the second finds the link kept in
+// place of the first's in the conflict log.
+TEST_F(Conflict, ChildrenOfADuplicateLinkMoveToTheLinkKept) {
+  const Json role = MustCreate(*device_, "role", {{"office_id", crew_->plant}, {"name", "Crane"}});
+  const std::string mine = MustCreate(*device_, "person-office",
+                                      {{"person_id", crew_->bruno}, {"office_id", crew_->plant}})
+                               .at("person_office_id");
+  const std::string now =
+      MustCreate(
+          *device_, "entity-employee",
+          {{"person_office_id", mine}, {"type", "ROLE"}, {"entity_id", role["office_role_id"]}})
+          .at("entity_employee_id");
+  const std::string theirs =
+      MustCreate(*hub_, "person-office", {{"person_id", crew_->bruno}, {"office_id", crew_->plant}})
+          .at("person_office_id");
+  ASSERT_EQ(SyncBoth(1).size(), 1u);
+  EXPECT_EQ(On(*hub_, "entity-employee", now)["person_office_id"], theirs);
+  EXPECT_EQ(On(*device_, "entity-employee", now)["person_office_id"], theirs);
+}
+
 TEST_F(Conflict, AChildOfARowDeletedOnTheHubRestoresTheParent) {
   const std::string corrective = MustCreate(*device_, "incident-action",
                                             {{"office_incident_id", incident_},
