@@ -109,6 +109,9 @@ class CERTO_EXPORT Engine {
   //   POST   /v2/outbox/ack                      body {"through": SEQ}
   //   GET    /v2/outbox/policy                   the retention policy and counts (outbox.h)
   //   POST   /v2/outbox/policy                   body {"max_events": N|null, "max_days": D|null}
+  //   GET    /v2/sync/conflicts?after=ID&limit=N  a hub's conflict log (SyncConflictJson)
+  //   GET    /v2/sync/status                     {"role", "node_id", "hub_id", "project_id",
+  //                                              "position", "pending", "min_schema"}
   //   GET    /v2/verify?depth=full|quick|schedule   the VerifyReport as JSON
   //   POST   /v2/report                          body {"as_of","days","months","filter","limit"}:
   //                                              the ComplianceReport as JSON (ReportJson)

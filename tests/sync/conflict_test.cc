@@ -121,6 +121,17 @@ TEST_F(Conflict, OneFieldChangedOnBothSidesTakesTheLaterAndLogsTheOther) {
                   {"lost_at", "2026-11-22T09:00:00Z"},
                   {"resolution", "both sides changed the field: the later change wins"}})
                 .dump());
+  // The same log over the JSON API.
+  Reply reply = Call(*hub_, "GET", "/v2/sync/conflicts?after=0&limit=10");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, Json::array({SyncConflictJson(log[0])}));
+  EXPECT_EQ(Call(*hub_, "GET", "/v2/sync/conflicts?after=1").body, Json::array());
+  EXPECT_EQ(Call(*hub_, "GET", "/v2/sync/conflicts?limit=x").body,
+            (Json::array({{{"field", "limit"}, {"message", "must be a decimal integer"}}})));
+  Reply status = Call(*device_, "GET", "/v2/sync/status");
+  EXPECT_EQ(status.body["role"], "device");
+  EXPECT_EQ(status.body["hub_id"], hub_id_);
+  EXPECT_EQ(status.body["pending"], 0);
 }
 
 TEST_F(Conflict, TheDevicesLaterChangeWinsAndTheHubsValueIsLogged) {

@@ -6,6 +6,7 @@
 // checks Verify() on every file it syncs.
 
 #include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -96,6 +97,8 @@ TEST(Device, RefusesAnExistingFileAManyProjectHubWithoutAProjectAndADeviceAsHub)
   EXPECT_FALSE(std::filesystem::exists(f.device_path));
   EXPECT_EQ(OnlyFieldError(hub->CreateDevice({f.hub_path, ""}).status()),
             "out_path: '" + f.hub_path + "' already exists: a device is made as a new file");
+  EXPECT_EQ(OnlyFieldError(hub->CreateDevice({f.dir.File("no/such/folder/d.certo"), ""}).status()),
+            "out_path: the folder '" + f.dir.File("no/such/folder") + "' does not exist");
   auto state = hub->SyncStatus();
   ASSERT_OK(state);
   EXPECT_EQ(state->role, "");  // nothing was made, so the file is not a hub
@@ -233,6 +236,35 @@ TEST(Sync, PushesAndPullsUntilHubAndDeviceHoldTheSameRows) {
   ASSERT_OK(again);
   EXPECT_EQ(again->pushed, 0);
   EXPECT_EQ(again->pulled, 0);
+}
+
+TEST(Sync, CarriesAnAttachmentsContentWrittenOnTheDevice) {
+  Files f;
+  auto hub = OpenAt(f.hub_path, "2026-11-22T08:00:00Z");
+  Crew crew(*hub);
+  ASSERT_OK(hub->CreateDevice({f.device_path, ""}));
+  auto device = OpenAt(f.device_path, "2026-11-22T09:00:00Z");
+  // A certificate's photo, taken on site: its content is written with incremental blob I/O.
+  std::string photo(70000, '\0');
+  for (size_t i = 0; i < photo.size(); ++i) photo[i] = static_cast<char>(i * 7 % 251);
+  std::istringstream in(photo);
+  auto put = device->PutAttachment(
+      {{"project_id", crew.project}, {"attachment_path", "certificates/ada-first-aid.jpg"}}, &in,
+      static_cast<int64_t>(photo.size()));
+  ASSERT_OK(put);
+  ASSERT_OK(device->SyncWithHub(f.hub_path));
+  std::string read;
+  auto row = hub->ReadAttachment((*put)["attachment_id"].get<std::string>(),
+                                 [&](const char* data, size_t size) {
+                                   read.append(data, size);
+                                   return true;
+                                 });
+  ASSERT_OK(row);
+  EXPECT_EQ(read, photo);
+  EXPECT_EQ((*row)["sha256"], (*put)["sha256"]);
+  EXPECT_EQ(Rows(*device), Rows(*hub));
+  EXPECT_TRUE(Verified(*device));
+  EXPECT_TRUE(Verified(*hub));
 }
 
 TEST(Sync, RefusesAFileThatIsNotTheDevicesHub) {
