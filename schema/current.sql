@@ -458,7 +458,8 @@ CREATE TABLE sync_conflict (
   lost        TEXT,            -- JSON: the value that lost (a whole row for DELETED, UNIQUE)
   lost_origin TEXT NOT NULL,
   lost_at     TEXT NOT NULL,
-  resolution  TEXT NOT NULL
+  resolution  TEXT NOT NULL,
+  restored_at TEXT             -- when the lost value was put back (Engine::RestoreSyncConflict)
 );
 
 CREATE TABLE sync_stamp (

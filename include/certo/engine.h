@@ -406,6 +406,13 @@ class CERTO_EXPORT Engine {
   // (1..10000). Empty on a file that is not a hub. Errors: kValidation ("limit").
   Result<std::vector<SyncConflict>> SyncConflicts(int64_t after = 0, int limit = 100);
 
+  // Puts back the value a FIELD conflict of the hub's log lost, as an Update of its row (a write
+  // like any other: recorded, synced, with its events), and marks the conflict restored.
+  // Returns the row. Errors: kNotFound (no such conflict, or its row is gone), kConflict (already
+  // restored), kInvalidArgument (not a FIELD conflict: the others are restored by hand), and
+  // Update's own (a field Update does not set, such as retired_on, is kValidation).
+  Result<Json> RestoreSyncConflict(int64_t conflict_id);
+
   // ---- Facts --------------------------------------------------------------------------------
 
   // The engine's today (Options::today, or the local date now).

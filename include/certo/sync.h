@@ -30,8 +30,9 @@
 //  * Schema. A changeset records its writer's schema version; a hub applies changesets written
 //    at a schema from its min_schema up to its own, and refuses newer ones (kIncompatible).
 //  * Not yet: a device of one office (only whole projects), review campaigns, API keys and the
-//    outbox do not travel; restoring a logged value is done by hand (its collection, row and
-//    field are in the log).
+//    outbox do not travel; only a FIELD conflict's lost value can be restored from the log
+//    (Engine::RestoreSyncConflict); the others name their collection, row and data for a hand
+//    edit.
 
 #pragma once
 
@@ -82,10 +83,12 @@ struct SyncConflict {
   std::string lost_origin;  // the node that wrote the lost value
   std::string lost_at;      // when ("" for a value older than the hub)
   std::string resolution;   // what was done, in words
+  std::string restored_at;  // when the lost value was put back ("" while it was not)
 };
 
 // As JSON: {"conflict_id", "detected_at", "change_id", "kind", "collection", "row_id",
-// "field" (null when empty), "kept", "lost", "lost_origin", "lost_at", "resolution"}.
+// "field" (null when empty), "kept", "lost", "lost_origin", "lost_at", "resolution",
+// "restored_at" (null while not restored)}.
 CERTO_EXPORT Json SyncConflictJson(const SyncConflict& conflict);
 
 }  // namespace certo

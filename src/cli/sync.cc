@@ -4,10 +4,12 @@
 //   certo device init --hub HUB --out DEVICE [--project P]
 //   certo sync DEVICE HUB
 //   certo sync conflicts [FILE] [--after ID] [--limit N]
+//   certo sync restore CONFLICT_ID [FILE]
 // Offline devices (certo/sync.h, docs/sync.md). `device init` makes HUB a hub and DEVICE a copy
 // of one of its projects (P by id or name; the only one when HUB holds one). `sync` pushes the
 // device's changes to its hub and pulls the hub's, printing what moved. `sync conflicts` prints
-// the hub's conflict log (FILE, else --db) as JSON lines, oldest first.
+// the hub's conflict log (FILE, else --db) as JSON lines, oldest first; `sync restore` puts back
+// the value a FIELD conflict lost and prints the row.
 
 #include <iostream>
 
@@ -75,7 +77,25 @@ Runner AddSyncCommand(CLI::App& app, Global& global) {
   conflicts->add_option("--after", *after, "Only conflicts after this conflict_id");
   conflicts->add_option("--limit", *limit, "At most this many (1..10000)")
       ->check(CLI::Range(1, 10000));
-  return [&global, cmd, conflicts, device, hub, file, after, limit]() -> int {
+  CLI::App* restore = cmd->add_subcommand(
+      "restore", "Put back the value a FIELD conflict of a hub's log lost; print the row");
+  auto conflict_id = std::make_shared<int64_t>(0);
+  auto restore_file = std::make_shared<std::string>();
+  restore->add_option("CONFLICT_ID", *conflict_id, "The conflict (its conflict_id)")->required();
+  restore->add_option("FILE", *restore_file, "The hub file; default: --db");
+  return [&global, cmd, conflicts, restore, device, hub, file, after, limit, conflict_id,
+          restore_file]() -> int {
+    if (restore->parsed()) {
+      auto engine = OpenPath(global, restore_file->empty() ? global.db : *restore_file);
+      if (!engine) return OpenFailed();
+      auto row = engine->RestoreSyncConflict(*conflict_id);
+      if (!row.ok()) {
+        std::cerr << "certo sync restore: " << row.error().ToString() << '\n';
+        return ExitFor(row.error());
+      }
+      std::cout << row->dump(2) << '\n';
+      return kExitOk;
+    }
     if (conflicts->parsed()) {
       auto engine = OpenPath(global, file->empty() ? global.db : *file);
       if (!engine) return OpenFailed();

@@ -120,7 +120,8 @@ Json SyncConflictJson(const SyncConflict& c) {
               {"lost", c.lost},
               {"lost_origin", c.lost_origin},
               {"lost_at", c.lost_at},
-              {"resolution", c.resolution}};
+              {"resolution", c.resolution},
+              {"restored_at", c.restored_at.empty() ? Json(nullptr) : Json(c.restored_at)}};
 }
 
 void Engine::Impl::RecordChanges(internal::RecordScope& record) {
@@ -379,7 +380,8 @@ Result<std::vector<SyncConflict>> Engine::SyncConflicts(int64_t after, int limit
     internal::ReadScope read(*impl_->db);
     SQLite::Statement st(impl_->db->raw(),
                          "SELECT conflict_id, detected_at, change_id, kind, collection, row_id, "
-                         "coalesce(field, ''), kept, lost, lost_origin, lost_at, resolution "
+                         "coalesce(field, ''), kept, lost, lost_origin, lost_at, resolution, "
+                         "coalesce(restored_at, '') "
                          "FROM sync_conflict WHERE conflict_id > ? ORDER BY conflict_id LIMIT ?");
     st.bind(1, after);
     st.bind(2, limit);
@@ -390,10 +392,46 @@ Result<std::vector<SyncConflict>> Engine::SyncConflicts(int64_t after, int limit
           st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getString(),
           st.getColumn(6).getString(), Json::parse(st.getColumn(7).getString(), nullptr, false),
           Json::parse(st.getColumn(8).getString(), nullptr, false), st.getColumn(9).getString(),
-          st.getColumn(10).getString(), st.getColumn(11).getString()});
+          st.getColumn(10).getString(), st.getColumn(11).getString(),
+          st.getColumn(12).getString()});
     }
     return out;
   });
+}
+
+Result<Json> Engine::RestoreSyncConflict(int64_t conflict_id) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  auto log = SyncConflicts(conflict_id - 1, 1);
+  if (!log.ok()) return log.status();
+  if (log->empty() || (*log)[0].conflict_id != conflict_id) {
+    return Status::NotFound("no sync conflict " + std::to_string(conflict_id));
+  }
+  const SyncConflict& c = (*log)[0];
+  if (c.kind != "FIELD") {
+    return Status::InvalidArgument("conflict " + std::to_string(conflict_id) + " is " + c.kind +
+                                   ": only a FIELD conflict's value is restored from the log");
+  }
+  if (!c.restored_at.empty()) {
+    return Status::Conflict("conflict " + std::to_string(conflict_id) + " was restored at " +
+                            c.restored_at);
+  }
+  Json row;
+  Status done = Transaction([&](Engine& e) {
+    Result<Json> updated = e.Update(c.collection, c.row_id, Json{{c.field, c.lost}});
+    if (!updated.ok()) return updated.status();
+    row = *updated;
+    return Guard([&] {
+             SQLite::Statement st(impl_->db->raw(),
+                                  "UPDATE sync_conflict SET restored_at = ? WHERE conflict_id = ?");
+             st.bind(1, impl_->ctx.Now());
+             st.bind(2, conflict_id);
+             st.exec();
+             return true;
+           })
+        .status();
+  });
+  if (!done.ok()) return done;
+  return row;
 }
 
 }  // namespace certo

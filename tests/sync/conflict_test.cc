@@ -119,7 +119,8 @@ TEST_F(Conflict, OneFieldChangedOnBothSidesTakesTheLaterAndLogsTheOther) {
                   {"lost", "from the tablet"},
                   {"lost_origin", device_id_},
                   {"lost_at", "2026-11-22T09:00:00Z"},
-                  {"resolution", "both sides changed the field: the later change wins"}})
+                  {"resolution", "both sides changed the field: the later change wins"},
+                  {"restored_at", nullptr}})
                 .dump());
   // The same log over the JSON API.
   Reply reply = Call(*hub_, "GET", "/v2/sync/conflicts?after=0&limit=10");
@@ -132,6 +133,23 @@ TEST_F(Conflict, OneFieldChangedOnBothSidesTakesTheLaterAndLogsTheOther) {
   EXPECT_EQ(status.body["role"], "device");
   EXPECT_EQ(status.body["hub_id"], hub_id_);
   EXPECT_EQ(status.body["pending"], 0);
+}
+
+TEST_F(Conflict, ALostFieldValueIsRestoredFromTheLogAndReachesTheDevice) {
+  ASSERT_OK(device_->Update("person", crew_->bruno, {{"note", "from the tablet"}}));
+  ASSERT_OK(hub_->Update("person", crew_->bruno, {{"note", "from the office"}}));
+  auto log = SyncBoth(1);
+  ASSERT_EQ(log.size(), 1u);
+  auto restored = hub_->RestoreSyncConflict(log[0].conflict_id);
+  ASSERT_OK(restored);
+  EXPECT_EQ((*restored)["note"], "from the tablet");
+  auto again = hub_->RestoreSyncConflict(log[0].conflict_id);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().message(), "conflict 1 was restored at 2026-11-22T10:00:00Z");
+  EXPECT_EQ(hub_->SyncConflicts().value()[0].restored_at, "2026-11-22T10:00:00Z");
+  EXPECT_EQ(hub_->RestoreSyncConflict(7).status().code(), Code::kNotFound);
+  SyncBoth(0);  // the restore is a write like any other: the device gets it
+  EXPECT_EQ(On(*device_, "person", crew_->bruno)["note"], "from the tablet");
 }
 
 TEST_F(Conflict, TheDevicesLaterChangeWinsAndTheHubsValueIsLogged) {
@@ -174,6 +192,8 @@ TEST_F(Conflict, ADeleteOfARowChangedOnTheHubKeepsTheRow) {
   ASSERT_OK(device_->Delete("incident", incident_, /*force=*/true));
   ASSERT_OK(hub_->Update("incident", incident_, {{"name", "Slip on the east stairs"}}));
   auto log = SyncBoth(1);
+  EXPECT_EQ(hub_->RestoreSyncConflict(1).status().message(),
+            "conflict 1 is DELETED: only a FIELD conflict's value is restored from the log");
   EXPECT_EQ(On(*device_, "incident", incident_)["name"], "Slip on the east stairs");
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0].kind, "DELETED");

@@ -80,5 +80,52 @@ TEST(SyncCli, InitAndSyncRefuseWhatTheyCannotDoWithExitOne) {
   EXPECT_EQ(nothing.out, "");
 }
 
+TEST(SyncCli, ConflictsArePrintedAndALostValueIsRestored) {
+  TempDir dir;
+  const std::string hub = dir.File("hub.certo"), tablet = dir.File("tablet.certo");
+  const std::string person = "5a0b2a4e-0000-4000-8000-000000000003";
+  auto certo = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {CERTO_CLI, "--today", "2026-11-22"});
+    return RunProgram(args, "", dir);
+  };
+  ASSERT_EQ(certo({"--db", hub, "--create", "api", "POST", "/v2/project/create",
+                   R"({"project_id": "5a0b2a4e-0000-4000-8000-000000000001", "name": "ACME"})"})
+                .exit_code,
+            0);
+  ASSERT_EQ(certo({"--db", hub, "api", "POST", "/v2/person/create",
+                   R"({"person_id": ")" + person +
+                       R"(", "project_id": "5a0b2a4e-0000-4000-8000-000000000001",
+                           "first_name": "Ada", "last_name": "Rossi"})"})
+                .exit_code,
+            0);
+  ASSERT_EQ(certo({"device", "init", "--hub", hub, "--out", tablet}).exit_code, 0);
+  ASSERT_EQ(
+      certo({"--db", tablet, "api", "PUT", "/v2/person/update/" + person, R"({"note": "tablet"})"})
+          .exit_code,
+      0);
+  ASSERT_EQ(
+      certo({"--db", hub, "api", "PUT", "/v2/person/update/" + person, R"({"note": "office"})"})
+          .exit_code,
+      0);
+  RunResult synced = certo({"sync", tablet, hub});
+  ASSERT_EQ(synced.exit_code, 0) << synced.err;
+  // Both writes have the same time (--today pins it to midnight): the writers' ids, random,
+  // decide the winner, and with it whether the device's change is in the hub's history.
+  EXPECT_TRUE(synced.out.starts_with("sync: pushed 1, pulled ")) << synced.out;
+  EXPECT_NE(synced.out.find(", conflicts 1; position "), std::string::npos) << synced.out;
+  RunResult log = certo({"sync", "conflicts", hub});
+  ASSERT_EQ(log.exit_code, 0);
+  const Json conflict = Json::parse(log.out);  // one line
+  EXPECT_EQ(conflict["kind"], "FIELD");
+  EXPECT_EQ(conflict["field"], "note");
+  RunResult restored = certo({"sync", "restore", "1", hub});
+  ASSERT_EQ(restored.exit_code, 0) << restored.err;
+  EXPECT_EQ(Json::parse(restored.out)["note"], conflict["lost"]);
+  RunResult twice = certo({"--db", hub, "sync", "restore", "1"});
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_EQ(twice.err, "certo sync restore: conflict: conflict 1 was restored at " +
+                           conflict["detected_at"].get<std::string>() + "\n");
+}
+
 }  // namespace
 }  // namespace certo::testing
