@@ -12,7 +12,8 @@
 //      - fields changed on one side only merge (the change's old value is still there);
 //      - a field changed on both sides takes the value with the later stamp (the write's time,
 //        then the origin's id on a tie); the other goes to the conflict log (kind FIELD);
-//      - a delete of a row changed here since the device's copy keeps the row (DELETED);
+//      - a delete of a row changed here since the device's copy, or named by rows made here,
+//        keeps the row (DELETED);
 //      - an update of a row deleted here restores the row, then updates it (DELETED);
 //      - a unique key taken on both sides keeps both rows: the incoming row is stored without
 //        the key's nullable columns (a person's code), or, when the key has none (a link pair),
@@ -22,7 +23,7 @@
 //    restore) are done right after the apply, in the same transaction.
 //
 // Both run triggers as any write does; the caller runs them inside one write (Engine::Impl::
-// Write), whose end recomputes what the triggers deferred.
+// Write), whose end recomputes what the triggers deferred when it is a bulk one.
 
 #pragma once
 
