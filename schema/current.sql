@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 13; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 14; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -430,6 +430,64 @@ CREATE TABLE substance (
   description         TEXT,
   retired_on          TEXT
 , created_at TEXT, updated_at TEXT, active_from TEXT);
+
+CREATE TABLE sync_applied (
+  change_id  TEXT PRIMARY KEY NOT NULL,
+  origin     TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sync_change (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  change_id TEXT NOT NULL UNIQUE,  -- a UUID; a hub entry of a pushed change keeps the device's
+  origin    TEXT NOT NULL,         -- the node_id of the file whose write this was
+  at        TEXT NOT NULL,         -- when that write happened, UTC YYYY-MM-DDTHH:MM:SSZ
+  schema    INTEGER NOT NULL,      -- the writer's schema version
+  changeset BLOB NOT NULL
+);
+
+CREATE TABLE sync_conflict (
+  conflict_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  detected_at TEXT NOT NULL,
+  change_id   TEXT NOT NULL,   -- the pushed change that met it
+  kind        TEXT NOT NULL CHECK (kind IN ('FIELD', 'DELETED', 'UNIQUE', 'PARENT')),
+  collection  TEXT NOT NULL,
+  row_id      TEXT NOT NULL,
+  field       TEXT,
+  kept        TEXT,            -- JSON: the value the file holds now
+  lost        TEXT,            -- JSON: the value that lost (a whole row for DELETED, UNIQUE)
+  lost_origin TEXT NOT NULL,
+  lost_at     TEXT NOT NULL,
+  resolution  TEXT NOT NULL,
+  restored_at TEXT             -- when the lost value was put back (Engine::RestoreSyncConflict)
+);
+
+CREATE TABLE sync_stamp (
+  tbl    TEXT NOT NULL,
+  pk     TEXT NOT NULL,
+  col    TEXT NOT NULL,
+  at     TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  PRIMARY KEY (tbl, pk, col)
+) WITHOUT ROWID;
+
+CREATE TABLE sync_state (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  role       TEXT NOT NULL CHECK (role IN ('hub', 'device')),
+  node_id    TEXT NOT NULL,  -- this file's id: the origin its own changes are marked with
+  hub_id     TEXT,           -- a device: the node_id of its hub
+  project_id TEXT,           -- a device: the project it holds
+  position   INTEGER NOT NULL DEFAULT 0,  -- a device: the last hub seq it has applied
+  min_schema INTEGER NOT NULL,  -- the oldest schema version whose changesets this file applies
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE sync_tombstone (
+  tbl       TEXT NOT NULL,
+  pk        TEXT NOT NULL,
+  changeset BLOB NOT NULL,
+  PRIMARY KEY (tbl, pk)
+) WITHOUT ROWID;
 
 CREATE TABLE work_environment (
   office_work_environment_id TEXT PRIMARY KEY NOT NULL,

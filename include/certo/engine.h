@@ -54,6 +54,7 @@
 #include "certo/review.h"
 #include "certo/schedule_status.h"
 #include "certo/status.h"
+#include "certo/sync.h"
 #include "certo/trend.h"
 #include "certo/verify.h"
 
@@ -108,6 +109,9 @@ class CERTO_EXPORT Engine {
   //   POST   /v2/outbox/ack                      body {"through": SEQ}
   //   GET    /v2/outbox/policy                   the retention policy and counts (outbox.h)
   //   POST   /v2/outbox/policy                   body {"max_events": N|null, "max_days": D|null}
+  //   GET    /v2/sync/conflicts?after=ID&limit=N  a hub's conflict log (SyncConflictJson)
+  //   GET    /v2/sync/status                     {"role", "node_id", "hub_id", "project_id",
+  //                                              "position", "pending", "min_schema"}
   //   GET    /v2/verify?depth=full|quick|schedule   the VerifyReport as JSON
   //   POST   /v2/report                          body {"as_of","days","months","filter","limit"}:
   //                                              the ComplianceReport as JSON (ReportJson)
@@ -380,6 +384,36 @@ class CERTO_EXPORT Engine {
   Result<Json> CloseDueReviews();
   // The campaign report {"campaign", "rows": [per detail]}. Errors: kNotFound.
   Result<Json> ReviewReport(int64_t cert_id);
+
+  // ---- Devices and sync (certo/sync.h, docs/sync.md) -----------------------------------------
+
+  // Makes this file a hub (from now on its writes are recorded) and creates spec.out_path, a
+  // device holding spec.project_id (or the one project of this file), at this file's newest
+  // change. Returns the device's state. Errors: kValidation ("out_path": empty or exists;
+  // "project_id": none given and not one project, or not a UUID), kNotFound (project),
+  // kInvalidArgument (this file is a device, or inside a transaction), kIOError.
+  Result<SyncState> CreateDevice(const DeviceSpec& spec);
+
+  // Syncs this device with the hub file at hub_path (certo/sync.h, "Sync"). Errors:
+  // kInvalidArgument (this file is not a device, or inside a transaction), kConflict (hub_path
+  // is not this device's hub; a change the hub cannot apply), kIncompatible (the device is at a
+  // newer schema than the hub), kIOError, kBusy; on any error the device is unchanged, and what
+  // the hub had applied is applied once, whatever the next sync sends again.
+  Result<SyncResult> SyncWithHub(const std::string& hub_path);
+
+  // This file's place in the sync (role "" when it has none).
+  Result<SyncState> SyncStatus();
+
+  // The hub's conflict log: the decisions with conflict_id > after, oldest first, at most limit
+  // (1..10000). Empty on a file that is not a hub. Errors: kValidation ("limit").
+  Result<std::vector<SyncConflict>> SyncConflicts(int64_t after = 0, int limit = 100);
+
+  // Puts back the value a FIELD conflict of the hub's log lost, as an Update of its row (a write
+  // like any other: recorded, synced, with its events), and marks the conflict restored.
+  // Returns the row. Errors: kNotFound (no such conflict, or its row is gone), kConflict (already
+  // restored), kInvalidArgument (not a FIELD conflict: the others are restored by hand), and
+  // Update's own (a field Update does not set, such as retired_on, is kValidation).
+  Result<Json> RestoreSyncConflict(int64_t conflict_id);
 
   // ---- Facts --------------------------------------------------------------------------------
 

@@ -396,6 +396,42 @@ Response HandleOutboxIndex(const Call& c) {
   return JsonResponse(200, rows);
 }
 
+// The hub's conflict log (certo/sync.h): GET /v2/sync/conflicts?after=ID&limit=N, oldest first.
+Response HandleSyncConflicts(const Call& c) {
+  int64_t after = 0;
+  int limit = 100;
+  std::vector<FieldError> errors;
+  for (const char* name : {"after", "limit"}) {
+    auto it = c.params.find(name);
+    if (it == c.params.end()) continue;
+    std::optional<int64_t> v = ParseInt64(it->second);
+    if (!v) errors.push_back({name, "must be a decimal integer"});
+    if (v && name == std::string_view("after")) after = *v;
+    if (v && name == std::string_view("limit")) {
+      limit = static_cast<int>(std::clamp<int64_t>(*v, 0, 1000000));
+    }
+  }
+  if (!errors.empty()) return ErrorResponse(Status::Validation(std::move(errors)));
+  Result<std::vector<SyncConflict>> log = c.engine.SyncConflicts(after, limit);
+  if (!log.ok()) return ErrorResponse(log.error());
+  Json rows = Json::array();
+  for (const SyncConflict& conflict : *log) rows.push_back(SyncConflictJson(conflict));
+  return JsonResponse(200, rows);
+}
+
+// The file's place in the sync: GET /v2/sync/status.
+Response HandleSyncStatus(const Call& c) {
+  Result<SyncState> state = c.engine.SyncStatus();
+  if (!state.ok()) return ErrorResponse(state.error());
+  return JsonResponse(200, Json{{"role", state->role.empty() ? Json(nullptr) : Json(state->role)},
+                                {"node_id", state->node_id},
+                                {"hub_id", state->hub_id},
+                                {"project_id", state->project_id},
+                                {"position", state->position},
+                                {"pending", state->pending},
+                                {"min_schema", state->min_schema}});
+}
+
 Response HandleOutboxAck(const Call& c) {
   Result<Json> parsed = ParseBody(c.body);
   if (!parsed.ok()) return ErrorResponse(parsed.error());
@@ -704,6 +740,8 @@ constexpr Route kRoutes[] = {
     {"outbox/index", "GET", HandleOutboxIndex},
     {"outbox/ack", "POST", HandleOutboxAck},
     {"outbox/policy", "GET, POST", HandleOutboxPolicy},
+    {"sync/conflicts", "GET", HandleSyncConflicts},
+    {"sync/status", "GET", HandleSyncStatus},
     {"{collection}/index", "POST, GET", HandleIndex},
     {"attachment/create", "POST", HandleAttachmentCreate},
     {"attachment/view/{id}", "GET", HandleAttachmentView},

@@ -100,6 +100,8 @@ Runner AddKeyCommand(CLI::App& app, Global& global);
 Runner AddListCommand(CLI::App& app, Global& global);
 Runner AddShowCommand(CLI::App& app, Global& global);
 Runner AddReviewCommand(CLI::App& app, Global& global);
+Runner AddDeviceCommand(CLI::App& app, Global& global);
+Runner AddSyncCommand(CLI::App& app, Global& global);
 
 // Text made safe inside HTML elements and quoted attributes (the report and the review report).
 inline std::string HtmlEscape(const std::string& s) {

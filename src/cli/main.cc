@@ -188,11 +188,11 @@ int main(int argc, char** argv) {
       ->default_val(5000)
       ->check(CLI::Range(0, 3600000));
 
-  const Command commands[] = {AddApiCommand,    AddListCommand,   AddShowCommand,
-                              AddVerifyCommand, AddOutboxCommand, AddGenerateCommand,
-                              AddReportCommand, AddImportCommand, AddImportPeopleCommand,
-                              AddExportCommand, AddServeCommand,  AddKeyCommand,
-                              AddReviewCommand, AddCompactCommand};
+  const Command commands[] = {
+      AddApiCommand,          AddListCommand,     AddShowCommand,   AddVerifyCommand,
+      AddOutboxCommand,       AddGenerateCommand, AddReportCommand, AddImportCommand,
+      AddImportPeopleCommand, AddExportCommand,   AddServeCommand,  AddKeyCommand,
+      AddReviewCommand,       AddCompactCommand,  AddDeviceCommand, AddSyncCommand};
   std::vector<std::pair<CLI::App*, Runner>> runners;
   auto add = [&](const std::function<Runner()>& make) {
     size_t before = app.get_subcommands({}).size();

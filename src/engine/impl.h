@@ -21,6 +21,7 @@
 #include "schedule/schedule.h"
 #include "store/outbox.h"
 #include "store/store.h"
+#include "sync/record.h"
 
 namespace certo {
 
@@ -44,6 +45,9 @@ struct Engine::Impl {
   std::unique_ptr<internal::Store> store;
   std::map<int, EventHandler> handlers;
   int next_token = 1;
+  // Who the next top-level write's recorded change is from (sync/record.h): set by the sync
+  // around the writes that apply another node's changes, empty for the engine's own writes.
+  internal::RecordAs record_as;
 
   Date Today() const { return ctx.Today(); }
 
@@ -90,6 +94,8 @@ struct Engine::Impl {
     const bool deliver = top && !handlers.empty();
     const int64_t start = deliver ? LastSeq() : 0;
     internal::WriteScope scope(*db);
+    // What the write changes in the records, kept for sync when the file takes part in it.
+    internal::RecordScope record(*db, top, record_as);
     struct BulkMode {
       internal::SqlContext& ctx;
       bool was;
@@ -108,6 +114,7 @@ struct Engine::Impl {
       internal::RecomputeTouched(*db);
       internal::EndBulkEvents(*db);
     }
+    if (top) RecordChanges(record);
     std::vector<Event> events;
     if (deliver) events = EventsAfter(start, std::numeric_limits<int>::max());
     // The retention policy after the handlers' events are read: it bounds what waits in the file,
@@ -117,6 +124,10 @@ struct Engine::Impl {
     if (deliver) Deliver(events);
     return result;
   }
+
+  // Stores the write's recorded change (engine/sync.cc); a change applied from another node
+  // also announces its rows on the outbox.
+  void RecordChanges(internal::RecordScope& record);
 
   // Runs a caller's body as one write; its non-OK Status rolls everything back.
   Status Run(Engine& engine, const std::function<Status(Engine&)>& body, bool bulk);

@@ -10,8 +10,8 @@
 // Scope, decided here and nowhere else: a key's reads are filtered to its project (index-like
 // bodies get filter.project_id); a request that names a row of another project by id is answered
 // with the same 404 the engine gives for an id that does not exist; a read-only key gets 403 on
-// anything that is not a read; routes that span every project (outbox, verify) need the file to
-// have no keys (then serve listens on loopback only).
+// anything that is not a read; routes that span every project (outbox, verify, sync) need the
+// file to have no keys (then serve listens on loopback only).
 //
 // Attachments (certo/attachment.h) travel as streams: POST /v2/attachment/create with a
 // multipart/form-data body (fields path, replace, description, mime_type, project_id,
@@ -217,7 +217,7 @@ Scoped ApplyScope(Engine& engine, const ApiKey& key, const std::string& method,
     s.answer = Failure(403, "review campaigns span projects: not available to a project's key");
     return s;
   }
-  if (seg[1] == "outbox" || seg[1] == "verify") {
+  if (seg[1] == "outbox" || seg[1] == "verify" || seg[1] == "sync") {
     s.answer = Failure(403, "/v2/" + seg[1] +
                                 " spans every project: it is not available to a "
                                 "project's key");

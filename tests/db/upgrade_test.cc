@@ -582,6 +582,31 @@ std::string LiveSchema(const std::string& path) {
   return out.str();
 }
 
+// Schema 14 adds sync (docs/sync.md): an upgraded file takes no part in it, and its writes record
+// nothing, until a device is made from it; then it is a hub whose writes are its history.
+TEST(UpgradeToSchema14, AnUpgradedFileIsOutsideSyncUntilItHasADevice) {
+  TempDir dir;
+  Upgraded u;
+  ASSERT_NO_FATAL_FAILURE(Upgrade(2, dir, u));
+  auto engine = OpenEngine(u.path);
+  ASSERT_NE(engine, nullptr);
+  auto count = [&] {
+    SQLite::Database db(u.path, SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT count(*) FROM sync_change").getInt64();
+  };
+  MustCreate(*engine, "project", {{"name", "Upgraded"}});
+  EXPECT_EQ(count(), 0);
+  EXPECT_EQ(engine->SyncStatus().value().role, "");
+  auto device = engine->CreateDevice({dir.File("device.certo"), ""});
+  ASSERT_FALSE(device.ok());  // two projects now: the device must name one
+  EXPECT_EQ(device.status().code(), Code::kValidation);
+  const std::string project = engine->Index("project").value().rows[0]["project_id"];
+  ASSERT_OK(engine->CreateDevice({dir.File("device.certo"), project}));
+  MustCreate(*engine, "project", {{"name", "After"}});
+  EXPECT_EQ(count(), 1);
+  EXPECT_TRUE(Verified(*engine));
+}
+
 TEST(CurrentSql, MatchesTheSchemaOfAFreshFile) {
   TempDir dir;
   const std::string path = dir.File("fresh.certo");

@@ -4,7 +4,7 @@
 """The layout's include rules (README.md, "Layout"), checked on every test run.
 
 Floors run one way: a file in src/<folder>/ includes only headers of its own folder or of a lower
-floor. Nothing below engine/ includes certo/engine.h; only db/ and store/ include SQLite; the CLI,
+floor. Nothing below engine/ includes certo/engine.h; only db/, store/ and sync/ include SQLite; the CLI,
 the benchmarks, the Python module and the generator use certo's public headers (and the
 generator's own). Prints every broken rule with its file and line; exits 1 if there is one.
 """
@@ -27,10 +27,11 @@ FLOORS = {
     "people_sync": 5,
     "keys": 5,
     "review": 5,
+    "sync": 5,
     "engine": 6,
     "api": 7,
 }
-SQLITE_FOLDERS = {"db", "store"}
+SQLITE_FOLDERS = {"db", "store", "sync"}
 ENGINE_FOLDERS = {"engine", "api"}
 # Outside the library: public headers only, plus the generator's and the server's own headers.
 PUBLIC_ONLY = ["src/cli", "src/generate", "src/serve", "bench", "bindings/python"]
@@ -62,7 +63,7 @@ def check(root: pathlib.Path) -> list[str]:
                 if header == "certo/engine.h" and folder not in ENGINE_FOLDERS:
                     problems.append(f"{at}: nothing below engine/ may include certo/engine.h")
                 if is_sqlite(header) and folder not in SQLITE_FOLDERS:
-                    problems.append(f"{at}: only db/ and store/ include SQLite")
+                    problems.append(f"{at}: only db/, store/ and sync/ include SQLite")
                 head = header.split("/", 1)[0]
                 if "/" in header and head in FLOORS and head != folder:
                     if FLOORS[head] >= floor:
@@ -100,7 +101,7 @@ def self_test() -> int:
 
     cases = {
         "src/store/a.cc": ('#include "certo/engine.h"', "nothing below engine/"),
-        "src/schedule/b.cc": ("#include <sqlite3.h>", "only db/ and store/"),
+        "src/schedule/b.cc": ("#include <sqlite3.h>", "only db/, store/ and sync/"),
         "src/db/c.cc": ('#include "store/store.h"', "floors run one way"),
         "src/cli/d.cc": ('#include "registry/registry.h"', "outside the library"),
         "src/e.cc": ("", "folder of its subsystem"),

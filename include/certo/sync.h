@@ -1,0 +1,94 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+//
+// Offline devices and their hub (DESIGN.md section 1, "Devices"; docs/sync.md). A device is a
+// copy of one project of a hub file, made by Engine::CreateDevice, that is written offline and
+// later exchanges its changes with the hub (Engine::SyncWithHub).
+//
+// Contract:
+//  * Recording. Once a file is a hub or a device, every top-level write stores what it changed
+//    in the record tables (a SQLite session changeset) in the write's own transaction: a change
+//    survives restarts and a crash, and is never recorded for a write that did not commit.
+//    Changesets carry records only, never what triggers derive (cover dates, visibility,
+//    derived schedule rows, requirements, the outbox): the receiving side recomputes it, so
+//    Verify() is clean on both sides after every sync (DESIGN.md section 2.3).
+//  * Sync. Pushes the device's pending changes to the hub, each applied in one hub transaction
+//    and at most once (its id is kept), then brings the device to the hub's state: the device
+//    undoes its own pushed changes and replays the hub's history after its position, which
+//    includes them as the hub resolved them, all in one device transaction. Every device thus
+//    ends with the hub's rows. A sync stopped at any point (a crash, a failure) is resumed by
+//    the next one without loss or duplicates.
+//  * Conflicts are decided on the hub, losing no edit: different fields of one row merge; one
+//    field changed on both sides takes the later write (its updated_at; the origin's id breaks a
+//    tie) and logs the other value; a delete of a row changed on the hub keeps the row; an update
+//    of a row deleted on the hub restores it; a unique key taken on both sides keeps both rows'
+//    data (the second without its code, or, for a link pair, reported); a row whose parent the
+//    hub deleted restores the parent. Every decision is a SyncConflict in the hub's log.
+//  * Events. Changes applied from elsewhere emit ENTITY::CREATE|UPDATE|DELETE on the receiving
+//    side's outbox with "origin": the node they came from; what the receiving side's triggers
+//    derive from them emits its events as for a local write.
+//  * Schema. A changeset records its writer's schema version; a hub applies changesets written
+//    at a schema from its min_schema up to its own, and refuses newer ones (kIncompatible).
+//  * Not yet: a device of one office (only whole projects), review campaigns, API keys and the
+//    outbox do not travel; only a FIELD conflict's lost value can be restored from the log
+//    (Engine::RestoreSyncConflict); the others name their collection, row and data for a hand
+//    edit.
+
+#pragma once
+
+#include "certo/export.h"
+#include "certo/record.h"
+
+#include <cstdint>
+#include <string>
+
+namespace certo {
+
+// What Engine::CreateDevice makes.
+struct DeviceSpec {
+  std::string out_path;    // the device file to create; must not exist
+  std::string project_id;  // the project it holds; may be empty when the hub holds one project
+};
+
+// A file's place in the sync (Engine::SyncStatus).
+struct SyncState {
+  std::string role;        // "hub", "device", or "" (not in sync)
+  std::string node_id;     // this file's id: the origin of its changes
+  std::string hub_id;      // a device: its hub's node_id
+  std::string project_id;  // a device: its project
+  int64_t position = 0;    // a device: the last hub change it has; a hub: its newest change
+  int64_t pending = 0;     // a device: its changes not yet synced
+  int min_schema = 0;      // the oldest schema version whose changes this file applies
+};
+
+// What one Engine::SyncWithHub did.
+struct SyncResult {
+  int64_t pushed = 0;     // the device's changes sent (and applied, or found applied already)
+  int64_t pulled = 0;     // the hub's changes applied to the device (its own included)
+  int64_t conflicts = 0;  // conflicts the hub logged while applying the pushed changes
+  int64_t position = 0;   // the device's position after the sync
+};
+
+// One decision of the hub's conflict log (Engine::SyncConflicts, GET /v2/sync/conflicts).
+struct SyncConflict {
+  int64_t conflict_id = 0;
+  std::string detected_at;  // UTC YYYY-MM-DDTHH:MM:SSZ
+  std::string change_id;    // the pushed change that met the conflict
+  std::string kind;         // FIELD, DELETED, UNIQUE or PARENT
+  std::string collection;   // e.g. "person"
+  std::string row_id;
+  std::string field;        // FIELD: the field; else empty
+  Json kept;                // the value the hub holds now
+  Json lost;                // the value that lost (FIELD), or the row (DELETED, UNIQUE)
+  std::string lost_origin;  // the node that wrote the lost value
+  std::string lost_at;      // when ("" for a value older than the hub)
+  std::string resolution;   // what was done, in words
+  std::string restored_at;  // when the lost value was put back ("" while it was not)
+};
+
+// As JSON: {"conflict_id", "detected_at", "change_id", "kind", "collection", "row_id",
+// "field" (null when empty), "kept", "lost", "lost_origin", "lost_at", "resolution",
+// "restored_at" (null while not restored)}.
+CERTO_EXPORT Json SyncConflictJson(const SyncConflict& conflict);
+
+}  // namespace certo

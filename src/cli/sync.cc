@@ -1,0 +1,127 @@
+// Copyright 2026 The certo Authors
+// SPDX-License-Identifier: MIT
+//
+//   certo device init --hub HUB --out DEVICE [--project P]
+//   certo sync DEVICE HUB
+//   certo sync conflicts [FILE] [--after ID] [--limit N]
+//   certo sync restore CONFLICT_ID [FILE]
+// Offline devices (certo/sync.h, docs/sync.md). `device init` makes HUB a hub and DEVICE a copy
+// of one of its projects (P by id or name; the only one when HUB holds one). `sync` pushes the
+// device's changes to its hub and pulls the hub's, printing what moved. `sync conflicts` prints
+// the hub's conflict log (FILE, else --db) as JSON lines, oldest first; `sync restore` puts back
+// the value a FIELD conflict lost and prints the row.
+
+#include <iostream>
+
+#include "cli.h"
+
+namespace certo::cli {
+
+namespace {
+
+std::unique_ptr<Engine> OpenPath(const Global& global, const std::string& path) {
+  Global g = global;
+  g.db = path;
+  g.create = false;
+  return Open(g);
+}
+
+}  // namespace
+
+Runner AddDeviceCommand(CLI::App& app, Global& global) {
+  CLI::App* cmd = app.add_subcommand("device", "Offline devices of a hub file (docs/sync.md)");
+  cmd->require_subcommand(1);
+  CLI::App* init = cmd->add_subcommand(
+      "init", "Make HUB a hub and DEVICE a copy of one of its projects that syncs with it");
+  auto hub = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto project = std::make_shared<std::string>();
+  init->add_option("--hub", *hub, "The hub file")->required();
+  init->add_option("--out", *out, "The device file to create (must not exist)")->required();
+  init->add_option("--project", *project,
+                   "The project the device holds (id or name); default: the hub's only one");
+  return [&global, hub, out, project]() -> int {
+    auto engine = OpenPath(global, *hub);
+    if (!engine) return OpenFailed();
+    std::string project_id;
+    if (!project->empty()) {
+      auto resolved = ResolveProject(*engine, *project, "device init");
+      if (!resolved) return kExitFailed;
+      project_id = *resolved;
+    }
+    Result<SyncState> made = engine->CreateDevice({*out, project_id});
+    if (!made.ok()) {
+      std::cerr << "certo device init: " << made.error().ToString() << '\n';
+      return ExitFor(made.error());
+    }
+    std::cout << "device: " << *out << " (device " << made->node_id << ") of hub " << *hub << " ("
+              << made->hub_id << "), project " << made->project_id << ", at position "
+              << made->position << '\n';
+    return kExitOk;
+  };
+}
+
+Runner AddSyncCommand(CLI::App& app, Global& global) {
+  CLI::App* cmd = app.add_subcommand(
+      "sync", "Push a device's changes to its hub and pull the hub's (docs/sync.md)");
+  auto device = std::make_shared<std::string>();
+  auto hub = std::make_shared<std::string>();
+  cmd->add_option("DEVICE", *device, "The device file");
+  cmd->add_option("HUB", *hub, "Its hub file");
+  CLI::App* conflicts =
+      cmd->add_subcommand("conflicts", "Print a hub's conflict log as JSON lines, oldest first");
+  auto file = std::make_shared<std::string>();
+  auto after = std::make_shared<int64_t>(0);
+  auto limit = std::make_shared<int>(10000);
+  conflicts->add_option("FILE", *file, "The hub file; default: --db");
+  conflicts->add_option("--after", *after, "Only conflicts after this conflict_id");
+  conflicts->add_option("--limit", *limit, "At most this many (1..10000)")
+      ->check(CLI::Range(1, 10000));
+  CLI::App* restore = cmd->add_subcommand(
+      "restore", "Put back the value a FIELD conflict of a hub's log lost; print the row");
+  auto conflict_id = std::make_shared<int64_t>(0);
+  auto restore_file = std::make_shared<std::string>();
+  restore->add_option("CONFLICT_ID", *conflict_id, "The conflict (its conflict_id)")->required();
+  restore->add_option("FILE", *restore_file, "The hub file; default: --db");
+  return [&global, cmd, conflicts, restore, device, hub, file, after, limit, conflict_id,
+          restore_file]() -> int {
+    if (restore->parsed()) {
+      auto engine = OpenPath(global, restore_file->empty() ? global.db : *restore_file);
+      if (!engine) return OpenFailed();
+      auto row = engine->RestoreSyncConflict(*conflict_id);
+      if (!row.ok()) {
+        std::cerr << "certo sync restore: " << row.error().ToString() << '\n';
+        return ExitFor(row.error());
+      }
+      std::cout << row->dump(2) << '\n';
+      return kExitOk;
+    }
+    if (conflicts->parsed()) {
+      auto engine = OpenPath(global, file->empty() ? global.db : *file);
+      if (!engine) return OpenFailed();
+      auto log = engine->SyncConflicts(*after, *limit);
+      if (!log.ok()) {
+        std::cerr << "certo sync conflicts: " << log.error().ToString() << '\n';
+        return ExitFor(log.error());
+      }
+      for (const SyncConflict& c : *log) std::cout << SyncConflictJson(c).dump() << '\n';
+      return kExitOk;
+    }
+    if (device->empty() || hub->empty()) {
+      std::cerr << "certo sync: DEVICE and HUB are required\n" << cmd->help();
+      return kExitUsage;
+    }
+    auto engine = OpenPath(global, *device);
+    if (!engine) return OpenFailed();
+    Result<SyncResult> synced = engine->SyncWithHub(*hub);
+    if (!synced.ok()) {
+      std::cerr << "certo sync: " << synced.error().ToString() << '\n';
+      return ExitFor(synced.error());
+    }
+    std::cout << "sync: pushed " << synced->pushed << ", pulled " << synced->pulled
+              << ", conflicts " << synced->conflicts << "; position " << synced->position << '\n';
+    return kExitOk;
+  };
+}
+
+}  // namespace certo::cli
