@@ -373,23 +373,32 @@ Response HandleVerify(const Call& c) {
   return JsonResponse(200, ReportJson(*report));
 }
 
-Response HandleOutboxIndex(const Call& c) {
+// ?after=N&limit=N of a log read (the outbox, the sync conflicts); out-of-range limits are
+// reported by the read itself, with its message.
+struct LogPage {
   int64_t after = 0;
   int limit = 100;
+};
+std::optional<Response> ParseLogPage(const Call& c, LogPage& page) {
   std::vector<FieldError> errors;
   for (const char* name : {"after", "limit"}) {
     auto it = c.params.find(name);
     if (it == c.params.end()) continue;
     std::optional<int64_t> v = ParseInt64(it->second);
     if (!v) errors.push_back({name, "must be a decimal integer"});
-    if (v && name == std::string_view("after")) after = *v;
-    // Out-of-range limits are reported by ReadOutbox itself, with its message.
+    if (v && name == std::string_view("after")) page.after = *v;
     if (v && name == std::string_view("limit")) {
-      limit = static_cast<int>(std::clamp<int64_t>(*v, 0, 1000000));
+      page.limit = static_cast<int>(std::clamp<int64_t>(*v, 0, 1000000));
     }
   }
   if (!errors.empty()) return ErrorResponse(Status::Validation(std::move(errors)));
-  Result<std::vector<Event>> events = c.engine.ReadOutbox(after, limit);
+  return std::nullopt;
+}
+
+Response HandleOutboxIndex(const Call& c) {
+  LogPage page;
+  if (std::optional<Response> bad = ParseLogPage(c, page)) return *bad;
+  Result<std::vector<Event>> events = c.engine.ReadOutbox(page.after, page.limit);
   if (!events.ok()) return ErrorResponse(events.error());
   Json rows = Json::array();
   for (const Event& e : *events) rows.push_back(EventJson(e));
@@ -398,21 +407,9 @@ Response HandleOutboxIndex(const Call& c) {
 
 // The hub's conflict log (certo/sync.h): GET /v2/sync/conflicts?after=ID&limit=N, oldest first.
 Response HandleSyncConflicts(const Call& c) {
-  int64_t after = 0;
-  int limit = 100;
-  std::vector<FieldError> errors;
-  for (const char* name : {"after", "limit"}) {
-    auto it = c.params.find(name);
-    if (it == c.params.end()) continue;
-    std::optional<int64_t> v = ParseInt64(it->second);
-    if (!v) errors.push_back({name, "must be a decimal integer"});
-    if (v && name == std::string_view("after")) after = *v;
-    if (v && name == std::string_view("limit")) {
-      limit = static_cast<int>(std::clamp<int64_t>(*v, 0, 1000000));
-    }
-  }
-  if (!errors.empty()) return ErrorResponse(Status::Validation(std::move(errors)));
-  Result<std::vector<SyncConflict>> log = c.engine.SyncConflicts(after, limit);
+  LogPage page;
+  if (std::optional<Response> bad = ParseLogPage(c, page)) return *bad;
+  Result<std::vector<SyncConflict>> log = c.engine.SyncConflicts(page.after, page.limit);
   if (!log.ok()) return ErrorResponse(log.error());
   Json rows = Json::array();
   for (const SyncConflict& conflict : *log) rows.push_back(SyncConflictJson(conflict));
