@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 14; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 15; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -577,6 +577,8 @@ CREATE UNIQUE INDEX demand_pair ON demand(action_id, resource_id);
 
 CREATE INDEX demand_resource ON demand(resource_id);
 
+CREATE UNIQUE INDEX derive_touch_pair ON derive_touch (action_id, person_id);
+
 CREATE INDEX entity_attachment_attachment ON entity_attachment(attachment_id);
 
 CREATE UNIQUE INDEX entity_attachment_pair ON entity_attachment(entity_id, attachment_id);
@@ -788,6 +790,8 @@ SELECT d.demand_id, d.action_id, po.person_id
   FROM demand d
   JOIN person_office po ON po.office_id = d.resource_id;
 
+CREATE VIEW derive_close AS SELECT NULL AS closed WHERE 0;
+
 CREATE TRIGGER action_update_touch
 AFTER UPDATE OF validity, validity_unit, expire_interval ON action
 BEGIN
@@ -823,11 +827,11 @@ END;
 CREATE TRIGGER action_subscription_derive_delete AFTER DELETE ON action_subscription
 WHEN OLD.origin = 'MANUAL' AND OLD.subscriber_type = 'PERSON'
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     VALUES (OLD.action_id, OLD.subscriber_id,
             json_object('event', 'ACTION_SUBSCRIPTION::DELETE', 'entity_id',
                         OLD.action_subscription_id));
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
@@ -881,7 +885,7 @@ END;
 
 CREATE TRIGGER demand_derive_delete AFTER DELETE ON demand
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT OLD.action_id, po.person_id,
            json_object('event', 'DEMAND::DELETE', 'entity_id', OLD.demand_id)
       FROM person_office po
@@ -891,24 +895,24 @@ BEGIN
                                    SELECT person_office_id FROM work_group_person
                                     WHERE work_group_id = OLD.resource_id)
         OR po.office_id = OLD.resource_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER demand_derive_insert AFTER INSERT ON demand
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT h.action_id, h.person_id,
            json_object('event', 'DEMAND::CREATE', 'entity_id', NEW.demand_id)
       FROM demand_holder h WHERE h.demand_id = NEW.demand_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER demand_derive_update
 AFTER UPDATE OF action_id, resource_id, active_from, retired_on ON demand
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT OLD.action_id, po.person_id,
            json_object('event', 'DEMAND::UPDATE', 'entity_id', NEW.demand_id)
       FROM person_office po
@@ -918,20 +922,16 @@ BEGIN
                                    SELECT person_office_id FROM work_group_person
                                     WHERE work_group_id = OLD.resource_id)
         OR po.office_id = OLD.resource_id;
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT h.action_id, h.person_id,
            json_object('event', 'DEMAND::UPDATE', 'entity_id', NEW.demand_id)
       FROM demand_holder h WHERE h.demand_id = NEW.demand_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
-CREATE TRIGGER derive_touch_apply AFTER INSERT ON derive_touch
-WHEN NEW.action_id IS NULL
+CREATE TRIGGER derive_close_apply INSTEAD OF INSERT ON derive_close
 BEGIN
-  DELETE FROM derive_touch
-   WHERE action_id IS NULL
-      OR rowid NOT IN (SELECT min(rowid) FROM derive_touch GROUP BY action_id, person_id);
   DELETE FROM subscription_requirement
    WHERE (action_id, person_id) IN (SELECT action_id, person_id FROM derive_touch);
   -- Through entity-employee rows (roles, equipment, work environments, substances).
@@ -946,7 +946,7 @@ BEGIN
                             po.retired_on, opo.retired_on, xr.retired_on, xe.retired_on,
                             xw.retired_on, xs.retired_on, xo.retired_on) AS until_day
         FROM derive_touch t
-        JOIN action a ON a.action_id = t.action_id
+        CROSS JOIN action a ON a.action_id = t.action_id
         CROSS JOIN person_office po ON po.person_id = t.person_id
         CROSS JOIN entity_employee e ON e.person_office_id = po.person_office_id
         CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_id = e.entity_id
@@ -982,7 +982,7 @@ BEGIN
                             w.retired_on, ow.retired_on, po.retired_on, opo.retired_on)
                AS until_day
         FROM derive_touch t
-        JOIN action a ON a.action_id = t.action_id
+        CROSS JOIN action a ON a.action_id = t.action_id
         CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_type = 'WORK_GROUP'
         CROSS JOIN person_office po ON po.person_id = t.person_id
         CROSS JOIN work_group_person w
@@ -1003,7 +1003,7 @@ BEGIN
              certo_latest(d.active_from, od.active_from, o.active_from, po.active_from) AS from_day,
              certo_earliest(d.retired_on, od.retired_on, o.retired_on, po.retired_on) AS until_day
         FROM derive_touch t
-        JOIN action a ON a.action_id = t.action_id
+        CROSS JOIN action a ON a.action_id = t.action_id
         CROSS JOIN demand d ON d.action_id = t.action_id AND d.resource_type = 'OFFICE'
         CROSS JOIN person_office po ON po.person_id = t.person_id AND po.office_id = d.resource_id
         JOIN office o ON o.office_id = po.office_id
@@ -1031,7 +1031,7 @@ BEGIN
                        'subscriber_id', t.person_id, 'data', NULL, 'active_from', t.from_day,
                        'retired_on', t.until_day, 'origin', 'DERIVED', 'cause', json(t.cause)),
            certo_today()
-      FROM derive_touch t JOIN action a ON a.action_id = t.action_id
+      FROM derive_touch t CROSS JOIN action a ON a.action_id = t.action_id
      WHERE t.n > 0 AND t.created
      ORDER BY t.rowid;
   -- Born with their chain's visibility (schema 3's action_subscription_in_force for a person:
@@ -1046,7 +1046,7 @@ BEGIN
            certo_earliest(t.until_day, a.retired_on, o.retired_on, p.retired_on),
            'DERIVED', certo_now(), certo_now()
       FROM derive_touch t
-      JOIN action a ON a.action_id = t.action_id
+      CROSS JOIN action a ON a.action_id = t.action_id
       LEFT JOIN office o ON o.office_id = a.subtenant_id
       LEFT JOIN person p ON p.person_id = t.person_id
      WHERE t.n > 0 AND t.created
@@ -1078,16 +1078,16 @@ BEGIN
                        'origin', 'DERIVED', 'cause', json(t.cause)),
            certo_today()
       FROM derive_touch t
-      JOIN action_subscription s ON s.action_id = t.action_id AND s.subscriber_id = t.person_id
-     WHERE s.origin = 'DERIVED' AND t.n > 0
+      CROSS JOIN action_subscription s ON s.action_id = t.action_id AND s.subscriber_id = t.person_id
+     WHERE s.origin = 'DERIVED' AND t.n > 0 AND NOT t.created
        AND (s.active_from IS NOT t.from_day OR s.retired_on IS NOT t.until_day)
      ORDER BY t.rowid;
   UPDATE action_subscription
      SET (active_from, retired_on, updated_at) = (t.from_day, t.until_day, certo_now())
     FROM derive_touch t
-   WHERE t.action_id = action_subscription.action_id
-     AND t.person_id = action_subscription.subscriber_id
-     AND action_subscription.origin = 'DERIVED' AND t.n > 0
+   WHERE action_subscription.action_id = +t.action_id
+     AND action_subscription.subscriber_id = +t.person_id
+     AND action_subscription.origin = 'DERIVED' AND t.n > 0 AND NOT t.created
      AND (action_subscription.active_from IS NOT t.from_day
           OR action_subscription.retired_on IS NOT t.until_day);
   -- Derived rows nothing requires any more (their last requirement was deleted, not ended).
@@ -1101,13 +1101,13 @@ BEGIN
                        'origin', 'DERIVED', 'cause', json(t.cause)),
            certo_today()
       FROM derive_touch t
-      JOIN action_subscription s ON s.action_id = t.action_id AND s.subscriber_id = t.person_id
+      CROSS JOIN action_subscription s ON s.action_id = t.action_id AND s.subscriber_id = t.person_id
      WHERE s.origin = 'DERIVED' AND t.n = 0
      ORDER BY t.rowid;
   DELETE FROM action_subscription
    WHERE origin = 'DERIVED'
      AND rowid IN (SELECT s.rowid FROM derive_touch t
-                     JOIN action_subscription s
+                     CROSS JOIN action_subscription s
                        ON s.action_id = t.action_id AND s.subscriber_id = t.person_id
                     WHERE t.n = 0);
   DELETE FROM derive_touch;
@@ -1115,47 +1115,47 @@ END;
 
 CREATE TRIGGER entity_employee_derive_delete AFTER DELETE ON entity_employee
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT d.action_id, po.person_id,
            json_object('event', 'ENTITY_EMPLOYEE::DELETE', 'entity_id', OLD.entity_employee_id)
       FROM demand d, person_office po
      WHERE d.resource_id = OLD.entity_id AND po.person_office_id = OLD.person_office_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER entity_employee_derive_insert AFTER INSERT ON entity_employee
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT d.action_id, po.person_id,
            json_object('event', 'ENTITY_EMPLOYEE::CREATE', 'entity_id', NEW.entity_employee_id)
       FROM demand d, person_office po
      WHERE d.resource_id = NEW.entity_id AND po.person_office_id = NEW.person_office_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER entity_employee_derive_update
 AFTER UPDATE OF entity_id, person_office_id, type, active_from, retired_on ON entity_employee
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT d.action_id, po.person_id,
            json_object('event', 'ENTITY_EMPLOYEE::UPDATE', 'entity_id', NEW.entity_employee_id)
       FROM demand d, person_office po
      WHERE (d.resource_id = OLD.entity_id AND po.person_office_id = OLD.person_office_id)
         OR (d.resource_id = NEW.entity_id AND po.person_office_id = NEW.person_office_id);
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER equipment_derive AFTER UPDATE OF active_from, retired_on ON equipment
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT h.action_id, h.person_id,
            json_object('event', 'EQUIPMENT::UPDATE', 'entity_id', NEW.office_equipment_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_equipment_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
@@ -1189,7 +1189,7 @@ END;
 
 CREATE TRIGGER office_derive AFTER UPDATE OF active_from, retired_on ON office
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT h.action_id, h.person_id,
            json_object('event', 'OFFICE::UPDATE', 'entity_id', NEW.office_id)
       FROM demand_holder h
@@ -1214,7 +1214,7 @@ BEGIN
              UNION ALL
              SELECT d.demand_id FROM work_group x JOIN demand d ON d.resource_id = x.work_group_id
               WHERE x.office_id = NEW.office_id);
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT h.action_id, h.person_id,
            json_object('event', 'OFFICE::UPDATE', 'entity_id', NEW.office_id)
       FROM demand_holder h
@@ -1228,7 +1228,7 @@ BEGIN
              SELECT po.person_id FROM work_group_person w
                JOIN person_office po ON po.person_office_id = w.person_office_id
               WHERE w.office_id = NEW.office_id);
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
@@ -1265,28 +1265,28 @@ END;
 
 CREATE TRIGGER person_office_derive_delete AFTER DELETE ON person_office
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT d.action_id, OLD.person_id,
            json_object('event', 'PERSON_OFFICE::DELETE', 'entity_id', OLD.person_office_id)
       FROM demand d WHERE d.resource_id = OLD.office_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER person_office_derive_insert AFTER INSERT ON person_office
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT d.action_id, NEW.person_id,
            json_object('event', 'PERSON_OFFICE::CREATE', 'entity_id', NEW.person_office_id)
       FROM demand d WHERE d.resource_id = NEW.office_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER person_office_derive_update
 AFTER UPDATE OF person_id, office_id, active_from, retired_on ON person_office
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT d.action_id, p.person_id,
            json_object('event', 'PERSON_OFFICE::UPDATE', 'entity_id', NEW.person_office_id)
       FROM (SELECT OLD.person_id AS person_id UNION SELECT NEW.person_id) p,
@@ -1297,7 +1297,7 @@ BEGIN
                              UNION ALL
                              SELECT work_group_id FROM work_group_person
                               WHERE person_office_id = NEW.person_office_id);
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
@@ -1313,12 +1313,12 @@ END;
 
 CREATE TRIGGER role_derive AFTER UPDATE OF active_from, retired_on ON role
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT h.action_id, h.person_id,
            json_object('event', 'ROLE::UPDATE', 'entity_id', NEW.office_role_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_role_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
@@ -1383,12 +1383,12 @@ END;
 
 CREATE TRIGGER substance_derive AFTER UPDATE OF active_from, retired_on ON substance
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT h.action_id, h.person_id,
            json_object('event', 'SUBSTANCE::UPDATE', 'entity_id', NEW.office_substance_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_substance_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
@@ -1403,13 +1403,13 @@ END;
 
 CREATE TRIGGER work_environment_derive AFTER UPDATE OF active_from, retired_on ON work_environment
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT h.action_id, h.person_id,
            json_object('event', 'WORK_ENVIRONMENT::UPDATE', 'entity_id',
                        NEW.office_work_environment_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.office_work_environment_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
@@ -1424,12 +1424,12 @@ END;
 
 CREATE TRIGGER work_group_derive AFTER UPDATE OF active_from, retired_on ON work_group
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT h.action_id, h.person_id,
            json_object('event', 'WORK_GROUP::UPDATE', 'entity_id', NEW.work_group_id)
       FROM demand d JOIN demand_holder h ON h.demand_id = d.demand_id
      WHERE d.resource_id = NEW.work_group_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
@@ -1444,38 +1444,38 @@ END;
 
 CREATE TRIGGER work_group_person_derive_delete AFTER DELETE ON work_group_person
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT d.action_id, po.person_id,
            json_object('event', 'WORK_GROUP_PERSON::DELETE', 'entity_id',
                        OLD.work_group_person_id)
       FROM demand d, person_office po
      WHERE d.resource_id = OLD.work_group_id AND po.person_office_id = OLD.person_office_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER work_group_person_derive_insert AFTER INSERT ON work_group_person
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT d.action_id, po.person_id,
            json_object('event', 'WORK_GROUP_PERSON::CREATE', 'entity_id',
                        NEW.work_group_person_id)
       FROM demand d, person_office po
      WHERE d.resource_id = NEW.work_group_id AND po.person_office_id = NEW.person_office_id;
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
 CREATE TRIGGER work_group_person_derive_update
 AFTER UPDATE OF work_group_id, person_office_id, active_from, retired_on ON work_group_person
 BEGIN
-  INSERT INTO derive_touch (action_id, person_id, cause)
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
     SELECT d.action_id, po.person_id,
            json_object('event', 'WORK_GROUP_PERSON::UPDATE', 'entity_id',
                        NEW.work_group_person_id)
       FROM demand d, person_office po
      WHERE (d.resource_id = OLD.work_group_id AND po.person_office_id = OLD.person_office_id)
         OR (d.resource_id = NEW.work_group_id AND po.person_office_id = NEW.person_office_id);
-  INSERT INTO derive_touch (action_id)
+  INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;

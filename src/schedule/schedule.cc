@@ -202,9 +202,7 @@ std::map<ScheduleStatus, int64_t> StatusCounts(Db& db, Store& store, const Query
 
 // ---- Bulk -----------------------------------------------------------------------------------
 
-void DeriveTouched(Db& db) {
-  db.Exec("INSERT INTO derive_touch (action_id, person_id) VALUES (NULL, NULL)");
-}
+void DeriveTouched(Db& db) { db.Exec("INSERT INTO derive_close VALUES (NULL)"); }
 
 void RecomputeTouched(Db& db) {
   // Each touched subscription once, as schema 8's trigger does for one pair: its status today

@@ -607,6 +607,88 @@ TEST(UpgradeToSchema14, AnUpgradedFileIsOutsideSyncUntilItHasADevice) {
   EXPECT_TRUE(Verified(*engine));
 }
 
+TEST(UpgradeToSchema15, PairsLeftInTheQueueAreDerivedOnceAndTheQueueIsUnique) {
+  TempDir dir;
+  const std::string path = dir.File("schema14.certo");
+  std::filesystem::copy_file(FixturePath(2), path);
+  const std::string p = "00000000-0000-4000-8000-000000000001";
+  const std::string office_a = "00000000-0000-4000-8000-000000000002";
+  const std::string bruno = "00000000-0000-4000-8000-000000000011";
+  const std::string group = "00000000-0000-4000-8000-000000000040";
+  const std::string inspection = "00000000-0000-4000-8000-000000000052";
+  const std::string pair = internal::DerivedSubscriptionId(inspection, bruno);
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    internal::SqlContext ctx;
+    ctx.options.today = kToday;
+    ASSERT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
+    SQLite::Transaction tx(raw);
+    for (const internal::Migration& m : internal::Migrations()) {
+      if (m.version >= 3 && m.version <= 14) raw.exec(std::string(m.sql));
+    }
+    raw.exec("PRAGMA user_version = 14");
+    raw.exec(
+        "INSERT INTO demand (demand_id, project_id, office_id, action_id, resource_type, "
+        "resource_id) VALUES ('00000000-0000-4000-8000-000000000901', '" +
+        p + "', '" + office_a + "', '" + inspection + "', 'WORK_GROUP', '" + group + "')");
+    ASSERT_EQ(raw.execAndGet("SELECT count(*) FROM action_subscription WHERE "
+                             "action_subscription_id = '" +
+                             pair + "'")
+                  .getInt(),
+              1);
+    // A queue an interrupted write could have left: the pair's row gone (a derived row's
+    // delete queues nothing), the pair queued twice and no closing row.
+    raw.exec("DELETE FROM action_subscription WHERE action_subscription_id = '" + pair + "'");
+    for (const char* cause : {"first", "second"}) {
+      raw.exec("INSERT INTO derive_touch (action_id, person_id, cause) VALUES ('" + inspection +
+               "', '" + bruno + "', json_object('event', '" + cause + "'))");
+    }
+    tx.commit();
+  }
+  auto engine = OpenEngine(path);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->SchemaVersion(), internal::Migrations().back().version);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM derive_touch").getInt(), 0);
+    EXPECT_EQ(db.execAndGet("SELECT origin FROM action_subscription WHERE "
+                            "action_subscription_id = '" +
+                            pair + "'")
+                  .getString(),
+              "DERIVED");
+    // The demand's CREATE at schema 14, then one for the pair re-derived, with the cause it
+    // was first queued with.
+    EXPECT_EQ(db.execAndGet("SELECT group_concat(payload ->> '$.cause.event') FROM outbox "
+                            "WHERE event = 'ACTION_SUBSCRIPTION::CREATE' AND entity_id = '" +
+                            pair + "'")
+                  .getString(),
+              "DEMAND::CREATE,first");
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'derive_touch_pair'")
+                  .getInt(),
+              1);
+  }
+  // After the upgrade the queue runs as usual.
+  auto refresher = engine->Insert("action", {{"tenant_id", p},
+                                             {"subtenant_id", office_a},
+                                             {"action_type", "TRAINING"},
+                                             {"name", "Refresher"}});
+  ASSERT_TRUE(refresher.ok()) << refresher.status().ToString();
+  auto demand = engine->Insert("demand", {{"project_id", p},
+                                          {"office_id", office_a},
+                                          {"action_id", *refresher},
+                                          {"resource_type", "WORK_GROUP"},
+                                          {"resource_id", group}});
+  ASSERT_TRUE(demand.ok()) << demand.status().ToString();
+  Query q;
+  q.filter = {{"action_id", *refresher}, {"subscriber_id", bruno}};
+  q.history = true;  // the fixture retires Bruno's chain on 2025-05-01
+  auto page = engine->Index("action-subscription", q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->rows.size(), 1u);
+  EXPECT_EQ(page->rows[0]["origin"], "DERIVED");
+  EXPECT_TRUE(Verified(*engine));
+}
+
 TEST(CurrentSql, MatchesTheSchemaOfAFreshFile) {
   TempDir dir;
   const std::string path = dir.File("fresh.certo");
