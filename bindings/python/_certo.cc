@@ -477,12 +477,14 @@ class PyEngine {
     engine_ = std::shared_ptr<certo::Engine>(Check(std::move(opened)));
   }
 
-  // Transactions left open (a `with` block never exited) are rolled back.
+  // Transactions left open (a `with` block never exited) are rolled back. A destructor has no
+  // caller to tell of a failed rollback, and SQLite rolls back what it cannot undo itself when
+  // the connection closes.
   ~PyEngine() {
     std::map<std::thread::id, std::shared_ptr<TxnWorker>> workers = std::move(workers_);
     py::gil_scoped_release release;
     for (auto& [thread, worker] : workers) {
-      while (worker->depth() > 0) worker->End(/*commit=*/false);
+      while (worker->depth() > 0) (void)worker->End(/*commit=*/false);
     }
   }
 

@@ -15,6 +15,10 @@ the package. Environment variables:
   CMAKE_GENERATOR         default: Ninja when it is installed
   CERTO_SETUPTOOLS_BUILD_DIR  where setuptools puts its build/ and certo.egg-info (default:
                           beside this file); run_tests.sh keeps the source tree clean with it
+  CERTO_PREBUILT_MODULE   a _certo module a CMake tree of this repository already built (one
+                          configured with -DCERTO_BUILD_PYTHON=ON: the release preset is):
+                          packaged as it is, with no CMake run. ctest's python_bindings test
+                          passes the release tree's, so CI compiles the library once, not twice
 
 pip must build in place (pip >= 21.3 does) so that the repository stays reachable:
 ``pip install --no-build-isolation bindings/python``, not from an sdist.
@@ -58,6 +62,17 @@ class CMakeExtension(Extension):
 
 class CMakeBuild(build_ext):
     def build_extension(self, ext: Extension) -> None:
+        target = Path(self.get_ext_fullpath(ext.name))
+        prebuilt = os.environ.get("CERTO_PREBUILT_MODULE")
+        if prebuilt:
+            module = Path(prebuilt)
+            if not module.is_file() or not module.name.endswith(_suffix()):
+                sys.exit(f"CERTO_PREBUILT_MODULE={prebuilt}: not a built _certo module for this "
+                         f"interpreter (a file named _certo{_suffix()})")
+            self.announce("packaging the prebuilt module " + str(module), level=2)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(module, target)
+            return
         root = source_dir()
         build = Path(os.environ.get("CERTO_CMAKE_BUILD_DIR") or
                      Path(self.build_temp) / "cmake").resolve()
@@ -82,7 +97,6 @@ class CMakeBuild(build_ext):
         if len(built) != 1:
             sys.exit(f"expected one _certo module in {build / 'bindings' / 'python'}, "
                      f"found {built}")
-        target = Path(self.get_ext_fullpath(ext.name))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(built[0], target)
 
