@@ -604,15 +604,18 @@ Result<SyncResult> Engine::SyncWithHub(SyncHub& hub) {
             Result<HubPage> page = hub.Pull(me.node_id, position, my_schema);
             if (!page.ok()) Fail(page.status());
             for (const HubChange& c : page->changes) {
+              // Decoded first, whatever comes next: the bytes may have crossed a network, and
+              // Decode checks them whole before SQLite reads them (sync/changeset.h).
               std::string changeset = c.changeset;
+              std::vector<internal::Change> changes = internal::Decode(changeset);
               if (!page->columns.empty()) {
-                changeset = internal::Encode(
-                    internal::Adapt(db, internal::Decode(changeset), page->columns));
+                changes = internal::Adapt(db, changes, page->columns);
+                changeset = internal::Encode(changes);
               }
               if (!changeset.empty()) {
                 internal::ApplyExact(db, changeset);
                 if (c.origin != me.node_id) {
-                  internal::EmitRemoteEvents(db, internal::Decode(changeset), c.origin, today);
+                  internal::EmitRemoteEvents(db, changes, c.origin, today);
                 }
               }
               ++result.pulled;
