@@ -242,6 +242,99 @@ TEST(HubExchange, ADeviceOfOneProjectPullsNothingOfTheHubsOthers) {
   EXPECT_TRUE(Verified(*hub));
 }
 
+// Every byte of a real changeset changed, and every prefix of it: each decodes or is refused,
+// and none keeps the reader for ever.
+TEST(HubExchange, DecodingReturnsOnEveryCorruptionOfARealChangeset) {
+  Files f;
+  auto hub = OpenAt(f.hub_path, "2026-11-22T08:00:00Z");
+  Crew crew(*hub);
+  ASSERT_OK(hub->CreateDevice({f.device_path, ""}));
+  auto device = OpenAt(f.device_path, "2026-11-22T09:00:00Z");
+  MustCreate(*device, "person",
+             {{"project_id", crew.project}, {"first_name", "Elio"}, {"last_name", "Gallo"}});
+  ASSERT_OK(device->Update("person", crew.bruno, {{"note", "night shift"}}));
+  int refused = 0, read = 0;
+  auto attempt = [&](const std::string& bytes) {
+    try {
+      internal::Decode(bytes);
+      ++read;
+    } catch (const internal::StatusError&) {
+      ++refused;
+    }
+  };
+  for (const DeviceChange& change : Pending(f.device_path)) {
+    const std::string& good = change.changeset;
+    for (size_t i = 0; i < good.size(); ++i) {
+      attempt(good.substr(0, i));
+      for (unsigned char v : {0x00, 0x01, 0x02, 0x09, 0x12, 0x17, 0x54, 0x7f, 0x80, 0xff}) {
+        std::string bad = good;
+        bad[i] = static_cast<char>(v);
+        attempt(bad);
+      }
+    }
+  }
+  EXPECT_GT(refused, 0);
+  EXPECT_GT(read, 0);
+}
+
+// A transport that fails at its nth call (a lost connection) leaves the device as it was, and
+// the next sync resumes without loss or duplicates, whatever was pushed before the failure.
+TEST(HubExchange, ALostConnectionAtAnyCallResumesWithoutLossOrDuplicates) {
+  for (int fail_at = 1; fail_at <= 5; ++fail_at) {
+    SCOPED_TRACE(fail_at);
+    Files f;
+    auto hub = OpenAt(f.hub_path, "2026-11-22T08:00:00Z");
+    Crew crew(*hub);
+    ASSERT_OK(hub->CreateDevice({f.device_path, ""}));
+    auto device = OpenAt(f.device_path, "2026-11-22T09:00:00Z");
+    MustCreate(*device, "incident",
+               {{"subtenant_id", crew.hq}, {"name", "Slip"}, {"date_incident", "2026-11-21"}});
+    ASSERT_OK(device->Update("person", crew.bruno, {{"note", "night shift"}}));
+    ASSERT_OK(hub->Update("person", crew.carla, {{"note", "on leave"}}));
+    const auto before = Rows(*device);
+    // Calls: hello, push, push, pull (one page), and nothing after: 5 does not fail.
+    class Flaky : public Through {
+     public:
+      Flaky(Engine& hub, int fail_at) : Through(hub), fail_at_(fail_at) {}
+      Result<HubInfo> Hello(const SyncHello& h) override {
+        if (++calls_ == fail_at_) return Status::IOError("the connection dropped");
+        return Through::Hello(h);
+      }
+      Result<int64_t> Push(const std::string& d, const DeviceChange& c) override {
+        if (++calls_ == fail_at_) return Status::IOError("the connection dropped");
+        return Through::Push(d, c);
+      }
+      Result<HubPage> Pull(const std::string& d, int64_t after, int schema) override {
+        if (++calls_ == fail_at_) return Status::IOError("the connection dropped");
+        return Through::Pull(d, after, schema);
+      }
+
+     private:
+      int fail_at_, calls_ = 0;
+    } flaky(*hub, fail_at);
+    auto first = device->SyncWithHub(flaky);
+    if (fail_at <= 4) {
+      ASSERT_FALSE(first.ok());
+      EXPECT_EQ(first.status().message(), "the connection dropped");
+      EXPECT_EQ(Rows(*device), before);
+      EXPECT_EQ(device->SyncStatus().value().pending, 2);
+      EXPECT_TRUE(Verified(*device));
+      EXPECT_TRUE(Verified(*hub));
+      Through again(*hub);
+      ASSERT_OK(device->SyncWithHub(again));
+    } else {
+      ASSERT_OK(first);
+    }
+    EXPECT_EQ(Rows(*device), Rows(*hub));
+    EXPECT_TRUE(Verified(*device));
+    EXPECT_TRUE(Verified(*hub));
+    Query q;
+    q.filter = {{"name", "Slip"}};
+    EXPECT_EQ(hub->Index("incident", q).value().rows.size(), 1u);
+    EXPECT_EQ(device->SyncStatus().value().pending, 0);
+  }
+}
+
 TEST(MixedVersions, ADeviceNewerThanItsHubIsRefusedNamingBothVersions) {
   Files f;
   auto hub = OpenAt(f.hub_path, "2026-11-22T08:00:00Z");
