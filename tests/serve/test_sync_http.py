@@ -14,8 +14,10 @@ import base64
 import json
 import pathlib
 import sqlite3
+import subprocess
 
-from test_serve import CLI, P1, P2, PERSON1, PERSON2, cli, db, make_key, server_for  # noqa: F401
+from test_serve import (CLI, P1, P2, PERSON1, PERSON2, cli, db, free_port, make_key,  # noqa: F401
+                        server_for)
 
 
 def device_init(url: str, out: pathlib.Path, token: str, *extra: str, check: bool = True):
@@ -201,3 +203,22 @@ def test_bad_sync_requests_get_a_4xx_and_change_nothing(db, server_for, tmp_path
     # The server still serves, and the good change goes through.
     assert push(good, 200).json() == {"conflicts": 0}
     assert s.stop() == 0
+
+
+def test_the_readme_http_walkthrough_prints_what_the_readme_shows(tmp_path):
+    readme = (pathlib.Path(__file__).parents[2] / "README.md").read_text()
+    marker = "<!-- ci:sync-walkthrough-http -->\n```sh\n"
+    block = readme.split(marker, 1)[1].split("```", 1)[0]
+    expected = readme.split(marker, 1)[1].split("```\n\nprints\n\n```\n", 1)[1].split("```", 1)[0]
+    port = str(free_port())
+    block = block.replace("http://office:8080", f"http://127.0.0.1:{port}")
+    block = block.replace("0.0.0.0:8080 &\n", f"0.0.0.0:{port} > serve.out 2> serve.err &\n"
+                          "for i in $(seq 100); do grep -q listening serve.out 2>/dev/null && "
+                          "break; sleep 0.1; done\n")
+    assert port in block and "8080" not in block
+    script = "\n".join(["set -eu -o pipefail", f'certo() {{ "{CLI}" "$@"; }}', f"cd {tmp_path}",
+                        block, "kill %1; wait || true"])
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == expected
+    assert verified(tmp_path / "tablet.certo") and verified(tmp_path / "office.certo")
