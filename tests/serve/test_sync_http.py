@@ -222,3 +222,27 @@ def test_the_readme_http_walkthrough_prints_what_the_readme_shows(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout == expected
     assert verified(tmp_path / "tablet.certo") and verified(tmp_path / "office.certo")
+
+
+def test_the_cli_names_what_went_wrong_with_a_url_hub(db, server_for, tmp_path):
+    tablet = tmp_path / "tablet.certo"
+    port = free_port()  # nobody listens there
+    gone = cli(db, "device", "init", "--hub", f"http://127.0.0.1:{port}", "--out", str(tablet),
+               check=False)
+    assert gone.returncode == 1
+    assert gone.stderr == (f"certo device init: io_error: cannot reach the hub at "
+                           f"http://127.0.0.1:{port} (Connection)\n")
+    assert not tablet.exists() and not (tmp_path / "tablet.certo.part").exists()
+    token = make_key(db, P1)
+    s = server_for(db)
+    none = cli(db, "device", "init", "--hub", s.url, "--out", str(tablet), check=False)
+    assert none.returncode == 1 and "refused the key (401)" in none.stderr
+    assert not tablet.exists() and not (tmp_path / "tablet.certo.part").exists()
+    device_init(s.url, tablet, token)
+    twice = device_init(s.url, tablet, token, check=False)
+    assert twice.returncode == 1
+    assert twice.stderr == (f"certo device init: validation: out_path: '{tablet}' already exists: "
+                            "a device is made as a new file\n")
+    assert s.stop() == 0
+    down = sync(tablet, s.url, token, check=False)
+    assert down.returncode == 1 and "cannot reach the hub at " + s.url in down.stderr

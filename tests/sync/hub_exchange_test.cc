@@ -242,6 +242,29 @@ TEST(HubExchange, ADeviceOfOneProjectPullsNothingOfTheHubsOthers) {
   EXPECT_TRUE(Verified(*hub));
 }
 
+// A history longer than a page (1,000 changes) is pulled page after page in the one device
+// transaction.
+TEST(HubExchange, AHistoryLongerThanAPageIsPulledWhole) {
+  Files f;
+  auto hub = OpenAt(f.hub_path, "2026-11-22T08:00:00Z");
+  Crew crew(*hub);
+  ASSERT_OK(hub->CreateDevice({f.device_path, ""}));
+  auto device = OpenAt(f.device_path, "2026-11-22T09:00:00Z");
+  for (int i = 0; i < 1003; ++i) {
+    ASSERT_OK(hub->Update("person", crew.carla, {{"note", "note " + std::to_string(i)}}));
+  }
+  Through paged(*hub);
+  std::vector<size_t> pages;
+  paged.on_page = [&](HubPage& page) { pages.push_back(page.changes.size()); };
+  auto synced = device->SyncWithHub(paged);
+  ASSERT_OK(synced);
+  EXPECT_EQ(pages, (std::vector<size_t>{1000, 3}));
+  EXPECT_EQ(synced->pulled, 1003);
+  EXPECT_EQ(device->View("person", crew.carla).value()["note"], "note 1002");
+  EXPECT_EQ(Rows(*device), Rows(*hub));
+  EXPECT_TRUE(Verified(*device));
+}
+
 // Every byte of a real changeset changed, and every prefix of it: each decodes or is refused,
 // and none keeps the reader for ever.
 TEST(HubExchange, DecodingReturnsOnEveryCorruptionOfARealChangeset) {
