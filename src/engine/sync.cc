@@ -310,13 +310,15 @@ std::string DeviceProject(internal::Db& db, const std::string& device_id, const 
   if (st.executeStep()) row.emplace(st.getColumn(0).getString(), st.getColumn(1).getString());
   st.reset();
   const std::string unknown = "no device " + device_id + " of this hub";
+  if (access.key) {
+    // Another key's device and one that does not exist get one answer: a key cannot learn
+    // which devices other keys have.
+    const bool mine = row && (row->second.empty() ? row->first == access.key->project_id
+                                                  : row->second == access.key->key_id);
+    if (!mine) Fail(Status::NotFound(unknown + " for this API key (a device syncs with its own)"));
+  }
   if (!row) {
     Fail(Status::NotFound(unknown + ": make the device from it with `certo device init --hub`"));
-  }
-  if (access.key) {
-    const bool mine = row->second.empty() ? row->first == access.key->project_id
-                                          : row->second == access.key->key_id;
-    if (!mine) Fail(Status::NotFound(unknown + " for this API key (a device syncs with its own)"));
   }
   return row->first;
 }
