@@ -400,6 +400,25 @@ class CERTO_EXPORT Engine {
   // newer schema than the hub), kIOError, kBusy; on any error the device is unchanged, and what
   // the hub had applied is applied once, whatever the next sync sends again.
   Result<SyncResult> SyncWithHub(const std::string& hub_path);
+  // The same with any transport (certo/sync.h, SyncHub): the file hub above is one; certo
+  // serve's client (serve/sync_client.h) another. The same errors, the hub's passed on.
+  Result<SyncResult> SyncWithHub(SyncHub& hub);
+
+  // The hub's side of a sync, one call per exchange (certo/sync.h, "Transport"); access says who
+  // asks. HubHello checks the device (known, of its project, reached with its key) and the
+  // versions; HubPush applies one device change in one transaction, at most once (a change
+  // already applied returns 0 and changes nothing); HubPull reads the history after a position,
+  // the device's project's rows only, at most about 4 MiB of changesets a page. Errors:
+  // kInvalidArgument (this file is not a hub; a changeset that is not one, or touches another
+  // project or a table that is not a record), kNotFound (an unknown device; for a key, also
+  // another key's device or another project's: they do not exist for it, as serve answers for
+  // rows), kConflict (the device's hub or project is not this one), kIncompatible (the
+  // versions, naming both; a column the hub does not have), kBusy.
+  Result<HubInfo> HubHello(const SyncHello& hello, const HubAccess& access);
+  Result<int64_t> HubPush(const std::string& device_id, const DeviceChange& change,
+                          const HubAccess& access);
+  Result<HubPage> HubPull(const std::string& device_id, int64_t after, int device_schema,
+                          const HubAccess& access);
 
   // This file's place in the sync (role "" when it has none).
   Result<SyncState> SyncStatus();

@@ -28,7 +28,16 @@
 //    side's outbox with "origin": the node they came from; what the receiving side's triggers
 //    derive from them emits its events as for a local write.
 //  * Schema. A changeset records its writer's schema version; a hub applies changesets written
-//    at a schema from its min_schema up to its own, and refuses newer ones (kIncompatible).
+//    at a schema from its min_schema up to its own, and refuses newer ones (kIncompatible). An
+//    older device's change names the columns it was written with: it is applied when every
+//    table it touches exists on the hub and begins with those columns. An older device drops,
+//    from what it pulls, the columns and tables its schema does not have. A device newer than
+//    its hub is refused before anything moves, naming both versions.
+//  * Transport. Engine::SyncWithHub(SyncHub&) is the whole sync; a SyncHub only carries its
+//    three calls (hello, push one change, pull a page of history) to the hub's Engine, whose
+//    HubHello, HubPush and HubPull do the hub's side. The file hub calls them in process;
+//    certo serve's routes POST /v2/sync/hello|push|pull call them over HTTP (serve/sync_client.h
+//    is the device's side), authenticated with the device's key.
 //  * Not yet: a device of one office (only whole projects), review campaigns, API keys and the
 //    outbox do not travel; only a FIELD conflict's lost value can be restored from the log
 //    (Engine::RestoreSyncConflict); the others name their collection, row and data for a hand
@@ -37,10 +46,15 @@
 #pragma once
 
 #include "certo/export.h"
+#include "certo/keys.h"
 #include "certo/record.h"
+#include "certo/status.h"
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace certo {
 
@@ -48,6 +62,7 @@ namespace certo {
 struct DeviceSpec {
   std::string out_path;    // the device file to create; must not exist
   std::string project_id;  // the project it holds; may be empty when the hub holds one project
+  std::string key_id;      // the API key it syncs with over HTTP ("" : any of its project's)
 };
 
 // A file's place in the sync (Engine::SyncStatus).
@@ -84,6 +99,79 @@ struct SyncConflict {
   std::string lost_at;      // when ("" for a value older than the hub)
   std::string resolution;   // what was done, in words
   std::string restored_at;  // when the lost value was put back ("" while it was not)
+};
+
+// ---- The hub's side of a sync, whatever carries it ------------------------------------------
+
+// What a device says when a sync begins (Engine::HubHello).
+struct SyncHello {
+  std::string device_id;   // its node_id
+  std::string hub_id;      // the hub it was made from
+  std::string project_id;  // the project it holds
+  int schema = 0;          // its schema version
+  int min_schema = 0;      // the oldest schema it exchanges with
+};
+
+// The hub's answer.
+struct HubInfo {
+  std::string hub_id;
+  int schema = 0;      // the hub's schema version
+  int min_schema = 0;  // the oldest schema whose changes it applies
+};
+
+// The columns of tables, in declaration order, by table: what a change written at another
+// schema needs to be read by name.
+using TableColumnsMap = std::map<std::string, std::vector<std::string>>;
+
+// One change of a device, as it travels to the hub (Engine::HubPush).
+struct DeviceChange {
+  std::string change_id;  // a UUID: pushing it again changes nothing
+  std::string at;         // the write's time, UTC YYYY-MM-DDTHH:MM:SSZ: its conflict stamp
+  int schema = 0;         // the writer's schema version
+  std::string changeset;  // SQLite changeset bytes
+  // The writer's columns of each table the changeset touches; required when schema is not the
+  // hub's, ignored when it is.
+  TableColumnsMap columns;
+};
+
+// One change of the hub's history, as a device pulls it (Engine::HubPull).
+struct HubChange {
+  int64_t seq = 0;
+  std::string origin;  // the node whose write it was
+  int schema = 0;
+  std::string changeset;  // only the device's project's rows
+};
+
+// A page of the hub's history after a position.
+struct HubPage {
+  std::vector<HubChange> changes;  // in seq order; the hub's changes of other projects left out
+  int64_t position = 0;            // the last seq this page covers (the device's next position)
+  bool more = false;               // true: pull again from position
+  TableColumnsMap columns;  // the hub's columns of its record tables, when the device's schema
+                            // is not the hub's (else empty)
+};
+
+// Who asks the hub's side of a sync.
+struct HubAccess {
+  // The device opened the hub file itself: a device made before the hub knew its devices
+  // (schema 16) is registered on its first sync.
+  bool file = false;
+  // Over HTTP, on a file with keys: the key the request authenticated with. A device made over
+  // HTTP syncs only with the key it was made with; one made from the file, with any read-write
+  // key of its project.
+  std::optional<ApiKey> key;
+};
+
+// A hub as a device reaches it: the transport of Engine::SyncWithHub. Each call is one exchange
+// with the hub's Engine (HubHello, HubPush, HubPull); an error is the hub's, or the transport's
+// (kIOError: the hub cannot be reached).
+class SyncHub {
+ public:
+  virtual ~SyncHub() = default;
+  virtual Result<HubInfo> Hello(const SyncHello& hello) = 0;
+  // Returns how many conflicts the hub logged applying it.
+  virtual Result<int64_t> Push(const std::string& device_id, const DeviceChange& change) = 0;
+  virtual Result<HubPage> Pull(const std::string& device_id, int64_t after, int schema) = 0;
 };
 
 // As JSON: {"conflict_id", "detected_at", "change_id", "kind", "collection", "row_id",

@@ -1,8 +1,8 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
-//   certo device init --hub HUB --out DEVICE [--project P]
-//   certo sync DEVICE HUB
+//   certo device init --hub HUB --out DEVICE [--project P] [--token TOKEN]
+//   certo sync DEVICE HUB [--token TOKEN]
 //   certo sync conflicts [FILE] [--after ID] [--limit N]
 //   certo sync restore CONFLICT_ID [FILE]
 // Offline devices (certo/sync.h, docs/sync.md). `device init` makes HUB a hub and DEVICE a copy
@@ -10,10 +10,17 @@
 // device's changes to its hub and pulls the hub's, printing what moved. `sync conflicts` prints
 // the hub's conflict log (FILE, else --db) as JSON lines, oldest first; `sync restore` puts back
 // the value a FIELD conflict lost and prints the row.
+//
+// HUB is a file, or the URL of `certo serve` on the hub file (http://HOST:PORT): the same sync,
+// carried by the server's /v2/sync routes (serve/sync_client.h), with an API key of the
+// device's project as --token (else $CERTO_TOKEN; none for a file without keys). Over a URL,
+// --project takes the project's id.
 
+#include <cstdlib>
 #include <iostream>
 
 #include "cli.h"
+#include "serve/sync_client.h"
 
 namespace certo::cli {
 
@@ -24,6 +31,21 @@ std::unique_ptr<Engine> OpenPath(const Global& global, const std::string& path) 
   g.db = path;
   g.create = false;
   return Open(g);
+}
+
+// --token, else $CERTO_TOKEN: the token stays out of the shell's history and `ps` when set in the
+// environment.
+std::string TokenOf(const std::string& given) {
+  if (!given.empty()) return given;
+  const char* env = std::getenv("CERTO_TOKEN");
+  return env ? env : "";
+}
+
+Options EngineOptions(const Global& global) {
+  Options options;
+  options.busy_timeout_ms = global.busy_timeout_ms;
+  options.today = *ParseToday(global.today);  // validated in main
+  return options;
 }
 
 }  // namespace
@@ -40,7 +62,22 @@ Runner AddDeviceCommand(CLI::App& app, Global& global) {
   init->add_option("--out", *out, "The device file to create (must not exist)")->required();
   init->add_option("--project", *project,
                    "The project the device holds (id or name); default: the hub's only one");
-  return [&global, hub, out, project]() -> int {
+  auto token = std::make_shared<std::string>();
+  init->add_option("--token", *token,
+                   "A hub URL's API key of the device's project (default: $CERTO_TOKEN)");
+  return [&global, hub, out, project, token]() -> int {
+    if (serve::IsHubUrl(*hub)) {
+      Result<SyncState> made =
+          serve::FetchDevice(*hub, TokenOf(*token), *project, *out, EngineOptions(global));
+      if (!made.ok()) {
+        std::cerr << "certo device init: " << made.error().ToString() << '\n';
+        return ExitFor(made.error());
+      }
+      std::cout << "device: " << *out << " (device " << made->node_id << ") of hub " << *hub << " ("
+                << made->hub_id << "), project " << made->project_id << ", at position "
+                << made->position << '\n';
+      return kExitOk;
+    }
     auto engine = OpenPath(global, *hub);
     if (!engine) return OpenFailed();
     std::string project_id;
@@ -67,7 +104,10 @@ Runner AddSyncCommand(CLI::App& app, Global& global) {
   auto device = std::make_shared<std::string>();
   auto hub = std::make_shared<std::string>();
   cmd->add_option("DEVICE", *device, "The device file");
-  cmd->add_option("HUB", *hub, "Its hub file");
+  cmd->add_option("HUB", *hub, "Its hub: a file, or the URL of certo serve on it");
+  auto token = std::make_shared<std::string>();
+  cmd->add_option("--token", *token,
+                  "A hub URL's API key of the device's project (default: $CERTO_TOKEN)");
   CLI::App* conflicts =
       cmd->add_subcommand("conflicts", "Print a hub's conflict log as JSON lines, oldest first");
   auto file = std::make_shared<std::string>();
@@ -83,7 +123,7 @@ Runner AddSyncCommand(CLI::App& app, Global& global) {
   auto restore_file = std::make_shared<std::string>();
   restore->add_option("CONFLICT_ID", *conflict_id, "The conflict (its conflict_id)")->required();
   restore->add_option("FILE", *restore_file, "The hub file; default: --db");
-  return [&global, cmd, conflicts, restore, device, hub, file, after, limit, conflict_id,
+  return [&global, cmd, conflicts, restore, device, hub, token, file, after, limit, conflict_id,
           restore_file]() -> int {
     if (restore->parsed()) {
       auto engine = OpenPath(global, restore_file->empty() ? global.db : *restore_file);
@@ -113,7 +153,13 @@ Runner AddSyncCommand(CLI::App& app, Global& global) {
     }
     auto engine = OpenPath(global, *device);
     if (!engine) return OpenFailed();
-    Result<SyncResult> synced = engine->SyncWithHub(*hub);
+    Result<SyncResult> synced = Status::Internal("not run");
+    if (serve::IsHubUrl(*hub)) {
+      auto remote = serve::ConnectHub(*hub, TokenOf(*token));
+      synced = remote.ok() ? engine->SyncWithHub(**remote) : Result<SyncResult>(remote.status());
+    } else {
+      synced = engine->SyncWithHub(*hub);
+    }
     if (!synced.ok()) {
       std::cerr << "certo sync: " << synced.error().ToString() << '\n';
       return ExitFor(synced.error());

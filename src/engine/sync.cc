@@ -14,6 +14,7 @@
 //    that a failure anywhere leaves the device as it was and the hub with each pushed change
 //    applied at most once.
 
+#include <cctype>
 #include <filesystem>
 #include <mutex>
 
@@ -24,6 +25,7 @@
 #include "registry/registry.h"
 #include "sync/apply.h"
 #include "sync/changeset.h"
+#include "sync/exchange.h"
 #include "sync/record.h"
 
 namespace certo {
@@ -134,6 +136,8 @@ void Engine::Impl::RecordChanges(internal::RecordScope& record) {
 
 Result<SyncState> Engine::CreateDevice(const DeviceSpec& spec) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  const std::string device_id = internal::NewUuid();
+  bool registered = false;
   Result<std::string> made = Guard([&] {
     internal::Db& db = *impl_->db;
     if (db.InTransaction())
@@ -174,7 +178,7 @@ Result<SyncState> Engine::CreateDevice(const DeviceSpec& spec) {
       }
     }
     // From here on every write of this file is recorded: the device's position is a change
-    // of this history.
+    // of this history. The hub knows the device from now on (HubHello answers only those).
     impl_->Write([&] {
       if (!internal::ReadSyncNode(db)) {
         SQLite::Statement st(db.raw(),
@@ -185,18 +189,44 @@ Result<SyncState> Engine::CreateDevice(const DeviceSpec& spec) {
         st.bind(3, impl_->ctx.Now());
         st.exec();
       }
+      SQLite::Statement st(db.raw(),
+                           "INSERT INTO sync_device (device_id, project_id, key_id, created_at) "
+                           "VALUES (?, ?, nullif(?, ''), ?)");
+      st.bind(1, device_id);
+      st.bind(2, project);
+      st.bind(3, spec.key_id);
+      st.bind(4, impl_->ctx.Now());
+      st.exec();
       return true;
     });
+    registered = true;
     db.Exec("VACUUM INTO " + SqlQuote(spec.out_path));
     return project;
   });
-  if (!made.ok()) return made.status();
+  // A device that was not made is not the hub's either.
+  auto unregister = [&] {
+    if (registered) {
+      (void)Guard([&] {
+        return impl_->Write([&] {
+          SQLite::Statement st(impl_->db->raw(), "DELETE FROM sync_device WHERE device_id = ?");
+          st.bind(1, device_id);
+          st.exec();
+          return true;
+        });
+      });
+    }
+  };
   auto remove = [&] {
     for (const char* suffix : {"", "-wal", "-shm"}) {
       std::error_code ec;
       std::filesystem::remove(spec.out_path + suffix, ec);
     }
+    unregister();
   };
+  if (!made.ok()) {
+    unregister();
+    return made.status();
+  }
   Options options = impl_->ctx.options;
   options.create_if_missing = false;
   auto device = Engine::Open(spec.out_path, options);
@@ -216,14 +246,14 @@ Result<SyncState> Engine::CreateDevice(const DeviceSpec& spec) {
           const int64_t position =
               db.raw().execAndGet("SELECT coalesce(max(seq), 0) FROM sync_change").getInt64();
           for (const char* table : {"sync_change", "sync_applied", "sync_stamp", "sync_tombstone",
-                                    "sync_conflict", "api_key", "outbox"}) {
+                                    "sync_conflict", "sync_device", "api_key", "outbox"}) {
             db.Exec(std::string("DELETE FROM ") + table);
           }
           KeepProject(db, *made);
           SQLite::Statement st(db.raw(),
                                "UPDATE sync_state SET role = 'device', node_id = ?, hub_id = ?, "
                                "project_id = ?, position = ?, created_at = ? WHERE id = 1");
-          st.bind(1, internal::NewUuid());
+          st.bind(1, device_id);
           st.bind(2, hub->node_id);
           st.bind(3, *made);
           st.bind(4, position);
@@ -241,11 +271,249 @@ Result<SyncState> Engine::CreateDevice(const DeviceSpec& spec) {
   return d.SyncStatus();
 }
 
+namespace {
+
+// The hub file, reached in process: its Engine's side of the sync, as a file's reader.
+class FileHub : public SyncHub {
+ public:
+  explicit FileHub(Engine& hub) : hub_(hub) {}
+  Result<HubInfo> Hello(const SyncHello& hello) override { return hub_.HubHello(hello, access_); }
+  Result<int64_t> Push(const std::string& device_id, const DeviceChange& change) override {
+    return hub_.HubPush(device_id, change, access_);
+  }
+  Result<HubPage> Pull(const std::string& device_id, int64_t after, int schema) override {
+    return hub_.HubPull(device_id, after, schema, access_);
+  }
+
+ private:
+  Engine& hub_;
+  HubAccess access_{.file = true};
+};
+
+// The hub's state, or a failure naming what the file is instead.
+internal::SyncNode HubNode(internal::Db& db) {
+  auto node = internal::ReadSyncNode(db);
+  if (!node || node->role != "hub") {
+    Fail(Status::InvalidArgument(std::string("this file is not a hub") +
+                                 (node ? " (it is a device)" : "") +
+                                 ": make a device from it with `certo device init`"));
+  }
+  return *node;
+}
+
+// The project of a device the hub made, when access may reach it (HubAccess).
+std::string DeviceProject(internal::Db& db, const std::string& device_id, const HubAccess& access) {
+  SQLite::Statement& st =
+      db.Cached("SELECT project_id, coalesce(key_id, '') FROM sync_device WHERE device_id = ?");
+  st.bind(1, device_id);
+  std::optional<std::pair<std::string, std::string>> row;
+  if (st.executeStep()) row.emplace(st.getColumn(0).getString(), st.getColumn(1).getString());
+  st.reset();
+  const std::string unknown = "no device " + device_id + " of this hub";
+  if (access.key) {
+    // Another key's device and one that does not exist get one answer: a key cannot learn
+    // which devices other keys have.
+    const bool mine = row && (row->second.empty() ? row->first == access.key->project_id
+                                                  : row->second == access.key->key_id);
+    if (!mine) Fail(Status::NotFound(unknown + " for this API key (a device syncs with its own)"));
+  }
+  if (!row) {
+    Fail(Status::NotFound(unknown + ": make the device from it with `certo device init --hub`"));
+  }
+  return row->first;
+}
+
+bool IsStamp(const std::string& at) {
+  // YYYY-MM-DDTHH:MM:SSZ, as a write's updated_at: a conflict is decided by it.
+  if (at.size() != 20 || at[4] != '-' || at[7] != '-' || at[10] != 'T' || at[13] != ':' ||
+      at[16] != ':' || at[19] != 'Z') {
+    return false;
+  }
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+    if (!std::isdigit(static_cast<unsigned char>(at[i]))) return false;
+  }
+  return true;
+}
+
+// At most this much changeset a pull page (the last change may pass it).
+constexpr size_t kPullPageBytes = size_t{4} << 20;
+constexpr int kPullPageChanges = 1000;
+
+}  // namespace
+
+Result<HubInfo> Engine::HubHello(const SyncHello& hello, const HubAccess& access) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    internal::Db& db = *impl_->db;
+    std::optional<internal::SyncNode> node;
+    bool known = false;
+    {
+      internal::ReadScope read(db);
+      node = HubNode(db);
+      SQLite::Statement st(db.raw(), "SELECT 1 FROM sync_device WHERE device_id = ?");
+      st.bind(1, hello.device_id);
+      known = st.executeStep();
+    }
+    if (hello.hub_id != node->node_id) {
+      Fail(Status::Conflict("this hub is " + node->node_id + ", not the device's hub (" +
+                            hello.hub_id + ")"));
+    }
+    if (!known && access.file && internal::IsUuid(hello.device_id) &&
+        internal::IsUuid(hello.project_id)) {
+      // A device made before the hub knew its devices; its reader holds the hub file itself.
+      impl_->Write([&] {
+        SQLite::Statement st(db.raw(),
+                             "INSERT OR IGNORE INTO sync_device (device_id, project_id, "
+                             "created_at) VALUES (?, ?, ?)");
+        st.bind(1, hello.device_id);
+        st.bind(2, hello.project_id);
+        st.bind(3, impl_->ctx.Now());
+        st.exec();
+        return true;
+      });
+    }
+    internal::ReadScope read(db);
+    const std::string project = DeviceProject(db, hello.device_id, access);
+    if (project != hello.project_id) {
+      Fail(Status::Conflict("device " + hello.device_id + " was made for project " + project +
+                            ", not " + hello.project_id));
+    }
+    const int schema = internal::SchemaVersionOf(db);
+    if (hello.schema > schema) {
+      Fail(Status::Incompatible("the device is at schema " + std::to_string(hello.schema) +
+                                ", newer than its hub's " + std::to_string(schema) +
+                                ": upgrade the hub first"));
+    }
+    if (hello.schema < node->min_schema) {
+      Fail(Status::Incompatible("the device is at schema " + std::to_string(hello.schema) +
+                                ", older than the oldest its hub (at schema " +
+                                std::to_string(schema) + ") exchanges with, " +
+                                std::to_string(node->min_schema) + ": upgrade the device"));
+    }
+    if (schema < hello.min_schema) {
+      Fail(Status::Incompatible("the hub is at schema " + std::to_string(schema) +
+                                ", older than the oldest the device (at schema " +
+                                std::to_string(hello.schema) + ") exchanges with, " +
+                                std::to_string(hello.min_schema) + ": upgrade the hub first"));
+    }
+    return HubInfo{node->node_id, schema, node->min_schema};
+  });
+}
+
+Result<int64_t> Engine::HubPush(const std::string& device_id, const DeviceChange& change,
+                                const HubAccess& access) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  Engine::Impl& h = *impl_;
+  return Guard([&]() -> int64_t {
+    internal::Db& db = *h.db;
+    if (db.InTransaction()) Fail(Status::InvalidArgument("a push cannot run inside a transaction"));
+    std::optional<internal::SyncNode> node;
+    std::vector<internal::Change> changes;
+    {
+      internal::ReadScope read(db);
+      node = HubNode(db);
+      const std::string project = DeviceProject(db, device_id, access);
+      if (!internal::IsUuid(change.change_id)) {
+        Fail(Status::Validation("change_id", "must be a UUID"));
+      }
+      SQLite::Statement seen(db.raw(), "SELECT 1 FROM sync_applied WHERE change_id = ?");
+      seen.bind(1, change.change_id);
+      if (seen.executeStep()) return 0;  // pushed before: applied once
+      if (!IsStamp(change.at)) Fail(Status::Validation("at", "must be YYYY-MM-DDTHH:MM:SSZ"));
+      const int schema = internal::SchemaVersionOf(db);
+      if (change.schema > schema || change.schema < node->min_schema) {
+        Fail(Status::Incompatible("a change written at schema " + std::to_string(change.schema) +
+                                  " cannot be applied by a hub at schema " +
+                                  std::to_string(schema) + " (it takes " +
+                                  std::to_string(node->min_schema) + " and later)"));
+      }
+      try {
+        changes = internal::Decode(change.changeset);
+      } catch (const internal::StatusError& e) {
+        Fail(Status::InvalidArgument("changeset: not a SQLite changeset (" + e.status.message() +
+                                     ")"));
+      }
+      if (changes.empty()) Fail(Status::InvalidArgument("changeset: holds no change"));
+      internal::CheckColumns(db, changes, change.schema == schema ? nullptr : &change.columns);
+      for (const internal::Change& c : changes) {
+        const std::string of = internal::ProjectOf(db, c);
+        if (!of.empty() && of != project) {
+          Fail(Status::InvalidArgument("changeset: row " + c.Key() + " of " + c.table +
+                                       " is of project " + of + ", not the device's " + project));
+        }
+      }
+    }
+    int64_t conflicts = 0;
+    RecordAsScope as(
+        h.record_as,
+        internal::RecordAs{.origin = device_id, .at = change.at, .change_id = change.change_id});
+    h.Write(
+        [&] {
+          SQLite::Statement seen(db.raw(), "SELECT 1 FROM sync_applied WHERE change_id = ?");
+          seen.bind(1, change.change_id);
+          if (seen.executeStep()) return true;
+          conflicts =
+              internal::ApplyMerge(db, change.changeset, {change.change_id, device_id, change.at},
+                                   node->node_id, h.ctx.Now());
+          SQLite::Statement st(db.raw(),
+                               "INSERT INTO sync_applied (change_id, origin, applied_at) "
+                               "VALUES (?, ?, ?)");
+          st.bind(1, change.change_id);
+          st.bind(2, device_id);
+          st.bind(3, h.ctx.Now());
+          st.exec();
+          return true;
+        },
+        /*bulk=*/false);
+    return conflicts;
+  });
+}
+
+Result<HubPage> Engine::HubPull(const std::string& device_id, int64_t after, int device_schema,
+                                const HubAccess& access) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  return Guard([&] {
+    internal::Db& db = *impl_->db;
+    internal::ReadScope read(db);
+    HubNode(db);
+    const std::string project = DeviceProject(db, device_id, access);
+    HubPage page;
+    page.position = after;
+    SQLite::Statement st(db.raw(),
+                         "SELECT seq, origin, schema, changeset FROM sync_change WHERE seq > ? "
+                         "ORDER BY seq LIMIT ?");
+    st.bind(1, after);
+    st.bind(2, kPullPageChanges + 1);
+    size_t bytes = 0;
+    int rows = 0;
+    while (st.executeStep()) {
+      if (++rows > kPullPageChanges || bytes >= kPullPageBytes) {
+        page.more = true;
+        break;
+      }
+      HubChange c{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getInt(),
+                  BlobOf(st.getColumn(3))};
+      page.position = c.seq;
+      // Only the device's project travels: the hub's other projects are not the device's, nor
+      // its key's.
+      std::vector<internal::Change> all = internal::Decode(c.changeset), mine;
+      for (internal::Change& change : all) {
+        if (internal::ProjectOf(db, change) == project) mine.push_back(std::move(change));
+      }
+      if (mine.empty()) continue;
+      if (mine.size() != all.size()) c.changeset = internal::Encode(mine);
+      bytes += c.changeset.size();
+      page.changes.push_back(std::move(c));
+    }
+    if (device_schema != internal::SchemaVersionOf(db)) page.columns = internal::RecordColumns(db);
+    return page;
+  });
+}
+
 Result<SyncResult> Engine::SyncWithHub(const std::string& hub_path) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   Options options = impl_->ctx.options;
   options.create_if_missing = false;
-  std::unique_ptr<Engine> hub;
   Result<internal::SyncNode> device = Guard([&] {
     internal::Db& db = *impl_->db;
     if (db.InTransaction()) Fail(Status::InvalidArgument("a sync cannot run inside a transaction"));
@@ -258,33 +526,49 @@ Result<SyncResult> Engine::SyncWithHub(const std::string& hub_path) {
     return *node;
   });
   if (!device.ok()) return device.status();
-  {
-    auto opened = Engine::Open(hub_path, options);
-    if (!opened.ok()) return opened.status();
-    hub = std::move(*opened);
+  auto opened = Engine::Open(hub_path, options);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<Engine> hub = std::move(*opened);
+  auto state = hub->SyncStatus();
+  if (!state.ok()) return state.status();
+  if (state->role != "hub" || state->node_id != device->hub_id) {
+    return Status::Conflict("'" + hub_path + "' is not this device's hub (" + device->hub_id + ")");
   }
-  Engine::Impl& h = *hub->impl_;
-  std::lock_guard<std::recursive_mutex> hub_lock(h.mu);
+  FileHub file(*hub);
+  return SyncWithHub(file);
+}
+
+Result<SyncResult> Engine::SyncWithHub(SyncHub& hub) {
+  std::lock_guard<std::recursive_mutex> lock(impl_->mu);
+  internal::Db& db = *impl_->db;
+  Result<internal::SyncNode> device = Guard([&] {
+    if (db.InTransaction()) Fail(Status::InvalidArgument("a sync cannot run inside a transaction"));
+    internal::ReadScope read(db);
+    auto node = internal::ReadSyncNode(db);
+    if (!node || node->role != "device") {
+      Fail(Status::InvalidArgument(
+          "this file is not a device: make one from its hub with `certo device init`"));
+    }
+    return *node;
+  });
+  if (!device.ok()) return device.status();
   return Guard([&] {
     const internal::SyncNode& me = *device;
-    std::optional<internal::SyncNode> hub_node;
-    {
-      internal::ReadScope read(*h.db);
-      hub_node = internal::ReadSyncNode(*h.db);
+    const int my_schema = internal::SchemaVersionOf(db);
+    Result<HubInfo> info =
+        hub.Hello({me.node_id, me.hub_id, me.project_id, my_schema, me.min_schema});
+    if (!info.ok()) Fail(info.status());
+    if (info->hub_id != me.hub_id) {
+      Fail(Status::Conflict("the hub reached is " + info->hub_id + ", not this device's hub (" +
+                            me.hub_id + ")"));
     }
-    if (!hub_node || hub_node->role != "hub" || hub_node->node_id != me.hub_id) {
-      Fail(Status::Conflict("'" + hub_path + "' is not this device's hub (" + me.hub_id + ")"));
-    }
-    const int hub_schema = internal::SchemaVersionOf(*h.db);
-    const int my_schema = internal::SchemaVersionOf(*impl_->db);
-    if (my_schema > hub_schema) {
+    if (my_schema > info->schema) {
       Fail(Status::Incompatible("the device is at schema " + std::to_string(my_schema) +
-                                ", newer than its hub's " + std::to_string(hub_schema) +
+                                ", newer than its hub's " + std::to_string(info->schema) +
                                 ": upgrade the hub first"));
     }
     SyncResult result;
     RecordAsScope quiet(impl_->record_as, internal::RecordAs{.suppress = true});
-    internal::Db& db = *impl_->db;
     impl_->Write(
         [&] {
           std::vector<Pending> pending;
@@ -300,34 +584,13 @@ Result<SyncResult> Engine::SyncWithHub(const std::string& hub_path) {
           }
           // Push: each change one hub transaction, applied at most once.
           for (const Pending& p : pending) {
-            RecordAsScope as(
-                h.record_as,
-                internal::RecordAs{.origin = me.node_id, .at = p.at, .change_id = p.change_id});
-            h.Write(
-                [&] {
-                  SQLite::Statement seen(h.db->raw(),
-                                         "SELECT 1 FROM sync_applied WHERE change_id = ?");
-                  seen.bind(1, p.change_id);
-                  if (seen.executeStep()) return true;
-                  if (p.schema > hub_schema || p.schema < hub_node->min_schema) {
-                    Fail(Status::Incompatible(
-                        "a change written at schema " + std::to_string(p.schema) +
-                        " cannot be applied by a hub at schema " + std::to_string(hub_schema) +
-                        " (it takes " + std::to_string(hub_node->min_schema) + " and later)"));
-                  }
-                  result.conflicts +=
-                      internal::ApplyMerge(*h.db, p.changeset, {p.change_id, me.node_id, p.at},
-                                           hub_node->node_id, h.ctx.Now());
-                  SQLite::Statement st(h.db->raw(),
-                                       "INSERT INTO sync_applied (change_id, origin, applied_at) "
-                                       "VALUES (?, ?, ?)");
-                  st.bind(1, p.change_id);
-                  st.bind(2, me.node_id);
-                  st.bind(3, h.ctx.Now());
-                  st.exec();
-                  return true;
-                },
-                /*bulk=*/false);
+            DeviceChange change{p.change_id, p.at, p.schema, p.changeset, {}};
+            if (p.schema != info->schema) {
+              change.columns = internal::ColumnsOf(db, internal::Decode(p.changeset));
+            }
+            Result<int64_t> pushed = hub.Push(me.node_id, change);
+            if (!pushed.ok()) Fail(pushed.status());
+            result.conflicts += *pushed;
             ++result.pushed;
             Step("push");
           }
@@ -339,22 +602,32 @@ Result<SyncResult> Engine::SyncWithHub(const std::string& hub_path) {
           }
           int64_t position = me.position;
           const std::string today = FormatDate(impl_->Today());
-          {
-            internal::ReadScope read(*h.db);
-            SQLite::Statement st(h.db->raw(),
-                                 "SELECT seq, origin, changeset FROM sync_change WHERE seq > ? "
-                                 "ORDER BY seq");
-            st.bind(1, me.position);
-            while (st.executeStep()) {
-              const std::string changeset = BlobOf(st.getColumn(2));
-              const std::string origin = st.getColumn(1).getString();
-              internal::ApplyExact(db, changeset);
-              if (origin != me.node_id) {
-                internal::EmitRemoteEvents(db, internal::Decode(changeset), origin, today);
+          for (;;) {
+            Result<HubPage> page = hub.Pull(me.node_id, position, my_schema);
+            if (!page.ok()) Fail(page.status());
+            for (const HubChange& c : page->changes) {
+              // Decoded first, whatever comes next: the bytes may have crossed a network, and
+              // Decode checks them whole before SQLite reads them (sync/changeset.h).
+              std::string changeset = c.changeset;
+              std::vector<internal::Change> changes = internal::Decode(changeset);
+              if (!page->columns.empty()) {
+                changes = internal::Adapt(db, changes, page->columns);
+                changeset = internal::Encode(changes);
               }
-              position = st.getColumn(0).getInt64();
+              if (!changeset.empty()) {
+                internal::ApplyExact(db, changeset);
+                if (c.origin != me.node_id) {
+                  internal::EmitRemoteEvents(db, changes, c.origin, today);
+                }
+              }
               ++result.pulled;
             }
+            if (page->more && page->position <= position) {
+              Fail(Status::Internal("the hub's page of history after " + std::to_string(position) +
+                                    " moved nowhere"));
+            }
+            position = page->position;
+            if (!page->more) break;
           }
           db.Exec("DELETE FROM sync_change");
           SQLite::Statement st(db.raw(), "UPDATE sync_state SET position = ? WHERE id = 1");

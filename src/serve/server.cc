@@ -10,8 +10,10 @@
 // Scope, decided here and nowhere else: a key's reads are filtered to its project (index-like
 // bodies get filter.project_id); a request that names a row of another project by id is answered
 // with the same 404 the engine gives for an id that does not exist; a read-only key gets 403 on
-// anything that is not a read; routes that span every project (outbox, verify, sync) need the
-// file to have no keys (then serve listens on loopback only).
+// anything that is not a read; routes that span every project (outbox, verify, the sync's
+// conflicts and status) need the file to have no keys (then serve listens on loopback only).
+// A device's own sync routes (/v2/sync/hello, push, pull, device) are decided with the key by
+// the hub's side of the sync: a device syncs with the key it was made with.
 //
 // Attachments (certo/attachment.h) travel as streams: POST /v2/attachment/create with a
 // multipart/form-data body (fields path, replace, description, mime_type, project_id,
@@ -47,6 +49,8 @@
 #include <httplib.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "serve/sync_wire.h"
 
 namespace certo::serve {
 namespace {
@@ -548,6 +552,138 @@ bool Download(std::unique_ptr<Engine>& engine, EnginePool& pool,
   return true;
 }
 
+// POST /v2/sync/hello|push|pull|device: a device's sync with this file as its hub
+// (serve/sync_wire.h has the bodies; docs/sync.md, "Sync through certo serve"). These routes are
+// served here rather than by Engine::Request because the key itself decides them: a project's
+// key may sync the devices made with it (or, for a device made from the file, any device of its
+// project), which is a question for the hub's side of the sync (Engine::HubHello, HubPush,
+// HubPull), not a filter on a body.
+bool IsSyncExchange(const std::string& method, const std::vector<std::string>& seg) {
+  return method == "POST" && seg.size() == 3 && seg[0] == "v2" && seg[1] == "sync" &&
+         (seg[2] == "hello" || seg[2] == "push" || seg[2] == "pull" || seg[2] == "device");
+}
+
+// A sync's refusal: versions that cannot exchange are the request's fault (409), not the
+// server's.
+Response SyncError(const Status& status) {
+  if (status.IsIncompatible()) return Failure(409, status.message(), status.code());
+  if (status.IsCorrupt()) return Failure(400, status.message(), status.code());
+  return ErrorOf(status);
+}
+
+Response JsonOk(const Json& body) {
+  Response r;
+  r.status = 200;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = body.dump();
+  return r;
+}
+
+// POST /v2/sync/device: a new device of the hub, made in a temporary folder and streamed back.
+void MakeDevice(Engine& engine, const std::optional<ApiKey>& key, const Json& body,
+                httplib::Response& res) {
+  std::string project;
+  if (auto it = body.find("project_id"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) {
+      Send(ErrorOf(Status::Validation("project_id", "must be a string")), res);
+      return;
+    }
+    project = it->get<std::string>();
+    std::transform(project.begin(), project.end(), project.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  }
+  for (const auto& [name, value] : body.items()) {
+    if (name != "project_id") {
+      Send(ErrorOf(Status::Validation(name, "is not a field of a device (project_id)")), res);
+      return;
+    }
+  }
+  if (key) {
+    if (project.empty()) project = key->project_id;
+    if (project != key->project_id) {
+      Send(Failure(404, "no project with project_id " + project, Code::kNotFound), res);
+      return;
+    }
+  }
+  std::string folder = (std::filesystem::temp_directory_path() / "certo-device-XXXXXX").string();
+  if (!mkdtemp(folder.data())) {
+    Send(Failure(500, "a temporary folder for the device could not be made", Code::kIOError), res);
+    return;
+  }
+  // The folder goes when the last byte has been sent (or the connection dropped).
+  struct Made {
+    std::string folder;
+    std::ifstream in;
+    ~Made() {
+      in.close();
+      std::error_code ec;
+      std::filesystem::remove_all(folder, ec);
+    }
+  };
+  auto made = std::make_shared<Made>();
+  made->folder = folder;
+  const std::string path = folder + "/device.certo";
+  Result<SyncState> device = engine.CreateDevice({path, project, key ? key->key_id : ""});
+  if (!device.ok()) {
+    Send(SyncError(device.status()), res);
+    return;
+  }
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  made->in.open(path, std::ios::binary);
+  if (ec || !made->in) {
+    Send(Failure(500, "the device file could not be read back", Code::kIOError), res);
+    return;
+  }
+  res.status = 200;
+  res.set_header("X-Certo-Device-Id", device->node_id);
+  res.set_content_provider(
+      static_cast<size_t>(size), "application/vnd.sqlite3",
+      [made](size_t offset, size_t length, httplib::DataSink& sink) {
+        char buffer[1 << 16];
+        made->in.seekg(static_cast<std::streamoff>(offset));
+        made->in.read(buffer, static_cast<std::streamsize>(std::min(length, sizeof buffer)));
+        const std::streamsize n = made->in.gcount();
+        return n > 0 && sink.write(buffer, static_cast<size_t>(n));
+      });
+}
+
+void SyncExchange(Engine& engine, const std::optional<ApiKey>& key, const std::string& what,
+                  const std::string& body, httplib::Response& res) {
+  if (key && key->read_only) {
+    Send(Failure(403, "this API key is read-only: a device syncs with a read-write key"), res);
+    return;
+  }
+  const Json parsed = body.empty() ? Json::object() : Json::parse(body, nullptr, false);
+  if (!parsed.is_object()) {
+    Send(ErrorOf(Status::InvalidArgument("the body must be a JSON object")), res);
+    return;
+  }
+  const HubAccess access{.file = false, .key = key};
+  if (what == "device") {
+    MakeDevice(engine, key, parsed, res);
+    return;
+  }
+  if (what == "hello") {
+    Result<SyncHello> hello = HelloFrom(parsed);
+    if (!hello.ok()) return Send(ErrorOf(hello.status()), res);
+    Result<HubInfo> info = engine.HubHello(*hello, access);
+    return Send(info.ok() ? JsonOk(HubInfoJson(*info)) : SyncError(info.status()), res);
+  }
+  if (what == "push") {
+    Result<PushBody> push = PushFrom(parsed);
+    if (!push.ok()) return Send(ErrorOf(push.status()), res);
+    Result<int64_t> conflicts = engine.HubPush(push->device_id, push->change, access);
+    return Send(
+        conflicts.ok() ? JsonOk(Json{{"conflicts", *conflicts}}) : SyncError(conflicts.status()),
+        res);
+  }
+  Result<PullBody> pull = PullFrom(parsed);
+  if (!pull.ok()) return Send(ErrorOf(pull.status()), res);
+  Result<HubPage> page = engine.HubPull(pull->device_id, pull->after, pull->schema, access);
+  Send(page.ok() ? JsonOk(HubPageJson(*page)) : SyncError(page.status()), res);
+}
+
 std::string UtcNow() {
   std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
@@ -712,7 +848,9 @@ int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std
         return;
       }
       key_used = *key;
-      if (!reader) {  // an upload's fields are scoped once they are read, below
+      if (IsSyncExchange(req.method, seg)) {
+        // Decided by the key and the device, below.
+      } else if (!reader) {  // an upload's fields are scoped once they are read, below
         Scoped scoped = ApplyScope(*engine, *key, req.method, seg, query, body);
         if (scoped.answer) {
           Send(*scoped.answer, res);
@@ -723,6 +861,10 @@ int Serve(const ServeOptions& o, std::atomic<bool>& stop, std::ostream& out, std
         Send(Failure(403, "this API key is read-only"), res);
         return;
       }
+    }
+    if (IsSyncExchange(req.method, seg)) {
+      SyncExchange(*engine, key_used, seg[2], body, res);
+      return;
     }
     if (reader) {
       Upload(*reader, *engine, key_used, seg, query, res);

@@ -686,6 +686,32 @@ TEST(UpgradeToSchema15, PairsLeftInTheQueueAreDerivedOnceAndTheQueueIsUnique) {
   ASSERT_TRUE(page.ok()) << page.status().ToString();
   ASSERT_EQ(page->rows.size(), 1u);
   EXPECT_EQ(page->rows[0]["origin"], "DERIVED");
+// Schema 16: a hub knows its devices. An upgraded hub made its devices before it kept them, so
+// a device it made earlier is registered when it first syncs with the hub file; over HTTP it is
+// unknown until then.
+TEST(UpgradeToSchema16, ADeviceMadeBeforeTheHubKnewItsDevicesIsRegisteredByItsFirstSync) {
+  TempDir dir;
+  Upgraded u;
+  ASSERT_NO_FATAL_FAILURE(Upgrade(2, dir, u));
+  auto engine = OpenEngine(u.path);
+  ASSERT_NE(engine, nullptr);
+  const std::string project = engine->Index("project").value().rows[0]["project_id"];
+  const std::string device_path = dir.File("device.certo");
+  auto made = engine->CreateDevice({device_path, project});
+  ASSERT_OK(made);
+  {
+    // As a hub of schema 14 left it: no row for the device.
+    SQLite::Database db(u.path, SQLite::OPEN_READWRITE);
+    db.exec("DELETE FROM sync_device");
+  }
+  const HubAccess http;  // no key: a file without keys, over HTTP
+  auto unknown = engine->HubPull(made->node_id, 0, made->min_schema, http);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), Code::kNotFound);
+  auto device = OpenEngine(device_path);
+  ASSERT_NE(device, nullptr);
+  ASSERT_OK(device->SyncWithHub(u.path));
+  ASSERT_OK(engine->HubPull(made->node_id, 0, made->min_schema, http));
   EXPECT_TRUE(Verified(*engine));
 }
 
