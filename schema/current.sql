@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 15; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 16; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -461,6 +461,13 @@ CREATE TABLE sync_conflict (
   resolution  TEXT NOT NULL,
   restored_at TEXT             -- when the lost value was put back (Engine::RestoreSyncConflict)
 );
+
+CREATE TABLE sync_device (
+  device_id  TEXT PRIMARY KEY NOT NULL,  -- its sync_state.node_id
+  project_id TEXT NOT NULL,              -- the project it holds
+  key_id     TEXT,                       -- the API key it syncs with; NULL: any of its project's
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
 
 CREATE TABLE sync_stamp (
   tbl    TEXT NOT NULL,

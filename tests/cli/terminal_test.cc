@@ -84,16 +84,16 @@ TEST_F(Terminal, GenerateShowsProgressOnATerminalOnly) {
   const std::string db = dir_.File("generated.certo");
   RunResult tty = RunProgram({"script", "-qec",
                               Quote(CERTO_CLI) + " --db " + Quote(db) +
-                                  " --create --today 2026-11-22 generate --people 300",
+                                  " --create --today 2026-11-22 generate --people 30",
                               "/dev/null"},
                              "", dir_);
   ASSERT_EQ(tty.exit_code, kExitOk) << tty.out;
   EXPECT_TRUE(Contains(tty.out, "generating: ")) << tty.out;
-  EXPECT_TRUE(Contains(tty.out, " of 300 people (")) << tty.out;
+  EXPECT_TRUE(Contains(tty.out, " of 30 people (")) << tty.out;
   EXPECT_TRUE(Contains(tty.out, "rows/s")) << tty.out;
   EXPECT_TRUE(Contains(tty.out, "generated ")) << tty.out;
   std::filesystem::remove(db);
-  RunResult piped = RunCerto({"--db", db, "--create", "generate", "--people", "300"}, dir_);
+  RunResult piped = RunCerto({"--db", db, "--create", "generate", "--people", "30"}, dir_);
   ASSERT_EQ(piped.exit_code, kExitOk) << piped.err;
   EXPECT_EQ(piped.err, "");
 }

@@ -686,6 +686,9 @@ TEST(UpgradeToSchema15, PairsLeftInTheQueueAreDerivedOnceAndTheQueueIsUnique) {
   ASSERT_TRUE(page.ok()) << page.status().ToString();
   ASSERT_EQ(page->rows.size(), 1u);
   EXPECT_EQ(page->rows[0]["origin"], "DERIVED");
+  EXPECT_TRUE(Verified(*engine));
+}
+
 // Schema 16: a hub knows its devices. An upgraded hub made its devices before it kept them, so
 // a device it made earlier is registered when it first syncs with the hub file; over HTTP it is
 // unknown until then.

@@ -9,7 +9,7 @@
 //
 // The open that creates a file makes one call per step of every migration, and each N opens
 // afresh, so it grows with the square of the schema: CERTO_IO_FAULT_STRIDE=S (the test presets
-// set it: 4 in release, 8 under asan) fails only the first call, every Sth and the last there. Unset, and with
+// set it: 6 in release, 16 under asan) fails only the first call, every Sth and the last there. Unset, and with
 // CERTO_LONG=1 whatever it says, every call fails once.
 
 #include <cstdlib>
