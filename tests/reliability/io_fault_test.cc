@@ -9,8 +9,8 @@
 //
 // The open that creates a file makes one call per step of every migration, and each N opens
 // afresh, so it grows with the square of the schema: CERTO_IO_FAULT_STRIDE=S (the test presets
-// set it: 6 in release, 16 under asan) fails only the first call, every Sth and the last there. Unset, and with
-// CERTO_LONG=1 whatever it says, every call fails once.
+// set it: 6 in release, 16 under asan) fails only the first call, every Sth and the last there.
+// Unset, and with CERTO_LONG=1 whatever it says, every call fails once.
 
 #include <cstdlib>
 #include <fstream>
