@@ -290,6 +290,18 @@ class FileHub : public SyncHub {
   HubAccess access_{.file = true};
 };
 
+// This file's state as a device about to sync, or a failure saying why it cannot.
+internal::SyncNode DeviceNode(internal::Db& db) {
+  if (db.InTransaction()) Fail(Status::InvalidArgument("a sync cannot run inside a transaction"));
+  internal::ReadScope read(db);
+  auto node = internal::ReadSyncNode(db);
+  if (!node || node->role != "device") {
+    Fail(Status::InvalidArgument(
+        "this file is not a device: make one from its hub with `certo device init`"));
+  }
+  return *node;
+}
+
 // The hub's state, or a failure naming what the file is instead.
 internal::SyncNode HubNode(internal::Db& db) {
   auto node = internal::ReadSyncNode(db);
@@ -514,17 +526,7 @@ Result<SyncResult> Engine::SyncWithHub(const std::string& hub_path) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   Options options = impl_->ctx.options;
   options.create_if_missing = false;
-  Result<internal::SyncNode> device = Guard([&] {
-    internal::Db& db = *impl_->db;
-    if (db.InTransaction()) Fail(Status::InvalidArgument("a sync cannot run inside a transaction"));
-    internal::ReadScope read(db);
-    auto node = internal::ReadSyncNode(db);
-    if (!node || node->role != "device") {
-      Fail(Status::InvalidArgument(
-          "this file is not a device: make one from its hub with `certo device init`"));
-    }
-    return *node;
-  });
+  Result<internal::SyncNode> device = Guard([&] { return DeviceNode(*impl_->db); });
   if (!device.ok()) return device.status();
   auto opened = Engine::Open(hub_path, options);
   if (!opened.ok()) return opened.status();
@@ -541,16 +543,7 @@ Result<SyncResult> Engine::SyncWithHub(const std::string& hub_path) {
 Result<SyncResult> Engine::SyncWithHub(SyncHub& hub) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   internal::Db& db = *impl_->db;
-  Result<internal::SyncNode> device = Guard([&] {
-    if (db.InTransaction()) Fail(Status::InvalidArgument("a sync cannot run inside a transaction"));
-    internal::ReadScope read(db);
-    auto node = internal::ReadSyncNode(db);
-    if (!node || node->role != "device") {
-      Fail(Status::InvalidArgument(
-          "this file is not a device: make one from its hub with `certo device init`"));
-    }
-    return *node;
-  });
+  Result<internal::SyncNode> device = Guard([&] { return DeviceNode(db); });
   if (!device.ok()) return device.status();
   return Guard([&] {
     const internal::SyncNode& me = *device;
