@@ -128,6 +128,15 @@ int PragmaOf(const std::string& path, const std::string& pragma) {
 // which the original-rows comparison checks.
 const std::set<std::string> kWriteHistory = {"outbox", "sqlite_sequence"};
 
+// Takes a file of schema 2 (the fixture) to `version` with this build's migrations 3.. alone,
+// in the caller's transaction, as that schema's certo left it: no engine, so nothing newer runs.
+void MigrateRawTo(SQLite::Database& raw, int version) {
+  for (const internal::Migration& m : internal::Migrations()) {
+    if (m.version >= 3 && m.version <= version) raw.exec(std::string(m.sql));
+  }
+  raw.exec("PRAGMA user_version = " + std::to_string(version));
+}
+
 struct Upgraded {
   std::string path;   // the fixture, upgraded
   std::string fresh;  // a fresh file loaded with the upgraded file's export
@@ -434,10 +443,7 @@ TEST(UpgradeToSchema12, DerivedRowsTakeTheirOfficesDaysAndNewOnesAreBornComplete
     ctx.options.today = kToday;
     ASSERT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
     SQLite::Transaction tx(raw);
-    for (const internal::Migration& m : internal::Migrations()) {
-      if (m.version >= 3 && m.version <= 11) raw.exec(std::string(m.sql));
-    }
-    raw.exec("PRAGMA user_version = 11");
+    MigrateRawTo(raw, 11);
     raw.exec(
         "INSERT INTO demand (demand_id, project_id, office_id, action_id, resource_type, "
         "resource_id, active_from) VALUES ('00000000-0000-4000-8000-000000000901', '" +
@@ -522,10 +528,7 @@ TEST(UpgradeToSchema13, TheRedundantIndexesGoAndTheirLookupsUseTheLongerOnes) {
     ctx.options.today = kToday;
     ASSERT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
     SQLite::Transaction tx(raw);
-    for (const internal::Migration& m : internal::Migrations()) {
-      if (m.version >= 3 && m.version <= 12) raw.exec(std::string(m.sql));
-    }
-    raw.exec("PRAGMA user_version = 12");
+    MigrateRawTo(raw, 12);
     tx.commit();
     SQLite::Statement st(raw, "SELECT resource_id, count(*) FROM certificate GROUP BY 1");
     while (st.executeStep()) by_resource[st.getColumn(0).getString()] = st.getColumn(1);
@@ -623,10 +626,7 @@ TEST(UpgradeToSchema15, PairsLeftInTheQueueAreDerivedOnceAndTheQueueIsUnique) {
     ctx.options.today = kToday;
     ASSERT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
     SQLite::Transaction tx(raw);
-    for (const internal::Migration& m : internal::Migrations()) {
-      if (m.version >= 3 && m.version <= 14) raw.exec(std::string(m.sql));
-    }
-    raw.exec("PRAGMA user_version = 14");
+    MigrateRawTo(raw, 14);
     raw.exec(
         "INSERT INTO demand (demand_id, project_id, office_id, action_id, resource_type, "
         "resource_id) VALUES ('00000000-0000-4000-8000-000000000901', '" +
