@@ -7,7 +7,7 @@
 // the example company's generator, which must reproduce the committed file byte for byte.
 //
 // Golden files live in tests/golden/. After an intended change of the output, regenerate them
-// with `CERTO_UPDATE_GOLDEN=1 ctest --test-dir build/release -R Golden` and review the diff.
+// with `CERTO_UPDATE_GOLDEN=1 ctest --test-dir build/dev -R Golden` and review the diff.
 
 #include <cstdlib>
 #include <map>

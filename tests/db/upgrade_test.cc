@@ -570,7 +570,7 @@ const char kCurrentSqlHead[] =
     "-- connection loads them, and so the order of triggers on one event), then the rows such a\n"
     "-- file holds. The library makes new files from it. Generated: do not edit. After adding a\n"
     "-- migration, regenerate it and review the diff:\n"
-    "--   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'\n";
+    "--   CERTO_UPDATE_SCHEMA=1 build/dev/tests/upgrade_test --gtest_filter='CurrentSql.*'\n";
 
 // The file as current.sql writes it: its objects in sqlite_master's order (sqlite_sequence is
 // SQLite's own, made where its first AUTOINCREMENT table is), then every table's rows.
@@ -766,7 +766,7 @@ TEST(CurrentSql, IsTheFileTheMigrationsMake) {
   checked_in << in.rdbuf();
   EXPECT_EQ(checked_in.str(), live)
       << "schema/current.sql is not the file the migrations make. If a migration changed it on "
-         "purpose, regenerate it with\n  CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test "
+         "purpose, regenerate it with\n  CERTO_UPDATE_SCHEMA=1 build/dev/tests/upgrade_test "
          "--gtest_filter='CurrentSql.*'\nrebuild, and commit the diff.";
   EXPECT_EQ(internal::Current().version, internal::Migrations().back().version)
       << "the library was built with an older schema/current.sql: rebuild after regenerating it";
