@@ -63,6 +63,9 @@ struct DeviceSpec {
   std::string out_path;    // the device file to create; must not exist
   std::string project_id;  // the project it holds; may be empty when the hub holds one project
   std::string key_id;      // the API key it syncs with over HTTP ("" : any of its project's)
+  // The one office of the project it holds, with the project-level rows ("": the whole project;
+  // docs/sync.md, "Devices of one office"). With no project_id, the office's project.
+  std::string office_id;
 };
 
 // A file's place in the sync (Engine::SyncStatus).
@@ -71,6 +74,7 @@ struct SyncState {
   std::string node_id;     // this file's id: the origin of its changes
   std::string hub_id;      // a device: its hub's node_id
   std::string project_id;  // a device: its project
+  std::string office_id;   // a device of one office: that office ("": the whole project)
   int64_t position = 0;    // a device: the last hub change it has; a hub: its newest change
   int64_t pending = 0;     // a device: its changes not yet synced
   int min_schema = 0;      // the oldest schema version whose changes this file applies
