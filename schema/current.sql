@@ -3,7 +3,7 @@
 -- views and triggers, each by table and name). Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 16; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 17; PRAGMA application_id = 1129469007;
 
 CREATE TABLE action (
   action_id       TEXT PRIMARY KEY NOT NULL,
@@ -467,7 +467,7 @@ CREATE TABLE sync_device (
   project_id TEXT NOT NULL,              -- the project it holds
   key_id     TEXT,                       -- the API key it syncs with; NULL: any of its project's
   created_at TEXT NOT NULL
-) WITHOUT ROWID;
+, office_id TEXT) WITHOUT ROWID;
 
 CREATE TABLE sync_stamp (
   tbl    TEXT NOT NULL,
@@ -487,7 +487,7 @@ CREATE TABLE sync_state (
   position   INTEGER NOT NULL DEFAULT 0,  -- a device: the last hub seq it has applied
   min_schema INTEGER NOT NULL,  -- the oldest schema version whose changesets this file applies
   created_at TEXT NOT NULL
-);
+, office_id TEXT);
 
 CREATE TABLE sync_tombstone (
   tbl       TEXT NOT NULL,
@@ -859,6 +859,32 @@ BEGIN
          (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
            WHERE h.rid = action_subscription.rowid)
    WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER certificate_keeps_office
+BEFORE UPDATE OF resource_id ON certificate
+WHEN NEW.resource_id IS NOT OLD.resource_id
+  AND (EXISTS (SELECT 1 FROM sync_device WHERE office_id IS NOT NULL)
+       OR EXISTS (SELECT 1 FROM sync_state WHERE office_id IS NOT NULL))
+  AND coalesce((SELECT office_id FROM role WHERE office_role_id = OLD.resource_id),
+               (SELECT office_id FROM equipment WHERE office_equipment_id = OLD.resource_id),
+               (SELECT office_id FROM work_environment
+                 WHERE office_work_environment_id = OLD.resource_id),
+               (SELECT office_id FROM substance WHERE office_substance_id = OLD.resource_id),
+               (SELECT office_id FROM work_group WHERE work_group_id = OLD.resource_id),
+               (SELECT office_id FROM office WHERE office_id = OLD.resource_id),
+               (SELECT subtenant_id FROM material_item WHERE material_item_id = OLD.resource_id))
+   IS NOT
+      coalesce((SELECT office_id FROM role WHERE office_role_id = NEW.resource_id),
+               (SELECT office_id FROM equipment WHERE office_equipment_id = NEW.resource_id),
+               (SELECT office_id FROM work_environment
+                 WHERE office_work_environment_id = NEW.resource_id),
+               (SELECT office_id FROM substance WHERE office_substance_id = NEW.resource_id),
+               (SELECT office_id FROM work_group WHERE work_group_id = NEW.resource_id),
+               (SELECT office_id FROM office WHERE office_id = NEW.resource_id),
+               (SELECT subtenant_id FROM material_item WHERE material_item_id = NEW.resource_id))
+BEGIN
+  SELECT RAISE(ABORT, 'certificate resource_id: this file has devices of one office, which keep a certificate with the office of its resource for life (docs/sync.md): delete the certificate and create it at the new resource instead');
 END;
 
 CREATE TRIGGER certificate_update_touch
