@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: MIT
 //
 // Offline devices and their hub (DESIGN.md section 1, "Devices"; docs/sync.md). A device is a
-// copy of one project of a hub file, made by Engine::CreateDevice, that is written offline and
-// later exchanges its changes with the hub (Engine::SyncWithHub).
+// copy of one project of a hub file, or of one office of it (the office's rows and those of no
+// office, by a rule that never changes over a row's life: docs/sync.md, "Devices of one
+// office"), made by Engine::CreateDevice, that is written offline and later exchanges its
+// changes with the hub (Engine::SyncWithHub).
 //
 // Contract:
 //  * Recording. Once a file is a hub or a device, every top-level write stores what it changed

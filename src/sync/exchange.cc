@@ -1,9 +1,10 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
-// A change's project and its columns across schemas (sync/exchange.h). Both answer from this
-// file's catalogue and rows only: nothing a remote side says is trusted beyond what it can be
-// checked against here.
+// A change's project, its row's offices and its columns across schemas (sync/exchange.h). All
+// answer from this file's catalogue and rows only (and, for a pushed change's offices, the rows
+// the change itself makes): nothing a remote side says is trusted beyond what it can be checked
+// against here.
 
 #include "sync/exchange.h"
 
