@@ -163,7 +163,9 @@ std::optional<std::set<std::string>> OfficeReader::OfRow(const std::string& tabl
         },
         depth);
   }
-  rows_[key] = out;
+  // Remembered only when reached through a reference: a parent is asked again for each child,
+  // a row judged for itself is not (a device's creation judges every row once).
+  if (depth > 0) rows_[key] = out;
   return out;
 }
 
