@@ -48,8 +48,8 @@ namespace certo::internal {
 // The project of a change's row ("" when this file cannot tell: a row it never held).
 std::string ProjectOf(Db& db, const Change& change);
 
-// The offices rows are bound to (above), as this file tells, each row's remembered for the
-// reader's life: read them within one read of the file.
+// The offices rows are bound to (above), as this file tells, those of the rows reached through a
+// reference remembered for the reader's life: use one within one read of the file.
 class OfficeReader {
  public:
   explicit OfficeReader(Db& db) : db_(db) {}
