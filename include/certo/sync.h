@@ -116,6 +116,7 @@ struct SyncHello {
   std::string project_id;  // the project it holds
   int schema = 0;          // its schema version
   int min_schema = 0;      // the oldest schema it exchanges with
+  std::string office_id;   // the one office of it it holds ("": the whole project)
 };
 
 // The hub's answer.

@@ -472,19 +472,28 @@ Result<HubInfo> Engine::HubHello(const SyncHello& hello, const HubAccess& access
       impl_->Write([&] {
         SQLite::Statement st(db.raw(),
                              "INSERT OR IGNORE INTO sync_device (device_id, project_id, "
-                             "created_at) VALUES (?, ?, ?)");
+                             "created_at, office_id) VALUES (?, ?, ?, nullif(?, ''))");
         st.bind(1, hello.device_id);
         st.bind(2, hello.project_id);
         st.bind(3, impl_->ctx.Now());
+        st.bind(4, hello.office_id);
         st.exec();
         return true;
       });
     }
     internal::ReadScope read(db);
-    const std::string project = DeviceScope(db, hello.device_id, access).project;
-    if (project != hello.project_id) {
-      Fail(Status::Conflict("device " + hello.device_id + " was made for project " + project +
+    const Scope scope = DeviceScope(db, hello.device_id, access);
+    if (scope.project != hello.project_id) {
+      Fail(Status::Conflict("device " + hello.device_id + " was made for project " + scope.project +
                             ", not " + hello.project_id));
+    }
+    if (scope.office != hello.office_id) {
+      // The hub would send rows the device cannot hold, or keep from it rows it holds.
+      auto what = [](const std::string& office) {
+        return office.empty() ? std::string("its whole project") : "office " + office;
+      };
+      Fail(Status::Conflict("device " + hello.device_id + " was made for " + what(scope.office) +
+                            ", not " + what(hello.office_id)));
     }
     const int schema = internal::SchemaVersionOf(db);
     if (hello.schema > schema) {
@@ -678,7 +687,7 @@ Result<SyncResult> Engine::SyncWithHub(SyncHub& hub) {
     const internal::SyncNode& me = *device;
     const int my_schema = internal::SchemaVersionOf(db);
     Result<HubInfo> info =
-        hub.Hello({me.node_id, me.hub_id, me.project_id, my_schema, me.min_schema});
+        hub.Hello({me.node_id, me.hub_id, me.project_id, my_schema, me.min_schema, me.office_id});
     if (!info.ok()) Fail(info.status());
     if (info->hub_id != me.hub_id) {
       Fail(Status::Conflict("the hub reached is " + info->hub_id + ", not this device's hub (" +

@@ -339,6 +339,14 @@ TEST(OfficeDevice, APushTouchingAnotherOfficeIsRefusedWholeAndChangesNothing) {
                 " (a device of one office writes the rows of its office and those of no office)");
   EXPECT_EQ(Held(*hub), before);
   EXPECT_EQ(hub->SyncStatus().value().position, history);
+  // Nor does the hub take the device for one of its whole project.
+  auto whole = hub->HubHello(
+      {made->node_id, made->hub_id, crew.project, made->min_schema, made->min_schema, ""},
+      HubAccess{.file = true});
+  ASSERT_FALSE(whole.ok());
+  EXPECT_EQ(whole.status().ToString(), "conflict: device " + made->node_id +
+                                           " was made for office " + crew.plant +
+                                           ", not its whole project");
   // The device's own change goes through.
   ASSERT_OK(device->SyncWithHub(f.hub_path));
   EXPECT_EQ(hub->View("office", crew.plant).value()["locality"], "Verona");
