@@ -398,5 +398,28 @@ TEST(OfficeDevice, ItsHubKeepsEachCertificateInTheOfficeOfItsResource) {
   EXPECT_TRUE(Verified(*hub));
 }
 
+TEST(OfficeDevice, ARowItDeletesThatAnotherOfficesRowsNameStaysOnTheHubAndComesBack) {
+  Files f;
+  auto hub = OpenAt(f.hub_path, "2026-11-22T08:00:00Z");
+  Crew crew(*hub);
+  ASSERT_OK(hub->CreateDevice({f.device_path, "", "", crew.plant}));
+  auto device = OpenAt(f.device_path, "2026-11-22T09:00:00Z");
+  // Ada works at the Head office: on the Plant's device nothing names her but her certificates.
+  ASSERT_OK(device->Delete("person", crew.ada, /*force=*/true));
+  ASSERT_FALSE(device->View("person", crew.ada).ok());
+  auto synced = device->SyncWithHub(f.hub_path);
+  ASSERT_OK(synced);
+  EXPECT_GT(synced->conflicts, 0);
+  EXPECT_TRUE(hub->View("person", crew.ada).ok());
+  EXPECT_TRUE(device->View("person", crew.ada).ok());
+  auto log = hub->SyncConflicts(0, 100);
+  ASSERT_OK(log);
+  ASSERT_FALSE(log->empty());
+  EXPECT_EQ((*log)[0].kind, "DELETED");
+  EXPECT_EQ(Held(*device), Held(*hub, crew.plant));
+  EXPECT_TRUE(Verified(*device));
+  EXPECT_TRUE(Verified(*hub));
+}
+
 }  // namespace
 }  // namespace certo::testing
