@@ -1,216 +1,20 @@
--- The live schema of a fresh certo file: every table, index, view and trigger as SQLite
--- holds it once schema/0001_*.sql .. the newest migration have run (tables, then indexes,
--- views and triggers, each by table and name). Generated: do not edit. After adding a
+-- A fresh certo file: every table, index, view and trigger as SQLite holds them once
+-- schema/0001_*.sql .. the newest migration have run, in SQLite's order (the order a
+-- connection loads them, and so the order of triggers on one event), then the rows such a
+-- file holds. The library makes new files from it. Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
 -- PRAGMA user_version = 17; PRAGMA application_id = 1129469007;
 
-CREATE TABLE action (
-  action_id       TEXT PRIMARY KEY NOT NULL,
-  tenant_id       TEXT NOT NULL REFERENCES project(project_id),
-  subtenant_id    TEXT NOT NULL REFERENCES office(office_id),
-  action_type     TEXT NOT NULL,
-  code            TEXT,
-  name            TEXT NOT NULL,
-  description     TEXT,
-  validity        INTEGER,
-  validity_unit   TEXT,
-  expire_interval INTEGER,
-  manager         TEXT,
-  assignee        TEXT,
-  watcher         TEXT,
-  data            TEXT,
-  retired_on      TEXT
-, created_at TEXT, updated_at TEXT, active_from TEXT);
-
-CREATE TABLE action_subscription (
-  action_subscription_id TEXT PRIMARY KEY NOT NULL,
-  tenant_id              TEXT NOT NULL REFERENCES project(project_id),
-  subtenant_id           TEXT NOT NULL REFERENCES office(office_id),
-  action_id              TEXT NOT NULL REFERENCES action(action_id),
-  subscriber_type        TEXT NOT NULL,
-  subscriber_id          TEXT NOT NULL,
-  data                   TEXT,
-  retired_on             TEXT,
-  cover_release          TEXT,
-  cover_expire           TEXT,
-  expiring_from          TEXT
-, hidden_from TEXT, created_at TEXT, updated_at TEXT, active_from TEXT, first_from TEXT, cover_from TEXT, shown_from TEXT, origin TEXT NOT NULL DEFAULT 'MANUAL');
-
-CREATE TABLE api_key (
-  key_id     TEXT PRIMARY KEY NOT NULL,
-  project_id TEXT NOT NULL REFERENCES project (project_id) ON DELETE CASCADE,
-  name       TEXT NOT NULL DEFAULT '',
-  read_only  INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1)),
-  salt       BLOB NOT NULL,
-  hash       BLOB NOT NULL,
-  created_at TEXT NOT NULL,
-  revoked_at TEXT
-) WITHOUT ROWID;
-
-CREATE TABLE attachment (
-  attachment_id   TEXT PRIMARY KEY NOT NULL,
-  project_id      TEXT NOT NULL REFERENCES project(project_id),
-  attachment_path TEXT NOT NULL,
-  description     TEXT,
-  mime_type       TEXT,
-  is_directory    INTEGER NOT NULL DEFAULT 1,
-  size            INTEGER NOT NULL DEFAULT 0,
-  sha256          TEXT,
-  content         BLOB,
-  created_at      TEXT,
-  updated_at      TEXT
-);
-
-CREATE TABLE certificate (
-  certificate_id TEXT PRIMARY KEY NOT NULL,
-  tenant_id      TEXT NOT NULL REFERENCES project(project_id),
-  resource_id    TEXT NOT NULL,
-  action_type    TEXT NOT NULL,
-  name           TEXT NOT NULL,
-  note           TEXT,
-  date_release   TEXT NOT NULL,
-  date_expire    TEXT,
-  validity       INTEGER,
-  validity_unit  TEXT,
-  warning        INTEGER NOT NULL DEFAULT 0,
-  data           TEXT
-, created_at TEXT, updated_at TEXT, revoked_on TEXT, revoke_reason TEXT);
-
-CREATE TABLE certificate_action (
-  certificate_action_id TEXT PRIMARY KEY NOT NULL,
-  tenant_id             TEXT NOT NULL REFERENCES project(project_id),
-  certificate_id        TEXT NOT NULL REFERENCES certificate(certificate_id),
-  action_id             TEXT NOT NULL REFERENCES action(action_id),
-  date_expire           TEXT
-, resource_id TEXT, created_at TEXT, updated_at TEXT);
-
-CREATE TABLE demand (
-  demand_id     TEXT PRIMARY KEY NOT NULL,
-  project_id    TEXT NOT NULL REFERENCES project(project_id),
-  office_id     TEXT NOT NULL REFERENCES office(office_id),
-  action_id     TEXT NOT NULL REFERENCES action(action_id),
-  resource_type TEXT NOT NULL,
-  resource_id   TEXT NOT NULL,
-  data          TEXT,
-  retired_on    TEXT,
-  created_at    TEXT,
-  updated_at    TEXT
-, active_from TEXT);
-
-CREATE TABLE derive_touch (
-  action_id TEXT,
-  person_id TEXT,
-  cause     TEXT,
-  n         INTEGER,
-  from_day  TEXT,
-  until_day TEXT
-, created INTEGER);
-
-CREATE TABLE entity_attachment (
-  entity_attachment_id TEXT PRIMARY KEY NOT NULL,
-  project_id           TEXT NOT NULL REFERENCES project(project_id),
-  entity_id            TEXT NOT NULL,
-  attachment_id        TEXT NOT NULL REFERENCES attachment(attachment_id),
-  created_at           TEXT,
-  updated_at           TEXT
-);
-
-CREATE TABLE entity_employee (
-  entity_employee_id TEXT PRIMARY KEY NOT NULL,
-  project_id         TEXT NOT NULL REFERENCES project(project_id),
-  office_id          TEXT NOT NULL REFERENCES office(office_id),
-  person_office_id   TEXT NOT NULL REFERENCES person_office(person_office_id),
-  type               TEXT NOT NULL,
-  entity_id          TEXT NOT NULL,
-  retired_on         TEXT
-, created_at TEXT, updated_at TEXT, active_from TEXT);
-
-CREATE TABLE equipment (
-  office_equipment_id TEXT PRIMARY KEY NOT NULL,
-  project_id          TEXT NOT NULL REFERENCES project(project_id),
-  office_id           TEXT NOT NULL REFERENCES office(office_id),
-  code                TEXT,
-  name                TEXT NOT NULL,
-  description         TEXT,
-  serial              TEXT,
-  vendor              TEXT,
-  model               TEXT,
-  retired_on          TEXT
-, created_at TEXT, updated_at TEXT, active_from TEXT);
-
-CREATE TABLE incident (
-  office_incident_id           TEXT PRIMARY KEY NOT NULL,
-  tenant_id                    TEXT NOT NULL REFERENCES project(project_id),
-  subtenant_id                 TEXT NOT NULL REFERENCES office(office_id),
-  code                         TEXT,
-  name                         TEXT NOT NULL,
-  date_incident                TEXT NOT NULL,
-  category                     TEXT,
-  description_event            TEXT,
-  description_actions_involved TEXT,
-  deponent                     TEXT,
-  manager                      TEXT,
-  assignee                     TEXT,
-  watcher                      TEXT,
-  status                       TEXT NOT NULL DEFAULT 'new',
-  date_closed                  TEXT,
-  external_reference_id        TEXT
+CREATE TABLE project (
+  project_id   TEXT PRIMARY KEY NOT NULL,
+  name         TEXT NOT NULL,
+  description  TEXT,
+  country      TEXT,
+  status       TEXT NOT NULL DEFAULT 'active',
+  project_type TEXT NOT NULL DEFAULT 'safety',
+  data         TEXT
 , created_at TEXT, updated_at TEXT);
-
-CREATE TABLE incident_action (
-  office_incident_action_id TEXT PRIMARY KEY NOT NULL,
-  tenant_id                 TEXT NOT NULL REFERENCES project(project_id),
-  subtenant_id              TEXT NOT NULL REFERENCES office(office_id),
-  office_incident_id        TEXT NOT NULL REFERENCES incident(office_incident_id),
-  entity_id                 TEXT NOT NULL REFERENCES action(action_id),
-  entity_type               TEXT NOT NULL DEFAULT 'ACTION',
-  description               TEXT
-, created_at TEXT, updated_at TEXT);
-
-CREATE TABLE incident_person (
-  office_incident_person_id TEXT PRIMARY KEY NOT NULL,
-  tenant_id                 TEXT NOT NULL REFERENCES project(project_id),
-  subtenant_id              TEXT NOT NULL REFERENCES office(office_id),
-  office_incident_id        TEXT NOT NULL REFERENCES incident(office_incident_id),
-  person_office_id          TEXT NOT NULL REFERENCES person_office(person_office_id),
-  code                      TEXT,
-  description               TEXT,
-  days                      INTEGER
-, created_at TEXT, updated_at TEXT);
-
-CREATE TABLE material (
-  material_id   TEXT PRIMARY KEY NOT NULL,
-  tenant_id     TEXT NOT NULL REFERENCES project(project_id),
-  subtenant_id  TEXT NOT NULL REFERENCES office(office_id),
-  material_type TEXT NOT NULL DEFAULT 'PPE',
-  code          TEXT,
-  name          TEXT NOT NULL,
-  description   TEXT,
-  category      TEXT,
-  data          TEXT,
-  retired_on    TEXT,
-  created_at    TEXT,
-  updated_at    TEXT
-, active_from TEXT);
-
-CREATE TABLE material_item (
-  material_item_id TEXT PRIMARY KEY NOT NULL,
-  tenant_id        TEXT NOT NULL REFERENCES project(project_id),
-  subtenant_id     TEXT NOT NULL REFERENCES office(office_id),
-  material_id      TEXT NOT NULL REFERENCES material(material_id),
-  code             TEXT,
-  name             TEXT NOT NULL,
-  description      TEXT,
-  serial           TEXT,
-  vendor           TEXT,
-  model            TEXT,
-  data             TEXT,
-  initial_quantity INTEGER NOT NULL DEFAULT 1,
-  retired_on       TEXT,
-  created_at       TEXT,
-  updated_at       TEXT
-, active_from TEXT);
 
 CREATE TABLE office (
   office_id        TEXT PRIMARY KEY NOT NULL,
@@ -229,22 +33,7 @@ CREATE TABLE office (
   retired_on       TEXT
 , created_at TEXT, updated_at TEXT, active_from TEXT);
 
-CREATE TABLE outbox (
-  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
-  event     TEXT NOT NULL,
-  entity_id TEXT NOT NULL,
-  payload   TEXT NOT NULL,
-  date      TEXT NOT NULL
-);
-
-CREATE TABLE outbox_policy (
-  id              INTEGER PRIMARY KEY CHECK (id = 1),
-  max_events      INTEGER CHECK (max_events IS NULL OR max_events >= 1),
-  max_days        INTEGER CHECK (max_days IS NULL OR max_days >= 1),
-  dropped         INTEGER NOT NULL DEFAULT 0,
-  dropped_through INTEGER NOT NULL DEFAULT 0,
-  updated_at      TEXT
-);
+CREATE INDEX office_project ON office(project_id);
 
 CREATE TABLE person (
   person_id            TEXT PRIMARY KEY NOT NULL,
@@ -270,6 +59,10 @@ CREATE TABLE person (
   retired_on           TEXT
 , created_at TEXT, updated_at TEXT, active_from TEXT);
 
+CREATE UNIQUE INDEX person_project_code ON person(project_id, code) WHERE code IS NOT NULL;
+
+CREATE INDEX person_project_tax_code ON person(project_id, tax_code);
+
 CREATE TABLE person_office (
   person_office_id TEXT PRIMARY KEY NOT NULL,
   project_id       TEXT NOT NULL REFERENCES project(project_id),
@@ -278,15 +71,353 @@ CREATE TABLE person_office (
   retired_on       TEXT
 , created_at TEXT, updated_at TEXT, active_from TEXT);
 
-CREATE TABLE project (
-  project_id   TEXT PRIMARY KEY NOT NULL,
-  name         TEXT NOT NULL,
-  description  TEXT,
-  country      TEXT,
-  status       TEXT NOT NULL DEFAULT 'active',
-  project_type TEXT NOT NULL DEFAULT 'safety',
-  data         TEXT
+CREATE UNIQUE INDEX person_office_pair ON person_office(person_id, office_id);
+
+CREATE INDEX person_office_office ON person_office(office_id);
+
+CREATE TABLE role (
+  office_role_id TEXT PRIMARY KEY NOT NULL,
+  project_id     TEXT NOT NULL REFERENCES project(project_id),
+  office_id      TEXT NOT NULL REFERENCES office(office_id),
+  code           TEXT,
+  name           TEXT NOT NULL,
+  description    TEXT,
+  retired_on     TEXT
+, created_at TEXT, updated_at TEXT, active_from TEXT);
+
+CREATE INDEX role_office ON role(office_id);
+
+CREATE TABLE equipment (
+  office_equipment_id TEXT PRIMARY KEY NOT NULL,
+  project_id          TEXT NOT NULL REFERENCES project(project_id),
+  office_id           TEXT NOT NULL REFERENCES office(office_id),
+  code                TEXT,
+  name                TEXT NOT NULL,
+  description         TEXT,
+  serial              TEXT,
+  vendor              TEXT,
+  model               TEXT,
+  retired_on          TEXT
+, created_at TEXT, updated_at TEXT, active_from TEXT);
+
+CREATE INDEX equipment_office ON equipment(office_id);
+
+CREATE TABLE work_environment (
+  office_work_environment_id TEXT PRIMARY KEY NOT NULL,
+  project_id                 TEXT NOT NULL REFERENCES project(project_id),
+  office_id                  TEXT NOT NULL REFERENCES office(office_id),
+  code                       TEXT,
+  name                       TEXT NOT NULL,
+  description                TEXT,
+  retired_on                 TEXT
+, created_at TEXT, updated_at TEXT, active_from TEXT);
+
+CREATE INDEX work_environment_office ON work_environment(office_id);
+
+CREATE TABLE substance (
+  office_substance_id TEXT PRIMARY KEY NOT NULL,
+  project_id          TEXT NOT NULL REFERENCES project(project_id),
+  office_id           TEXT NOT NULL REFERENCES office(office_id),
+  code                TEXT,
+  name                TEXT NOT NULL,
+  description         TEXT,
+  retired_on          TEXT
+, created_at TEXT, updated_at TEXT, active_from TEXT);
+
+CREATE INDEX substance_office ON substance(office_id);
+
+CREATE TABLE entity_employee (
+  entity_employee_id TEXT PRIMARY KEY NOT NULL,
+  project_id         TEXT NOT NULL REFERENCES project(project_id),
+  office_id          TEXT NOT NULL REFERENCES office(office_id),
+  person_office_id   TEXT NOT NULL REFERENCES person_office(person_office_id),
+  type               TEXT NOT NULL,
+  entity_id          TEXT NOT NULL,
+  retired_on         TEXT
+, created_at TEXT, updated_at TEXT, active_from TEXT);
+
+CREATE UNIQUE INDEX entity_employee_pair ON entity_employee(entity_id, person_office_id);
+
+CREATE INDEX entity_employee_person_office ON entity_employee(person_office_id);
+
+CREATE TABLE work_group (
+  work_group_id   TEXT PRIMARY KEY NOT NULL,
+  project_id      TEXT NOT NULL REFERENCES project(project_id),
+  office_id       TEXT NOT NULL REFERENCES office(office_id),
+  code            TEXT,
+  name            TEXT NOT NULL,
+  description     TEXT,
+  work_group_type TEXT NOT NULL,
+  retired_on      TEXT
+, created_at TEXT, updated_at TEXT, active_from TEXT);
+
+CREATE INDEX work_group_office ON work_group(office_id);
+
+CREATE TABLE work_group_person (
+  work_group_person_id TEXT PRIMARY KEY NOT NULL,
+  project_id           TEXT NOT NULL REFERENCES project(project_id),
+  office_id            TEXT NOT NULL REFERENCES office(office_id),
+  work_group_id        TEXT NOT NULL REFERENCES work_group(work_group_id),
+  person_office_id     TEXT NOT NULL REFERENCES person_office(person_office_id),
+  time_spent_measure   TEXT,
+  retired_on           TEXT
+, created_at TEXT, updated_at TEXT, active_from TEXT);
+
+CREATE UNIQUE INDEX work_group_person_pair ON work_group_person(work_group_id, person_office_id);
+
+CREATE INDEX work_group_person_person_office ON work_group_person(person_office_id);
+
+CREATE TABLE action (
+  action_id       TEXT PRIMARY KEY NOT NULL,
+  tenant_id       TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id    TEXT NOT NULL REFERENCES office(office_id),
+  action_type     TEXT NOT NULL,
+  code            TEXT,
+  name            TEXT NOT NULL,
+  description     TEXT,
+  validity        INTEGER,
+  validity_unit   TEXT,
+  expire_interval INTEGER,
+  manager         TEXT,
+  assignee        TEXT,
+  watcher         TEXT,
+  data            TEXT,
+  retired_on      TEXT
+, created_at TEXT, updated_at TEXT, active_from TEXT);
+
+CREATE INDEX action_office ON action(subtenant_id);
+
+CREATE TABLE certificate (
+  certificate_id TEXT PRIMARY KEY NOT NULL,
+  tenant_id      TEXT NOT NULL REFERENCES project(project_id),
+  resource_id    TEXT NOT NULL,
+  action_type    TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  note           TEXT,
+  date_release   TEXT NOT NULL,
+  date_expire    TEXT,
+  validity       INTEGER,
+  validity_unit  TEXT,
+  warning        INTEGER NOT NULL DEFAULT 0,
+  data           TEXT
+, created_at TEXT, updated_at TEXT, revoked_on TEXT, revoke_reason TEXT);
+
+CREATE TABLE incident (
+  office_incident_id           TEXT PRIMARY KEY NOT NULL,
+  tenant_id                    TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id                 TEXT NOT NULL REFERENCES office(office_id),
+  code                         TEXT,
+  name                         TEXT NOT NULL,
+  date_incident                TEXT NOT NULL,
+  category                     TEXT,
+  description_event            TEXT,
+  description_actions_involved TEXT,
+  deponent                     TEXT,
+  manager                      TEXT,
+  assignee                     TEXT,
+  watcher                      TEXT,
+  status                       TEXT NOT NULL DEFAULT 'new',
+  date_closed                  TEXT,
+  external_reference_id        TEXT
 , created_at TEXT, updated_at TEXT);
+
+CREATE INDEX incident_office ON incident(subtenant_id);
+
+CREATE TABLE incident_action (
+  office_incident_action_id TEXT PRIMARY KEY NOT NULL,
+  tenant_id                 TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id              TEXT NOT NULL REFERENCES office(office_id),
+  office_incident_id        TEXT NOT NULL REFERENCES incident(office_incident_id),
+  entity_id                 TEXT NOT NULL REFERENCES action(action_id),
+  entity_type               TEXT NOT NULL DEFAULT 'ACTION',
+  description               TEXT
+, created_at TEXT, updated_at TEXT);
+
+CREATE UNIQUE INDEX incident_action_pair ON incident_action(office_incident_id, entity_id);
+
+CREATE INDEX incident_action_action ON incident_action(entity_id);
+
+CREATE TABLE incident_person (
+  office_incident_person_id TEXT PRIMARY KEY NOT NULL,
+  tenant_id                 TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id              TEXT NOT NULL REFERENCES office(office_id),
+  office_incident_id        TEXT NOT NULL REFERENCES incident(office_incident_id),
+  person_office_id          TEXT NOT NULL REFERENCES person_office(person_office_id),
+  code                      TEXT,
+  description               TEXT,
+  days                      INTEGER
+, created_at TEXT, updated_at TEXT);
+
+CREATE UNIQUE INDEX incident_person_pair ON incident_person(office_incident_id, person_office_id);
+
+CREATE INDEX incident_person_person_office ON incident_person(person_office_id);
+
+CREATE TABLE action_subscription (
+  action_subscription_id TEXT PRIMARY KEY NOT NULL,
+  tenant_id              TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id           TEXT NOT NULL REFERENCES office(office_id),
+  action_id              TEXT NOT NULL REFERENCES action(action_id),
+  subscriber_type        TEXT NOT NULL,
+  subscriber_id          TEXT NOT NULL,
+  data                   TEXT,
+  retired_on             TEXT,
+  cover_release          TEXT,
+  cover_expire           TEXT,
+  expiring_from          TEXT
+, hidden_from TEXT, created_at TEXT, updated_at TEXT, active_from TEXT, first_from TEXT, cover_from TEXT, shown_from TEXT, origin TEXT NOT NULL DEFAULT 'MANUAL');
+
+CREATE UNIQUE INDEX action_subscription_pair ON action_subscription(action_id, subscriber_id);
+
+CREATE INDEX action_subscription_subscriber ON action_subscription(subscriber_id);
+
+CREATE INDEX action_subscription_expire ON action_subscription(cover_expire);
+
+CREATE INDEX action_subscription_expiring ON action_subscription(expiring_from);
+
+CREATE TABLE certificate_action (
+  certificate_action_id TEXT PRIMARY KEY NOT NULL,
+  tenant_id             TEXT NOT NULL REFERENCES project(project_id),
+  certificate_id        TEXT NOT NULL REFERENCES certificate(certificate_id),
+  action_id             TEXT NOT NULL REFERENCES action(action_id),
+  date_expire           TEXT
+, resource_id TEXT, created_at TEXT, updated_at TEXT);
+
+CREATE UNIQUE INDEX certificate_action_pair ON certificate_action(certificate_id, action_id);
+
+CREATE INDEX certificate_resource_id ON certificate(resource_id, certificate_id);
+
+CREATE TABLE schedule_touch (
+  action_id     TEXT NOT NULL,
+  subscriber_id TEXT NOT NULL
+, old_status TEXT, timeline TEXT);
+
+CREATE TABLE outbox (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  event     TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  payload   TEXT NOT NULL,
+  date      TEXT NOT NULL
+);
+
+CREATE INDEX certificate_action_cover ON certificate_action(action_id, resource_id);
+
+CREATE TABLE api_key (
+  key_id     TEXT PRIMARY KEY NOT NULL,
+  project_id TEXT NOT NULL REFERENCES project (project_id) ON DELETE CASCADE,
+  name       TEXT NOT NULL DEFAULT '',
+  read_only  INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1)),
+  salt       BLOB NOT NULL,
+  hash       BLOB NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+) WITHOUT ROWID;
+
+CREATE INDEX api_key_project ON api_key (project_id);
+
+CREATE TABLE demand (
+  demand_id     TEXT PRIMARY KEY NOT NULL,
+  project_id    TEXT NOT NULL REFERENCES project(project_id),
+  office_id     TEXT NOT NULL REFERENCES office(office_id),
+  action_id     TEXT NOT NULL REFERENCES action(action_id),
+  resource_type TEXT NOT NULL,
+  resource_id   TEXT NOT NULL,
+  data          TEXT,
+  retired_on    TEXT,
+  created_at    TEXT,
+  updated_at    TEXT
+, active_from TEXT);
+
+CREATE UNIQUE INDEX demand_pair ON demand(action_id, resource_id);
+
+CREATE INDEX demand_resource ON demand(resource_id);
+
+CREATE INDEX demand_office ON demand(office_id);
+
+CREATE TABLE work_group_entity (
+  work_group_entity_id TEXT PRIMARY KEY NOT NULL,
+  project_id           TEXT NOT NULL REFERENCES project(project_id),
+  office_id            TEXT NOT NULL REFERENCES office(office_id),
+  work_group_id        TEXT NOT NULL REFERENCES work_group(work_group_id),
+  entity_type          TEXT NOT NULL,
+  entity_id            TEXT NOT NULL,
+  description          TEXT,
+  time_spent_measure   TEXT,
+  retired_on           TEXT,
+  created_at           TEXT,
+  updated_at           TEXT
+, active_from TEXT);
+
+CREATE UNIQUE INDEX work_group_entity_pair ON work_group_entity(entity_id, work_group_id);
+
+CREATE INDEX work_group_entity_work_group ON work_group_entity(work_group_id);
+
+CREATE TABLE material (
+  material_id   TEXT PRIMARY KEY NOT NULL,
+  tenant_id     TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id  TEXT NOT NULL REFERENCES office(office_id),
+  material_type TEXT NOT NULL DEFAULT 'PPE',
+  code          TEXT,
+  name          TEXT NOT NULL,
+  description   TEXT,
+  category      TEXT,
+  data          TEXT,
+  retired_on    TEXT,
+  created_at    TEXT,
+  updated_at    TEXT
+, active_from TEXT);
+
+CREATE INDEX material_office ON material(subtenant_id);
+
+CREATE TABLE material_item (
+  material_item_id TEXT PRIMARY KEY NOT NULL,
+  tenant_id        TEXT NOT NULL REFERENCES project(project_id),
+  subtenant_id     TEXT NOT NULL REFERENCES office(office_id),
+  material_id      TEXT NOT NULL REFERENCES material(material_id),
+  code             TEXT,
+  name             TEXT NOT NULL,
+  description      TEXT,
+  serial           TEXT,
+  vendor           TEXT,
+  model            TEXT,
+  data             TEXT,
+  initial_quantity INTEGER NOT NULL DEFAULT 1,
+  retired_on       TEXT,
+  created_at       TEXT,
+  updated_at       TEXT
+, active_from TEXT);
+
+CREATE INDEX material_item_material ON material_item(material_id);
+
+CREATE INDEX material_item_office ON material_item(subtenant_id);
+
+CREATE TABLE attachment (
+  attachment_id   TEXT PRIMARY KEY NOT NULL,
+  project_id      TEXT NOT NULL REFERENCES project(project_id),
+  attachment_path TEXT NOT NULL,
+  description     TEXT,
+  mime_type       TEXT,
+  is_directory    INTEGER NOT NULL DEFAULT 1,
+  size            INTEGER NOT NULL DEFAULT 0,
+  sha256          TEXT,
+  content         BLOB,
+  created_at      TEXT,
+  updated_at      TEXT
+);
+
+CREATE UNIQUE INDEX attachment_project_path ON attachment(project_id, attachment_path);
+
+CREATE TABLE entity_attachment (
+  entity_attachment_id TEXT PRIMARY KEY NOT NULL,
+  project_id           TEXT NOT NULL REFERENCES project(project_id),
+  entity_id            TEXT NOT NULL,
+  attachment_id        TEXT NOT NULL REFERENCES attachment(attachment_id),
+  created_at           TEXT,
+  updated_at           TEXT
+);
+
+CREATE UNIQUE INDEX entity_attachment_pair ON entity_attachment(entity_id, attachment_id);
+
+CREATE INDEX entity_attachment_attachment ON entity_attachment(attachment_id);
 
 CREATE TABLE review_campaign (
   cert_id          INTEGER PRIMARY KEY,
@@ -303,6 +434,73 @@ CREATE TABLE review_campaign (
   started_at       TEXT,
   closed_at        TEXT
 );
+
+CREATE INDEX review_campaign_project ON review_campaign (project_id);
+
+CREATE TABLE review_task (
+  task_id        TEXT PRIMARY KEY NOT NULL,
+  cert_id        INTEGER NOT NULL REFERENCES review_campaign (cert_id),
+  reviewer_id    TEXT NOT NULL,     -- a person_id
+  proxy_id       TEXT,              -- a person acting for the reviewer, when one was named
+  state          TEXT NOT NULL,     -- ASSIGNED, IN_PROGRESS, DECISIONS_COMPLETE, SUSPENDED, ...
+  suspended_from TEXT,              -- the state a SUSPENDED task resumes to
+  reassigned_to  TEXT REFERENCES review_task (task_id),
+  created_at     TEXT NOT NULL,
+  signed_off_at  TEXT
+);
+
+CREATE INDEX review_task_cert ON review_task (cert_id);
+
+CREATE INDEX review_task_reviewer ON review_task (reviewer_id);
+
+CREATE TABLE review_line_item (
+  line_item_id INTEGER PRIMARY KEY,
+  cert_id      INTEGER NOT NULL REFERENCES review_campaign (cert_id),
+  task_id      TEXT NOT NULL REFERENCES review_task (task_id),
+  entity_type  TEXT NOT NULL CHECK (entity_type IN ('PERSON', 'ROLE')),
+  entity_id    TEXT NOT NULL,       -- the person_id or office_role_id under review
+  office_id    TEXT,
+  state        TEXT NOT NULL,       -- NEW, CLAIMED, DECIDED, COMPLETE, FINAL
+  comment      TEXT,
+  snapshot     TEXT NOT NULL,       -- JSON: what the reviewer saw at start
+  flags        TEXT NOT NULL,       -- JSON array of decision support flags
+  certified_by TEXT,
+  certify_date TEXT
+);
+
+CREATE INDEX review_line_item_task ON review_line_item (task_id, line_item_id);
+
+CREATE INDEX review_line_item_entity ON review_line_item (entity_id);
+
+CREATE TABLE review_line_item_detail (
+  line_item_detail_id INTEGER PRIMARY KEY,
+  line_item_id        INTEGER NOT NULL REFERENCES review_line_item (line_item_id),
+  kind                TEXT NOT NULL CHECK (kind IN ('ENTITY_EMPLOYEE', 'WORK_GROUP_PERSON',
+                                                    'CERTIFICATE')),
+  source_id           TEXT NOT NULL,  -- the entity_employee, work_group_person or certificate id
+  person_id           TEXT NOT NULL,  -- whom the assignment or certificate is about
+  snapshot            TEXT NOT NULL,  -- JSON: the row as the reviewer saw it
+  flags               TEXT NOT NULL,  -- JSON array
+  last_decision       TEXT,           -- the final decision of the last campaign on this row
+  decision            TEXT,           -- CERTIFY, CERTIFY_CONDITIONALLY, REVOKE, ABSTAIN; NULL open
+  end_date            TEXT,           -- CERTIFY_CONDITIONALLY: the last day the row stays
+  decided_by          TEXT,
+  decided_at          TEXT,
+  outcome             TEXT,           -- after sign-off: what the decision did (src/review/codes.cc)
+  effect_on           TEXT            -- the day the effect took hold
+);
+
+CREATE INDEX review_line_item_detail_item ON review_line_item_detail (line_item_id);
+
+CREATE INDEX review_line_item_detail_source ON review_line_item_detail (source_id);
+
+CREATE TABLE review_request (
+  task_id      TEXT NOT NULL REFERENCES review_task (task_id),
+  request_id   TEXT NOT NULL,
+  line_item_id INTEGER NOT NULL,
+  action       TEXT NOT NULL,
+  PRIMARY KEY (task_id, request_id)
+) WITHOUT ROWID;
 
 CREATE TABLE review_event (
   event_id            INTEGER PRIMARY KEY,
@@ -324,75 +522,21 @@ CREATE TABLE review_event (
   hash                TEXT NOT NULL
 );
 
-CREATE TABLE review_line_item (
-  line_item_id INTEGER PRIMARY KEY,
-  cert_id      INTEGER NOT NULL REFERENCES review_campaign (cert_id),
-  task_id      TEXT NOT NULL REFERENCES review_task (task_id),
-  entity_type  TEXT NOT NULL CHECK (entity_type IN ('PERSON', 'ROLE')),
-  entity_id    TEXT NOT NULL,       -- the person_id or office_role_id under review
-  office_id    TEXT,
-  state        TEXT NOT NULL,       -- NEW, CLAIMED, DECIDED, COMPLETE, FINAL
-  comment      TEXT,
-  snapshot     TEXT NOT NULL,       -- JSON: what the reviewer saw at start
-  flags        TEXT NOT NULL,       -- JSON array of decision support flags
-  certified_by TEXT,
-  certify_date TEXT
-);
+CREATE INDEX review_event_task ON review_event (task_id, event_id);
 
-CREATE TABLE review_line_item_detail (
-  line_item_detail_id INTEGER PRIMARY KEY,
-  line_item_id        INTEGER NOT NULL REFERENCES review_line_item (line_item_id),
-  kind                TEXT NOT NULL CHECK (kind IN ('ENTITY_EMPLOYEE', 'WORK_GROUP_PERSON',
-                                                    'CERTIFICATE')),
-  source_id           TEXT NOT NULL,  -- the entity_employee, work_group_person or certificate id
-  person_id           TEXT NOT NULL,  -- whom the assignment or certificate is about
-  snapshot            TEXT NOT NULL,  -- JSON: the row as the reviewer saw it
-  flags               TEXT NOT NULL,  -- JSON array
-  last_decision       TEXT,           -- the final decision of the last campaign on this row
-  decision            TEXT,           -- CERTIFY, CERTIFY_CONDITIONALLY, REVOKE, ABSTAIN; NULL open
-  end_date            TEXT,           -- CERTIFY_CONDITIONALLY: the last day the row stays
-  decided_by          TEXT,
-  decided_at          TEXT,
-  outcome             TEXT,           -- after sign-off: what the decision did (src/review/codes.cc)
-  effect_on           TEXT            -- the day the effect took hold
-);
+CREATE INDEX review_event_cert ON review_event (cert_id, event_id);
 
-CREATE TABLE review_request (
-  task_id      TEXT NOT NULL REFERENCES review_task (task_id),
-  request_id   TEXT NOT NULL,
-  line_item_id INTEGER NOT NULL,
-  action       TEXT NOT NULL,
-  PRIMARY KEY (task_id, request_id)
-) WITHOUT ROWID;
+CREATE INDEX review_event_item ON review_event (line_item_id, event_id);
 
-CREATE TABLE review_task (
-  task_id        TEXT PRIMARY KEY NOT NULL,
-  cert_id        INTEGER NOT NULL REFERENCES review_campaign (cert_id),
-  reviewer_id    TEXT NOT NULL,     -- a person_id
-  proxy_id       TEXT,              -- a person acting for the reviewer, when one was named
-  state          TEXT NOT NULL,     -- ASSIGNED, IN_PROGRESS, DECISIONS_COMPLETE, SUSPENDED, ...
-  suspended_from TEXT,              -- the state a SUSPENDED task resumes to
-  reassigned_to  TEXT REFERENCES review_task (task_id),
-  created_at     TEXT NOT NULL,
-  signed_off_at  TEXT
-);
+CREATE TRIGGER review_event_no_update BEFORE UPDATE ON review_event
+BEGIN
+  SELECT RAISE(ABORT, 'review history is append-only: an event cannot be changed');
+END;
 
-CREATE TABLE role (
-  office_role_id TEXT PRIMARY KEY NOT NULL,
-  project_id     TEXT NOT NULL REFERENCES project(project_id),
-  office_id      TEXT NOT NULL REFERENCES office(office_id),
-  code           TEXT,
-  name           TEXT NOT NULL,
-  description    TEXT,
-  retired_on     TEXT
-, created_at TEXT, updated_at TEXT, active_from TEXT);
-
-CREATE TABLE schedule_touch (
-  action_id     TEXT NOT NULL,
-  subscriber_id TEXT NOT NULL
-, old_status TEXT, timeline TEXT);
-
-CREATE TABLE sqlite_sequence(name,seq);
+CREATE TRIGGER review_event_no_delete BEFORE DELETE ON review_event
+BEGIN
+  SELECT RAISE(ABORT, 'review history is append-only: an event cannot be removed');
+END;
 
 CREATE TABLE subscription_cover (
   action_subscription_id TEXT NOT NULL
@@ -408,265 +552,11 @@ CREATE TABLE subscription_cover (
   PRIMARY KEY (action_subscription_id, from_day)
 ) WITHOUT ROWID;
 
-CREATE TABLE subscription_requirement (
-  action_id     TEXT NOT NULL,
-  person_id     TEXT NOT NULL,
-  demand_id     TEXT NOT NULL,
-  resource_type TEXT NOT NULL,
-  resource_id   TEXT NOT NULL,
-  via           TEXT NOT NULL,  -- entity-employee, work-group-person or person-office
-  assignment_id TEXT NOT NULL,
-  from_day      TEXT,           -- NULL: no start
-  until_day     TEXT,           -- NULL: no end (the first day it no longer holds otherwise)
-  PRIMARY KEY (action_id, person_id, demand_id, assignment_id)
-) WITHOUT ROWID;
-
-CREATE TABLE substance (
-  office_substance_id TEXT PRIMARY KEY NOT NULL,
-  project_id          TEXT NOT NULL REFERENCES project(project_id),
-  office_id           TEXT NOT NULL REFERENCES office(office_id),
-  code                TEXT,
-  name                TEXT NOT NULL,
-  description         TEXT,
-  retired_on          TEXT
-, created_at TEXT, updated_at TEXT, active_from TEXT);
-
-CREATE TABLE sync_applied (
-  change_id  TEXT PRIMARY KEY NOT NULL,
-  origin     TEXT NOT NULL,
-  applied_at TEXT NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE sync_change (
-  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
-  change_id TEXT NOT NULL UNIQUE,  -- a UUID; a hub entry of a pushed change keeps the device's
-  origin    TEXT NOT NULL,         -- the node_id of the file whose write this was
-  at        TEXT NOT NULL,         -- when that write happened, UTC YYYY-MM-DDTHH:MM:SSZ
-  schema    INTEGER NOT NULL,      -- the writer's schema version
-  changeset BLOB NOT NULL
-);
-
-CREATE TABLE sync_conflict (
-  conflict_id INTEGER PRIMARY KEY AUTOINCREMENT,
-  detected_at TEXT NOT NULL,
-  change_id   TEXT NOT NULL,   -- the pushed change that met it
-  kind        TEXT NOT NULL CHECK (kind IN ('FIELD', 'DELETED', 'UNIQUE', 'PARENT')),
-  collection  TEXT NOT NULL,
-  row_id      TEXT NOT NULL,
-  field       TEXT,
-  kept        TEXT,            -- JSON: the value the file holds now
-  lost        TEXT,            -- JSON: the value that lost (a whole row for DELETED, UNIQUE)
-  lost_origin TEXT NOT NULL,
-  lost_at     TEXT NOT NULL,
-  resolution  TEXT NOT NULL,
-  restored_at TEXT             -- when the lost value was put back (Engine::RestoreSyncConflict)
-);
-
-CREATE TABLE sync_device (
-  device_id  TEXT PRIMARY KEY NOT NULL,  -- its sync_state.node_id
-  project_id TEXT NOT NULL,              -- the project it holds
-  key_id     TEXT,                       -- the API key it syncs with; NULL: any of its project's
-  created_at TEXT NOT NULL
-, office_id TEXT) WITHOUT ROWID;
-
-CREATE TABLE sync_stamp (
-  tbl    TEXT NOT NULL,
-  pk     TEXT NOT NULL,
-  col    TEXT NOT NULL,
-  at     TEXT NOT NULL,
-  origin TEXT NOT NULL,
-  PRIMARY KEY (tbl, pk, col)
-) WITHOUT ROWID;
-
-CREATE TABLE sync_state (
-  id         INTEGER PRIMARY KEY CHECK (id = 1),
-  role       TEXT NOT NULL CHECK (role IN ('hub', 'device')),
-  node_id    TEXT NOT NULL,  -- this file's id: the origin its own changes are marked with
-  hub_id     TEXT,           -- a device: the node_id of its hub
-  project_id TEXT,           -- a device: the project it holds
-  position   INTEGER NOT NULL DEFAULT 0,  -- a device: the last hub seq it has applied
-  min_schema INTEGER NOT NULL,  -- the oldest schema version whose changesets this file applies
-  created_at TEXT NOT NULL
-, office_id TEXT);
-
-CREATE TABLE sync_tombstone (
-  tbl       TEXT NOT NULL,
-  pk        TEXT NOT NULL,
-  changeset BLOB NOT NULL,
-  PRIMARY KEY (tbl, pk)
-) WITHOUT ROWID;
-
-CREATE TABLE work_environment (
-  office_work_environment_id TEXT PRIMARY KEY NOT NULL,
-  project_id                 TEXT NOT NULL REFERENCES project(project_id),
-  office_id                  TEXT NOT NULL REFERENCES office(office_id),
-  code                       TEXT,
-  name                       TEXT NOT NULL,
-  description                TEXT,
-  retired_on                 TEXT
-, created_at TEXT, updated_at TEXT, active_from TEXT);
-
-CREATE TABLE work_group (
-  work_group_id   TEXT PRIMARY KEY NOT NULL,
-  project_id      TEXT NOT NULL REFERENCES project(project_id),
-  office_id       TEXT NOT NULL REFERENCES office(office_id),
-  code            TEXT,
-  name            TEXT NOT NULL,
-  description     TEXT,
-  work_group_type TEXT NOT NULL,
-  retired_on      TEXT
-, created_at TEXT, updated_at TEXT, active_from TEXT);
-
-CREATE TABLE work_group_entity (
-  work_group_entity_id TEXT PRIMARY KEY NOT NULL,
-  project_id           TEXT NOT NULL REFERENCES project(project_id),
-  office_id            TEXT NOT NULL REFERENCES office(office_id),
-  work_group_id        TEXT NOT NULL REFERENCES work_group(work_group_id),
-  entity_type          TEXT NOT NULL,
-  entity_id            TEXT NOT NULL,
-  description          TEXT,
-  time_spent_measure   TEXT,
-  retired_on           TEXT,
-  created_at           TEXT,
-  updated_at           TEXT
-, active_from TEXT);
-
-CREATE TABLE work_group_person (
-  work_group_person_id TEXT PRIMARY KEY NOT NULL,
-  project_id           TEXT NOT NULL REFERENCES project(project_id),
-  office_id            TEXT NOT NULL REFERENCES office(office_id),
-  work_group_id        TEXT NOT NULL REFERENCES work_group(work_group_id),
-  person_office_id     TEXT NOT NULL REFERENCES person_office(person_office_id),
-  time_spent_measure   TEXT,
-  retired_on           TEXT
-, created_at TEXT, updated_at TEXT, active_from TEXT);
-
-CREATE INDEX action_office ON action(subtenant_id);
-
-CREATE INDEX action_subscription_cover_from
-  ON action_subscription(cover_from) WHERE cover_from IS NOT NULL;
-
-CREATE INDEX action_subscription_expire ON action_subscription(cover_expire);
-
-CREATE INDEX action_subscription_expiring ON action_subscription(expiring_from);
-
-CREATE INDEX action_subscription_hidden_from
-  ON action_subscription(hidden_from) WHERE hidden_from IS NOT NULL;
-
-CREATE INDEX action_subscription_office_expire
-  ON action_subscription(subtenant_id, cover_expire, expiring_from, cover_from, first_from,
-                         shown_from, hidden_from);
-
-CREATE INDEX action_subscription_office_expiring
-  ON action_subscription(subtenant_id, expiring_from, cover_expire, cover_from, first_from,
-                         shown_from, hidden_from);
-
-CREATE UNIQUE INDEX action_subscription_pair ON action_subscription(action_id, subscriber_id);
-
-CREATE INDEX action_subscription_shown_from
-  ON action_subscription(shown_from) WHERE shown_from IS NOT NULL;
-
-CREATE INDEX action_subscription_subscriber ON action_subscription(subscriber_id);
-
-CREATE INDEX api_key_project ON api_key (project_id);
-
-CREATE UNIQUE INDEX attachment_project_path ON attachment(project_id, attachment_path);
-
-CREATE INDEX certificate_resource_id ON certificate(resource_id, certificate_id);
-
-CREATE INDEX certificate_action_cover ON certificate_action(action_id, resource_id);
-
-CREATE UNIQUE INDEX certificate_action_pair ON certificate_action(certificate_id, action_id);
-
-CREATE INDEX demand_office ON demand(office_id);
-
-CREATE UNIQUE INDEX demand_pair ON demand(action_id, resource_id);
-
-CREATE INDEX demand_resource ON demand(resource_id);
-
-CREATE UNIQUE INDEX derive_touch_pair ON derive_touch (action_id, person_id);
-
-CREATE INDEX entity_attachment_attachment ON entity_attachment(attachment_id);
-
-CREATE UNIQUE INDEX entity_attachment_pair ON entity_attachment(entity_id, attachment_id);
-
-CREATE UNIQUE INDEX entity_employee_pair ON entity_employee(entity_id, person_office_id);
-
-CREATE INDEX entity_employee_person_office ON entity_employee(person_office_id);
-
-CREATE INDEX equipment_office ON equipment(office_id);
-
-CREATE INDEX incident_office ON incident(subtenant_id);
-
-CREATE INDEX incident_action_action ON incident_action(entity_id);
-
-CREATE UNIQUE INDEX incident_action_pair ON incident_action(office_incident_id, entity_id);
-
-CREATE UNIQUE INDEX incident_person_pair ON incident_person(office_incident_id, person_office_id);
-
-CREATE INDEX incident_person_person_office ON incident_person(person_office_id);
-
-CREATE INDEX material_office ON material(subtenant_id);
-
-CREATE INDEX material_item_material ON material_item(material_id);
-
-CREATE INDEX material_item_office ON material_item(subtenant_id);
-
-CREATE INDEX office_project ON office(project_id);
-
-CREATE UNIQUE INDEX person_project_code ON person(project_id, code) WHERE code IS NOT NULL;
-
-CREATE INDEX person_project_tax_code ON person(project_id, tax_code);
-
-CREATE INDEX person_office_office ON person_office(office_id);
-
-CREATE UNIQUE INDEX person_office_pair ON person_office(person_id, office_id);
-
-CREATE INDEX review_campaign_project ON review_campaign (project_id);
-
-CREATE INDEX review_event_cert ON review_event (cert_id, event_id);
-
-CREATE INDEX review_event_item ON review_event (line_item_id, event_id);
-
-CREATE INDEX review_event_task ON review_event (task_id, event_id);
-
-CREATE INDEX review_line_item_entity ON review_line_item (entity_id);
-
-CREATE INDEX review_line_item_task ON review_line_item (task_id, line_item_id);
-
-CREATE INDEX review_line_item_detail_item ON review_line_item_detail (line_item_id);
-
-CREATE INDEX review_line_item_detail_source ON review_line_item_detail (source_id);
-
-CREATE INDEX review_task_cert ON review_task (cert_id);
-
-CREATE INDEX review_task_reviewer ON review_task (reviewer_id);
-
-CREATE INDEX role_office ON role(office_id);
-
 CREATE INDEX subscription_cover_office
   ON subscription_cover(subtenant_id, to_day, from_day, cover_expire, expiring_from, shown_from,
                         hidden_from);
 
-CREATE INDEX subscription_cover_office_expire
-  ON subscription_cover(subtenant_id, cover_expire, expiring_from, to_day, from_day, shown_from,
-                        hidden_from);
-
 CREATE INDEX subscription_cover_to ON subscription_cover(to_day, from_day);
-
-CREATE INDEX substance_office ON substance(office_id);
-
-CREATE INDEX work_environment_office ON work_environment(office_id);
-
-CREATE INDEX work_group_office ON work_group(office_id);
-
-CREATE UNIQUE INDEX work_group_entity_pair ON work_group_entity(entity_id, work_group_id);
-
-CREATE INDEX work_group_entity_work_group ON work_group_entity(work_group_id);
-
-CREATE UNIQUE INDEX work_group_person_pair ON work_group_person(work_group_id, person_office_id);
-
-CREATE INDEX work_group_person_person_office ON work_group_person(person_office_id);
 
 CREATE VIEW action_subscription_in_force AS
 SELECT s.rowid AS rid,
@@ -756,6 +646,119 @@ SELECT s.rowid AS rid,
          END) AS hidden_from
   FROM action_subscription s;
 
+CREATE TRIGGER action_visibility AFTER UPDATE OF retired_on, active_from ON action
+BEGIN
+  UPDATE action_subscription
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
+   WHERE action_id = NEW.action_id;
+END;
+
+CREATE TRIGGER office_visibility AFTER UPDATE OF retired_on, active_from ON office
+BEGIN
+  UPDATE action_subscription
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
+   WHERE subtenant_id = NEW.office_id
+      OR subscriber_id = NEW.office_id
+      OR subscriber_id IN (SELECT office_role_id FROM role WHERE office_id = NEW.office_id
+                           UNION ALL
+                           SELECT office_equipment_id FROM equipment WHERE office_id = NEW.office_id
+                           UNION ALL
+                           SELECT office_work_environment_id FROM work_environment
+                            WHERE office_id = NEW.office_id
+                           UNION ALL
+                           SELECT office_substance_id FROM substance WHERE office_id = NEW.office_id
+                           UNION ALL
+                           SELECT work_group_id FROM work_group WHERE office_id = NEW.office_id
+                           UNION ALL
+                           SELECT material_item_id FROM material_item WHERE subtenant_id = NEW.office_id);
+END;
+
+CREATE TRIGGER person_visibility AFTER UPDATE OF retired_on, active_from ON person
+BEGIN
+  UPDATE action_subscription
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.person_id;
+END;
+
+CREATE TRIGGER role_visibility AFTER UPDATE OF retired_on, active_from ON role
+BEGIN
+  UPDATE action_subscription
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.office_role_id;
+END;
+
+CREATE TRIGGER equipment_visibility AFTER UPDATE OF retired_on, active_from ON equipment
+BEGIN
+  UPDATE action_subscription
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.office_equipment_id;
+END;
+
+CREATE TRIGGER work_environment_visibility AFTER UPDATE OF retired_on, active_from ON work_environment
+BEGIN
+  UPDATE action_subscription
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.office_work_environment_id;
+END;
+
+CREATE TRIGGER substance_visibility AFTER UPDATE OF retired_on, active_from ON substance
+BEGIN
+  UPDATE action_subscription
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.office_substance_id;
+END;
+
+CREATE TRIGGER work_group_visibility AFTER UPDATE OF retired_on, active_from ON work_group
+BEGIN
+  UPDATE action_subscription
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.work_group_id;
+END;
+
+CREATE TRIGGER material_visibility AFTER UPDATE OF retired_on, active_from ON material
+BEGIN
+  UPDATE action_subscription
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id IN (SELECT material_item_id FROM material_item
+                            WHERE material_id = NEW.material_id);
+END;
+
+CREATE TRIGGER material_item_visibility AFTER UPDATE OF retired_on, active_from ON material_item
+BEGIN
+  UPDATE action_subscription
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
+   WHERE subscriber_id = NEW.material_item_id;
+END;
+
+CREATE TRIGGER action_subscription_visibility AFTER UPDATE OF retired_on, active_from ON action_subscription
+BEGIN
+  UPDATE action_subscription
+     SET (shown_from, hidden_from) =
+         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
+           WHERE h.rid = action_subscription.rowid)
+   WHERE rowid = NEW.rowid;
+END;
+
 CREATE VIEW action_subscription_timeline AS
 SELECT s.action_id, s.subscriber_id,
        (SELECT certo_timeline(l.certificate_action_id, c.date_release, c.revoked_on,
@@ -782,22 +785,43 @@ SELECT s.action_subscription_id, s.action_id, s.subscriber_id, s.subscriber_type
             ELSE 'NEW' END AS status
   FROM action_subscription s;
 
-CREATE VIEW demand_holder AS
-SELECT d.demand_id, d.action_id, po.person_id
-  FROM demand d
-  JOIN entity_employee e ON e.entity_id = d.resource_id
-  JOIN person_office po ON po.person_office_id = e.person_office_id
-UNION ALL
-SELECT d.demand_id, d.action_id, po.person_id
-  FROM demand d
-  JOIN work_group_person w ON w.work_group_id = d.resource_id
-  JOIN person_office po ON po.person_office_id = w.person_office_id
-UNION ALL
-SELECT d.demand_id, d.action_id, po.person_id
-  FROM demand d
-  JOIN person_office po ON po.office_id = d.resource_id;
-
-CREATE VIEW derive_close AS SELECT NULL AS closed WHERE 0;
+CREATE TRIGGER schedule_touch_apply AFTER INSERT ON schedule_touch WHEN NOT certo_bulk()
+BEGIN
+  UPDATE schedule_touch
+     SET old_status = (SELECT v.status FROM action_subscription_today v
+                        WHERE v.action_id = NEW.action_id AND v.subscriber_id = NEW.subscriber_id),
+         timeline = (SELECT v.timeline FROM action_subscription_timeline v
+                      WHERE v.action_id = NEW.action_id AND v.subscriber_id = NEW.subscriber_id)
+   WHERE rowid = NEW.rowid;
+  DELETE FROM subscription_cover
+   WHERE action_subscription_id =
+         (SELECT s.action_subscription_id FROM action_subscription s
+           WHERE s.action_id = NEW.action_id AND s.subscriber_id = NEW.subscriber_id);
+  INSERT INTO subscription_cover
+    SELECT s.action_subscription_id, j.value ->> 0, j.value ->> 1, s.subtenant_id,
+           j.value ->> 2, j.value ->> 3, j.value ->> 4, s.shown_from, s.hidden_from
+      FROM schedule_touch t
+      JOIN action_subscription s ON s.action_id = t.action_id AND s.subscriber_id = t.subscriber_id,
+           json_each(t.timeline) j
+     WHERE t.rowid = NEW.rowid AND j.value ->> 1 IS NOT NULL;
+  UPDATE action_subscription
+     SET (first_from, cover_from, cover_release, cover_expire, expiring_from) =
+         (SELECT t.timeline ->> '$[0][0]', t.timeline ->> '$[#-1][0]', t.timeline ->> '$[#-1][2]',
+                 t.timeline ->> '$[#-1][3]', t.timeline ->> '$[#-1][4]'
+            FROM schedule_touch t WHERE t.rowid = NEW.rowid)
+   WHERE action_id = NEW.action_id AND subscriber_id = NEW.subscriber_id;
+  INSERT INTO outbox (event, entity_id, payload, date)
+    SELECT 'ACTION_SUBSCRIPTION::STATUS', v.action_subscription_id,
+           json_object('entity_id', v.action_subscription_id, 'action_id', v.action_id,
+                       'subscriber_id', v.subscriber_id, 'subscriber_type', v.subscriber_type,
+                       'old', t.old_status, 'new', v.status),
+           certo_today()
+      FROM schedule_touch t
+      JOIN action_subscription_today v
+        ON v.action_id = t.action_id AND v.subscriber_id = t.subscriber_id
+     WHERE t.rowid = NEW.rowid AND v.status IS NOT t.old_status;
+  DELETE FROM schedule_touch WHERE rowid = NEW.rowid;
+END;
 
 CREATE TRIGGER action_update_touch
 AFTER UPDATE OF validity, validity_unit, expire_interval ON action
@@ -806,13 +830,33 @@ BEGIN
     SELECT s.action_id, s.subscriber_id FROM action_subscription s WHERE s.action_id = NEW.action_id;
 END;
 
-CREATE TRIGGER action_visibility AFTER UPDATE OF retired_on, active_from ON action
+CREATE TRIGGER certificate_action_insert_touch AFTER INSERT ON certificate_action
 BEGIN
-  UPDATE action_subscription
-     SET (shown_from, hidden_from) =
-         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
-           WHERE h.rid = action_subscription.rowid)
-   WHERE action_id = NEW.action_id;
+  INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (NEW.action_id, NEW.resource_id);
+END;
+
+CREATE TRIGGER certificate_action_update_touch AFTER UPDATE ON certificate_action
+BEGIN
+  INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (OLD.action_id, OLD.resource_id);
+  INSERT INTO schedule_touch (action_id, subscriber_id)
+    SELECT NEW.action_id, NEW.resource_id
+     WHERE NEW.action_id IS NOT OLD.action_id OR NEW.resource_id IS NOT OLD.resource_id;
+END;
+
+CREATE TRIGGER certificate_action_delete_touch AFTER DELETE ON certificate_action
+BEGIN
+  INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (OLD.action_id, OLD.resource_id);
+END;
+
+CREATE TRIGGER certificate_update_touch
+AFTER UPDATE OF resource_id, tenant_id, date_release, date_expire, validity, validity_unit,
+                revoked_on ON certificate
+BEGIN
+  UPDATE certificate_action SET resource_id = NEW.resource_id
+   WHERE certificate_id = NEW.certificate_id AND resource_id IS NOT NEW.resource_id;
+  INSERT INTO schedule_touch (action_id, subscriber_id)
+    SELECT l.action_id, l.resource_id FROM certificate_action l
+     WHERE l.certificate_id = NEW.certificate_id;
 END;
 
 CREATE TRIGGER action_subscription_cover_follow
@@ -831,16 +875,84 @@ BEGIN
   SELECT 1;
 END;
 
-CREATE TRIGGER action_subscription_derive_delete AFTER DELETE ON action_subscription
-WHEN OLD.origin = 'MANUAL' AND OLD.subscriber_type = 'PERSON'
+CREATE TRIGGER subscription_cover_insert_guard BEFORE INSERT ON subscription_cover
+WHEN certo_bulk() < 0
 BEGIN
-  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
-    VALUES (OLD.action_id, OLD.subscriber_id,
-            json_object('event', 'ACTION_SUBSCRIPTION::DELETE', 'entity_id',
-                        OLD.action_subscription_id));
-  INSERT INTO derive_close
-    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
+  SELECT 1;
 END;
+
+CREATE TRIGGER subscription_cover_update_guard BEFORE UPDATE ON subscription_cover
+WHEN certo_bulk() < 0
+BEGIN
+  SELECT 1;
+END;
+
+CREATE INDEX action_subscription_office_expire
+  ON action_subscription(subtenant_id, cover_expire, expiring_from, cover_from, first_from,
+                         shown_from, hidden_from);
+
+CREATE INDEX action_subscription_office_expiring
+  ON action_subscription(subtenant_id, expiring_from, cover_expire, cover_from, first_from,
+                         shown_from, hidden_from);
+
+CREATE INDEX action_subscription_cover_from
+  ON action_subscription(cover_from) WHERE cover_from IS NOT NULL;
+
+CREATE INDEX action_subscription_shown_from
+  ON action_subscription(shown_from) WHERE shown_from IS NOT NULL;
+
+CREATE INDEX action_subscription_hidden_from
+  ON action_subscription(hidden_from) WHERE hidden_from IS NOT NULL;
+
+CREATE INDEX subscription_cover_office_expire
+  ON subscription_cover(subtenant_id, cover_expire, expiring_from, to_day, from_day, shown_from,
+                        hidden_from);
+
+CREATE TABLE derive_touch (
+  action_id TEXT,
+  person_id TEXT,
+  cause     TEXT,
+  n         INTEGER,
+  from_day  TEXT,
+  until_day TEXT
+, created INTEGER);
+
+CREATE TABLE subscription_requirement (
+  action_id     TEXT NOT NULL,
+  person_id     TEXT NOT NULL,
+  demand_id     TEXT NOT NULL,
+  resource_type TEXT NOT NULL,
+  resource_id   TEXT NOT NULL,
+  via           TEXT NOT NULL,  -- entity-employee, work-group-person or person-office
+  assignment_id TEXT NOT NULL,
+  from_day      TEXT,           -- NULL: no start
+  until_day     TEXT,           -- NULL: no end (the first day it no longer holds otherwise)
+  PRIMARY KEY (action_id, person_id, demand_id, assignment_id)
+) WITHOUT ROWID;
+
+CREATE VIEW demand_holder AS
+SELECT d.demand_id, d.action_id, po.person_id
+  FROM demand d
+  JOIN entity_employee e ON e.entity_id = d.resource_id
+  JOIN person_office po ON po.person_office_id = e.person_office_id
+UNION ALL
+SELECT d.demand_id, d.action_id, po.person_id
+  FROM demand d
+  JOIN work_group_person w ON w.work_group_id = d.resource_id
+  JOIN person_office po ON po.person_office_id = w.person_office_id
+UNION ALL
+SELECT d.demand_id, d.action_id, po.person_id
+  FROM demand d
+  JOIN person_office po ON po.office_id = d.resource_id;
+
+CREATE TABLE outbox_policy (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  max_events      INTEGER CHECK (max_events IS NULL OR max_events >= 1),
+  max_days        INTEGER CHECK (max_days IS NULL OR max_days >= 1),
+  dropped         INTEGER NOT NULL DEFAULT 0,
+  dropped_through INTEGER NOT NULL DEFAULT 0,
+  updated_at      TEXT
+);
 
 CREATE TRIGGER action_subscription_insert AFTER INSERT ON action_subscription
 WHEN NEW.origin = 'MANUAL'
@@ -852,116 +964,67 @@ BEGIN
   INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (NEW.action_id, NEW.subscriber_id);
 END;
 
-CREATE TRIGGER action_subscription_visibility AFTER UPDATE OF retired_on, active_from ON action_subscription
-BEGIN
-  UPDATE action_subscription
-     SET (shown_from, hidden_from) =
-         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
-           WHERE h.rid = action_subscription.rowid)
-   WHERE rowid = NEW.rowid;
-END;
+CREATE TABLE sync_state (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  role       TEXT NOT NULL CHECK (role IN ('hub', 'device')),
+  node_id    TEXT NOT NULL,  -- this file's id: the origin its own changes are marked with
+  hub_id     TEXT,           -- a device: the node_id of its hub
+  project_id TEXT,           -- a device: the project it holds
+  position   INTEGER NOT NULL DEFAULT 0,  -- a device: the last hub seq it has applied
+  min_schema INTEGER NOT NULL,  -- the oldest schema version whose changesets this file applies
+  created_at TEXT NOT NULL
+, office_id TEXT);
 
-CREATE TRIGGER certificate_keeps_office
-BEFORE UPDATE OF resource_id ON certificate
-WHEN NEW.resource_id IS NOT OLD.resource_id
-  AND (EXISTS (SELECT 1 FROM sync_device WHERE office_id IS NOT NULL)
-       OR EXISTS (SELECT 1 FROM sync_state WHERE office_id IS NOT NULL))
-  AND coalesce((SELECT office_id FROM role WHERE office_role_id = OLD.resource_id),
-               (SELECT office_id FROM equipment WHERE office_equipment_id = OLD.resource_id),
-               (SELECT office_id FROM work_environment
-                 WHERE office_work_environment_id = OLD.resource_id),
-               (SELECT office_id FROM substance WHERE office_substance_id = OLD.resource_id),
-               (SELECT office_id FROM work_group WHERE work_group_id = OLD.resource_id),
-               (SELECT office_id FROM office WHERE office_id = OLD.resource_id),
-               (SELECT subtenant_id FROM material_item WHERE material_item_id = OLD.resource_id))
-   IS NOT
-      coalesce((SELECT office_id FROM role WHERE office_role_id = NEW.resource_id),
-               (SELECT office_id FROM equipment WHERE office_equipment_id = NEW.resource_id),
-               (SELECT office_id FROM work_environment
-                 WHERE office_work_environment_id = NEW.resource_id),
-               (SELECT office_id FROM substance WHERE office_substance_id = NEW.resource_id),
-               (SELECT office_id FROM work_group WHERE work_group_id = NEW.resource_id),
-               (SELECT office_id FROM office WHERE office_id = NEW.resource_id),
-               (SELECT subtenant_id FROM material_item WHERE material_item_id = NEW.resource_id))
-BEGIN
-  SELECT RAISE(ABORT, 'certificate resource_id: this file has devices of one office, which keep a certificate with the office of its resource for life (docs/sync.md): delete the certificate and create it at the new resource instead');
-END;
+CREATE TABLE sync_change (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  change_id TEXT NOT NULL UNIQUE,  -- a UUID; a hub entry of a pushed change keeps the device's
+  origin    TEXT NOT NULL,         -- the node_id of the file whose write this was
+  at        TEXT NOT NULL,         -- when that write happened, UTC YYYY-MM-DDTHH:MM:SSZ
+  schema    INTEGER NOT NULL,      -- the writer's schema version
+  changeset BLOB NOT NULL
+);
 
-CREATE TRIGGER certificate_update_touch
-AFTER UPDATE OF resource_id, tenant_id, date_release, date_expire, validity, validity_unit,
-                revoked_on ON certificate
-BEGIN
-  UPDATE certificate_action SET resource_id = NEW.resource_id
-   WHERE certificate_id = NEW.certificate_id AND resource_id IS NOT NEW.resource_id;
-  INSERT INTO schedule_touch (action_id, subscriber_id)
-    SELECT l.action_id, l.resource_id FROM certificate_action l
-     WHERE l.certificate_id = NEW.certificate_id;
-END;
+CREATE TABLE sync_applied (
+  change_id  TEXT PRIMARY KEY NOT NULL,
+  origin     TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+) WITHOUT ROWID;
 
-CREATE TRIGGER certificate_action_delete_touch AFTER DELETE ON certificate_action
-BEGIN
-  INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (OLD.action_id, OLD.resource_id);
-END;
+CREATE TABLE sync_stamp (
+  tbl    TEXT NOT NULL,
+  pk     TEXT NOT NULL,
+  col    TEXT NOT NULL,
+  at     TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  PRIMARY KEY (tbl, pk, col)
+) WITHOUT ROWID;
 
-CREATE TRIGGER certificate_action_insert_touch AFTER INSERT ON certificate_action
-BEGIN
-  INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (NEW.action_id, NEW.resource_id);
-END;
+CREATE TABLE sync_tombstone (
+  tbl       TEXT NOT NULL,
+  pk        TEXT NOT NULL,
+  changeset BLOB NOT NULL,
+  PRIMARY KEY (tbl, pk)
+) WITHOUT ROWID;
 
-CREATE TRIGGER certificate_action_update_touch AFTER UPDATE ON certificate_action
-BEGIN
-  INSERT INTO schedule_touch (action_id, subscriber_id) VALUES (OLD.action_id, OLD.resource_id);
-  INSERT INTO schedule_touch (action_id, subscriber_id)
-    SELECT NEW.action_id, NEW.resource_id
-     WHERE NEW.action_id IS NOT OLD.action_id OR NEW.resource_id IS NOT OLD.resource_id;
-END;
+CREATE TABLE sync_conflict (
+  conflict_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  detected_at TEXT NOT NULL,
+  change_id   TEXT NOT NULL,   -- the pushed change that met it
+  kind        TEXT NOT NULL CHECK (kind IN ('FIELD', 'DELETED', 'UNIQUE', 'PARENT')),
+  collection  TEXT NOT NULL,
+  row_id      TEXT NOT NULL,
+  field       TEXT,
+  kept        TEXT,            -- JSON: the value the file holds now
+  lost        TEXT,            -- JSON: the value that lost (a whole row for DELETED, UNIQUE)
+  lost_origin TEXT NOT NULL,
+  lost_at     TEXT NOT NULL,
+  resolution  TEXT NOT NULL,
+  restored_at TEXT             -- when the lost value was put back (Engine::RestoreSyncConflict)
+);
 
-CREATE TRIGGER demand_derive_delete AFTER DELETE ON demand
-BEGIN
-  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
-    SELECT OLD.action_id, po.person_id,
-           json_object('event', 'DEMAND::DELETE', 'entity_id', OLD.demand_id)
-      FROM person_office po
-     WHERE po.person_office_id IN (SELECT person_office_id FROM entity_employee
-                                    WHERE entity_id = OLD.resource_id
-                                   UNION ALL
-                                   SELECT person_office_id FROM work_group_person
-                                    WHERE work_group_id = OLD.resource_id)
-        OR po.office_id = OLD.resource_id;
-  INSERT INTO derive_close
-    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
-END;
+CREATE UNIQUE INDEX derive_touch_pair ON derive_touch (action_id, person_id);
 
-CREATE TRIGGER demand_derive_insert AFTER INSERT ON demand
-BEGIN
-  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
-    SELECT h.action_id, h.person_id,
-           json_object('event', 'DEMAND::CREATE', 'entity_id', NEW.demand_id)
-      FROM demand_holder h WHERE h.demand_id = NEW.demand_id;
-  INSERT INTO derive_close
-    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
-END;
-
-CREATE TRIGGER demand_derive_update
-AFTER UPDATE OF action_id, resource_id, active_from, retired_on ON demand
-BEGIN
-  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
-    SELECT OLD.action_id, po.person_id,
-           json_object('event', 'DEMAND::UPDATE', 'entity_id', NEW.demand_id)
-      FROM person_office po
-     WHERE po.person_office_id IN (SELECT person_office_id FROM entity_employee
-                                    WHERE entity_id = OLD.resource_id
-                                   UNION ALL
-                                   SELECT person_office_id FROM work_group_person
-                                    WHERE work_group_id = OLD.resource_id)
-        OR po.office_id = OLD.resource_id;
-  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
-    SELECT h.action_id, h.person_id,
-           json_object('event', 'DEMAND::UPDATE', 'entity_id', NEW.demand_id)
-      FROM demand_holder h WHERE h.demand_id = NEW.demand_id;
-  INSERT INTO derive_close
-    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
-END;
+CREATE VIEW derive_close AS SELECT NULL AS closed WHERE 0;
 
 CREATE TRIGGER derive_close_apply INSTEAD OF INSERT ON derive_close
 BEGIN
@@ -1146,6 +1209,64 @@ BEGIN
   DELETE FROM derive_touch;
 END;
 
+CREATE TRIGGER action_subscription_derive_delete AFTER DELETE ON action_subscription
+WHEN OLD.origin = 'MANUAL' AND OLD.subscriber_type = 'PERSON'
+BEGIN
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
+    VALUES (OLD.action_id, OLD.subscriber_id,
+            json_object('event', 'ACTION_SUBSCRIPTION::DELETE', 'entity_id',
+                        OLD.action_subscription_id));
+  INSERT INTO derive_close
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
+END;
+
+CREATE TRIGGER demand_derive_delete AFTER DELETE ON demand
+BEGIN
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
+    SELECT OLD.action_id, po.person_id,
+           json_object('event', 'DEMAND::DELETE', 'entity_id', OLD.demand_id)
+      FROM person_office po
+     WHERE po.person_office_id IN (SELECT person_office_id FROM entity_employee
+                                    WHERE entity_id = OLD.resource_id
+                                   UNION ALL
+                                   SELECT person_office_id FROM work_group_person
+                                    WHERE work_group_id = OLD.resource_id)
+        OR po.office_id = OLD.resource_id;
+  INSERT INTO derive_close
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
+END;
+
+CREATE TRIGGER demand_derive_insert AFTER INSERT ON demand
+BEGIN
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
+    SELECT h.action_id, h.person_id,
+           json_object('event', 'DEMAND::CREATE', 'entity_id', NEW.demand_id)
+      FROM demand_holder h WHERE h.demand_id = NEW.demand_id;
+  INSERT INTO derive_close
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
+END;
+
+CREATE TRIGGER demand_derive_update
+AFTER UPDATE OF action_id, resource_id, active_from, retired_on ON demand
+BEGIN
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
+    SELECT OLD.action_id, po.person_id,
+           json_object('event', 'DEMAND::UPDATE', 'entity_id', NEW.demand_id)
+      FROM person_office po
+     WHERE po.person_office_id IN (SELECT person_office_id FROM entity_employee
+                                    WHERE entity_id = OLD.resource_id
+                                   UNION ALL
+                                   SELECT person_office_id FROM work_group_person
+                                    WHERE work_group_id = OLD.resource_id)
+        OR po.office_id = OLD.resource_id;
+  INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
+    SELECT h.action_id, h.person_id,
+           json_object('event', 'DEMAND::UPDATE', 'entity_id', NEW.demand_id)
+      FROM demand_holder h WHERE h.demand_id = NEW.demand_id;
+  INSERT INTO derive_close
+    SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
+END;
+
 CREATE TRIGGER entity_employee_derive_delete AFTER DELETE ON entity_employee
 BEGIN
   INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
@@ -1190,34 +1311,6 @@ BEGIN
      WHERE d.resource_id = NEW.office_equipment_id;
   INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
-END;
-
-CREATE TRIGGER equipment_visibility AFTER UPDATE OF retired_on, active_from ON equipment
-BEGIN
-  UPDATE action_subscription
-     SET (shown_from, hidden_from) =
-         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
-           WHERE h.rid = action_subscription.rowid)
-   WHERE subscriber_id = NEW.office_equipment_id;
-END;
-
-CREATE TRIGGER material_visibility AFTER UPDATE OF retired_on, active_from ON material
-BEGIN
-  UPDATE action_subscription
-     SET (shown_from, hidden_from) =
-         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
-           WHERE h.rid = action_subscription.rowid)
-   WHERE subscriber_id IN (SELECT material_item_id FROM material_item
-                            WHERE material_id = NEW.material_id);
-END;
-
-CREATE TRIGGER material_item_visibility AFTER UPDATE OF retired_on, active_from ON material_item
-BEGIN
-  UPDATE action_subscription
-     SET (shown_from, hidden_from) =
-         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
-           WHERE h.rid = action_subscription.rowid)
-   WHERE subscriber_id = NEW.material_item_id;
 END;
 
 CREATE TRIGGER office_derive AFTER UPDATE OF active_from, retired_on ON office
@@ -1265,37 +1358,6 @@ BEGIN
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
-CREATE TRIGGER office_visibility AFTER UPDATE OF retired_on, active_from ON office
-BEGIN
-  UPDATE action_subscription
-     SET (shown_from, hidden_from) =
-         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
-           WHERE h.rid = action_subscription.rowid)
-   WHERE subtenant_id = NEW.office_id
-      OR subscriber_id = NEW.office_id
-      OR subscriber_id IN (SELECT office_role_id FROM role WHERE office_id = NEW.office_id
-                           UNION ALL
-                           SELECT office_equipment_id FROM equipment WHERE office_id = NEW.office_id
-                           UNION ALL
-                           SELECT office_work_environment_id FROM work_environment
-                            WHERE office_id = NEW.office_id
-                           UNION ALL
-                           SELECT office_substance_id FROM substance WHERE office_id = NEW.office_id
-                           UNION ALL
-                           SELECT work_group_id FROM work_group WHERE office_id = NEW.office_id
-                           UNION ALL
-                           SELECT material_item_id FROM material_item WHERE subtenant_id = NEW.office_id);
-END;
-
-CREATE TRIGGER person_visibility AFTER UPDATE OF retired_on, active_from ON person
-BEGIN
-  UPDATE action_subscription
-     SET (shown_from, hidden_from) =
-         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
-           WHERE h.rid = action_subscription.rowid)
-   WHERE subscriber_id = NEW.person_id;
-END;
-
 CREATE TRIGGER person_office_derive_delete AFTER DELETE ON person_office
 BEGIN
   INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
@@ -1334,16 +1396,6 @@ BEGIN
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
-CREATE TRIGGER review_event_no_delete BEFORE DELETE ON review_event
-BEGIN
-  SELECT RAISE(ABORT, 'review history is append-only: an event cannot be removed');
-END;
-
-CREATE TRIGGER review_event_no_update BEFORE UPDATE ON review_event
-BEGIN
-  SELECT RAISE(ABORT, 'review history is append-only: an event cannot be changed');
-END;
-
 CREATE TRIGGER role_derive AFTER UPDATE OF active_from, retired_on ON role
 BEGIN
   INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
@@ -1355,65 +1407,6 @@ BEGIN
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
-CREATE TRIGGER role_visibility AFTER UPDATE OF retired_on, active_from ON role
-BEGIN
-  UPDATE action_subscription
-     SET (shown_from, hidden_from) =
-         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
-           WHERE h.rid = action_subscription.rowid)
-   WHERE subscriber_id = NEW.office_role_id;
-END;
-
-CREATE TRIGGER schedule_touch_apply AFTER INSERT ON schedule_touch WHEN NOT certo_bulk()
-BEGIN
-  UPDATE schedule_touch
-     SET old_status = (SELECT v.status FROM action_subscription_today v
-                        WHERE v.action_id = NEW.action_id AND v.subscriber_id = NEW.subscriber_id),
-         timeline = (SELECT v.timeline FROM action_subscription_timeline v
-                      WHERE v.action_id = NEW.action_id AND v.subscriber_id = NEW.subscriber_id)
-   WHERE rowid = NEW.rowid;
-  DELETE FROM subscription_cover
-   WHERE action_subscription_id =
-         (SELECT s.action_subscription_id FROM action_subscription s
-           WHERE s.action_id = NEW.action_id AND s.subscriber_id = NEW.subscriber_id);
-  INSERT INTO subscription_cover
-    SELECT s.action_subscription_id, j.value ->> 0, j.value ->> 1, s.subtenant_id,
-           j.value ->> 2, j.value ->> 3, j.value ->> 4, s.shown_from, s.hidden_from
-      FROM schedule_touch t
-      JOIN action_subscription s ON s.action_id = t.action_id AND s.subscriber_id = t.subscriber_id,
-           json_each(t.timeline) j
-     WHERE t.rowid = NEW.rowid AND j.value ->> 1 IS NOT NULL;
-  UPDATE action_subscription
-     SET (first_from, cover_from, cover_release, cover_expire, expiring_from) =
-         (SELECT t.timeline ->> '$[0][0]', t.timeline ->> '$[#-1][0]', t.timeline ->> '$[#-1][2]',
-                 t.timeline ->> '$[#-1][3]', t.timeline ->> '$[#-1][4]'
-            FROM schedule_touch t WHERE t.rowid = NEW.rowid)
-   WHERE action_id = NEW.action_id AND subscriber_id = NEW.subscriber_id;
-  INSERT INTO outbox (event, entity_id, payload, date)
-    SELECT 'ACTION_SUBSCRIPTION::STATUS', v.action_subscription_id,
-           json_object('entity_id', v.action_subscription_id, 'action_id', v.action_id,
-                       'subscriber_id', v.subscriber_id, 'subscriber_type', v.subscriber_type,
-                       'old', t.old_status, 'new', v.status),
-           certo_today()
-      FROM schedule_touch t
-      JOIN action_subscription_today v
-        ON v.action_id = t.action_id AND v.subscriber_id = t.subscriber_id
-     WHERE t.rowid = NEW.rowid AND v.status IS NOT t.old_status;
-  DELETE FROM schedule_touch WHERE rowid = NEW.rowid;
-END;
-
-CREATE TRIGGER subscription_cover_insert_guard BEFORE INSERT ON subscription_cover
-WHEN certo_bulk() < 0
-BEGIN
-  SELECT 1;
-END;
-
-CREATE TRIGGER subscription_cover_update_guard BEFORE UPDATE ON subscription_cover
-WHEN certo_bulk() < 0
-BEGIN
-  SELECT 1;
-END;
-
 CREATE TRIGGER substance_derive AFTER UPDATE OF active_from, retired_on ON substance
 BEGIN
   INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
@@ -1423,15 +1416,6 @@ BEGIN
      WHERE d.resource_id = NEW.office_substance_id;
   INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
-END;
-
-CREATE TRIGGER substance_visibility AFTER UPDATE OF retired_on, active_from ON substance
-BEGIN
-  UPDATE action_subscription
-     SET (shown_from, hidden_from) =
-         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
-           WHERE h.rid = action_subscription.rowid)
-   WHERE subscriber_id = NEW.office_substance_id;
 END;
 
 CREATE TRIGGER work_environment_derive AFTER UPDATE OF active_from, retired_on ON work_environment
@@ -1446,15 +1430,6 @@ BEGIN
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
 
-CREATE TRIGGER work_environment_visibility AFTER UPDATE OF retired_on, active_from ON work_environment
-BEGIN
-  UPDATE action_subscription
-     SET (shown_from, hidden_from) =
-         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
-           WHERE h.rid = action_subscription.rowid)
-   WHERE subscriber_id = NEW.office_work_environment_id;
-END;
-
 CREATE TRIGGER work_group_derive AFTER UPDATE OF active_from, retired_on ON work_group
 BEGIN
   INSERT OR IGNORE INTO derive_touch (action_id, person_id, cause)
@@ -1464,15 +1439,6 @@ BEGIN
      WHERE d.resource_id = NEW.work_group_id;
   INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
-END;
-
-CREATE TRIGGER work_group_visibility AFTER UPDATE OF retired_on, active_from ON work_group
-BEGIN
-  UPDATE action_subscription
-     SET (shown_from, hidden_from) =
-         (SELECT h.shown_from, h.hidden_from FROM action_subscription_in_force h
-           WHERE h.rid = action_subscription.rowid)
-   WHERE subscriber_id = NEW.work_group_id;
 END;
 
 CREATE TRIGGER work_group_person_derive_delete AFTER DELETE ON work_group_person
@@ -1512,3 +1478,40 @@ BEGIN
   INSERT INTO derive_close
     SELECT NULL WHERE NOT certo_bulk() AND EXISTS (SELECT 1 FROM derive_touch);
 END;
+
+CREATE TABLE sync_device (
+  device_id  TEXT PRIMARY KEY NOT NULL,  -- its sync_state.node_id
+  project_id TEXT NOT NULL,              -- the project it holds
+  key_id     TEXT,                       -- the API key it syncs with; NULL: any of its project's
+  created_at TEXT NOT NULL
+, office_id TEXT) WITHOUT ROWID;
+
+CREATE TRIGGER certificate_keeps_office
+BEFORE UPDATE OF resource_id ON certificate
+WHEN NEW.resource_id IS NOT OLD.resource_id
+  AND (EXISTS (SELECT 1 FROM sync_device WHERE office_id IS NOT NULL)
+       OR EXISTS (SELECT 1 FROM sync_state WHERE office_id IS NOT NULL))
+  AND coalesce((SELECT office_id FROM role WHERE office_role_id = OLD.resource_id),
+               (SELECT office_id FROM equipment WHERE office_equipment_id = OLD.resource_id),
+               (SELECT office_id FROM work_environment
+                 WHERE office_work_environment_id = OLD.resource_id),
+               (SELECT office_id FROM substance WHERE office_substance_id = OLD.resource_id),
+               (SELECT office_id FROM work_group WHERE work_group_id = OLD.resource_id),
+               (SELECT office_id FROM office WHERE office_id = OLD.resource_id),
+               (SELECT subtenant_id FROM material_item WHERE material_item_id = OLD.resource_id))
+   IS NOT
+      coalesce((SELECT office_id FROM role WHERE office_role_id = NEW.resource_id),
+               (SELECT office_id FROM equipment WHERE office_equipment_id = NEW.resource_id),
+               (SELECT office_id FROM work_environment
+                 WHERE office_work_environment_id = NEW.resource_id),
+               (SELECT office_id FROM substance WHERE office_substance_id = NEW.resource_id),
+               (SELECT office_id FROM work_group WHERE work_group_id = NEW.resource_id),
+               (SELECT office_id FROM office WHERE office_id = NEW.resource_id),
+               (SELECT subtenant_id FROM material_item WHERE material_item_id = NEW.resource_id))
+BEGIN
+  SELECT RAISE(ABORT, 'certificate resource_id: this file has devices of one office, which keep a certificate with the office of its resource for life (docs/sync.md): delete the certificate and create it at the new resource instead');
+END;
+
+INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', 0);
+
+INSERT INTO outbox_policy (id, max_events, max_days, dropped, dropped_through, updated_at) VALUES (1, NULL, NULL, 0, 0, NULL);

@@ -22,6 +22,16 @@ struct Migration {
 // All migrations, in version order. Defined in the generated schema_sql.cc.
 const std::vector<Migration>& Migrations();
 
+// schema/current.sql: the objects of a file that took every migration up to `version`, in the
+// order SQLite holds them, then the rows such a file holds. Generated from the migrations by
+// tests/db/upgrade_test (CurrentSql), which also checks that a file made from it is the migrated
+// one. Defined in the generated schema_sql.cc.
+struct CurrentSchema {
+  int version;  // 0 when schema/current.sql was missing
+  std::string_view sql;
+};
+const CurrentSchema& Current();
+
 // PRAGMA application_id of every certo file: "CRTO".
 constexpr int kApplicationId = 0x4352544f;
 
@@ -30,7 +40,8 @@ constexpr int kApplicationId = 0x4352544f;
 void CheckIdentity(Db& db, std::string_view path);
 // True when the file is empty or older than this build's schema.
 bool NeedsMigration(Db& db);
-// Applies the missing migrations in one transaction and records the version. A file whose
+// Applies the missing migrations in one transaction and records the version; an empty file takes
+// Current() instead, when it is of the newest version (the same file, 10x sooner). A file whose
 // recorded version disagrees with its tables (a table the version should have is missing, or a
 // migration past the version finds its work already done) fails with kIncompatible, unchanged.
 void Migrate(Db& db, std::string_view path);
