@@ -3,8 +3,8 @@
 -- connection loads them, and so the order of triggers on one event), then the rows such a
 -- file holds. The library makes new files from it. Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
---   CERTO_UPDATE_SCHEMA=1 build/dev/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 16; PRAGMA application_id = 1129469007;
+--   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
+-- PRAGMA user_version = 17; PRAGMA application_id = 1129469007;
 
 CREATE TABLE project (
   project_id   TEXT PRIMARY KEY NOT NULL,
@@ -973,7 +973,7 @@ CREATE TABLE sync_state (
   position   INTEGER NOT NULL DEFAULT 0,  -- a device: the last hub seq it has applied
   min_schema INTEGER NOT NULL,  -- the oldest schema version whose changesets this file applies
   created_at TEXT NOT NULL
-);
+, office_id TEXT);
 
 CREATE TABLE sync_change (
   seq       INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -1484,7 +1484,33 @@ CREATE TABLE sync_device (
   project_id TEXT NOT NULL,              -- the project it holds
   key_id     TEXT,                       -- the API key it syncs with; NULL: any of its project's
   created_at TEXT NOT NULL
-) WITHOUT ROWID;
+, office_id TEXT) WITHOUT ROWID;
+
+CREATE TRIGGER certificate_keeps_office
+BEFORE UPDATE OF resource_id ON certificate
+WHEN NEW.resource_id IS NOT OLD.resource_id
+  AND (EXISTS (SELECT 1 FROM sync_device WHERE office_id IS NOT NULL)
+       OR EXISTS (SELECT 1 FROM sync_state WHERE office_id IS NOT NULL))
+  AND coalesce((SELECT office_id FROM role WHERE office_role_id = OLD.resource_id),
+               (SELECT office_id FROM equipment WHERE office_equipment_id = OLD.resource_id),
+               (SELECT office_id FROM work_environment
+                 WHERE office_work_environment_id = OLD.resource_id),
+               (SELECT office_id FROM substance WHERE office_substance_id = OLD.resource_id),
+               (SELECT office_id FROM work_group WHERE work_group_id = OLD.resource_id),
+               (SELECT office_id FROM office WHERE office_id = OLD.resource_id),
+               (SELECT subtenant_id FROM material_item WHERE material_item_id = OLD.resource_id))
+   IS NOT
+      coalesce((SELECT office_id FROM role WHERE office_role_id = NEW.resource_id),
+               (SELECT office_id FROM equipment WHERE office_equipment_id = NEW.resource_id),
+               (SELECT office_id FROM work_environment
+                 WHERE office_work_environment_id = NEW.resource_id),
+               (SELECT office_id FROM substance WHERE office_substance_id = NEW.resource_id),
+               (SELECT office_id FROM work_group WHERE work_group_id = NEW.resource_id),
+               (SELECT office_id FROM office WHERE office_id = NEW.resource_id),
+               (SELECT subtenant_id FROM material_item WHERE material_item_id = NEW.resource_id))
+BEGIN
+  SELECT RAISE(ABORT, 'certificate resource_id: this file has devices of one office, which keep a certificate with the office of its resource for life (docs/sync.md): delete the certificate and create it at the new resource instead');
+END;
 
 INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', 0);
 

@@ -388,10 +388,12 @@ class CERTO_EXPORT Engine {
   // ---- Devices and sync (certo/sync.h, docs/sync.md) -----------------------------------------
 
   // Makes this file a hub (from now on its writes are recorded) and creates spec.out_path, a
-  // device holding spec.project_id (or the one project of this file), at this file's newest
-  // change. Returns the device's state. Errors: kValidation ("out_path": empty or exists;
-  // "project_id": none given and not one project, or not a UUID), kNotFound (project),
-  // kInvalidArgument (this file is a device, or inside a transaction), kIOError.
+  // device holding spec.project_id (or the one project of this file, or spec.office_id's), or
+  // only spec.office_id of it and the rows of no office, at this file's newest change. Returns
+  // the device's state. Errors: kValidation ("out_path": empty or exists; "project_id": none
+  // given and not one project, or not a UUID; "office_id": not a UUID, no such office, or one of
+  // another project), kNotFound (project), kInvalidArgument (this file is a device, or inside a
+  // transaction), kIOError.
   Result<SyncState> CreateDevice(const DeviceSpec& spec);
 
   // Syncs this device with the hub file at hub_path (certo/sync.h, "Sync"). Errors:

@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: MIT
 //
 // Offline devices and their hub (DESIGN.md section 1, "Devices"; docs/sync.md). A device is a
-// copy of one project of a hub file, made by Engine::CreateDevice, that is written offline and
-// later exchanges its changes with the hub (Engine::SyncWithHub).
+// copy of one project of a hub file, or of one office of it (the office's rows and those of no
+// office, by a rule that never changes over a row's life: docs/sync.md, "Devices of one
+// office"), made by Engine::CreateDevice, that is written offline and later exchanges its
+// changes with the hub (Engine::SyncWithHub).
 //
 // Contract:
 //  * Recording. Once a file is a hub or a device, every top-level write stores what it changed
@@ -63,6 +65,9 @@ struct DeviceSpec {
   std::string out_path;    // the device file to create; must not exist
   std::string project_id;  // the project it holds; may be empty when the hub holds one project
   std::string key_id;      // the API key it syncs with over HTTP ("" : any of its project's)
+  // The one office of the project it holds, with the project-level rows ("": the whole project;
+  // docs/sync.md, "Devices of one office"). With no project_id, the office's project.
+  std::string office_id;
 };
 
 // A file's place in the sync (Engine::SyncStatus).
@@ -71,6 +76,7 @@ struct SyncState {
   std::string node_id;     // this file's id: the origin of its changes
   std::string hub_id;      // a device: its hub's node_id
   std::string project_id;  // a device: its project
+  std::string office_id;   // a device of one office: that office ("": the whole project)
   int64_t position = 0;    // a device: the last hub change it has; a hub: its newest change
   int64_t pending = 0;     // a device: its changes not yet synced
   int min_schema = 0;      // the oldest schema version whose changes this file applies
@@ -110,6 +116,7 @@ struct SyncHello {
   std::string project_id;  // the project it holds
   int schema = 0;          // its schema version
   int min_schema = 0;      // the oldest schema it exchanges with
+  std::string office_id;   // the one office of it it holds ("": the whole project)
 };
 
 // The hub's answer.

@@ -1,12 +1,13 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
-//   certo device init --hub HUB --out DEVICE [--project P] [--token TOKEN]
+//   certo device init --hub HUB --out DEVICE [--project P] [--office O] [--token TOKEN]
 //   certo sync DEVICE HUB [--token TOKEN]
 //   certo sync conflicts [FILE] [--after ID] [--limit N]
 //   certo sync restore CONFLICT_ID [FILE]
 // Offline devices (certo/sync.h, docs/sync.md). `device init` makes HUB a hub and DEVICE a copy
-// of one of its projects (P by id or name; the only one when HUB holds one). `sync` pushes the
+// of one of its projects (P by id or name; the only one when HUB holds one), or of one office O of
+// it (by id, name or code: its rows and those of no office, docs/sync.md). `sync` pushes the
 // device's changes to its hub and pulls the hub's, printing what moved. `sync conflicts` prints
 // the hub's conflict log (FILE, else --db) as JSON lines, oldest first; `sync restore` puts back
 // the value a FIELD conflict lost and prints the row.
@@ -14,8 +15,9 @@
 // HUB is a file, or the URL of `certo serve` on the hub file (http://HOST:PORT): the same sync,
 // carried by the server's /v2/sync routes (serve/sync_client.h), with an API key of the
 // device's project as --token (else $CERTO_TOKEN; none for a file without keys). Over a URL,
-// --project takes the project's id.
+// --project and --office take ids.
 
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 
@@ -41,6 +43,45 @@ std::string TokenOf(const std::string& given) {
   return env ? env : "";
 }
 
+std::string LowerCase(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// --office: an office id (CreateDevice checks it), or the name or code of one office (of
+// project_id, when given). On failure prints why and returns nullopt.
+std::optional<std::string> ResolveOffice(Engine& engine, const std::string& value,
+                                         const std::string& project_id) {
+  if (LooksLikeUuid(value)) return LowerCase(value);
+  Json filter = Json::object();
+  if (!project_id.empty()) filter["project_id"] = project_id;
+  std::vector<std::string> ids;
+  for (const Json& o : AllRows(engine, "office", filter, true)) {
+    for (const char* field : {"name", "code"}) {
+      if (o[field].is_string() && LowerCase(o[field].get<std::string>()) == LowerCase(value)) {
+        ids.push_back(o["office_id"].get<std::string>());
+        break;
+      }
+    }
+  }
+  if (ids.size() == 1) return ids[0];
+  if (ids.empty()) {
+    std::cerr << "certo device init: --office: no office with id, name or code '" << value << "'"
+              << (project_id.empty() ? "" : " in the project") << '\n';
+  } else {
+    std::cerr << "certo device init: --office: " << ids.size() << " offices are named '" << value
+              << "'; pass the id of one:";
+    for (const std::string& id : ids) std::cerr << ' ' << id;
+    std::cerr << '\n';
+  }
+  return std::nullopt;
+}
+
+std::string Scope(const SyncState& made) {
+  return "project " + made.project_id +
+         (made.office_id.empty() ? "" : ", office " + made.office_id);
+}
+
 Options EngineOptions(const Global& global) {
   Options options;
   options.busy_timeout_ms = global.busy_timeout_ms;
@@ -62,20 +103,24 @@ Runner AddDeviceCommand(CLI::App& app, Global& global) {
   init->add_option("--out", *out, "The device file to create (must not exist)")->required();
   init->add_option("--project", *project,
                    "The project the device holds (id or name); default: the hub's only one");
+  auto office = std::make_shared<std::string>();
+  init->add_option("--office", *office,
+                   "Only this office of the project (id, name or code): its rows and those of no "
+                   "office");
   auto token = std::make_shared<std::string>();
   init->add_option("--token", *token,
                    "A hub URL's API key of the device's project (default: $CERTO_TOKEN)");
-  return [&global, hub, out, project, token]() -> int {
+  return [&global, hub, out, project, office, token]() -> int {
     if (serve::IsHubUrl(*hub)) {
       Result<SyncState> made =
-          serve::FetchDevice(*hub, TokenOf(*token), *project, *out, EngineOptions(global));
+          serve::FetchDevice(*hub, TokenOf(*token), *project, *office, *out, EngineOptions(global));
       if (!made.ok()) {
         std::cerr << "certo device init: " << made.error().ToString() << '\n';
         return ExitFor(made.error());
       }
       std::cout << "device: " << *out << " (device " << made->node_id << ") of hub " << *hub << " ("
-                << made->hub_id << "), project " << made->project_id << ", at position "
-                << made->position << '\n';
+                << made->hub_id << "), " << Scope(*made) << ", at position " << made->position
+                << '\n';
       return kExitOk;
     }
     auto engine = OpenPath(global, *hub);
@@ -86,14 +131,20 @@ Runner AddDeviceCommand(CLI::App& app, Global& global) {
       if (!resolved) return kExitFailed;
       project_id = *resolved;
     }
-    Result<SyncState> made = engine->CreateDevice({*out, project_id});
+    std::string office_id;
+    if (!office->empty()) {
+      auto resolved = ResolveOffice(*engine, *office, project_id);
+      if (!resolved) return kExitFailed;
+      office_id = *resolved;
+    }
+    Result<SyncState> made = engine->CreateDevice({*out, project_id, "", office_id});
     if (!made.ok()) {
       std::cerr << "certo device init: " << made.error().ToString() << '\n';
       return ExitFor(made.error());
     }
     std::cout << "device: " << *out << " (device " << made->node_id << ") of hub " << *hub << " ("
-              << made->hub_id << "), project " << made->project_id << ", at position "
-              << made->position << '\n';
+              << made->hub_id << "), " << Scope(*made) << ", at position " << made->position
+              << '\n';
     return kExitOk;
   };
 }

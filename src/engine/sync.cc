@@ -17,6 +17,7 @@
 #include <cctype>
 #include <filesystem>
 #include <mutex>
+#include <set>
 
 #include "base/calendar.h"
 #include "base/uuid.h"
@@ -66,6 +67,7 @@ SyncState StateOf(internal::Db& db) {
   state.node_id = node->node_id;
   state.hub_id = node->hub_id;
   state.project_id = node->project_id;
+  state.office_id = node->office_id;
   state.min_schema = node->min_schema;
   if (node->role == "device") {
     state.position = node->position;
@@ -109,6 +111,34 @@ void KeepProject(internal::Db& db, const std::string& project_id) {
       "person)");
 }
 
+// Keeps only the rows of one office and those bound to no office (sync/exchange.h) in a copy of
+// a hub already cut to the office's project: every row is judged first, as the hub judges each
+// change of its history for the device, then the others are deleted children first.
+void KeepOffice(internal::Db& db, const std::string& office_id) {
+  internal::OfficeReader offices(db);
+  const auto& entities = internal::Entities();
+  std::vector<std::pair<const internal::Entity*, std::vector<std::string>>> drop;
+  for (const internal::Entity& e : entities) {
+    std::vector<std::string> ids;
+    SQLite::Statement st(db.raw(), "SELECT " + std::string(e.id) + " FROM " + std::string(e.table));
+    while (st.executeStep()) {
+      const std::string id = st.getColumn(0).getString();
+      auto of = offices.OfRow(std::string(e.table), id);
+      if (!of || !internal::OfOffice(*of, office_id)) ids.push_back(id);
+    }
+    drop.emplace_back(&e, std::move(ids));
+  }
+  for (auto it = drop.rbegin(); it != drop.rend(); ++it) {
+    SQLite::Statement del(db.raw(), "DELETE FROM " + std::string(it->first->table) + " WHERE " +
+                                        std::string(it->first->id) + " = ?");
+    for (const std::string& id : it->second) {
+      del.bind(1, id);
+      del.exec();
+      del.reset();
+    }
+  }
+}
+
 }  // namespace
 
 Json SyncConflictJson(const SyncConflict& c) {
@@ -138,6 +168,7 @@ Result<SyncState> Engine::CreateDevice(const DeviceSpec& spec) {
   std::lock_guard<std::recursive_mutex> lock(impl_->mu);
   const std::string device_id = internal::NewUuid();
   bool registered = false;
+  std::string office = spec.office_id;
   Result<std::string> made = Guard([&] {
     internal::Db& db = *impl_->db;
     if (db.InTransaction())
@@ -156,11 +187,18 @@ Result<SyncState> Engine::CreateDevice(const DeviceSpec& spec) {
     }
     std::string project = spec.project_id;
     for (char& c : project) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : office) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     {
       internal::ReadScope read(db);
       auto node = internal::ReadSyncNode(db);
       if (node && node->role == "device") {
         Fail(Status::InvalidArgument("this file is a device: make devices from its hub"));
+      }
+      if (project.empty() && !office.empty() && internal::IsUuid(office)) {
+        // An office names its project.
+        SQLite::Statement st(db.raw(), "SELECT project_id FROM office WHERE office_id = ?");
+        st.bind(1, office);
+        if (st.executeStep()) project = st.getColumn(0).getString();
       }
       if (project.empty()) {
         SQLite::Statement st(db.raw(), "SELECT count(*), min(project_id) FROM project");
@@ -176,6 +214,20 @@ Result<SyncState> Engine::CreateDevice(const DeviceSpec& spec) {
         st.bind(1, project);
         if (!st.executeStep()) Fail(Status::NotFound("no project with project_id " + project));
       }
+      if (!office.empty()) {
+        if (!internal::IsUuid(office)) Fail(Status::Validation("office_id", "must be a UUID"));
+        SQLite::Statement st(db.raw(), "SELECT project_id FROM office WHERE office_id = ?");
+        st.bind(1, office);
+        if (!st.executeStep()) {
+          Fail(
+              Status::Validation("office_id", "refers to no office with this id (" + office + ")"));
+        }
+        if (st.getColumn(0).getString() != project) {
+          Fail(Status::Validation("office_id", "office " + office + " is of project " +
+                                                   st.getColumn(0).getString() +
+                                                   ", not the device's " + project));
+        }
+      }
     }
     // From here on every write of this file is recorded: the device's position is a change
     // of this history. The hub knows the device from now on (HubHello answers only those).
@@ -190,12 +242,13 @@ Result<SyncState> Engine::CreateDevice(const DeviceSpec& spec) {
         st.exec();
       }
       SQLite::Statement st(db.raw(),
-                           "INSERT INTO sync_device (device_id, project_id, key_id, created_at) "
-                           "VALUES (?, ?, nullif(?, ''), ?)");
+                           "INSERT INTO sync_device (device_id, project_id, key_id, created_at, "
+                           "office_id) VALUES (?, ?, nullif(?, ''), ?, nullif(?, ''))");
       st.bind(1, device_id);
       st.bind(2, project);
       st.bind(3, spec.key_id);
       st.bind(4, impl_->ctx.Now());
+      st.bind(5, office);
       st.exec();
       return true;
     });
@@ -250,14 +303,17 @@ Result<SyncState> Engine::CreateDevice(const DeviceSpec& spec) {
             db.Exec(std::string("DELETE FROM ") + table);
           }
           KeepProject(db, *made);
+          if (!office.empty()) KeepOffice(db, office);
           SQLite::Statement st(db.raw(),
                                "UPDATE sync_state SET role = 'device', node_id = ?, hub_id = ?, "
-                               "project_id = ?, position = ?, created_at = ? WHERE id = 1");
+                               "project_id = ?, position = ?, created_at = ?, "
+                               "office_id = nullif(?, '') WHERE id = 1");
           st.bind(1, device_id);
           st.bind(2, hub->node_id);
           st.bind(3, *made);
           st.bind(4, position);
           st.bind(5, d.impl_->ctx.Now());
+          st.bind(6, office);
           st.exec();
           return true;
         },
@@ -313,13 +369,24 @@ internal::SyncNode HubNode(internal::Db& db) {
   return *node;
 }
 
-// The project of a device the hub made, when access may reach it (HubAccess).
-std::string DeviceProject(internal::Db& db, const std::string& device_id, const HubAccess& access) {
-  SQLite::Statement& st =
-      db.Cached("SELECT project_id, coalesce(key_id, '') FROM sync_device WHERE device_id = ?");
+// The rows a device holds: its project's, and when office is set, only those of no office but
+// that one (sync/exchange.h).
+struct Scope {
+  std::string project, office;
+};
+
+// The scope of a device the hub made, when access may reach it (HubAccess).
+Scope DeviceScope(internal::Db& db, const std::string& device_id, const HubAccess& access) {
+  SQLite::Statement& st = db.Cached(
+      "SELECT project_id, coalesce(key_id, ''), coalesce(office_id, '') FROM sync_device "
+      "WHERE device_id = ?");
   st.bind(1, device_id);
   std::optional<std::pair<std::string, std::string>> row;
-  if (st.executeStep()) row.emplace(st.getColumn(0).getString(), st.getColumn(1).getString());
+  std::string office;
+  if (st.executeStep()) {
+    row.emplace(st.getColumn(0).getString(), st.getColumn(1).getString());
+    office = st.getColumn(2).getString();
+  }
   st.reset();
   const std::string unknown = "no device " + device_id + " of this hub";
   if (access.key) {
@@ -332,7 +399,17 @@ std::string DeviceProject(internal::Db& db, const std::string& device_id, const 
   if (!row) {
     Fail(Status::NotFound(unknown + ": make the device from it with `certo device init --hub`"));
   }
-  return row->first;
+  return Scope{row->first, office};
+}
+
+// Whether the hub made a device of one office: then no pushed change may move a row to other
+// offices (a certificate to a resource of another office), as no write here may (schema 17).
+bool HasOfficeDevices(internal::Db& db) {
+  SQLite::Statement& st =
+      db.Cached("SELECT EXISTS (SELECT 1 FROM sync_device WHERE office_id IS NOT NULL)");
+  const bool any = st.executeStep() && st.getColumn(0).getInt() != 0;
+  st.reset();
+  return any;
 }
 
 bool IsStamp(const std::string& at) {
@@ -345,6 +422,25 @@ bool IsStamp(const std::string& at) {
     if (!std::isdigit(static_cast<unsigned char>(at[i]))) return false;
   }
   return true;
+}
+
+// A device of one office: drops the hub's edits of derived rows this device does not hold, and
+// says whether it dropped any. A derived subscription of the office that only a demand naming
+// another office's rows requires (the office's drill demanded of another office's wardens) is
+// the hub's alone, since the demand does not travel (sync/exchange.h), and a derived row's edits
+// are of its data only, which the device has no row to keep.
+bool DropUnderived(internal::Db& db, std::vector<internal::Change>& changes) {
+  SQLite::Statement& held =
+      db.Cached("SELECT 1 FROM action_subscription WHERE action_subscription_id = ?");
+  const size_t n = changes.size();
+  std::erase_if(changes, [&](const internal::Change& c) {
+    if (c.op != internal::Op::kUpdate || c.table != "action_subscription") return false;
+    held.bind(1, c.Key());
+    const bool has = held.executeStep();
+    held.reset();
+    return !has;
+  });
+  return changes.size() != n;
 }
 
 // At most this much changeset a pull page (the last change may pass it).
@@ -376,19 +472,28 @@ Result<HubInfo> Engine::HubHello(const SyncHello& hello, const HubAccess& access
       impl_->Write([&] {
         SQLite::Statement st(db.raw(),
                              "INSERT OR IGNORE INTO sync_device (device_id, project_id, "
-                             "created_at) VALUES (?, ?, ?)");
+                             "created_at, office_id) VALUES (?, ?, ?, nullif(?, ''))");
         st.bind(1, hello.device_id);
         st.bind(2, hello.project_id);
         st.bind(3, impl_->ctx.Now());
+        st.bind(4, hello.office_id);
         st.exec();
         return true;
       });
     }
     internal::ReadScope read(db);
-    const std::string project = DeviceProject(db, hello.device_id, access);
-    if (project != hello.project_id) {
-      Fail(Status::Conflict("device " + hello.device_id + " was made for project " + project +
+    const Scope scope = DeviceScope(db, hello.device_id, access);
+    if (scope.project != hello.project_id) {
+      Fail(Status::Conflict("device " + hello.device_id + " was made for project " + scope.project +
                             ", not " + hello.project_id));
+    }
+    if (scope.office != hello.office_id) {
+      // The hub would send rows the device cannot hold, or keep from it rows it holds.
+      auto what = [](const std::string& office) {
+        return office.empty() ? std::string("its whole project") : "office " + office;
+      };
+      Fail(Status::Conflict("device " + hello.device_id + " was made for " + what(scope.office) +
+                            ", not " + what(hello.office_id)));
     }
     const int schema = internal::SchemaVersionOf(db);
     if (hello.schema > schema) {
@@ -424,7 +529,8 @@ Result<int64_t> Engine::HubPush(const std::string& device_id, const DeviceChange
     {
       internal::ReadScope read(db);
       node = HubNode(db);
-      const std::string project = DeviceProject(db, device_id, access);
+      const Scope scope = DeviceScope(db, device_id, access);
+      const std::string& project = scope.project;
       if (!internal::IsUuid(change.change_id)) {
         Fail(Status::Validation("change_id", "must be a UUID"));
       }
@@ -452,6 +558,32 @@ Result<int64_t> Engine::HubPush(const std::string& device_id, const DeviceChange
         if (!of.empty() && of != project) {
           Fail(Status::InvalidArgument("changeset: row " + c.Key() + " of " + c.table +
                                        " is of project " + of + ", not the device's " + project));
+        }
+      }
+      if (!scope.office.empty() || HasOfficeDevices(db)) {
+        // A device of one office writes its office's rows and those of none; and a row keeps its
+        // offices for life, whoever writes it (sync/exchange.h).
+        internal::OfficeReader offices(db);
+        offices.Expect(changes);
+        for (const internal::Change& c : changes) {
+          const std::set<std::string> after = offices.Of(c, true);
+          const std::string row = "changeset: row " + c.Key() + " of " + c.table;
+          if (c.op == internal::Op::kUpdate) {
+            const std::set<std::string> before = offices.Of(c, false);
+            if (before != after) {
+              Fail(Status::InvalidArgument(row + " would move from " +
+                                           internal::OfficesText(before) + " to " +
+                                           internal::OfficesText(after) +
+                                           ", which a hub with devices of one office refuses "
+                                           "(delete the row and create it anew)"));
+            }
+          }
+          if (!internal::OfOffice(after, scope.office)) {
+            Fail(Status::InvalidArgument(row + " is bound to " + internal::OfficesText(after) +
+                                         ", not only the device's office " + scope.office +
+                                         " (a device of one office writes the rows of its office "
+                                         "and those of no office)"));
+          }
         }
       }
     }
@@ -488,7 +620,10 @@ Result<HubPage> Engine::HubPull(const std::string& device_id, int64_t after, int
     internal::Db& db = *impl_->db;
     internal::ReadScope read(db);
     HubNode(db);
-    const std::string project = DeviceProject(db, device_id, access);
+    const Scope scope = DeviceScope(db, device_id, access);
+    const std::string& project = scope.project;
+    std::optional<internal::OfficeReader> offices;
+    if (!scope.office.empty()) offices.emplace(db);
     HubPage page;
     page.position = after;
     SQLite::Statement st(db.raw(),
@@ -510,7 +645,10 @@ Result<HubPage> Engine::HubPull(const std::string& device_id, int64_t after, int
       // its key's.
       std::vector<internal::Change> all = internal::Decode(c.changeset), mine;
       for (internal::Change& change : all) {
-        if (internal::ProjectOf(db, change) == project) mine.push_back(std::move(change));
+        if (internal::ProjectOf(db, change) != project) continue;
+        // A device of one office: only the rows of its office and those of none.
+        if (offices && !internal::OfOffice(offices->Of(change), scope.office)) continue;
+        mine.push_back(std::move(change));
       }
       if (mine.empty()) continue;
       if (mine.size() != all.size()) c.changeset = internal::Encode(mine);
@@ -549,7 +687,7 @@ Result<SyncResult> Engine::SyncWithHub(SyncHub& hub) {
     const internal::SyncNode& me = *device;
     const int my_schema = internal::SchemaVersionOf(db);
     Result<HubInfo> info =
-        hub.Hello({me.node_id, me.hub_id, me.project_id, my_schema, me.min_schema});
+        hub.Hello({me.node_id, me.hub_id, me.project_id, my_schema, me.min_schema, me.office_id});
     if (!info.ok()) Fail(info.status());
     if (info->hub_id != me.hub_id) {
       Fail(Status::Conflict("the hub reached is " + info->hub_id + ", not this device's hub (" +
@@ -605,6 +743,9 @@ Result<SyncResult> Engine::SyncWithHub(SyncHub& hub) {
               std::vector<internal::Change> changes = internal::Decode(changeset);
               if (!page->columns.empty()) {
                 changes = internal::Adapt(db, changes, page->columns);
+                changeset = internal::Encode(changes);
+              }
+              if (!me.office_id.empty() && DropUnderived(db, changes)) {
                 changeset = internal::Encode(changes);
               }
               if (!changeset.empty()) {

@@ -582,19 +582,23 @@ Response JsonOk(const Json& body) {
 // POST /v2/sync/device: a new device of the hub, made in a temporary folder and streamed back.
 void MakeDevice(Engine& engine, const std::optional<ApiKey>& key, const Json& body,
                 httplib::Response& res) {
-  std::string project;
-  if (auto it = body.find("project_id"); it != body.end() && !it->is_null()) {
+  std::string project, office;
+  for (auto [field, into] : {std::pair<const char*, std::string*>{"project_id", &project},
+                             std::pair<const char*, std::string*>{"office_id", &office}}) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) continue;
     if (!it->is_string()) {
-      Send(ErrorOf(Status::Validation("project_id", "must be a string")), res);
+      Send(ErrorOf(Status::Validation(field, "must be a string")), res);
       return;
     }
-    project = it->get<std::string>();
-    std::transform(project.begin(), project.end(), project.begin(),
+    *into = it->get<std::string>();
+    std::transform(into->begin(), into->end(), into->begin(),
                    [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
   }
   for (const auto& [name, value] : body.items()) {
-    if (name != "project_id") {
-      Send(ErrorOf(Status::Validation(name, "is not a field of a device (project_id)")), res);
+    if (name != "project_id" && name != "office_id") {
+      Send(ErrorOf(Status::Validation(name, "is not a field of a device (project_id, office_id)")),
+           res);
       return;
     }
   }
@@ -603,6 +607,15 @@ void MakeDevice(Engine& engine, const std::optional<ApiKey>& key, const Json& bo
     if (project != key->project_id) {
       Send(Failure(404, "no project with project_id " + project, Code::kNotFound), res);
       return;
+    }
+    // Another project's office is answered as one that does not exist, as serve answers for
+    // another project's row.
+    if (!office.empty()) {
+      Result<Json> row = engine.View("office", office);
+      if (row.ok() && (*row)["project_id"] != project) {
+        Send(Failure(404, "no office with office_id " + office, Code::kNotFound), res);
+        return;
+      }
     }
   }
   std::string folder = (std::filesystem::temp_directory_path() / "certo-device-XXXXXX").string();
@@ -623,7 +636,7 @@ void MakeDevice(Engine& engine, const std::optional<ApiKey>& key, const Json& bo
   auto made = std::make_shared<Made>();
   made->folder = folder;
   const std::string path = folder + "/device.certo";
-  Result<SyncState> device = engine.CreateDevice({path, project, key ? key->key_id : ""});
+  Result<SyncState> device = engine.CreateDevice({path, project, key ? key->key_id : "", office});
   if (!device.ok()) {
     Send(SyncError(device.status()), res);
     return;

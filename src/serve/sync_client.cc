@@ -136,8 +136,8 @@ Result<std::unique_ptr<SyncHub>> ConnectHub(const std::string& url, const std::s
 }
 
 Result<SyncState> FetchDevice(const std::string& url, const std::string& token,
-                              const std::string& project_id, const std::string& out_path,
-                              const Options& options) {
+                              const std::string& project_id, const std::string& office_id,
+                              const std::string& out_path, const Options& options) {
   if (url.rfind("http://", 0) != 0) {
     return Status::InvalidArgument("the hub's URL must be http://HOST:PORT (" + url +
                                    "); this build speaks plain HTTP only");
@@ -158,6 +158,7 @@ Result<SyncState> FetchDevice(const std::string& url, const std::string& token,
   if (!out) return Status::IOError("cannot write " + part);
   Json body = Json::object();
   if (!project_id.empty()) body["project_id"] = project_id;
+  if (!office_id.empty()) body["office_id"] = office_id;
   httplib::Request req;
   req.method = "POST";
   req.path = "/v2/sync/device";

@@ -28,10 +28,11 @@ bool IsHubUrl(const std::string& hub);
 Result<std::unique_ptr<SyncHub>> ConnectHub(const std::string& url, const std::string& token);
 
 // Makes out_path a new device of the hub at url holding project_id (or the token's project, or
-// the hub's only one): the hub makes it and sends the file, written to out_path.part and renamed
-// when whole. Returns the device's state. Errors: kValidation ("out_path": exists), the hub's.
+// the hub's only one), or only office_id of it when not empty: the hub makes it and sends the
+// file, written to out_path.part and renamed when whole. Returns the device's state. Errors:
+// kValidation ("out_path": exists), the hub's.
 Result<SyncState> FetchDevice(const std::string& url, const std::string& token,
-                              const std::string& project_id, const std::string& out_path,
-                              const Options& options);
+                              const std::string& project_id, const std::string& office_id,
+                              const std::string& out_path, const Options& options);
 
 }  // namespace certo::serve

@@ -137,11 +137,13 @@ std::optional<std::string> FromBase64(std::string_view text) {
 }
 
 Json HelloJson(const SyncHello& h) {
-  return Json{{"device_id", h.device_id},
-              {"hub_id", h.hub_id},
-              {"project_id", h.project_id},
-              {"schema", h.schema},
-              {"min_schema", h.min_schema}};
+  Json body{{"device_id", h.device_id},
+            {"hub_id", h.hub_id},
+            {"project_id", h.project_id},
+            {"schema", h.schema},
+            {"min_schema", h.min_schema}};
+  if (!h.office_id.empty()) body["office_id"] = h.office_id;  // a device of one office
+  return body;
 }
 
 Result<SyncHello> HelloFrom(const Json& body) {
@@ -150,6 +152,7 @@ Result<SyncHello> HelloFrom(const Json& body) {
   h.device_id = r.Text("device_id");
   h.hub_id = r.Text("hub_id");
   h.project_id = r.Text("project_id");
+  h.office_id = r.Text("office_id", /*required=*/false);
   h.schema = static_cast<int>(r.Integer("schema"));
   h.min_schema = static_cast<int>(r.Integer("min_schema"));
   if (!r.error().ok()) return r.error();

@@ -6,7 +6,8 @@
 // (serve/sync_client.h). JSON, with each changeset's bytes in base64 (RFC 4648), so that a
 // request is readable and a curl can send one:
 //
-//   POST /v2/sync/hello  {"device_id", "hub_id", "project_id", "schema", "min_schema"}
+//   POST /v2/sync/hello  {"device_id", "hub_id", "project_id", "office_id"?, "schema",
+//   "min_schema"}
 //                        -> {"hub_id", "schema", "min_schema"}
 //   POST /v2/sync/push   {"device_id", "change_id", "at", "schema", "changeset",
 //                         "columns": {table: [column, ...]} (only at another schema than the

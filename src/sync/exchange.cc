@@ -1,13 +1,15 @@
 // Copyright 2026 The certo Authors
 // SPDX-License-Identifier: MIT
 //
-// A change's project and its columns across schemas (sync/exchange.h). Both answer from this
-// file's catalogue and rows only: nothing a remote side says is trusted beyond what it can be
-// checked against here.
+// A change's project, its row's offices and its columns across schemas (sync/exchange.h). All
+// answer from this file's catalogue and rows only (and, for a pushed change's offices, the rows
+// the change itself makes): nothing a remote side says is trusted beyond what it can be checked
+// against here.
 
 #include "sync/exchange.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -87,7 +89,196 @@ std::string ProjectIn(Db& db, Catalogue& catalogue, const Change& c) {
   return "";
 }
 
+// The last values of a deleted row, as its tombstone holds them (empty when it has none).
+std::vector<std::optional<Value>> TombstoneOf(Db& db, const std::string& table,
+                                              const std::string& key) {
+  SQLite::Statement& tomb =
+      db.Cached("SELECT changeset FROM sync_tombstone WHERE tbl = ? AND pk = ?");
+  tomb.bind(1, table);
+  tomb.bind(2, key);
+  std::string last;
+  if (tomb.executeStep()) {
+    const SQLite::Column blob = tomb.getColumn(0);
+    last.assign(static_cast<const char*>(blob.getBlob()), blob.getBytes());
+  }
+  tomb.reset();
+  if (last.empty()) return {};
+  for (Change& d : Decode(last)) return std::move(d.old_values);
+  return {};
+}
+
 }  // namespace
+
+const std::vector<std::string>& OfficeReader::Columns(const std::string& table) {
+  auto it = columns_.find(table);
+  if (it == columns_.end()) it = columns_.emplace(table, TableColumns(db_, table)).first;
+  return it->second;
+}
+
+void OfficeReader::Expect(const std::vector<Change>& changes) {
+  for (const Change& c : changes) {
+    if (c.op != Op::kInsert) continue;
+    std::vector<std::optional<std::string>> values;
+    for (const auto& v : c.new_values) {
+      values.push_back(v ? std::optional<std::string>(Text(v)) : std::nullopt);
+    }
+    expected_[c.table + "/" + c.Key()] = std::move(values);
+  }
+}
+
+std::optional<std::set<std::string>> OfficeReader::OfRow(const std::string& table,
+                                                         const std::string& id, int depth) {
+  const std::string key = table + "/" + id;
+  if (auto it = rows_.find(key); it != rows_.end()) return it->second;
+  const Entity* e = EntityOfTable(table);
+  if (!e) return std::nullopt;
+  const std::vector<std::string>& cols = Columns(table);
+  std::vector<std::optional<std::string>> values;
+  SQLite::Statement& row =
+      db_.Cached("SELECT * FROM " + table + " WHERE " + std::string(e->id) + " = ?");
+  row.bind(1, id);
+  if (row.executeStep()) {
+    for (int i = 0; i < row.getColumnCount(); ++i) {
+      const SQLite::Column c = row.getColumn(i);
+      values.push_back(c.isNull() ? std::string() : c.getString());
+    }
+  }
+  row.reset();
+  if (values.empty()) {
+    if (auto it = expected_.find(key); it != expected_.end()) values = it->second;
+  }
+  if (values.empty()) {
+    for (const auto& v : TombstoneOf(db_, table, id)) {
+      values.push_back(v ? std::optional<std::string>(Text(v)) : std::nullopt);
+    }
+  }
+  std::optional<std::set<std::string>> out;
+  if (!values.empty()) {
+    out = OfValues(
+        table,
+        [&](std::string_view column) -> std::optional<std::string> {
+          const int at = IndexOf(cols, column);
+          if (at < 0 || at >= static_cast<int>(values.size())) return std::nullopt;
+          return values[at];
+        },
+        depth);
+  }
+  // Remembered only when reached through a reference: a parent is asked again for each child,
+  // a row judged for itself is not (a device's creation judges every row once).
+  if (depth > 0) rows_[key] = out;
+  return out;
+}
+
+std::set<std::string> OfficeReader::OfValues(const std::string& table, const Getter& get,
+                                             int depth) {
+  const Entity* e = EntityOfTable(table);
+  std::set<std::string> out;
+  if (!e || depth > 8) return {"?"};
+  if (e->collection == "office") {
+    auto id = get(e->id);
+    out.insert(id && !id->empty() ? *id : "?");
+    return out;
+  }
+  for (const Field& f : e->fields) {
+    if (!f.IsRef() || f.name == e->project_field) continue;
+    const std::optional<std::string> value = get(f.name);
+    if (!value) {
+      out.insert("?");
+      continue;
+    }
+    if (value->empty()) continue;  // an optional reference left empty
+    if (f.name == e->office_field) {
+      out.insert(*value);
+      continue;
+    }
+    std::optional<std::string> type;
+    if (!f.ref.type_field.empty()) type = get(f.ref.type_field);
+    bool found = false;
+    for (const RefTarget& t : f.ref.targets) {
+      if (type && t.type_value != *type) continue;
+      const Entity* target = FindEntity(t.collection);
+      if (!target) continue;
+      auto offices = OfRow(std::string(target->table), *value, depth + 1);
+      if (!offices) continue;
+      out.insert(offices->begin(), offices->end());
+      found = true;
+      break;
+    }
+    if (!found) out.insert("?");
+  }
+  return out;
+}
+
+std::set<std::string> OfficeReader::Of(const Change& change, bool after) {
+  const std::vector<std::string>& cols = Columns(change.table);
+  if (change.op == Op::kUpdate) {
+    // The row as this file holds it, the change's side of it over it.
+    const auto& side = after ? change.new_values : change.old_values;
+    std::vector<std::optional<std::string>> values(cols.size());
+    const Entity* e = EntityOfTable(change.table);
+    if (e) {
+      SQLite::Statement& row =
+          db_.Cached("SELECT * FROM " + change.table + " WHERE " + std::string(e->id) + " = ?");
+      row.bind(1, change.Key());
+      bool held = false;
+      if (row.executeStep()) {
+        held = true;
+        for (int i = 0; i < row.getColumnCount() && i < static_cast<int>(values.size()); ++i) {
+          const SQLite::Column c = row.getColumn(i);
+          values[i] = c.isNull() ? std::string() : c.getString();
+        }
+      }
+      row.reset();
+      if (!held) {
+        const auto last = TombstoneOf(db_, change.table, change.Key());
+        for (size_t i = 0; i < last.size() && i < values.size(); ++i) {
+          if (last[i]) values[i] = Text(last[i]);
+        }
+      }
+    }
+    for (size_t i = 0; i < side.size() && i < values.size(); ++i) {
+      if (side[i]) values[i] = Text(side[i]);
+    }
+    return OfValues(
+        change.table,
+        [&](std::string_view column) -> std::optional<std::string> {
+          const int at = IndexOf(cols, column);
+          if (at < 0 || at >= static_cast<int>(values.size())) return std::nullopt;
+          return values[at];
+        },
+        0);
+  }
+  const auto& values = change.op == Op::kInsert ? change.new_values : change.old_values;
+  return OfValues(
+      change.table,
+      [&](std::string_view column) -> std::optional<std::string> {
+        const int at = IndexOf(cols, column);
+        if (at < 0 || at >= static_cast<int>(values.size()) || !values[at]) return std::nullopt;
+        return Text(values[at]);
+      },
+      0);
+}
+
+bool OfOffice(const std::set<std::string>& offices, const std::string& office) {
+  if (office.empty()) return true;
+  for (const std::string& o : offices) {
+    if (o != office) return false;
+  }
+  return true;
+}
+
+std::string OfficesText(const std::set<std::string>& offices) {
+  std::string known;
+  int n = 0;
+  for (const std::string& o : offices) {
+    if (o == "?") continue;
+    known += (known.empty() ? "" : " and ") + o;
+    ++n;
+  }
+  if (offices.count("?"))
+    return known.empty() ? "an unknown office" : "office " + known + " and an unknown one";
+  return n == 1 ? "office " + known : "offices " + known;
+}
 
 std::string ProjectOf(Db& db, const Change& change) {
   Catalogue catalogue(db);

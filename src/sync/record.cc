@@ -73,11 +73,12 @@ std::function<void(std::string_view step)> TEST_SyncStep;
 std::optional<SyncNode> ReadSyncNode(Db& db) {
   SQLite::Statement& st = db.Cached(
       "SELECT role, node_id, coalesce(hub_id, ''), coalesce(project_id, ''), position, "
-      "min_schema FROM sync_state WHERE id = 1");
+      "min_schema, coalesce(office_id, '') FROM sync_state WHERE id = 1");
   if (!st.executeStep()) return std::nullopt;
   SyncNode node{st.getColumn(0).getString(), st.getColumn(1).getString(),
                 st.getColumn(2).getString(), st.getColumn(3).getString(),
-                st.getColumn(4).getInt64(),  st.getColumn(5).getInt()};
+                st.getColumn(6).getString(), st.getColumn(4).getInt64(),
+                st.getColumn(5).getInt()};
   st.reset();
   return node;
 }

@@ -40,6 +40,7 @@ struct SyncNode {
   std::string node_id;
   std::string hub_id;      // a device: its hub
   std::string project_id;  // a device: its project
+  std::string office_id;   // a device of one office: that office (schema 17)
   int64_t position = 0;    // a device: the last hub seq applied
   int min_schema = kSyncSchema;
 };

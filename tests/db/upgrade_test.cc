@@ -753,6 +753,52 @@ TEST(UpgradeToSchema16, ADeviceMadeBeforeTheHubKnewItsDevicesIsRegisteredByItsFi
   EXPECT_TRUE(Verified(*engine));
 }
 
+// Schema 17: devices of one office. A hub of schema 16 and its devices are of whole projects
+// (office NULL) and sync as before; the upgraded hub can make a device of one office, after
+// which it keeps each certificate in the office of its resource.
+TEST(UpgradeToSchema17, DevicesMadeBeforeHoldTheirWholeProjectAndAnOfficeDeviceCanBeMade) {
+  TempDir dir;
+  const std::string path = dir.File("schema16.certo");
+  std::filesystem::copy_file(FixturePath(2), path);
+  const std::string p = "00000000-0000-4000-8000-000000000001";
+  const std::string office_a = "00000000-0000-4000-8000-000000000002";
+  const std::string device_id = "00000000-0000-4000-8000-0000000009d1";
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    internal::SqlContext ctx;
+    ctx.options.today = kToday;
+    ASSERT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
+    SQLite::Transaction tx(raw);
+    MigrateRawTo(raw, 16);
+    // A hub of schema 16 that made one device of its project.
+    raw.exec(
+        "INSERT INTO sync_state (id, role, node_id, min_schema, created_at) VALUES (1, 'hub', "
+        "'00000000-0000-4000-8000-0000000009a1', 14, '2026-11-20T08:00:00Z')");
+    raw.exec("INSERT INTO sync_device (device_id, project_id, created_at) VALUES ('" + device_id +
+             "', '" + p + "', '2026-11-20T08:00:00Z')");
+    tx.commit();
+  }
+  auto engine = OpenEngine(path);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->SchemaVersion(), internal::Migrations().back().version);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    EXPECT_TRUE(db.execAndGet("SELECT office_id FROM sync_device").isNull());
+    EXPECT_TRUE(db.execAndGet("SELECT office_id FROM sync_state").isNull());
+  }
+  EXPECT_TRUE(engine->HubPull(device_id, 0, 16, HubAccess{.file = true}).ok());
+  auto made = engine->CreateDevice({dir.File("office.certo"), "", "", office_a});
+  ASSERT_OK(made);
+  EXPECT_EQ(made->project_id, p);
+  EXPECT_EQ(made->office_id, office_a);
+  auto device = OpenEngine(dir.File("office.certo"));
+  ASSERT_NE(device, nullptr);
+  EXPECT_TRUE(device->View("office", office_a).ok());
+  EXPECT_EQ(device->Index("office").value().rows.size(), 1u);
+  EXPECT_TRUE(Verified(*device));
+  EXPECT_TRUE(Verified(*engine));
+}
+
 TEST(CurrentSql, IsTheFileTheMigrationsMake) {
   TempDir dir;
   const std::string live = LiveSchema(MigratedFile(dir));

@@ -16,8 +16,8 @@ import pathlib
 import sqlite3
 import subprocess
 
-from test_serve import (CLI, P1, P2, PERSON1, PERSON2, cli, db, free_port, make_key,  # noqa: F401
-                        server_for)
+from test_serve import (A1, CLI, O2, P1, P2, PERSON1, PERSON2, cli, db, free_port,  # noqa: F401
+                        make_key, server_for)
 
 
 def device_init(url: str, out: pathlib.Path, token: str, *extra: str, check: bool = True):
@@ -246,3 +246,38 @@ def test_the_cli_names_what_went_wrong_with_a_url_hub(db, server_for, tmp_path):
     assert s.stop() == 0
     down = sync(tablet, s.url, token, check=False)
     assert down.returncode == 1 and "cannot reach the hub at " + s.url in down.stderr
+
+
+def test_a_device_of_one_office_made_over_http_holds_and_syncs_that_office_only(
+        db, server_for, tmp_path):
+    token = make_key(db, P1)
+    o3 = "33333333-0000-4000-8000-000000000003"
+    api(db, "POST", "/v2/office/create", {"office_id": o3, "project_id": P1, "name": "Desenzano"})
+    s = server_for(db)
+    tablet = tmp_path / "tablet.certo"
+    made = device_init(s.url, tablet, token, "--office", o3)
+    assert f"project {P1}, office {o3}, at position " in made.stdout
+    offices = api(tablet, "POST", "/v2/office/index", {})
+    assert [o["office_id"] for o in offices] == [o3]
+    assert [p["person_id"] for p in api(tablet, "POST", "/v2/person/index", {})] == [PERSON1]
+    assert api(tablet, "POST", "/v2/action/index", {}) == []  # Brescia's
+    # On the tablet, its office; at the office, Brescia's action, which never reaches it.
+    api(tablet, "PUT", f"/v2/office/update/{o3}", {"locality": "Desenzano del Garda"})
+    assert s("PUT", f"/v2/action/update/{A1}", {"description": "yearly"},
+             token=token).status_code == 200
+    out = sync(tablet, s.url, token).stdout
+    assert out.startswith("sync: pushed 1, pulled 1, conflicts 0; position ")
+    assert api(db, "GET", f"/v2/office/view/{o3}")["locality"] == "Desenzano del Garda"
+    assert api(tablet, "POST", "/v2/action/index", {}) == []
+    assert verified(tablet) and verified(db)
+    # Another project's office is one that does not exist for the key; a missing one is named.
+    other = s("POST", "/v2/sync/device", {"office_id": O2}, token=token)
+    assert (other.status_code, other.json()["message"]) == (404, f"no office with office_id {O2}")
+    none = "33333333-0000-4000-8000-0000000000ff"
+    missing = s("POST", "/v2/sync/device", {"office_id": none}, token=token)
+    assert missing.status_code == 422
+    assert missing.json() == [
+        {"field": "office_id", "message": f"refers to no office with this id ({none})"}]
+    wrong = s("POST", "/v2/sync/device", {"office_id": 3}, token=token)
+    assert wrong.status_code == 422
+    assert s.stop() == 0

@@ -5,6 +5,8 @@
 // walkthrough run as written (with the built certo, in a temporary folder) and compared with the
 // output the README shows, and the commands' errors and exit statuses.
 
+#include <tuple>
+
 #include <gtest/gtest.h>
 
 #include "cli/cliutil.h"
@@ -125,6 +127,56 @@ TEST(SyncCli, ConflictsArePrintedAndALostValueIsRestored) {
   EXPECT_EQ(twice.exit_code, 1);
   EXPECT_EQ(twice.err, "certo sync restore: conflict: conflict 1 was restored at " +
                            conflict["detected_at"].get<std::string>() + "\n");
+}
+
+TEST(SyncCli, InitWithAnOfficeMakesADeviceOfThatOfficeByIdNameOrCode) {
+  TempDir dir;
+  const std::string hub = dir.File("hub.certo");
+  const std::string project = "5a0b2a4e-0000-4000-8000-000000000001";
+  const std::string site_a = "5a0b2a4e-0000-4000-8000-000000000002";
+  const std::string site_b = "5a0b2a4e-0000-4000-8000-000000000004";
+  auto certo = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {CERTO_CLI, "--today", "2026-11-22"});
+    return RunProgram(args, "", dir);
+  };
+  ASSERT_EQ(certo({"--db", hub, "--create", "api", "POST", "/v2/project/create",
+                   R"({"project_id": ")" + project + R"(", "name": "ACME"})"})
+                .exit_code,
+            0);
+  for (const auto& [id, name, code] :
+       {std::tuple{site_a, "Site A", "SA"}, std::tuple{site_b, "Site B", "SB"}}) {
+    ASSERT_EQ(
+        certo({"--db", hub, "api", "POST", "/v2/office/create",
+               Json{{"office_id", id}, {"project_id", project}, {"name", name}, {"code", code}}
+                   .dump()})
+            .exit_code,
+        0);
+  }
+  for (const std::string& office : {site_a, std::string("site a"), std::string("SA")}) {
+    const std::string out = dir.File("tablet-" + std::to_string(office.size()) + ".certo");
+    RunResult init = certo({"device", "init", "--hub", hub, "--out", out, "--office", office});
+    ASSERT_EQ(init.exit_code, 0) << init.err;
+    EXPECT_NE(init.out.find("), project " + project + ", office " + site_a + ", at position "),
+              std::string::npos)
+        << init.out;
+    RunResult offices = certo({"--db", out, "list", "office", "-o", "csv"});
+    ASSERT_EQ(offices.exit_code, 0) << offices.err;
+    EXPECT_NE(offices.out.find("Site A"), std::string::npos);
+    EXPECT_EQ(offices.out.find("Site B"), std::string::npos) << offices.out;
+  }
+  RunResult unknown =
+      certo({"device", "init", "--hub", hub, "--out", dir.File("x.certo"), "--office", "Site C"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_EQ(unknown.err, "certo device init: --office: no office with id, name or code 'Site C'\n");
+  const std::string none = "5a0b2a4e-0000-4000-8000-0000000000ff";
+  RunResult missing =
+      certo({"device", "init", "--hub", hub, "--out", dir.File("x.certo"), "--office", none});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err,
+            "certo device init: validation: office_id: refers to no office with this "
+            "id (" +
+                none + ")\n");
+  EXPECT_FALSE(std::filesystem::exists(dir.File("x.certo")));
 }
 
 }  // namespace
