@@ -408,8 +408,10 @@ class CERTO_EXPORT Engine {
 
   // The hub's side of a sync, one call per exchange (certo/sync.h, "Transport"); access says who
   // asks. HubHello checks the device (known, of its project, reached with its key) and the
-  // versions; HubPush applies one device change in one transaction, at most once (a change
-  // already applied returns 0 and changes nothing); HubPull reads the history after a position,
+  // versions; HubPush applies device changes in order in one transaction, each at most once (a
+  // change already applied counts 0 conflicts and changes nothing), and returns the conflicts
+  // logged; a change refused refuses them all, and nothing of them is kept. Each change is its
+  // own row of the hub's history, as when pushed alone. HubPull reads the history after a position,
   // the device's project's rows only, at most about 4 MiB of changesets a page. Errors:
   // kInvalidArgument (this file is not a hub; a changeset that is not one, or touches another
   // project or a table that is not a record), kNotFound (an unknown device; for a key, also
@@ -418,6 +420,8 @@ class CERTO_EXPORT Engine {
   // versions, naming both; a column the hub does not have), kBusy.
   Result<HubInfo> HubHello(const SyncHello& hello, const HubAccess& access);
   Result<int64_t> HubPush(const std::string& device_id, const DeviceChange& change,
+                          const HubAccess& access);
+  Result<int64_t> HubPush(const std::string& device_id, const std::vector<DeviceChange>& changes,
                           const HubAccess& access);
   Result<HubPage> HubPull(const std::string& device_id, int64_t after, int device_schema,
                           const HubAccess& access);

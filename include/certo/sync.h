@@ -14,12 +14,12 @@
 //    Changesets carry records only, never what triggers derive (cover dates, visibility,
 //    derived schedule rows, requirements, the outbox): the receiving side recomputes it, so
 //    Verify() is clean on both sides after every sync (DESIGN.md section 2.3).
-//  * Sync. Pushes the device's pending changes to the hub, each applied in one hub transaction
-//    and at most once (its id is kept), then brings the device to the hub's state: the device
-//    undoes its own pushed changes and replays the hub's history after its position, which
-//    includes them as the hub resolved them, all in one device transaction. Every device thus
-//    ends with the hub's rows. A sync stopped at any point (a crash, a failure) is resumed by
-//    the next one without loss or duplicates.
+//  * Sync. Pushes the device's pending changes to the hub in batches, each batch applied in one
+//    hub transaction and each change at most once (its id is kept), then brings the device to the
+//    hub's state: the device undoes its own pushed changes and replays the hub's history after its
+//    position, which includes them as the hub resolved them, all in one device transaction. Every
+//    device thus ends with the hub's rows. A sync stopped at any point (a crash, a failure) is
+//    resumed by the next one without loss or duplicates.
 //  * Conflicts are decided on the hub, losing no edit: different fields of one row merge; one
 //    field changed on both sides takes the later write (its updated_at; the origin's id breaks a
 //    tie) and logs the other value; a delete of a row changed on the hub keeps the row; an update
@@ -36,8 +36,8 @@
 //    from what it pulls, the columns and tables its schema does not have. A device newer than
 //    its hub is refused before anything moves, naming both versions.
 //  * Transport. Engine::SyncWithHub(SyncHub&) is the whole sync; a SyncHub only carries its
-//    three calls (hello, push one change, pull a page of history) to the hub's Engine, whose
-//    HubHello, HubPush and HubPull do the hub's side. The file hub calls them in process;
+//    three calls (hello, push a batch of changes, pull a page of history) to the hub's Engine,
+//    whose HubHello, HubPush and HubPull do the hub's side. The file hub calls them in process;
 //    certo serve's routes POST /v2/sync/hello|push|pull call them over HTTP (serve/sync_client.h
 //    is the device's side), authenticated with the device's key.
 //  * Not yet: a device of one office (only whole projects), review campaigns, API keys and the
@@ -178,6 +178,18 @@ class SyncHub {
   virtual Result<HubInfo> Hello(const SyncHello& hello) = 0;
   // Returns how many conflicts the hub logged applying it.
   virtual Result<int64_t> Push(const std::string& device_id, const DeviceChange& change) = 0;
+  // Changes in order in one exchange, applied by the hub in one transaction (Engine::HubPush):
+  // how a sync pushes. The default pushes them one by one, for a transport that carries one.
+  virtual Result<int64_t> PushAll(const std::string& device_id,
+                                  const std::vector<DeviceChange>& changes) {
+    int64_t conflicts = 0;
+    for (const DeviceChange& change : changes) {
+      Result<int64_t> pushed = Push(device_id, change);
+      if (!pushed.ok()) return pushed;
+      conflicts += *pushed;
+    }
+    return conflicts;
+  }
   virtual Result<HubPage> Pull(const std::string& device_id, int64_t after, int schema) = 0;
 };
 

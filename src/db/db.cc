@@ -49,6 +49,25 @@ SQLite::Statement& Db::Cached(const std::string& sql) {
   return *it->second;
 }
 
+const std::vector<std::string>& Db::Columns(const std::string& table) {
+  SQLite::Statement& version = Cached("PRAGMA schema_version");
+  const int64_t now = version.executeStep() ? version.getColumn(0).getInt64() : 0;
+  version.reset();
+  if (now != columns_version_) {
+    columns_.clear();
+    columns_version_ = now;
+  }
+  auto it = columns_.find(table);
+  if (it == columns_.end()) {
+    std::vector<std::string> cols;
+    SQLite::Statement& st = Cached("SELECT name FROM pragma_table_info(?) ORDER BY cid");
+    st.bind(1, table);
+    while (st.executeStep()) cols.push_back(st.getColumn(0).getString());
+    it = columns_.emplace(table, std::move(cols)).first;
+  }
+  return it->second;
+}
+
 bool Db::InTransaction() const { return sqlite3_get_autocommit(db_->getHandle()) == 0; }
 
 // Savepoints may share a name: RELEASE and ROLLBACK TO act on the innermost one. One name means

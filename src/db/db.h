@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -45,11 +46,17 @@ class Db {
   // Counts rollbacks: anything cached about the file's rows is stale once it changes.
   uint64_t rollbacks() const { return rollbacks_; }
   void NoteRollback() { ++rollbacks_; }
+  // The columns of a table, in declaration order (empty for no such table). Read once per
+  // schema version of the file: a sync reads them for every change it records, applies or
+  // announces, and pragma_table_info is a statement compiled anew each time.
+  const std::vector<std::string>& Columns(const std::string& table);
 
  private:
   std::unique_ptr<SQLite::Database> db_;
   uint64_t rollbacks_ = 0;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+  int64_t columns_version_ = -1;
+  std::unordered_map<std::string, std::vector<std::string>> columns_;
 };
 
 // A write unit: BEGIN IMMEDIATE at the top level, a SAVEPOINT when nested. Rolls back unless

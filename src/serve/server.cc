@@ -686,7 +686,7 @@ void SyncExchange(Engine& engine, const std::optional<ApiKey>& key, const std::s
   if (what == "push") {
     Result<PushBody> push = PushFrom(parsed);
     if (!push.ok()) return Send(ErrorOf(push.status()), res);
-    Result<int64_t> conflicts = engine.HubPush(push->device_id, push->change, access);
+    Result<int64_t> conflicts = engine.HubPush(push->device_id, push->changes, access);
     return Send(
         conflicts.ok() ? JsonOk(Json{{"conflicts", *conflicts}}) : SyncError(conflicts.status()),
         res);

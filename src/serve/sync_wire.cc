@@ -173,9 +173,10 @@ Result<HubInfo> HubInfoFrom(const Json& body) {
   return i;
 }
 
-Json PushJson(const std::string& device_id, const DeviceChange& c) {
-  Json body{{"device_id", device_id},
-            {"change_id", c.change_id},
+namespace {
+
+Json ChangeJson(const DeviceChange& c) {
+  Json body{{"change_id", c.change_id},
             {"at", c.at},
             {"schema", c.schema},
             {"changeset", Base64(c.changeset)}};
@@ -183,16 +184,46 @@ Json PushJson(const std::string& device_id, const DeviceChange& c) {
   return body;
 }
 
+DeviceChange ChangeFrom(Reader& r) {
+  DeviceChange c;
+  c.change_id = r.Text("change_id");
+  c.at = r.Text("at");
+  c.schema = static_cast<int>(r.Integer("schema"));
+  c.changeset = r.Bytes("changeset");
+  c.columns = r.Columns("columns");
+  return c;
+}
+
+}  // namespace
+
+Json PushJson(const std::string& device_id, const DeviceChange& c) {
+  Json body = ChangeJson(c);
+  body["device_id"] = device_id;
+  return body;
+}
+
+Json PushJson(const std::string& device_id, const std::vector<DeviceChange>& changes) {
+  Json list = Json::array();
+  for (const DeviceChange& c : changes) list.push_back(ChangeJson(c));
+  return Json{{"device_id", device_id}, {"changes", std::move(list)}};
+}
+
 Result<PushBody> PushFrom(const Json& body) {
   Reader r(body);
   PushBody p;
   p.device_id = r.Text("device_id");
-  p.change.change_id = r.Text("change_id");
-  p.change.at = r.Text("at");
-  p.change.schema = static_cast<int>(r.Integer("schema"));
-  p.change.changeset = r.Bytes("changeset");
-  p.change.columns = r.Columns("columns");
+  if (!body.is_object() || !body.contains("changes")) {
+    p.changes.push_back(ChangeFrom(r));
+    if (!r.error().ok()) return r.error();
+    return p;
+  }
+  const Json* changes = r.Array("changes");
   if (!r.error().ok()) return r.error();
+  for (const Json& c : *changes) {
+    Reader cr(c);
+    p.changes.push_back(ChangeFrom(cr));
+    if (!cr.error().ok()) return cr.error();
+  }
   return p;
 }
 

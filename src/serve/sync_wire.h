@@ -11,7 +11,8 @@
 //                        -> {"hub_id", "schema", "min_schema"}
 //   POST /v2/sync/push   {"device_id", "change_id", "at", "schema", "changeset",
 //                         "columns": {table: [column, ...]} (only at another schema than the
-//                         hub's)}
+//                         hub's)}, or a batch: {"device_id", "changes": [{"change_id", "at",
+//                         "schema", "changeset", "columns"}, ...]}, applied in one transaction
 //                        -> {"conflicts": n}
 //   POST /v2/sync/pull   {"device_id", "after", "schema"}
 //                        -> {"changes": [{"seq", "origin", "schema", "changeset"}], "position",
@@ -27,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace certo::serve {
 
@@ -40,9 +42,10 @@ Json HubInfoJson(const HubInfo& info);
 Result<HubInfo> HubInfoFrom(const Json& body);
 
 Json PushJson(const std::string& device_id, const DeviceChange& change);
+Json PushJson(const std::string& device_id, const std::vector<DeviceChange>& changes);
 struct PushBody {
   std::string device_id;
-  DeviceChange change;
+  std::vector<DeviceChange> changes;  // one, or a batch's
 };
 Result<PushBody> PushFrom(const Json& body);
 

@@ -633,14 +633,107 @@ class Merger {
 
 }  // namespace
 
+namespace {
+
+[[noreturn]] void NotWhereTheHistorySays(const std::string& what) {
+  Fail(Status::Conflict("the device is not at the state its hub's history expects: " + what +
+                        "; nothing was changed"));
+}
+
+// One change as the statement that makes it, prepared once per table and column set (the
+// connection's cache): a replay is many small changes of few shapes.
+void ApplyOneExact(Db& db, const Change& c) {
+  const std::vector<std::string>& cols = db.Columns(c.table);
+  const auto& values = c.op == Op::kInsert ? c.new_values : c.old_values;
+  if (cols.empty() || values.size() > cols.size()) {
+    NotWhereTheHistorySays(c.table + " (a table of another shape)");
+  }
+  std::string sql;
+  std::vector<const Value*> args;
+  std::string where;
+  std::vector<const Value*> keys;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!c.pk[i] || !values[i]) continue;
+    where += (where.empty() ? " WHERE " : " AND ") + Quote(cols[i]) + " = ?";
+    keys.push_back(&*values[i]);
+  }
+  if (c.op != Op::kInsert && keys.empty())
+    NotWhereTheHistorySays(c.table + " (a change with no key)");
+  if (c.op == Op::kInsert) {
+    std::string names, marks;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (!values[i]) continue;
+      names += (names.empty() ? "" : ", ") + Quote(cols[i]);
+      marks += marks.empty() ? "?" : ", ?";
+      args.push_back(&*values[i]);
+    }
+    sql = "INSERT INTO " + Quote(c.table) + " (" + names + ") VALUES (" + marks + ")";
+  } else if (c.op == Op::kDelete) {
+    sql = "DELETE FROM " + Quote(c.table) + where;
+  } else {
+    std::string sets;
+    for (size_t i = 0; i < c.new_values.size() && i < cols.size(); ++i) {
+      if (c.pk[i] || !c.new_values[i]) continue;
+      sets += (sets.empty() ? "" : ", ") + Quote(cols[i]) + " = ?";
+      args.push_back(&*c.new_values[i]);
+    }
+    // An update that sets nothing still names a row that must be there.
+    sql = sets.empty() ? "UPDATE " + Quote(c.table) + " SET " + Quote(cols.front()) + " = " +
+                             Quote(cols.front()) + where
+                       : "UPDATE " + Quote(c.table) + " SET " + sets + where;
+  }
+  SQLite::Statement& st = db.Cached(sql);
+  int n = 1;
+  for (const Value* v : args) Bind(st, n++, *v);
+  if (c.op != Op::kInsert) {
+    for (const Value* v : keys) Bind(st, n++, *v);
+  }
+  const int rc = st.tryExecuteStep();
+  sqlite3* handle = db.raw().getHandle();
+  if (rc != SQLITE_DONE) {
+    const std::string message = sqlite3_errmsg(handle);
+    st.tryReset();
+    if ((rc & 0xff) == SQLITE_CONSTRAINT && c.op == Op::kInsert) {
+      // What SQLite's apply calls a conflict (the row is there) or a constraint.
+      std::string exists = "SELECT 1 FROM " + Quote(c.table) + where;
+      SQLite::Statement& probe = db.Cached(exists);
+      n = 1;
+      for (const Value* v : keys) Bind(probe, n++, *v);
+      const bool there = probe.executeStep();
+      probe.reset();
+      NotWhereTheHistorySays(c.table + (there ? " (a row already there)" : " (a constraint)"));
+    }
+    Fail(FromSqlite(rc, "cannot apply the hub's change: " + message));
+  }
+  // A delete or update of a row that is not here (the direct rows only: triggers' are not
+  // counted).
+  if (c.op != Op::kInsert && sqlite3_changes(handle) == 0) {
+    NotWhereTheHistorySays(c.table + " (a missing row)");
+  }
+}
+
+}  // namespace
+
+ExactReplay::ExactReplay(Db& db) : db_(db) {
+  if (!db_.InTransaction()) Fail(Status::Internal("a replay runs inside a write"));
+  // Until the commit: a change may name a row a later one of the same change makes. Set once
+  // for the whole replay, since setting it expires every prepared statement of the connection.
+  db_.Exec("PRAGMA defer_foreign_keys = ON");
+}
+
+void ExactReplay::Apply(const std::vector<Change>& changes) {
+  for (const Change& c : changes) ApplyOneExact(db_, c);
+  // Each change leaves the file whole, as it left the hub's.
+  int deferred = 0, unused = 0;
+  sqlite3_db_status(db_.raw().getHandle(), SQLITE_DBSTATUS_DEFERRED_FKS, &deferred, &unused, 0);
+  if (deferred != 0) NotWhereTheHistorySays("a foreign key");
+}
+
 void ApplyExact(Db& db, const std::string& changeset) {
   if (changeset.empty()) return;
   std::string failure;
   const int rc = ApplyV2(db, changeset, &ExactConflict, &failure);
-  if (!failure.empty()) {
-    Fail(Status::Conflict("the device is not at the state its hub's history expects: " + failure +
-                          "; nothing was changed"));
-  }
+  if (!failure.empty()) NotWhereTheHistorySays(failure);
   if (rc != SQLITE_OK) {
     Fail(FromSqlite(
         rc, "cannot apply the hub's change: " + std::string(sqlite3_errmsg(db.raw().getHandle()))));

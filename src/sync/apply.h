@@ -37,6 +37,22 @@ namespace certo::internal {
 
 void ApplyExact(Db& db, const std::string& changeset);
 
+// The same, for a whole replay of many changes (a device's pull): each change made by statements
+// prepared once for the replay rather than by sqlite3changeset_apply, which prepares its own
+// statements, the triggers of each table they write included, at every call, and expires every
+// statement of the connection twice (its PRAGMA defer_foreign_keys). The same rules: a change
+// applies as it is, a delete or an update of a row that is not here, an insert of a row that is,
+// a constraint or a foreign key left broken at the end of a change fail the sync (kConflict).
+// REQUIRES: inside a write, which the replay's failure rolls back whole.
+class ExactReplay {
+ public:
+  explicit ExactReplay(Db& db);
+  void Apply(const std::vector<Change>& changes);
+
+ private:
+  Db& db_;
+};
+
 struct MergeStamp {
   std::string change_id, origin, at;  // the pushed change and its stamp
 };

@@ -93,11 +93,7 @@ const std::vector<std::string>& RecordTables() {
 }
 
 std::vector<std::string> TableColumns(Db& db, const std::string& table) {
-  std::vector<std::string> cols;
-  SQLite::Statement st(db.raw(), "SELECT name FROM pragma_table_info(?) ORDER BY cid");
-  st.bind(1, table);
-  while (st.executeStep()) cols.push_back(st.getColumn(0).getString());
-  return cols;
+  return db.Columns(table);
 }
 
 bool IsDerivedColumn(const std::string& table, const std::string& column) {

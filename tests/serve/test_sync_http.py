@@ -168,6 +168,32 @@ def test_the_sync_routes_refuse_keys_that_are_not_the_devices(db, server_for, tm
     assert s.stop() == 0
 
 
+def test_a_batch_is_pushed_in_one_body_and_halved_when_over_the_servers_limit(
+        db, server_for, tmp_path):
+    token = make_key(db, P1)
+    s = server_for(db, "--max-body", "2048")  # a change's body fits, twelve do not
+    tablet = tmp_path / "tablet.certo"
+    device_init(s.url, tablet, token)
+    for i in range(12):
+        api(tablet, "PUT", f"/v2/person/update/{PERSON1}", {"note": f"visit {i}"})
+    me = node(tablet)
+    changes = pending(tablet)
+    before = history(db)
+    # By hand, a batch of two in one body: two rows of the hub's history, applied once.
+    body = {"device_id": me["device_id"], "changes": changes[:2]}
+    assert s("POST", "/v2/sync/push", body, token=token).json() == {"conflicts": 0}
+    assert history(db) == before + 2
+    assert s("POST", "/v2/sync/push", body, token=token).json() == {"conflicts": 0}
+    assert history(db) == before + 2
+    out = sync(tablet, s.url, token).stdout
+    assert out.startswith("sync: pushed 12, pulled 12, conflicts 0; position "), out
+    assert history(db) == before + 12
+    assert api(db, "GET", f"/v2/person/view/{PERSON1}")["note"] == "visit 11"
+    assert export(tablet, P1) == export(db, P1)
+    assert verified(tablet) and verified(db)
+    assert s.stop() == 0
+
+
 def test_bad_sync_requests_get_a_4xx_and_change_nothing(db, server_for, tmp_path):
     token = make_key(db, P1)
     s = server_for(db, "--max-body", "65536")

@@ -300,6 +300,63 @@ TEST(HubExchange, DecodingReturnsOnEveryCorruptionOfARealChangeset) {
   EXPECT_GT(read, 0);
 }
 
+// A batch is one hub transaction: each change its own row of the history, applied once; a change
+// refused refuses the batch, the changes before it included.
+TEST(HubExchange, ABatchIsAppliedWholeChangeByChangeOrNotAtAll) {
+  Files f;
+  auto hub = OpenAt(f.hub_path, "2026-11-22T08:00:00Z");
+  Crew crew(*hub);
+  auto made = hub->CreateDevice({f.device_path, crew.project});
+  ASSERT_OK(made);
+  const std::string device_id = made->node_id;
+  auto device = OpenAt(f.device_path, "2026-11-22T09:00:00Z");
+  ASSERT_OK(device->Update("person", crew.bruno, {{"note", "night shift"}}));
+  ASSERT_OK(device->Update("person", crew.carla, {{"note", "day shift"}}));
+  ASSERT_OK(device->Update("person", crew.bruno, {{"note", "back on days"}}));
+  const std::vector<DeviceChange> pending = Pending(f.device_path);
+  ASSERT_EQ(pending.size(), 3u);
+  const HubAccess access{.file = true};
+  const auto before = Rows(*hub);
+  const int64_t history = hub->SyncStatus().value().position;
+
+  DeviceChange bad = pending[2];
+  bad.change_id = "5a0b2a4e-0000-4000-8000-0000000000dd";
+  bad.at = "tomorrow";
+  auto refused = hub->HubPush(device_id, {pending[0], pending[1], bad}, access);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().ToString(), "validation: at: must be YYYY-MM-DDTHH:MM:SSZ");
+  EXPECT_EQ(Rows(*hub), before);
+  EXPECT_EQ(hub->SyncStatus().value().position, history);
+
+  // The first change again inside the batch: applied once.
+  auto pushed = hub->HubPush(device_id, {pending[0], pending[1], pending[0], pending[2]}, access);
+  ASSERT_OK(pushed);
+  EXPECT_EQ(*pushed, 0);
+  EXPECT_EQ(hub->SyncStatus().value().position, history + 3);
+  EXPECT_EQ(hub->View("person", crew.bruno).value()["note"], "back on days");
+  EXPECT_EQ(hub->View("person", crew.carla).value()["note"], "day shift");
+  {
+    SQLite::Database db(f.hub_path);
+    SQLite::Statement st(db,
+                         "SELECT change_id, origin FROM sync_change WHERE seq > ? ORDER BY seq");
+    st.bind(1, history);
+    std::vector<std::string> ids;
+    while (st.executeStep()) {
+      ids.push_back(st.getColumn(0).getString());
+      EXPECT_EQ(st.getColumn(1).getString(), device_id);
+    }
+    EXPECT_EQ(ids, (std::vector<std::string>{pending[0].change_id, pending[1].change_id,
+                                             pending[2].change_id}));
+  }
+  auto again = hub->HubPush(device_id, pending, access);
+  ASSERT_OK(again);
+  EXPECT_EQ(hub->SyncStatus().value().position, history + 3);
+  ASSERT_OK(device->SyncWithHub(f.hub_path));
+  EXPECT_EQ(Rows(*device), Rows(*hub));
+  EXPECT_TRUE(Verified(*device));
+  EXPECT_TRUE(Verified(*hub));
+}
+
 // A transport that fails at its nth call (a lost connection) leaves the device as it was, and
 // the next sync resumes without loss or duplicates, whatever was pushed before the failure.
 TEST(HubExchange, ALostConnectionAtAnyCallResumesWithoutLossOrDuplicates) {
