@@ -3,7 +3,7 @@
 -- connection loads them, and so the order of triggers on one event), then the rows such a
 -- file holds. The library makes new files from it. Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
---   CERTO_UPDATE_SCHEMA=1 build/release/tests/upgrade_test --gtest_filter='CurrentSql.*'
+--   CERTO_UPDATE_SCHEMA=1 build/dev/tests/upgrade_test --gtest_filter='CurrentSql.*'
 -- PRAGMA user_version = 17; PRAGMA application_id = 1129469007;
 
 CREATE TABLE project (
