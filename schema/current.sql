@@ -4,7 +4,7 @@
 -- file holds. The library makes new files from it. Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/dev/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 17; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 18; PRAGMA application_id = 1129469007;
 
 CREATE TABLE project (
   project_id   TEXT PRIMARY KEY NOT NULL,
@@ -1510,6 +1510,120 @@ WHEN NEW.resource_id IS NOT OLD.resource_id
                (SELECT subtenant_id FROM material_item WHERE material_item_id = NEW.resource_id))
 BEGIN
   SELECT RAISE(ABORT, 'certificate resource_id: this file has devices of one office, which keep a certificate with the office of its resource for life (docs/sync.md): delete the certificate and create it at the new resource instead');
+END;
+
+CREATE TABLE status_step (
+  subtenant_id TEXT NOT NULL,
+  status       TEXT NOT NULL,
+  day          TEXT NOT NULL,  -- '' stands for before every day
+  n            INTEGER NOT NULL,
+  PRIMARY KEY (subtenant_id, status, day)
+) WITHOUT ROWID;
+
+CREATE TRIGGER status_step_row_insert AFTER INSERT ON action_subscription
+BEGIN
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_row_steps(NEW.first_from, NEW.cover_from, NEW.shown_from,
+                                     NEW.hidden_from, NEW.cover_expire, NEW.expiring_from, 1)) j
+     WHERE true
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER status_step_row_delete AFTER DELETE ON action_subscription
+BEGIN
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT OLD.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_row_steps(OLD.first_from, OLD.cover_from, OLD.shown_from,
+                                     OLD.hidden_from, OLD.cover_expire, OLD.expiring_from, -1)) j
+     WHERE true
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER status_step_row_update
+AFTER UPDATE OF subtenant_id, first_from, cover_from, cover_expire, expiring_from, shown_from,
+                hidden_from ON action_subscription
+WHEN OLD.subtenant_id IS NOT NEW.subtenant_id OR OLD.first_from IS NOT NEW.first_from
+  OR OLD.cover_from IS NOT NEW.cover_from OR OLD.cover_expire IS NOT NEW.cover_expire
+  OR OLD.expiring_from IS NOT NEW.expiring_from OR OLD.shown_from IS NOT NEW.shown_from
+  OR OLD.hidden_from IS NOT NEW.hidden_from
+BEGIN
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_row_steps(
+             OLD.first_from, OLD.cover_from, OLD.shown_from, OLD.hidden_from, OLD.cover_expire,
+             OLD.expiring_from, -1,
+             NEW.first_from, NEW.cover_from, NEW.shown_from, NEW.hidden_from, NEW.cover_expire,
+             NEW.expiring_from, 1)) j
+     WHERE OLD.subtenant_id = NEW.subtenant_id
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT OLD.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_row_steps(OLD.first_from, OLD.cover_from, OLD.shown_from,
+                                     OLD.hidden_from, OLD.cover_expire, OLD.expiring_from, -1)) j
+     WHERE OLD.subtenant_id <> NEW.subtenant_id
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_row_steps(NEW.first_from, NEW.cover_from, NEW.shown_from,
+                                     NEW.hidden_from, NEW.cover_expire, NEW.expiring_from, 1)) j
+     WHERE OLD.subtenant_id <> NEW.subtenant_id
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER status_step_segment_insert AFTER INSERT ON subscription_cover
+BEGIN
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_segment_steps(NEW.from_day, NEW.to_day, NEW.shown_from,
+                                         NEW.hidden_from, NEW.cover_expire, NEW.expiring_from,
+                                         1)) j
+     WHERE true
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER status_step_segment_delete AFTER DELETE ON subscription_cover
+BEGIN
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT OLD.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_segment_steps(OLD.from_day, OLD.to_day, OLD.shown_from,
+                                         OLD.hidden_from, OLD.cover_expire, OLD.expiring_from,
+                                         -1)) j
+     WHERE true
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER status_step_segment_update
+AFTER UPDATE OF from_day, to_day, subtenant_id, cover_expire, expiring_from, shown_from,
+                hidden_from ON subscription_cover
+WHEN OLD.subtenant_id IS NOT NEW.subtenant_id OR OLD.from_day IS NOT NEW.from_day
+  OR OLD.to_day IS NOT NEW.to_day OR OLD.cover_expire IS NOT NEW.cover_expire
+  OR OLD.expiring_from IS NOT NEW.expiring_from OR OLD.shown_from IS NOT NEW.shown_from
+  OR OLD.hidden_from IS NOT NEW.hidden_from
+BEGIN
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_segment_steps(
+             OLD.from_day, OLD.to_day, OLD.shown_from, OLD.hidden_from, OLD.cover_expire,
+             OLD.expiring_from, -1,
+             NEW.from_day, NEW.to_day, NEW.shown_from, NEW.hidden_from, NEW.cover_expire,
+             NEW.expiring_from, 1)) j
+     WHERE OLD.subtenant_id = NEW.subtenant_id
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT OLD.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_segment_steps(OLD.from_day, OLD.to_day, OLD.shown_from,
+                                         OLD.hidden_from, OLD.cover_expire, OLD.expiring_from,
+                                         -1)) j
+     WHERE OLD.subtenant_id <> NEW.subtenant_id
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_segment_steps(NEW.from_day, NEW.to_day, NEW.shown_from,
+                                         NEW.hidden_from, NEW.cover_expire, NEW.expiring_from,
+                                         1)) j
+     WHERE OLD.subtenant_id <> NEW.subtenant_id
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
 END;
 
 INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', 0);

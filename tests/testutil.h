@@ -9,8 +9,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -107,6 +109,48 @@ inline ::testing::AssertionResult Verified(Engine& engine) {
   auto failure = ::testing::AssertionFailure();
   for (const Problem& p : report->problems) failure << p.message << "\n";
   return failure;
+}
+
+// The status counts of every office and of the whole file on day (StatusCounts, read from the
+// status steps of schema 18) against the rows the index lists in the schedule on that day (at
+// most 1,000: a test's file).
+inline ::testing::AssertionResult CountsAgreeWithIndex(Engine& engine,
+                                                       std::chrono::year_month_day day) {
+  Query rows;
+  rows.as_of = day;
+  rows.per_page = 1000;
+  auto page = engine.Index("action-subscription", rows);
+  if (!page.ok()) return ::testing::AssertionFailure() << page.status().ToString();
+  if (page->total_count > rows.per_page) return ::testing::AssertionFailure() << "too many rows";
+  std::map<std::string, std::map<std::string, int64_t>> tally;  // office -> status -> rows
+  for (const Json& r : page->rows) {
+    ++tally[r["subtenant_id"].get<std::string>()][r["status"].get<std::string>()];
+    ++tally[""][r["status"].get<std::string>()];
+  }
+  Query offices;
+  offices.history = true;
+  offices.per_page = 1000;
+  auto listed = engine.Index("office", offices);
+  if (!listed.ok()) return ::testing::AssertionFailure() << listed.status().ToString();
+  std::vector<std::string> ids = {""};
+  for (const Json& o : listed->rows) ids.push_back(o["office_id"]);
+  std::string out;
+  for (const std::string& id : ids) {
+    Query q;
+    q.as_of = day;
+    if (!id.empty()) q.filter = Json{{"subtenant_id", id}};
+    auto counts = engine.StatusCounts(q);
+    if (!counts.ok()) return ::testing::AssertionFailure() << counts.status().ToString();
+    for (ScheduleStatus s : kScheduleStatuses) {
+      const int64_t want = tally[id][StatusName(s)];
+      if (counts->at(s) != want) {
+        out += "\n  office '" + id + "' " + StatusName(s) + ": counted " +
+               std::to_string(counts->at(s)) + ", listed " + std::to_string(want);
+      }
+    }
+  }
+  if (out.empty()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << out;
 }
 
 // A JSON-API call with its body parsed (discarded JSON when the body is not JSON).

@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: MIT
 //
 // Engine::Compact (`certo compact`): gives a file's unused space back. It checkpoints the
-// write-ahead log into the file and truncates it, and with vacuum rewrites the file without its
+// write-ahead log into the file and truncates it, drops the status steps that count nothing
+// (schema 18), and with vacuum rewrites the file without its
 // free pages (which needs as much free disk as the file and a moment with no other writer).
 // Sizes are the main file plus its -wal file, in bytes (0 for an in-memory database).
 

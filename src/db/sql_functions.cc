@@ -108,6 +108,58 @@ void StatusFn(sqlite3_context* c, int, sqlite3_value** argv) {
                       SQLITE_STATIC);
 }
 
+// certo_row_steps and certo_segment_steps (schema 18): the status steps of rows of
+// action_subscription or of subscription_cover, in groups of seven arguments, each its row's
+// stored columns and a sign (1: the row comes, -1: it goes), merged, as a JSON array of
+// [day, status, n] ('' for the day before every day), or NULL when they cancel out. Merging an
+// update's old and new row in one call leaves only the steps that changed.
+void StepsFn(sqlite3_context* c, int argc, sqlite3_value** argv, bool row) {
+  if (argc % 7 != 0) {
+    sqlite3_result_error(c, "certo steps: arguments come in groups of seven", -1);
+    return;
+  }
+  std::vector<StatusStep> steps;
+  for (int at = 0; at < argc; at += 7) {
+    sqlite3_value** a = argv + at;
+    const std::optional<Date> shown = DateArg(a[2]), hidden = DateArg(a[3]);
+    const Cover cover = CoverArg(a[4]);
+    const std::optional<Date> expiring = DateArg(a[5]);  // kNever: never EXPIRING
+    const int sign = sqlite3_value_int(a[6]) < 0 ? -1 : 1;
+    if (row) {
+      // NEW before the first cover (always, when none); the row's own segment from cover_from.
+      const std::optional<Date> first = DateArg(a[0]), own = DateArg(a[1]);
+      AppendStatusSteps(std::nullopt, first ? first : own, shown, hidden, false, std::nullopt,
+                        std::nullopt, sign, steps);
+      if (own) {
+        AppendStatusSteps(own, std::nullopt, shown, hidden, cover.covered, cover.date, expiring,
+                          sign, steps);
+      }
+    } else {
+      AppendStatusSteps(DateArg(a[0]), DateArg(a[1]), shown, hidden, cover.covered, cover.date,
+                        expiring, sign, steps);
+    }
+  }
+  steps = MergeStatusSteps(std::move(steps));
+  if (steps.empty()) {
+    sqlite3_result_null(c);
+    return;
+  }
+  std::string json = "[";
+  for (const StatusStep& s : steps) {
+    if (json.size() > 1) json += ',';
+    json += "[\"" + (s.day ? FormatDate(*s.day) : std::string()) + "\",\"" + StatusName(s.status) +
+            "\"," + std::to_string(s.n) + "]";
+  }
+  json += ']';
+  ResultText(c, json);
+}
+void RowStepsFn(sqlite3_context* c, int argc, sqlite3_value** argv) {
+  StepsFn(c, argc, argv, true);
+}
+void SegmentStepsFn(sqlite3_context* c, int argc, sqlite3_value** argv) {
+  StepsFn(c, argc, argv, false);
+}
+
 // The earliest (sign -1) or latest (sign 1) of its text arguments, NULLs ignored; NULL when all
 // are NULL.
 void Extreme(sqlite3_context* c, int argc, sqlite3_value** argv, int sign) {
@@ -258,6 +310,8 @@ int RegisterFunctions(sqlite3* db, SqlContext* ctx) {
       {"certo_expiry", 7, true, Expiry},
       {"certo_expiring_from", 2, true, ExpiringFromFn},
       {"certo_status", 3, true, StatusFn},
+      {"certo_row_steps", -1, true, RowStepsFn},
+      {"certo_segment_steps", -1, true, SegmentStepsFn},
       {"certo_add_days", 2, true, AddDaysFn},
       {"certo_earliest", -1, true, Earliest},
       {"certo_latest", -1, true, Latest},

@@ -79,4 +79,60 @@ std::vector<CoverSegment> CoverTimeline(std::vector<TimelineLink> links,
   return out;
 }
 
+namespace {
+
+// Bounds of a stretch of days: nullopt is before every day as a start, after every day as an end.
+std::optional<Date> LaterStart(std::optional<Date> a, std::optional<Date> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::max(*a, *b);
+}
+std::optional<Date> EarlierEnd(std::optional<Date> a, std::optional<Date> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::min(*a, *b);
+}
+
+}  // namespace
+
+void AppendStatusSteps(std::optional<Date> from, std::optional<Date> to, std::optional<Date> shown,
+                       std::optional<Date> hidden, bool covered, std::optional<Date> expire,
+                       std::optional<Date> expiring_from, int sign, std::vector<StatusStep>& out) {
+  const std::optional<Date> lo = LaterStart(from, shown), hi = EarlierEnd(to, hidden);
+  auto piece = [&](ScheduleStatus status, std::optional<Date> start, std::optional<Date> end) {
+    if (start && end && *start >= *end) return;
+    out.push_back({start, status, sign});
+    if (end) out.push_back({end, status, -sign});
+  };
+  if (!covered) {
+    piece(ScheduleStatus::kNew, lo, hi);
+    return;
+  }
+  // StatusOn over the stretch: VALID before expiring_from and up to expire, EXPIRING from
+  // expiring_from up to expire, EXPIRED after expire (nullopt: never).
+  const std::optional<Date> after =
+      expire ? std::optional<Date>(AddDays(*expire, 1)) : std::nullopt;
+  piece(ScheduleStatus::kValid, lo, EarlierEnd(hi, EarlierEnd(expiring_from, after)));
+  if (expiring_from)
+    piece(ScheduleStatus::kExpiring, LaterStart(lo, expiring_from), EarlierEnd(hi, after));
+  if (after) piece(ScheduleStatus::kExpired, LaterStart(lo, after), hi);
+}
+
+std::vector<StatusStep> MergeStatusSteps(std::vector<StatusStep> steps) {
+  auto key = [](const StatusStep& s) { return std::make_pair(s.day, static_cast<int>(s.status)); };
+  std::sort(steps.begin(), steps.end(),
+            [&](const StatusStep& a, const StatusStep& b) { return key(a) < key(b); });
+  std::vector<StatusStep> merged;
+  for (const StatusStep& s : steps) {
+    if (!merged.empty() && key(merged.back()) == key(s)) {
+      merged.back().n += s.n;
+    } else {
+      if (!merged.empty() && merged.back().n == 0) merged.pop_back();
+      merged.push_back(s);
+    }
+  }
+  if (!merged.empty() && merged.back().n == 0) merged.pop_back();
+  return merged;
+}
+
 }  // namespace certo::internal

@@ -78,4 +78,26 @@ struct CoverSegment {
 std::vector<CoverSegment> CoverTimeline(std::vector<TimelineLink> links,
                                         std::optional<long long> expire_interval);
 
+// ---- Status counts as steps (schema/0018_status_steps.sql) ----------------------------------
+
+// One change of a count: from day on (nullopt: from before every day), n more rows of a status.
+struct StatusStep {
+  std::optional<Date> day;
+  ScheduleStatus status;
+  int n = 0;
+  friend bool operator==(const StatusStep&, const StatusStep&) = default;
+};
+
+// The steps of one stretch of days [from, to) under one cover (from nullopt: from before every
+// day; to nullopt: open-ended) of a row in force over [shown, hidden) (nullopt: always shown,
+// never hidden), each n times sign, appended to out. Summing every step up to a day D gives,
+// per status, how many such stretches are in force on D with that status (StatusOn's), so the
+// counts of an office on any day are one range read of its steps.
+void AppendStatusSteps(std::optional<Date> from, std::optional<Date> to, std::optional<Date> shown,
+                       std::optional<Date> hidden, bool covered, std::optional<Date> expire,
+                       std::optional<Date> expiring_from, int sign, std::vector<StatusStep>& out);
+
+// The steps summed per day and status, in (day, status) order, zeros dropped.
+std::vector<StatusStep> MergeStatusSteps(std::vector<StatusStep> steps);
+
 }  // namespace certo::internal

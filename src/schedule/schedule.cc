@@ -157,9 +157,29 @@ std::map<ScheduleStatus, int64_t> StatusCounts(Db& db, Store& store, const Query
   std::vector<std::string> where;
   std::vector<Json> binds;
   std::vector<FieldError> errors;
-  store.Where(e, q.filter, q.history, where, binds, errors);
+  // The counts of offices as of any day are their status steps up to it (schema 18), which
+  // hold only the rows in force on each day: the visibility condition is theirs, not the read's.
+  const bool steps = !q.history && NamesOnlyOffices(q.filter);
+  store.Where(e, q.filter, q.history || steps, where, binds, errors);
   if (!errors.empty()) Fail(Status::Validation(std::move(errors)));
   const std::string day = FormatDate(store.AsOf());
+  std::map<ScheduleStatus, int64_t> counts;
+  if (steps) {
+    std::vector<std::string> conditions = where;
+    conditions.push_back("t.status = ? AND t.day <= ?");
+    SQLite::Statement& st =
+        db.Cached("SELECT coalesce(sum(t.n), 0) FROM status_step t" + WhereSql(conditions));
+    for (ScheduleStatus status : kScheduleStatuses) {
+      std::vector<Json> all = binds;
+      all.push_back(StatusName(status));
+      all.push_back(day);
+      BindValues(st, all);
+      st.executeStep();
+      counts[status] = st.getColumn(0).getInt64();
+      st.reset();
+    }
+    return counts;
+  }
   // Each status as a sum of index range reads (status_sql.h): the rows whose own columns are in
   // force on the day; the earlier segments in force on it; and, for NEW, the rows that no link
   // covered yet. The segments are read alone when the filter names nothing but offices (their
@@ -178,7 +198,6 @@ std::map<ScheduleStatus, int64_t> StatusCounts(Db& db, Store& store, const Query
     st.reset();
     return n;
   };
-  std::map<ScheduleStatus, int64_t> counts;
   for (ScheduleStatus status : kScheduleStatuses) {
     int64_t n = count("action_subscription t", StatusConditionOwn(status, "t", "?"));
     if (offices_only) {

@@ -6,6 +6,8 @@
 // check; and SQLite's own integrity checks, by depth. Rows are read once per entity and kept as
 // ids in memory, so the cross-checks are lookups instead of queries per row.
 
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -75,9 +77,77 @@ void Mismatch(VerifyReport& report, const std::string& id, const std::string& fi
                                         Show(stored) + ", recomputed " + Show(want)});
 }
 
+// The status steps of schema 18 as Verify recomputes them: per office, status and day (nullopt:
+// before every day), packed into one integer key.
+class ExpectedSteps {
+ public:
+  void Add(const std::string& office, const std::vector<StatusStep>& steps) {
+    const uint64_t o = OfficeIndex(office);
+    for (const StatusStep& s : steps) sums_[Key(o, s.status, s.day)] += s.n;
+  }
+
+  // Each stored step checked against the sum (a stored 0 and a missing row are the same), then
+  // each nonzero sum the file lacks.
+  void Compare(Db& db, VerifyReport& report) {
+    SQLite::Statement st(db.raw(), "SELECT subtenant_id, status, day, n FROM status_step");
+    while (st.executeStep()) {
+      const std::string office = st.getColumn(0).getString(), status = st.getColumn(1).getString(),
+                        day = st.getColumn(2).getString();
+      const long long n = st.getColumn(3).getInt64();
+      const std::optional<ScheduleStatus> s = ParseScheduleStatus(status);
+      const std::optional<Date> date = day.empty() ? std::nullopt : ParseDate(day);
+      long long want = 0;
+      if (s && (day.empty() || date)) {
+        auto found = sums_.find(Key(OfficeIndex(office), *s, date));
+        if (found != sums_.end()) {
+          want = found->second;
+          sums_.erase(found);
+        }
+      }
+      if (n != want) Problem(report, office + "|" + status + "|" + day, n, want);
+    }
+    std::vector<std::string> offices(offices_.size());
+    for (const auto& [name, index] : offices_) offices[index] = name;
+    for (const auto& [key, n] : sums_) {
+      if (n == 0) continue;
+      const int days = static_cast<int32_t>(static_cast<uint32_t>(key));
+      const std::string day =
+          days == kBefore ? "" : FormatDate(Date(std::chrono::sys_days(std::chrono::days(days))));
+      Problem(report,
+              offices[key >> 35] + "|" + StatusName(static_cast<ScheduleStatus>((key >> 32) & 7)) +
+                  "|" + day,
+              0, n);
+    }
+  }
+
+ private:
+  static constexpr int kBefore = std::numeric_limits<int32_t>::min();
+
+  uint64_t OfficeIndex(const std::string& office) {
+    return offices_.try_emplace(office, offices_.size()).first->second;
+  }
+  static uint64_t Key(uint64_t office, ScheduleStatus status, const std::optional<Date>& day) {
+    const int days =
+        day ? static_cast<int>(std::chrono::sys_days(*day).time_since_epoch().count()) : kBefore;
+    return office << 35 | static_cast<uint64_t>(status) << 32 |
+           static_cast<uint32_t>(static_cast<int32_t>(days));
+  }
+  static void Problem(VerifyReport& report, const std::string& key, long long stored,
+                      long long want) {
+    report.problems.push_back(certo::Problem{
+        "schedule", "status_step", key, "n", std::to_string(stored), std::to_string(want),
+        "status_step " + key + ": stored " + std::to_string(stored) + ", recomputed " +
+            std::to_string(want)});
+  }
+
+  std::unordered_map<std::string, uint64_t> offices_;
+  std::unordered_map<uint64_t, long long> sums_;
+};
+
 // Every subscription's cover timeline recomputed in C++ from its links (rules.h, CoverTimeline)
 // and compared with the row's columns (its first day and last segment) and with its earlier
-// segments in subscription_cover, copies of the row's office and existence period included.
+// segments in subscription_cover, copies of the row's office and existence period included;
+// and the status steps of every office (schema 18) summed from those timelines.
 void CheckSchedule(Db& db, VerifyReport& report) {
   std::unordered_map<std::string, ActionInfo> actions;
   {
@@ -127,6 +197,8 @@ void CheckSchedule(Db& db, VerifyReport& report) {
                        "SELECT action_subscription_id, action_id, subscriber_id, cover_release, "
                        "cover_expire, expiring_from, first_from, cover_from, subtenant_id, "
                        "shown_from, hidden_from FROM action_subscription");
+  ExpectedSteps expected_steps;
+  std::vector<StatusStep> row_steps;
   while (st.executeStep()) {
     ++report.subscriptions_checked;
     const std::string id = st.getColumn(0).getString();
@@ -156,6 +228,18 @@ void CheckSchedule(Db& db, VerifyReport& report) {
     for (int i = 0; i < 5; ++i) {
       if (stored[i] != expected[i]) Mismatch(report, id, fields[i], stored[i], expected[i]);
     }
+    // The steps the row and its segments should have given, within the days the row is in
+    // force as stored (CheckVisibility checks those).
+    const std::optional<Date> shown = DateOf(Text(st, 9)), hidden = DateOf(Text(st, 10));
+    row_steps.clear();
+    AppendStatusSteps(std::nullopt,
+                      timeline.empty() ? std::nullopt : std::optional<Date>(timeline.front().from),
+                      shown, hidden, false, std::nullopt, std::nullopt, 1, row_steps);
+    for (const CoverSegment& g : timeline) {
+      AppendStatusSteps(g.from, g.to, shown, hidden, g.covered, g.expire, g.expiring_from, 1,
+                        row_steps);
+    }
+    expected_steps.Add(st.getColumn(8).getString(), row_steps);
     const std::string copies =
         "|" + Show(Text(st, 8)) + "|" + Show(Text(st, 9)) + "|" + Show(Text(st, 10));
     std::vector<std::string> want;
@@ -172,6 +256,7 @@ void CheckSchedule(Db& db, VerifyReport& report) {
       Mismatch(report, id, "cover_timeline", join(got), join(want));
     }
   }
+  expected_steps.Compare(db, report);
 }
 
 // Every id of a collection, and its existence period (empty: open).

@@ -581,10 +581,12 @@ std::string LiveSchema(const std::string& path) {
       << "-- PRAGMA user_version = " << db.execAndGet("PRAGMA user_version").getInt()
       << "; PRAGMA application_id = " << db.execAndGet("PRAGMA application_id").getInt() << ";\n";
   SQLite::Statement objects(
-      db, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name != 'sqlite_sequence' "
-          "ORDER BY rowid");
+      db,
+      "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name != 'sqlite_sequence' "
+      "ORDER BY rowid");
   while (objects.executeStep()) out << "\n" << objects.getColumn(0).getString() << ";\n";
-  SQLite::Statement tables(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid");
+  SQLite::Statement tables(db,
+                           "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid");
   while (tables.executeStep()) {
     const std::string table = tables.getColumn(0).getString();
     std::string names, values;
@@ -756,6 +758,40 @@ TEST(UpgradeToSchema16, ADeviceMadeBeforeTheHubKnewItsDevicesIsRegisteredByItsFi
 // Schema 17: devices of one office. A hub of schema 16 and its devices are of whole projects
 // (office NULL) and sync as before; the upgraded hub can make a device of one office, after
 // which it keeps each certificate in the office of its resource.
+TEST(UpgradeToSchema18, TheStepsOfAnOlderFileCountWhatItsTimelinesSayOnEveryDay) {
+  TempDir dir;
+  const std::string path = dir.File("schema17.certo");
+  std::filesystem::copy_file(FixturePath(2), path);
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    internal::SqlContext ctx;
+    ctx.options.today = kToday;
+    ASSERT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
+    SQLite::Transaction tx(raw);
+    MigrateRawTo(raw, 17);
+    // A revocation, so that the file holds an earlier segment too.
+    raw.exec(
+        "UPDATE certificate SET revoked_on = '2026-06-01' WHERE certificate_id = "
+        "(SELECT min(c.certificate_id) FROM certificate c JOIN certificate_action l"
+        "  ON l.certificate_id = c.certificate_id WHERE c.date_release < '2026-06-01')");
+    EXPECT_GT(raw.execAndGet("SELECT count(*) FROM subscription_cover").getInt(), 0);
+    tx.commit();
+  }
+  auto engine = OpenEngine(path);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->SchemaVersion(), internal::Migrations().back().version);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    EXPECT_GT(db.execAndGet("SELECT count(*) FROM status_step").getInt(), 0);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM status_step WHERE n = 0").getInt(), 0);
+  }
+  for (const auto& day : {Ymd(2020, 1, 1), Ymd(2025, 6, 1), Ymd(2026, 5, 31), Ymd(2026, 6, 1),
+                          kToday, Ymd(2027, 12, 31), Ymd(2032, 1, 1)}) {
+    EXPECT_TRUE(CountsAgreeWithIndex(*engine, day)) << ::testing::PrintToString(day);
+  }
+  EXPECT_TRUE(Verified(*engine));
+}
+
 TEST(UpgradeToSchema17, DevicesMadeBeforeHoldTheirWholeProjectAndAnOfficeDeviceCanBeMade) {
   TempDir dir;
   const std::string path = dir.File("schema16.certo");

@@ -119,6 +119,69 @@ TEST(StatusOn, ANeverExpiringCoverIsValidForever) {
   EXPECT_EQ(StatusOn(true, std::nullopt, std::nullopt, D("9000-01-01")), ScheduleStatus::kValid);
 }
 
+// Every stretch, existence period and cover over a few days, each bound absent or on one of
+// them: the steps summed up to each day are StatusOn's status on that day, once, exactly on the
+// days both the stretch and the row are in force, and nothing on the others.
+TEST(StatusSteps, SummedUpToADayAreStatusOnForEveryDayInForce) {
+  const Date base = D("2026-01-01");
+  std::vector<std::optional<Date>> bounds = {std::nullopt};
+  for (int i = 0; i < 5; ++i) bounds.push_back(AddDays(base, 2 * i));
+  int stretches = 0;
+  for (const auto& from : bounds) {
+    for (const auto& to : bounds) {
+      if (from && to && *to <= *from) continue;
+      for (const auto& shown : bounds) {
+        for (const auto& hidden : bounds) {
+          for (int cover = 0; cover < 3; ++cover) {  // none, never expiring, expiring
+            for (const auto& expire : bounds) {
+              if (cover == 2 && !expire) continue;
+              for (int interval : {0, 1, 3}) {
+                const bool covered = cover > 0;
+                const std::optional<Date> e = cover == 2 ? expire : std::nullopt;
+                const std::optional<Date> expiring = ExpiringFrom(e, interval);
+                std::vector<StatusStep> steps;
+                AppendStatusSteps(from, to, shown, hidden, covered, e, expiring, 1, steps);
+                steps = MergeStatusSteps(steps);
+                ++stretches;
+                for (int day = -3; day < 13; ++day) {
+                  const Date d = AddDays(base, day);
+                  int sums[4] = {0, 0, 0, 0};
+                  for (const StatusStep& s : steps) {
+                    if (!s.day || *s.day <= d) sums[static_cast<int>(s.status)] += s.n;
+                  }
+                  const bool in_force = (!from || *from <= d) && (!to || d < *to) &&
+                                        (!shown || *shown <= d) && (!hidden || d < *hidden);
+                  int want[4] = {0, 0, 0, 0};
+                  if (in_force) ++want[static_cast<int>(StatusOn(covered, e, expiring, d))];
+                  for (int k = 0; k < 4; ++k) {
+                    ASSERT_EQ(sums[k], want[k])
+                        << "status " << k << " on " << FormatDate(d) << ", stretch [" << S(from)
+                        << ", " << S(to) << ") shown [" << S(shown) << ", " << S(hidden)
+                        << ") cover " << cover << " expire " << S(e) << " interval " << interval;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(stretches, 10000);
+}
+
+TEST(StatusSteps, MergeSumsEachDayAndStatusAndDropsZeros) {
+  const Date a = D("2026-03-01"), b = D("2026-04-01");
+  std::vector<StatusStep> steps = {
+      {b, ScheduleStatus::kValid, 1},          {a, ScheduleStatus::kNew, -1},
+      {std::nullopt, ScheduleStatus::kNew, 1}, {b, ScheduleStatus::kValid, -1},
+      {a, ScheduleStatus::kValid, 1},          {a, ScheduleStatus::kNew, -1}};
+  EXPECT_EQ(MergeStatusSteps(steps),
+            (std::vector<StatusStep>{{std::nullopt, ScheduleStatus::kNew, 1},
+                                     {a, ScheduleStatus::kNew, -2},
+                                     {a, ScheduleStatus::kValid, 1}}));
+}
+
 TEST(StatusNames, AreTheJsonNamesInCountOrderAndParseBackExactly) {
   std::vector<std::string> names;
   for (ScheduleStatus s : kScheduleStatuses) {

@@ -379,6 +379,8 @@ TEST(ScheduleRandom, EveryCommitLeavesNothingForVerifyToFind) {
         const std::string disagree = ChangesDisagree(*engine, day);
         ASSERT_EQ(disagree, "") << "after step " << step << ", on "
                                 << ::testing::PrintToString(day);
+        ASSERT_TRUE(CountsAgreeWithIndex(*engine, day))
+            << "after step " << step << ", on " << ::testing::PrintToString(day);
       }
     }
   }
