@@ -124,6 +124,9 @@ Result<Page> Engine::Index(std::string_view collection, const Query& query) {
   return Guard([&] {
     const auto& e = EntityOf(collection);
     internal::AsOfScope as_of(impl_->ctx, query.as_of);
+    if (e.collection == "action-subscription") {
+      return internal::Index(*impl_->db, *impl_->store, query);
+    }
     return impl_->store->Index(e, query);
   });
 }

@@ -3,6 +3,7 @@
 
 #include "schedule/schedule.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,7 +24,101 @@ bool NamesOnlyOffices(const Json& filter) {
          (filter.empty() || (filter.size() == 1 && filter.contains("subtenant_id")));
 }
 
+// The rows of the offices where names (conditions on t.subtenant_id alone) that have status on
+// day: their status steps summed up to it (schema 18).
+int64_t StepsCount(Db& db, const std::vector<std::string>& where, const std::vector<Json>& binds,
+                   ScheduleStatus status, const std::string& day) {
+  std::vector<std::string> conditions = where;
+  conditions.push_back("t.status = ? AND t.day <= ?");
+  SQLite::Statement& st =
+      db.Cached("SELECT coalesce(sum(t.n), 0) FROM status_step t" + WhereSql(conditions));
+  std::vector<Json> all = binds;
+  all.push_back(StatusName(status));
+  all.push_back(day);
+  BindValues(st, all);
+  st.executeStep();
+  const int64_t n = st.getColumn(0).getInt64();
+  st.reset();
+  return n;
+}
+
 }  // namespace
+
+// ---- Index ----------------------------------------------------------------------------------
+
+Page Index(Db& db, Store& store, const Query& q) {
+  const Entity& e = *FindEntity("action-subscription");
+  // The schedule's most asked list: one status of some offices as of a day, often by expiry (the
+  // EXPIRED page). Read as Store::Index would, its count and its order are each an OR of the
+  // row's own segment and the earlier ones (status_sql.h), which no index serves; here the count
+  // is the offices' status steps and the page the merge of two index-ordered reads. Anything
+  // else, or bad input, is Store::Index's.
+  std::optional<ScheduleStatus> status;
+  if (!q.history && q.filter.is_object() && q.filter.contains("status") &&
+      q.filter["status"].is_string()) {
+    status = ParseScheduleStatus(q.filter["status"].get<std::string>());
+  }
+  Json offices = q.filter;
+  if (status) offices.erase("status");
+  std::vector<FieldError> errors;
+  CheckPaging(q.page, q.per_page, errors);
+  if (!status || !NamesOnlyOffices(offices) || !errors.empty()) return store.Index(e, q);
+  std::vector<std::string> where;
+  std::vector<Json> binds;
+  store.Where(e, offices, /*history=*/true, where, binds, errors);
+  if (!errors.empty()) return store.Index(e, q);
+  const std::string day = FormatDate(store.AsOf());
+  const int64_t total = StepsCount(db, where, binds, *status, day);
+  const bool by_expiry =
+      q.sort == "certificate_date_expire" || q.sort == "-certificate_date_expire";
+  if (!by_expiry || *status == ScheduleStatus::kNew) {
+    return store.Index(e, q, total);
+  }
+  // Each arm in the page's order (the expiry in force, then the id) through an office index of
+  // its own: the rows whose own segment is in force on the day, and the earlier segments in force
+  // on it, both within the days the row is in force (the segments carry copies of those).
+  const std::string dir = q.sort[0] == '-' ? " DESC" : "";
+  const int64_t want = static_cast<int64_t>(q.page) * q.per_page;
+  std::vector<Json> all;
+  auto arm = [&](const std::string& table, const std::string& condition) {
+    std::vector<std::string> conditions = where;
+    conditions.push_back(InForceOnSql(e, "t", "?"));
+    conditions.push_back(condition);
+    all.insert(all.end(), binds.begin(), binds.end());
+    const FilterSql extra = WithDay(InForceOnSql(e, "t", "?") + " AND " + condition, day);
+    all.insert(all.end(), extra.binds.begin(), extra.binds.end());
+    all.push_back(want);
+    return "SELECT * FROM (SELECT t.action_subscription_id AS id, t.cover_expire AS k FROM " +
+           table + " t" + WhereSql(conditions) + " ORDER BY t.cover_expire" + dir +
+           ", t.action_subscription_id LIMIT ?)";
+  };
+  const std::string own = arm("action_subscription", StatusConditionOwn(*status, "t", "?"));
+  const std::string past = arm("subscription_cover", "t.to_day > ? AND t.from_day <= ? AND " +
+                                                         SegmentStatusCondition(*status, "t", "?"));
+  SQLite::Statement& st = db.Cached("SELECT id FROM (" + own + " UNION ALL " + past +
+                                    ") ORDER BY k" + dir + ", id LIMIT ? OFFSET ?");
+  BindPage(st, BindValues(st, all), q.page, q.per_page);
+  Json ids = Json::array();
+  while (st.executeStep()) ids.push_back(st.getColumn(0).getString());
+  st.reset();
+  // The page's rows with every field, in the page's order.
+  const std::string id(e.id);
+  Query rows;
+  rows.filter = {{id, ids}};
+  rows.per_page = q.per_page;
+  rows.history = true;
+  Page page = ids.empty() ? Page{} : store.Index(e, rows);
+  std::unordered_map<std::string, size_t> at;
+  for (size_t i = 0; i < ids.size(); ++i) at[ids[i].get<std::string>()] = i;
+  std::sort(page.rows.begin(), page.rows.end(), [&](const Json& a, const Json& b) {
+    return at[a[id].get<std::string>()] < at[b[id].get<std::string>()];
+  });
+  page.page = q.page;
+  page.per_page = q.per_page;
+  page.total_count = total;
+  page.page_count = PageCount(total, q.per_page);
+  return page;
+}
 
 // ---- Changes --------------------------------------------------------------------------------
 
@@ -165,18 +260,8 @@ std::map<ScheduleStatus, int64_t> StatusCounts(Db& db, Store& store, const Query
   const std::string day = FormatDate(store.AsOf());
   std::map<ScheduleStatus, int64_t> counts;
   if (steps) {
-    std::vector<std::string> conditions = where;
-    conditions.push_back("t.status = ? AND t.day <= ?");
-    SQLite::Statement& st =
-        db.Cached("SELECT coalesce(sum(t.n), 0) FROM status_step t" + WhereSql(conditions));
     for (ScheduleStatus status : kScheduleStatuses) {
-      std::vector<Json> all = binds;
-      all.push_back(StatusName(status));
-      all.push_back(day);
-      BindValues(st, all);
-      st.executeStep();
-      counts[status] = st.getColumn(0).getInt64();
-      st.reset();
+      counts[status] = StepsCount(db, where, binds, status, day);
     }
     return counts;
   }

@@ -18,6 +18,10 @@
 
 namespace certo::internal {
 
+// The action-subscription index (Store::Index's answer), with a faster read for one status of
+// some offices, by expiry or not; throws StatusError.
+Page Index(Db& db, Store& store, const Query& query);
+
 // Status changes in (query.from, query.to]; throws StatusError.
 Page Changes(Db& db, Store& store, const ChangesQuery& query);
 

@@ -1043,7 +1043,7 @@ void Store::Where(const Entity& e, const Json& filter, bool history,
   }
 }
 
-Page Store::Index(const Entity& e, const Query& q) {
+Page Store::Index(const Entity& e, const Query& q, std::optional<int64_t> total) {
   std::vector<FieldError> errors;
   CheckPaging(q.page, q.per_page, errors);
   std::vector<std::string> where;
@@ -1075,7 +1075,9 @@ Page Store::Index(const Entity& e, const Query& q) {
   Page page;
   page.page = q.page;
   page.per_page = q.per_page;
-  {
+  if (total) {
+    page.total_count = *total;
+  } else {
     SQLite::Statement& st = db_.Cached("SELECT count(*)" + from);
     BindValues(st, binds);
     st.executeStep();

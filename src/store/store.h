@@ -55,7 +55,8 @@ class Store {
   // Any row, retired or not; throws kNotFound.
   Json View(const Entity& e, std::string_view id);
   Json Update(const Entity& e, std::string_view id, const Json& changes);
-  Page Index(const Entity& e, const Query& query);
+  // total: the count of the rows query matches, when the caller knows it (no count is run).
+  Page Index(const Entity& e, const Query& query, std::optional<int64_t> total = std::nullopt);
   // Every row query matches, read page by page in its order (query.page and per_page ignored).
   std::vector<Json> IndexAll(const Entity& e, Query query);
   DeleteResult Delete(const Entity& e, std::string_view id, bool force);
