@@ -429,8 +429,11 @@ TEST(ScheduleRandom, EveryCommitLeavesNothingForVerifyToFind) {
         const std::string disagree = ChangesDisagree(*engine, day);
         ASSERT_EQ(disagree, "") << "after step " << step << ", on "
                                 << ::testing::PrintToString(day);
-        ASSERT_EQ(ExpiryPagesDisagree(*engine, day), "")
-            << "after step " << step << ", on " << ::testing::PrintToString(day);
+        // Paging every office's statuses both ways is the costly check: one probe in four.
+        if (probe % 4 == 0) {
+          ASSERT_EQ(ExpiryPagesDisagree(*engine, day), "")
+              << "after step " << step << ", on " << ::testing::PrintToString(day);
+        }
         ASSERT_TRUE(CountsAgreeWithIndex(*engine, day))
             << "after step " << step << ", on " << ::testing::PrintToString(day);
       }
