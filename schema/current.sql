@@ -4,7 +4,7 @@
 -- file holds. The library makes new files from it. Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/dev/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 18; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 19; PRAGMA application_id = 1129469007;
 
 CREATE TABLE project (
   project_id   TEXT PRIMARY KEY NOT NULL,
@@ -1625,6 +1625,15 @@ BEGIN
      WHERE OLD.subtenant_id <> NEW.subtenant_id
   ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
 END;
+
+CREATE INDEX action_subscription_office_cover_from
+  ON action_subscription(subtenant_id, cover_from) WHERE cover_from IS NOT NULL;
+
+CREATE INDEX action_subscription_office_shown_from
+  ON action_subscription(subtenant_id, shown_from) WHERE shown_from IS NOT NULL;
+
+CREATE INDEX action_subscription_office_hidden_from
+  ON action_subscription(subtenant_id, hidden_from) WHERE hidden_from IS NOT NULL;
 
 INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', 0);
 

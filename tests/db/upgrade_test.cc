@@ -792,6 +792,71 @@ TEST(UpgradeToSchema18, TheStepsOfAnOlderFileCountWhatItsTimelinesSayOnEveryDay)
   EXPECT_TRUE(Verified(*engine));
 }
 
+// Schema 19: the change days of one office are ranges of office indexes. An upgraded file has
+// them, each kind of day of one office is planned through its own, and the changes of each
+// office are the whole file's changes of that office.
+TEST(UpgradeToSchema19, TheChangesOfOneOfficeReadTheirDaysThroughOfficeIndexes) {
+  TempDir dir;
+  const std::string path = dir.File("schema18.certo");
+  std::filesystem::copy_file(FixturePath(2), path);
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    internal::SqlContext ctx;
+    ctx.options.today = kToday;
+    ASSERT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
+    SQLite::Transaction tx(raw);
+    MigrateRawTo(raw, 18);
+    tx.commit();
+    EXPECT_EQ(raw.execAndGet("SELECT count(*) FROM sqlite_master WHERE name LIKE "
+                             "'action_subscription_office_%_from'")
+                  .getInt(),
+              0);
+  }
+  auto engine = OpenEngine(path);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->SchemaVersion(), internal::Migrations().back().version);
+  std::vector<std::string> offices;
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    for (const char* column : {"cover_from", "shown_from", "hidden_from"}) {
+      SQLite::Statement plan(db, std::string("EXPLAIN QUERY PLAN SELECT t.action_subscription_id "
+                                             "FROM action_subscription t WHERE t.subtenant_id = ? "
+                                             "AND t.") +
+                                     column + " > ? AND t." + column + " <= ?");
+      std::string detail;
+      while (plan.executeStep()) detail += plan.getColumn(3).getString();
+      EXPECT_NE(detail.find(std::string("action_subscription_office_") + column),
+                std::string::npos)
+          << detail;
+    }
+    SQLite::Statement st(db, "SELECT DISTINCT subtenant_id FROM action_subscription");
+    while (st.executeStep()) offices.push_back(st.getColumn(0).getString());
+  }
+  ASSERT_FALSE(offices.empty());
+  ChangesQuery all;
+  all.from = Ymd(2000, 1, 1);
+  all.to = Ymd(2040, 1, 1);
+  all.per_page = 1000;
+  auto every = engine->Changes(all);
+  ASSERT_OK(every);
+  ASSERT_GT(every->total_count, 0);
+  int64_t summed = 0;
+  for (const std::string& office : offices) {
+    ChangesQuery one = all;
+    one.filter = {{"subtenant_id", office}};
+    auto changes = engine->Changes(one);
+    ASSERT_OK(changes);
+    Json expected = Json::array();
+    for (const Json& change : every->rows) {
+      if (change["subtenant_id"] == office) expected.push_back(change);
+    }
+    EXPECT_EQ(changes->rows, expected) << office;
+    summed += changes->total_count;
+  }
+  EXPECT_EQ(summed, every->total_count);
+  EXPECT_TRUE(Verified(*engine));
+}
+
 TEST(UpgradeToSchema17, DevicesMadeBeforeHoldTheirWholeProjectAndAnOfficeDeviceCanBeMade) {
   TempDir dir;
   const std::string path = dir.File("schema16.certo");
