@@ -163,27 +163,37 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
                                   ? " FROM subscription_cover t"
                                   : " FROM subscription_cover g JOIN action_subscription t"
                                     " ON t.action_subscription_id = g.action_subscription_id";
-  branch("t.action_subscription_id AS id, t.cover_from AS day", row,
+  // Each branch names its day and the day before (c.prev): computed once per candidate here, not
+  // at each of the outer query's uses; for a day after a last valid day, it is that day itself.
+  const std::string minus = ", certo_add_days(";
+  // Each candidate names its row by rowid, so that the outer query finds it in one b-tree
+  // descent rather than two (the id's index, then the table).
+  const std::string segment_row = offices_only ? "(SELECT s.rowid FROM action_subscription s"
+                                                 " WHERE s.action_subscription_id ="
+                                                 " t.action_subscription_id)"
+                                               : "t.rowid";
+  branch("t.rowid AS id, t.cover_from AS day" + minus + "t.cover_from, -1) AS prev", row,
          "t.cover_from > ? AND t.cover_from <= ?", {from, to});
-  branch("t.action_subscription_id, t.expiring_from", row,
+  branch("t.rowid, t.expiring_from" + minus + "t.expiring_from, -1)", row,
          "t.expiring_from > ? AND t.expiring_from <= ? AND t.expiring_from > t.cover_from",
          {from, to});
-  branch("t.action_subscription_id, certo_add_days(t.cover_expire, 1)", row,
+  branch("t.rowid, certo_add_days(t.cover_expire, 1), t.cover_expire", row,
          "t.cover_expire >= ? AND t.cover_expire < ? AND t.cover_expire >= t.cover_from",
          {from, to});
-  branch("t.action_subscription_id, t.shown_from", row, "t.shown_from > ? AND t.shown_from <= ?",
-         {from, to});
-  branch("t.action_subscription_id, t.hidden_from", row, "t.hidden_from > ? AND t.hidden_from <= ?",
-         {from, to});
-  branch(g + ".action_subscription_id, " + g + ".from_day", segment,
+  branch("t.rowid, t.shown_from" + minus + "t.shown_from, -1)", row,
+         "t.shown_from > ? AND t.shown_from <= ?", {from, to});
+  branch("t.rowid, t.hidden_from" + minus + "t.hidden_from, -1)", row,
+         "t.hidden_from > ? AND t.hidden_from <= ?", {from, to});
+  branch(segment_row + ", " + g + ".from_day" + minus + g + ".from_day, -1)", segment,
          g + ".to_day > ? AND " + g + ".from_day > ? AND " + g + ".from_day <= ?",
          {from, from, to});
-  branch(g + ".action_subscription_id, " + g + ".expiring_from", segment,
+  branch(segment_row + ", " + g + ".expiring_from" + minus + g + ".expiring_from, -1)", segment,
          g + ".to_day > ? AND " + g + ".expiring_from > ? AND " + g + ".expiring_from <= ? AND " +
              g + ".expiring_from > " + g + ".from_day AND " + g + ".expiring_from < " + g +
              ".to_day",
          {from, from, to});
-  branch(g + ".action_subscription_id, certo_add_days(" + g + ".cover_expire, 1)", segment,
+  branch(segment_row + ", certo_add_days(" + g + ".cover_expire, 1), " + g + ".cover_expire",
+         segment,
          g + ".to_day > ? AND " + g + ".cover_expire >= ? AND " + g + ".cover_expire < ? AND " + g +
              ".cover_expire >= " + g + ".from_day AND certo_add_days(" + g +
              ".cover_expire, 1) < " + g + ".to_day",
@@ -191,52 +201,66 @@ Page Changes(Db& db, Store& store, const ChangesQuery& q) {
   std::string candidates;
   for (const std::string& b : branches) candidates += (candidates.empty() ? "" : " UNION ") + b;
 
-  const std::string day = "c.day", before = "certo_add_days(c.day, -1)";
   auto status_on = [&](const std::string& d) {
     const std::string status = StatusValue("t", d);
     return q.history ? status : "CASE WHEN " + InForceOnSql(e, "t", d) + " THEN " + status + " END";
   };
-  // Only the columns a change shows: a day's changes at 1M subscriptions are hundreds of rows.
-  static const char* const kShown[] = {"action_id",       "action_name",     "subscriber_id",
-                                       "subscriber_type", "subscriber_name", "subtenant_id",
-                                       "office_name"};
-  const std::string inner = "SELECT c.id AS id, c.day AS day, " + status_on(before) + " AS old, " +
-                            status_on(day) + " AS new FROM (" + candidates +
-                            ") c JOIN action_subscription t ON t.action_subscription_id = c.id";
-  const std::string sql = " FROM (" + inner + ") x WHERE x.old IS NOT x.new";
+  // One pass over the window's changes, in the page's order: it counts them all and keeps the
+  // page's (a count and a page of their own would each evaluate every candidate's two days).
+  const std::string inner = "SELECT t.action_subscription_id AS id, c.day AS day, " +
+                            status_on("c.prev") + " AS old, " + status_on("c.day") +
+                            " AS new FROM (" + candidates +
+                            ") c JOIN action_subscription t ON t.rowid = c.id";
   Page page;
   page.page = q.page;
   page.per_page = q.per_page;
+  const int64_t first = static_cast<int64_t>(q.page - 1) * q.per_page;
+  Json ids = Json::array();
   {
-    SQLite::Statement& st = db.Cached("SELECT count(*)" + sql);
+    SQLite::Statement& st = db.Cached("SELECT x.id, x.day, x.old, x.new FROM (" + inner +
+                                      ") x WHERE x.old IS NOT x.new ORDER BY x.day, x.id");
     BindValues(st, all_binds);
-    st.executeStep();
-    page.total_count = st.getColumn(0).getInt64();
+    while (st.executeStep()) {
+      const int64_t at = page.total_count++;
+      if (at < first || at >= first + q.per_page) continue;
+      Json change = Json::object();
+      change["action_subscription_id"] = st.getColumn(0).getString();
+      change["date"] = st.getColumn(1).getString();
+      for (int i : {2, 3}) {
+        const SQLite::Column value = st.getColumn(i);
+        change[i == 2 ? "from" : "to"] = value.isNull() ? Json() : Json(value.getString());
+      }
+      ids.push_back(change["action_subscription_id"]);
+      page.rows.push_back(std::move(change));
+    }
     st.reset();
   }
   page.page_count = PageCount(page.total_count, q.per_page);
-  // The page first, its shown columns then: the names are read for its rows only.
-  std::string columns = "y.id, y.day, y.old, y.new";
+  if (ids.empty()) return page;
+  // The shown columns of the page's rows only: a day's changes at 1M subscriptions are hundreds.
+  static const char* const kShown[] = {"action_id",       "action_name",     "subscriber_id",
+                                       "subscriber_type", "subscriber_name", "subtenant_id",
+                                       "office_name"};
+  std::string columns = "t.action_subscription_id";
   for (const char* key : kShown) columns += ", " + store.Expression(e, key);
-  SQLite::Statement& st = db.Cached(
-      "SELECT " + columns + " FROM (SELECT x.id, x.day, x.old, x.new" + sql +
-      " ORDER BY x.day, x.id LIMIT ? OFFSET ?) y"
-      " JOIN action_subscription t ON t.action_subscription_id = y.id ORDER BY y.day, y.id");
-  BindPage(st, BindValues(st, all_binds), q.page, q.per_page);
+  SQLite::Statement& st = db.Cached("SELECT " + columns +
+                                    " FROM action_subscription t WHERE t.action_subscription_id IN"
+                                    " (SELECT value FROM json_each(?))");
+  st.bind(1, ids.dump());
+  std::unordered_map<std::string, Json> shown;
   while (st.executeStep()) {
-    Json change = Json::object();
-    change["action_subscription_id"] = st.getColumn(0).getString();
-    change["date"] = st.getColumn(1).getString();
-    for (int i : {2, 3}) {
-      const SQLite::Column value = st.getColumn(i);
-      change[i == 2 ? "from" : "to"] = value.isNull() ? Json() : Json(value.getString());
-    }
-    int column = 4;
+    Json fields = Json::object();
+    int column = 1;
     for (const char* key : kShown) {
       const SQLite::Column value = st.getColumn(column++);
-      change[key] = value.isNull() ? Json() : Json(value.getString());
+      fields[key] = value.isNull() ? Json() : Json(value.getString());
     }
-    page.rows.push_back(std::move(change));
+    shown[st.getColumn(0).getString()] = std::move(fields);
+  }
+  st.reset();
+  for (Json& change : page.rows) {
+    auto it = shown.find(change["action_subscription_id"].get<std::string>());
+    if (it != shown.end()) change.update(it->second);
   }
   return page;
 }
