@@ -74,7 +74,11 @@ std::string ActiveSql(const Entity& e, const std::string& alias) {
 
 std::string ParentActiveSql(const Entity& e, const std::string& alias) {
   int counter = 0;
-  return ParentActive(e, alias, counter);
+  const std::string walk = ParentActive(e, alias, counter);
+  if (e.hidden_from.empty() || walk == "1") return walk;
+  // A row in force has every parent in force (its stored period is the intersection of theirs),
+  // so the walk, a lookup per level, is needed only for the rows out of force: few in a read.
+  return "(CASE WHEN " + InForceOnSql(e, alias, "certo_as_of()") + " THEN 1 ELSE " + walk + " END)";
 }
 
 }  // namespace certo::internal
