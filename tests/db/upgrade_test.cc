@@ -825,8 +825,7 @@ TEST(UpgradeToSchema19, TheChangesOfOneOfficeReadTheirDaysThroughOfficeIndexes) 
                                      column + " > ? AND t." + column + " <= ?");
       std::string detail;
       while (plan.executeStep()) detail += plan.getColumn(3).getString();
-      EXPECT_NE(detail.find(std::string("action_subscription_office_") + column),
-                std::string::npos)
+      EXPECT_NE(detail.find(std::string("action_subscription_office_") + column), std::string::npos)
           << detail;
     }
     SQLite::Statement st(db, "SELECT DISTINCT subtenant_id FROM action_subscription");
@@ -928,6 +927,91 @@ TEST(CurrentSql, ANewFileIsTheFileTheMigrationsMake) {
   const std::string migrated = MigratedFile(dir);
   ASSERT_NE(OpenEngine(migrated), nullptr);
   EXPECT_EQ(LiveSchema(fresh), LiveSchema(migrated));
+}
+
+// Schema 20: a touched subscription keeps the earlier segments that come back unchanged. After
+// the upgrade, touching every subscription with earlier segments recomputes the same timelines
+// and writes none of their segments (schema 8's trigger deleted and reinserted each); a commit
+// that changes one timeline rewrites what changed, and the file still verifies.
+TEST(UpgradeToSchema20, ATouchedSubscriptionKeepsItsUnchangedSegments) {
+  TempDir dir;
+  const std::string path = dir.File("schema19.certo");
+  std::filesystem::copy_file(FixturePath(2), path);
+  auto writes_of_retouch = [&](int version) {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    internal::SqlContext ctx;
+    ctx.options.today = kToday;
+    EXPECT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
+    if (version) {
+      SQLite::Transaction tx(raw);
+      MigrateRawTo(raw, version);
+      // Earlier segments to keep: each linked certificate gets a successor released 400 days
+      // after it, linked to the same actions, so each covered subscription's timeline has a
+      // segment before the successor's release.
+      raw.exec(
+          "CREATE TEMP TABLE c AS SELECT * FROM certificate WHERE certificate_id IN"
+          " (SELECT certificate_id FROM certificate_action) AND date_release IS NOT NULL;"
+          "CREATE TEMP TABLE l AS SELECT * FROM certificate_action WHERE certificate_id IN"
+          " (SELECT certificate_id FROM c);"
+          "UPDATE c SET date_release = date(date_release, '+400 days'),"
+          " date_expire = date(date_release, '+800 days');"
+          "UPDATE l SET certificate_action_id = certificate_action_id || '-next',"
+          " certificate_id = certificate_id || '-next';"
+          "UPDATE c SET certificate_id = certificate_id || '-next';"
+          "INSERT INTO certificate SELECT * FROM c;"
+          "INSERT INTO certificate_action SELECT * FROM l;"
+          "DROP TABLE c; DROP TABLE l;");
+      tx.commit();
+    }
+    raw.exec(
+        "CREATE TEMP TABLE written (kind TEXT);"
+        "CREATE TEMP TRIGGER segment_deleted AFTER DELETE ON main.subscription_cover"
+        " BEGIN INSERT INTO written VALUES ('delete'); END;"
+        "CREATE TEMP TRIGGER segment_inserted AFTER INSERT ON main.subscription_cover"
+        " BEGIN INSERT INTO written VALUES ('insert'); END;");
+    const std::string before = raw.execAndGet(
+                                      "SELECT group_concat(action_subscription_id || from_day || "
+                                      "to_day || ifnull(cover_expire, '-'), ',') FROM "
+                                      "(SELECT * FROM subscription_cover ORDER BY 1, 2)")
+                                   .getString();
+    SQLite::Transaction tx(raw);
+    const int touched = raw.exec(
+        "INSERT INTO schedule_touch (action_id, subscriber_id)"
+        " SELECT DISTINCT s.action_id, s.subscriber_id FROM action_subscription s"
+        " JOIN subscription_cover g ON g.action_subscription_id = s.action_subscription_id");
+    tx.commit();
+    EXPECT_GT(touched, 0);
+    EXPECT_EQ(raw.execAndGet("SELECT group_concat(action_subscription_id || from_day || "
+                             "to_day || ifnull(cover_expire, '-'), ',') FROM "
+                             "(SELECT * FROM subscription_cover ORDER BY 1, 2)")
+                  .getString(),
+              before);
+    return raw.execAndGet("SELECT count(*) FROM written").getInt();
+  };
+  EXPECT_GT(writes_of_retouch(19), 0);  // schema 19 rewrote every segment it recomputed
+  auto engine = OpenEngine(path);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->SchemaVersion(), internal::Migrations().back().version);
+  engine.reset();
+  EXPECT_EQ(writes_of_retouch(0), 0);
+  // A change that moves one timeline: every link of a subscription with earlier segments goes,
+  // and with it every segment; the file still verifies.
+  engine = OpenEngine(path);
+  ASSERT_NE(engine, nullptr);
+  std::vector<std::string> links;
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    SQLite::Statement st(
+        db,
+        "SELECT l.certificate_action_id FROM certificate_action l JOIN action_subscription s"
+        " ON s.action_id = l.action_id AND s.subscriber_id = l.resource_id"
+        " WHERE s.action_subscription_id = (SELECT action_subscription_id FROM subscription_cover"
+        " ORDER BY 1 LIMIT 1)");
+    while (st.executeStep()) links.push_back(st.getColumn(0).getString());
+  }
+  ASSERT_FALSE(links.empty());
+  for (const std::string& link : links) ASSERT_OK(engine->Delete("certificate-action", link, true));
+  EXPECT_TRUE(Verified(*engine));
 }
 
 }  // namespace
