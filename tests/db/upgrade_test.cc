@@ -937,43 +937,55 @@ TEST(UpgradeToSchema20, ATouchedSubscriptionKeepsItsUnchangedSegments) {
   TempDir dir;
   const std::string path = dir.File("schema19.certo");
   std::filesystem::copy_file(FixturePath(2), path);
-  auto writes_of_retouch = [&](int version) {
-    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
-    internal::SqlContext ctx;
+  auto with_functions = [&](SQLite::Database& raw, internal::SqlContext& ctx) {
     ctx.options.today = kToday;
     EXPECT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
-    if (version) {
-      SQLite::Transaction tx(raw);
-      MigrateRawTo(raw, version);
-      // Earlier segments to keep: each linked certificate gets a successor released 400 days
-      // after it, linked to the same actions, so each covered subscription's timeline has a
-      // segment before the successor's release.
-      raw.exec(
-          "CREATE TEMP TABLE c AS SELECT * FROM certificate WHERE certificate_id IN"
-          " (SELECT certificate_id FROM certificate_action) AND date_release IS NOT NULL;"
-          "CREATE TEMP TABLE l AS SELECT * FROM certificate_action WHERE certificate_id IN"
-          " (SELECT certificate_id FROM c);"
-          "UPDATE c SET date_release = date(date_release, '+400 days'),"
-          " date_expire = date(date_release, '+800 days');"
-          "UPDATE l SET certificate_action_id = certificate_action_id || '-next',"
-          " certificate_id = certificate_id || '-next';"
-          "UPDATE c SET certificate_id = certificate_id || '-next';"
-          "INSERT INTO certificate SELECT * FROM c;"
-          "INSERT INTO certificate_action SELECT * FROM l;"
-          "DROP TABLE c; DROP TABLE l;");
-      tx.commit();
-    }
+  };
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    internal::SqlContext ctx;
+    with_functions(raw, ctx);
+    SQLite::Transaction tx(raw);
+    MigrateRawTo(raw, 19);
+    // Earlier segments to keep: each linked certificate gets a successor released 400 days
+    // after it, linked to the same actions, so each covered subscription's timeline has a
+    // segment before the successor's release.
+    raw.exec(
+        "CREATE TEMP TABLE c AS SELECT * FROM certificate WHERE certificate_id IN"
+        " (SELECT certificate_id FROM certificate_action) AND date_release IS NOT NULL;"
+        "CREATE TEMP TABLE l AS SELECT * FROM certificate_action WHERE certificate_id IN"
+        " (SELECT certificate_id FROM c);"
+        "UPDATE c SET date_release = date(date_release, '+400 days'),"
+        " date_expire = date(date_release, '+800 days');"
+        "UPDATE l SET certificate_action_id = certificate_action_id || '-next',"
+        " certificate_id = certificate_id || '-next';"
+        "UPDATE c SET certificate_id = certificate_id || '-next';"
+        "INSERT INTO certificate SELECT * FROM c;"
+        "INSERT INTO certificate_action SELECT * FROM l;"
+        "DROP TABLE c; DROP TABLE l;");
+    tx.commit();
+  }
+  // Touches every subscription with earlier segments in one commit; returns how many segments
+  // it deleted or inserted, after checking that the segments read the same.
+  auto writes_of_retouch = [&]() {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    internal::SqlContext ctx;
+    with_functions(raw, ctx);
     raw.exec(
         "CREATE TEMP TABLE written (kind TEXT);"
         "CREATE TEMP TRIGGER segment_deleted AFTER DELETE ON main.subscription_cover"
         " BEGIN INSERT INTO written VALUES ('delete'); END;"
         "CREATE TEMP TRIGGER segment_inserted AFTER INSERT ON main.subscription_cover"
         " BEGIN INSERT INTO written VALUES ('insert'); END;");
-    const std::string before = raw.execAndGet(
-                                      "SELECT group_concat(action_subscription_id || from_day || "
-                                      "to_day || ifnull(cover_expire, '-'), ',') FROM "
-                                      "(SELECT * FROM subscription_cover ORDER BY 1, 2)")
-                                   .getString();
+    auto segments = [&] {
+      return raw
+          .execAndGet(
+              "SELECT group_concat(action_subscription_id || from_day || to_day || "
+              "ifnull(cover_expire, '-'), ',') FROM "
+              "(SELECT * FROM subscription_cover ORDER BY 1, 2)")
+          .getString();
+    };
+    const std::string before = segments();
     SQLite::Transaction tx(raw);
     const int touched = raw.exec(
         "INSERT INTO schedule_touch (action_id, subscriber_id)"
@@ -981,19 +993,15 @@ TEST(UpgradeToSchema20, ATouchedSubscriptionKeepsItsUnchangedSegments) {
         " JOIN subscription_cover g ON g.action_subscription_id = s.action_subscription_id");
     tx.commit();
     EXPECT_GT(touched, 0);
-    EXPECT_EQ(raw.execAndGet("SELECT group_concat(action_subscription_id || from_day || "
-                             "to_day || ifnull(cover_expire, '-'), ',') FROM "
-                             "(SELECT * FROM subscription_cover ORDER BY 1, 2)")
-                  .getString(),
-              before);
+    EXPECT_EQ(segments(), before);
     return raw.execAndGet("SELECT count(*) FROM written").getInt();
   };
-  EXPECT_GT(writes_of_retouch(19), 0);  // schema 19 rewrote every segment it recomputed
+  EXPECT_GT(writes_of_retouch(), 0);  // schema 19 rewrote every segment it recomputed
   auto engine = OpenEngine(path);
   ASSERT_NE(engine, nullptr);
   EXPECT_EQ(engine->SchemaVersion(), internal::Migrations().back().version);
   engine.reset();
-  EXPECT_EQ(writes_of_retouch(0), 0);
+  EXPECT_EQ(writes_of_retouch(), 0);
   // A change that moves one timeline: every link of a subscription with earlier segments goes,
   // and with it every segment; the file still verifies.
   engine = OpenEngine(path);
