@@ -9,6 +9,7 @@
 // the two agree.
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <optional>
 #include <string>
@@ -79,11 +80,34 @@ F Project(std::string_view name = "project_id") {
 }
 F Office(std::string_view name = "office_id") { return RefTo(name, "office"); }
 
-// (SELECT x.<column> FROM <table> x WHERE x.<key> = t.<field>)
-std::string Lookup(std::string_view table, std::string_view column, std::string_view key,
-                   std::string_view field) {
-  return "(SELECT x." + std::string(column) + " FROM " + std::string(table) + " x WHERE x." +
-         std::string(key) + " = t." + std::string(field) + ")";
+// A value read from rows t names: as a subquery (filters, sorts) and over joins (Computed::joins).
+struct Joined {
+  std::string sql;
+  std::vector<RowJoin> joins;
+  std::string joined_sql;
+};
+// sql with the column references of alias x ("x.name") over $<n> instead.
+std::string OverJoin(const std::string& sql, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    const bool word = i > 0 && (std::isalnum(static_cast<unsigned char>(sql[i - 1])) ||
+                                sql[i - 1] == '_' || sql[i - 1] == '.');
+    if (!word && sql.compare(i, 2, "x.") == 0) {
+      out += "$" + std::to_string(n) + ".";
+      ++i;
+    } else {
+      out += sql[i];
+    }
+  }
+  return out;
+}
+// (SELECT x.<column> FROM <table> x WHERE x.<key> = t.<field>), key unique in table.
+Joined Lookup(std::string_view table, std::string_view column, std::string_view key,
+              std::string_view field) {
+  return {"(SELECT x." + std::string(column) + " FROM " + std::string(table) + " x WHERE x." +
+              std::string(key) + " = t." + std::string(field) + ")",
+          {RowJoin{std::string(table), std::string(key), std::string(field), ""}},
+          "$0." + std::string(column)};
 }
 // A column of the person behind t.person_office_id.
 std::string PersonVia(std::string_view column) {
@@ -94,6 +118,13 @@ std::string PersonVia(std::string_view column) {
 Computed Ro(std::string_view name, std::string sql, Match match = Match::kNone,
             bool sortable = false, JsonKind kind = JsonKind::kString) {
   return Computed{name, std::move(sql), kind, match, sortable};
+}
+Computed Ro(std::string_view name, Joined sql, Match match = Match::kNone, bool sortable = false,
+            JsonKind kind = JsonKind::kString) {
+  Computed c = Ro(name, std::move(sql.sql), match, sortable, kind);
+  c.joins = std::move(sql.joins);
+  c.joined_sql = std::move(sql.joined_sql);
+  return c;
 }
 // Sorting by the stored column (same order; NULL first, never-expiring last) lets the indexes
 // deliver the rows in order.
@@ -163,20 +194,28 @@ std::vector<std::string_view> TypeNames(const std::vector<RefTarget>& targets) {
 }
 
 // CASE t.<type_field> WHEN '<TYPE>' THEN (SELECT <value over x> FROM <table> x
-// WHERE x.<key> = t.<id_field>) ... END, over the subscriber types of targets.
-std::string ByType(std::string_view type_field, std::string_view id_field,
-                   const std::vector<RefTarget>& targets,
-                   const std::function<std::string(const SubscriberType&)>& value,
-                   std::string_view alias = "t") {
+// WHERE x.<key> = t.<id_field>) ... END, over the subscriber types of targets; over alias t,
+// also as one join per type, each made only for the rows of its type.
+Joined ByType(std::string_view type_field, std::string_view id_field,
+              const std::vector<RefTarget>& targets,
+              const std::function<std::string(const SubscriberType&)>& value,
+              std::string_view alias = "t") {
   const std::string a(alias);
-  std::string sql = "CASE " + a + "." + std::string(type_field);
+  const std::string type = a + "." + std::string(type_field);
+  Joined out{"CASE " + type, {}, "CASE " + type};
   for (const RefTarget& target : targets) {
     const SubscriberType& k = *FindSubscriberType(target.type_value);
-    sql += " WHEN '" + std::string(k.name) + "' THEN (SELECT " + value(k) + " FROM " +
-           std::string(k.table) + " x WHERE x." + std::string(k.key) + " = " + a + "." +
-           std::string(id_field) + ")";
+    const std::string when = " WHEN '" + std::string(k.name) + "' THEN ";
+    out.sql += when + "(SELECT " + value(k) + " FROM " + std::string(k.table) + " x WHERE x." +
+               std::string(k.key) + " = " + a + "." + std::string(id_field) + ")";
+    out.joined_sql += when + OverJoin(value(k), out.joins.size());
+    out.joins.push_back(RowJoin{std::string(k.table), std::string(k.key), std::string(id_field),
+                                type + " = '" + std::string(k.name) + "'"});
   }
-  return sql + " END";
+  out.sql += " END";
+  out.joined_sql += " END";
+  if (alias != "t") out.joins.clear();  // joins are made onto t only
+  return out;
 }
 // An enum of subscriber type names that also accepts their older names (vocabulary.h).
 F SubscriberTypeEnum(std::string_view name, std::vector<std::string_view> values) {
@@ -778,7 +817,7 @@ std::string RequiredBySql() {
   }
   return "(SELECT json_group_array(json_object('demand_id', r.demand_id, 'resource_type',"
          " r.resource_type, 'resource_id', r.resource_id, 'resource_name', " +
-         ByType("resource_type", "resource_id", resources, Label, "r") +
+         ByType("resource_type", "resource_id", resources, Label, "r").sql +
          ", 'via', r.via, 'assignment_id', r.assignment_id, 'active_from', r.from_day,"
          " 'retired_on', r.until_day))"
          " FROM (SELECT * FROM subscription_requirement q WHERE t.subscriber_type = 'PERSON'"
@@ -894,7 +933,7 @@ std::vector<Entity> Schedule() { return {ActionSubscriptionEntity(), Certificate
 
 // ---- Incidents ------------------------------------------------------------------------------
 
-std::string IncidentField(const char* column) {
+Joined IncidentField(const char* column) {
   return Lookup("incident", column, "office_incident_id", "office_incident_id");
 }
 

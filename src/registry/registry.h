@@ -91,6 +91,15 @@ using CustomFilter = std::function<std::optional<FilterSql>(
 // kDate: a YYYY-MM-DD string, a date shown from another row or kept by triggers (the bindings
 // read such fields as dates: Engine::DateFields).
 enum class JsonKind { kString, kInt, kBool, kDate, kJson };  // kJson: the SQL gives JSON text
+// A row a read joins once (LEFT JOIN <table> ON <alias>.<key> = t.<field> [AND <when>]) in
+// place of a subquery per field and row: an action's code, name and type come from one join.
+// key is unique in table, so a join adds no row and leaves a missing row's values null, exactly
+// as the subquery did.
+struct RowJoin {
+  std::string table, key, field;
+  std::string when;  // a condition over t alone (a subscriber's type), "" for none
+  bool operator==(const RowJoin&) const = default;
+};
 struct Computed {
   std::string_view name;
   std::string sql;
@@ -103,6 +112,10 @@ struct Computed {
   std::string_view mirror_collection, mirror_field;
   std::string sort_sql;  // what sort orders by, when not sql (e.g. an indexed column)
   std::function<std::string()> make_sql;  // builds sql on first use when set (needs the registry)
+  // The same value over the rows of joins ($0, $1, ... name their aliases), which reads of whole
+  // rows (Store::Columns) take; empty: sql. Filters and sorts keep sql.
+  std::vector<RowJoin> joins;
+  std::string joined_sql;
   // What filter values must be (kDate: a real calendar date), when not a mirror's field.
 };
 

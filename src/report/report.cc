@@ -56,7 +56,7 @@ std::vector<ReportEntry> Entries(Db& db, Store& store, const std::vector<std::st
                                  const std::vector<Json>& binds, const Date& as_of, int limit) {
   const Entity& e = *FindEntity("action-subscription");
   std::string sql = "SELECT t.cover_expire, " + store.Columns(e) + " FROM action_subscription t" +
-                    WhereSql(where) + " ORDER BY 1, " +
+                    store.Joins(e) + WhereSql(where) + " ORDER BY 1, " +
                     std::to_string(ComputedPosition(e, "office_name", 1)) + ", " +
                     std::to_string(ComputedPosition(e, "subscriber_name", 1)) + ", " +
                     std::to_string(ComputedPosition(e, "action_name", 1)) + ", 2";
@@ -283,9 +283,10 @@ std::pair<std::vector<ReportIncident>, int64_t> OpenIncidents(Db& db, Store& sto
   binds.push_back(scope.day);
   const std::string from_incident = " FROM incident t" + WhereSql(where);
   const int64_t total = Count(db, "SELECT count(*)" + from_incident, binds);
-  std::string sql =
-      "SELECT " + store.Columns(incident) + from_incident + " ORDER BY t.date_incident, " +
-      std::to_string(ComputedPosition(incident, "office_name", 0)) + ", t.office_incident_id";
+  std::string sql = "SELECT " + store.Columns(incident) + " FROM incident t" +
+                    store.Joins(incident) + WhereSql(where) + " ORDER BY t.date_incident, " +
+                    std::to_string(ComputedPosition(incident, "office_name", 0)) +
+                    ", t.office_incident_id";
   if (limit > 0) sql += " LIMIT " + std::to_string(limit);
   SQLite::Statement& st = db.Cached(sql);
   BindValues(st, binds);

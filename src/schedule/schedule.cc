@@ -108,17 +108,8 @@ Page Index(Db& db, Store& store, const Query& q) {
   while (st.executeStep()) ids.push_back(st.getColumn(0).getString());
   st.reset();
   // The page's rows with every field, in the page's order.
-  const std::string id(e.id);
-  Query rows;
-  rows.filter = {{id, ids}};
-  rows.per_page = q.per_page;
-  rows.history = true;
-  Page page = ids.empty() ? Page{} : store.Index(e, rows, static_cast<int64_t>(ids.size()));
-  std::unordered_map<std::string, size_t> at;
-  for (size_t i = 0; i < ids.size(); ++i) at[ids[i].get<std::string>()] = i;
-  std::sort(page.rows.begin(), page.rows.end(), [&](const Json& a, const Json& b) {
-    return at[a[id].get<std::string>()] < at[b[id].get<std::string>()];
-  });
+  Page page;
+  page.rows = store.Rows(e, ids);
   page.page = q.page;
   page.per_page = q.per_page;
   page.total_count = total;

@@ -57,6 +57,9 @@ class Store {
   Json Update(const Entity& e, std::string_view id, const Json& changes);
   // total: the count of the rows query matches, when the caller knows it (no count is run).
   Page Index(const Entity& e, const Query& query, std::optional<int64_t> total = std::nullopt);
+  // The rows of ids (a JSON array of ids) in that order, retired or not; ids with no row are
+  // left out.
+  std::vector<Json> Rows(const Entity& e, const Json& ids);
   // Every row query matches, read page by page in its order (query.page and per_page ignored).
   std::vector<Json> IndexAll(const Entity& e, Query query);
   DeleteResult Delete(const Entity& e, std::string_view id, bool force);
@@ -73,8 +76,10 @@ class Store {
 
   // ---- Building blocks for other queries over an entity (schedule.cc) ----
 
-  // "col AS name, ..." for every JSON field of e over alias t, in JSON order.
+  // "col AS name, ..." for every JSON field of e over alias t, in JSON order, read from
+  // "FROM <e.table> t" followed by Joins(e).
   const std::string& Columns(const Entity& e);
+  const std::string& Joins(const Entity& e);
   // The SQL (over alias t) of one JSON field of e: its id, a field or a computed field.
   std::string Expression(const Entity& e, std::string_view name);
   // The conditions (over alias t) of a filter, plus visibility unless history.
@@ -130,6 +135,7 @@ class Store {
   Db& db_;
   SqlContext& ctx_;
   std::vector<std::string> columns_;                // by entity index
+  std::vector<std::string> joins_;                  // by entity index
   std::vector<std::vector<std::string>> computed_;  // by entity index, by computed index
   std::vector<EntitySql> sql_;                      // by entity index
   std::unordered_map<std::string, Scope> scopes_;   // "table/id"
