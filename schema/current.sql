@@ -4,7 +4,7 @@
 -- file holds. The library makes new files from it. Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/dev/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 20; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 21; PRAGMA application_id = 1129469007;
 
 CREATE TABLE project (
   project_id   TEXT PRIMARY KEY NOT NULL,
@@ -1646,6 +1646,53 @@ BEGIN
      WHERE t.rowid = NEW.rowid AND v.status IS NOT t.old_status;
   DELETE FROM schedule_touch WHERE rowid = NEW.rowid;
 END;
+
+CREATE TABLE status_month (
+  subtenant_id TEXT NOT NULL,
+  status       TEXT NOT NULL,
+  month        TEXT NOT NULL,  -- YYYY-MM; '' stands for before every day
+  n            INTEGER NOT NULL,
+  PRIMARY KEY (subtenant_id, status, month)
+) WITHOUT ROWID;
+
+CREATE TRIGGER status_month_step_insert AFTER INSERT ON status_step
+BEGIN
+  INSERT INTO status_month (subtenant_id, status, month, n)
+    VALUES (NEW.subtenant_id, NEW.status, substr(NEW.day, 1, 7), NEW.n)
+  ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER status_month_step_delete AFTER DELETE ON status_step WHEN OLD.n <> 0
+BEGIN
+  INSERT INTO status_month (subtenant_id, status, month, n)
+    VALUES (OLD.subtenant_id, OLD.status, substr(OLD.day, 1, 7), -OLD.n)
+  ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER status_month_step_update AFTER UPDATE ON status_step
+WHEN OLD.subtenant_id = NEW.subtenant_id AND OLD.status = NEW.status
+  AND substr(OLD.day, 1, 7) = substr(NEW.day, 1, 7) AND OLD.n <> NEW.n
+BEGIN
+  INSERT INTO status_month (subtenant_id, status, month, n)
+    VALUES (NEW.subtenant_id, NEW.status, substr(NEW.day, 1, 7), NEW.n - OLD.n)
+  ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER status_month_step_move AFTER UPDATE ON status_step
+WHEN OLD.subtenant_id <> NEW.subtenant_id OR OLD.status <> NEW.status
+  OR substr(OLD.day, 1, 7) <> substr(NEW.day, 1, 7)
+BEGIN
+  INSERT INTO status_month (subtenant_id, status, month, n)
+    VALUES (OLD.subtenant_id, OLD.status, substr(OLD.day, 1, 7), -OLD.n)
+  ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_month (subtenant_id, status, month, n)
+    VALUES (NEW.subtenant_id, NEW.status, substr(NEW.day, 1, 7), NEW.n)
+  ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE INDEX subscription_cover_expired
+  ON subscription_cover(subtenant_id, to_day, from_day, cover_expire, shown_from, hidden_from)
+  WHERE cover_expire < to_day;
 
 INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', 0);
 

@@ -331,8 +331,10 @@ Result<CompactResult> Engine::Compact(bool vacuum) {
     };
     CompactResult result;
     result.bytes_before = bytes();
-    // Status steps whose sum came back to 0 count nothing (schema 18); the triggers leave them.
+    // Status steps and months whose sum came back to 0 count nothing (schemas 18 and 21); the
+    // triggers leave them.
     impl_->db->Exec("DELETE FROM status_step WHERE n = 0");
+    impl_->db->Exec("DELETE FROM status_month WHERE n = 0");
     impl_->db->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
     if (vacuum) {
       // VACUUM copies the file into a temporary database first, which the engine's in-memory

@@ -25,15 +25,22 @@ bool NamesOnlyOffices(const Json& filter) {
 }
 
 // The rows of the offices where names (conditions on t.subtenant_id alone) that have status on
-// day: their status steps summed up to it (schema 18).
+// day: their status steps summed up to it (schema 18), the months before day's month from their
+// monthly sums (schema 21) and the days of its month up to day from the steps themselves.
 int64_t StepsCount(Db& db, const std::vector<std::string>& where, const std::vector<Json>& binds,
                    ScheduleStatus status, const std::string& day) {
-  std::vector<std::string> conditions = where;
-  conditions.push_back("t.status = ? AND t.day <= ?");
+  std::vector<std::string> months = where, days = where;
+  months.push_back("t.status = ? AND t.month < substr(?, 1, 7)");
+  days.push_back("t.status = ? AND t.day >= substr(?, 1, 7) || '-01' AND t.day <= ?");
   SQLite::Statement& st =
-      db.Cached("SELECT coalesce(sum(t.n), 0) FROM status_step t" + WhereSql(conditions));
+      db.Cached("SELECT (SELECT coalesce(sum(t.n), 0) FROM status_month t" + WhereSql(months) +
+                ") + (SELECT coalesce(sum(t.n), 0) FROM status_step t" + WhereSql(days) + ")");
   std::vector<Json> all = binds;
   all.push_back(StatusName(status));
+  all.push_back(day);
+  all.insert(all.end(), binds.begin(), binds.end());
+  all.push_back(StatusName(status));
+  all.push_back(day);
   all.push_back(day);
   BindValues(st, all);
   st.executeStep();
@@ -98,9 +105,14 @@ Page Index(Db& db, Store& store, const Query& q) {
   // today: a handful), while by expiry the read passes every segment that expired before the
   // day (nearly all of them) to find the few still in force on it. The planner, without the
   // values, would take the order.
+  // An EXPIRED one ends after its cover expired (cover_expire < day < to_day): schema 21 keeps
+  // those apart, the few segments of subscriptions renewed late.
+  const bool expired = *status == ScheduleStatus::kExpired;
   const std::string past =
-      arm("subscription_cover t INDEXED BY subscription_cover_office",
-          "t.to_day > ? AND t.from_day <= ? AND " + SegmentStatusCondition(*status, "t", "?"));
+      arm(expired ? "subscription_cover t INDEXED BY subscription_cover_expired"
+                  : "subscription_cover t INDEXED BY subscription_cover_office",
+          "t.to_day > ? AND t.from_day <= ? AND " + SegmentStatusCondition(*status, "t", "?") +
+              (expired ? " AND t.cover_expire < t.to_day" : ""));
   SQLite::Statement& st = db.Cached("SELECT id FROM (" + own + " UNION ALL " + past +
                                     ") ORDER BY k" + dir + ", id LIMIT ? OFFSET ?");
   BindPage(st, BindValues(st, all), q.page, q.per_page);

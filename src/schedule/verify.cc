@@ -144,6 +144,30 @@ class ExpectedSteps {
   std::unordered_map<uint64_t, long long> sums_;
 };
 
+// The monthly sums of schema 21 against the steps they sum (which ExpectedSteps checks): each
+// stored month, then each month of nonzero steps the file lacks, streamed in key order.
+void CompareMonths(Db& db, VerifyReport& report) {
+  SQLite::Statement st(
+      db.raw(),
+      "WITH want AS (SELECT subtenant_id, status, substr(day, 1, 7) AS month, sum(n) AS n"
+      "               FROM status_step GROUP BY 1, 2, 3)"
+      " SELECT m.subtenant_id, m.status, m.month, m.n, coalesce(w.n, 0) FROM status_month m"
+      "   LEFT JOIN want w ON w.subtenant_id = m.subtenant_id AND w.status = m.status"
+      "    AND w.month = m.month WHERE m.n IS NOT coalesce(w.n, 0)"
+      " UNION ALL"
+      " SELECT w.subtenant_id, w.status, w.month, 0, w.n FROM want w"
+      "  WHERE w.n <> 0 AND NOT EXISTS (SELECT 1 FROM status_month m"
+      "   WHERE m.subtenant_id = w.subtenant_id AND m.status = w.status AND m.month = w.month)");
+  while (st.executeStep()) {
+    const std::string key = st.getColumn(0).getString() + "|" + st.getColumn(1).getString() + "|" +
+                            st.getColumn(2).getString();
+    const std::string stored = st.getColumn(3).getString(), want = st.getColumn(4).getString();
+    report.problems.push_back(Problem{
+        "schedule", "status_month", key, "n", stored, want,
+        "status_month " + key + ": stored " + stored + ", summed from status_step " + want});
+  }
+}
+
 // Every subscription's cover timeline recomputed in C++ from its links (rules.h, CoverTimeline)
 // and compared with the row's columns (its first day and last segment) and with its earlier
 // segments in subscription_cover, copies of the row's office and existence period included;
@@ -257,6 +281,7 @@ void CheckSchedule(Db& db, VerifyReport& report) {
     }
   }
   expected_steps.Compare(db, report);
+  CompareMonths(db, report);
 }
 
 // Every id of a collection, and its existence period (empty: open).

@@ -1022,5 +1022,119 @@ TEST(UpgradeToSchema20, ATouchedSubscriptionKeepsItsUnchangedSegments) {
   EXPECT_TRUE(Verified(*engine));
 }
 
+// Schema 21: the counts read the months before the day from status_month, and the EXPIRED
+// page the late-renewed segments from their own index. An older file gets both from its steps
+// and segments: the counts of every office on every day are what its steps summed to before,
+// and a subscription renewed after its cover lapsed is listed EXPIRED on the days between.
+TEST(UpgradeToSchema21, AnOlderFileCountsAndListsAsItsStepsAndSegmentsSay) {
+  TempDir dir;
+  const std::string path = dir.File("schema20.certo");
+  std::filesystem::copy_file(FixturePath(2), path);
+  const std::vector<std::string> days = {"2020-01-01", "2025-06-01", "2026-05-31", "2026-06-01",
+                                         "2026-06-15", "2026-11-22", "2027-12-31", "2032-01-01"};
+  // office|status|day -> the sum of the steps up to the day, as schema 20 counted.
+  std::map<std::string, int64_t> before;
+  std::string lapsed;  // the subscription renewed late
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    internal::SqlContext ctx;
+    ctx.options.today = kToday;
+    ASSERT_EQ(internal::RegisterFunctions(raw.getHandle(), &ctx), SQLITE_OK);
+    SQLite::Transaction tx(raw);
+    MigrateRawTo(raw, 20);
+    // One covered subscription's certificates all expire on 2026-05-31 and a renewal comes on
+    // 2026-06-10: an earlier segment EXPIRED from 2026-06-01 to 2026-06-09.
+    lapsed = raw.execAndGet(
+                    "SELECT s.action_subscription_id FROM action_subscription s"
+                    " JOIN certificate_action l ON l.action_id = s.action_id"
+                    "  AND l.resource_id = s.subscriber_id"
+                    " JOIN certificate c ON c.certificate_id = l.certificate_id"
+                    " WHERE c.date_release < '2026-05-01' AND c.revoked_on IS NULL"
+                    " ORDER BY 1 LIMIT 1")
+                 .getString();
+    raw.exec(
+        "UPDATE certificate_action SET date_expire = '2026-05-31' WHERE certificate_action_id IN"
+        " (SELECT l.certificate_action_id FROM certificate_action l JOIN action_subscription s"
+        "   ON s.action_id = l.action_id AND s.subscriber_id = l.resource_id"
+        "  WHERE s.action_subscription_id = '" +
+        lapsed +
+        "');"
+        "INSERT INTO certificate (certificate_id, tenant_id, resource_id, action_type, name,"
+        "  date_release, date_expire, warning)"
+        " SELECT 'renewal-' || c.certificate_id, c.tenant_id, c.resource_id, c.action_type,"
+        "        'renewal', '2026-06-10', '2028-06-09', 0"
+        "   FROM certificate c WHERE c.certificate_id = (SELECT min(l.certificate_id)"
+        "     FROM certificate_action l JOIN action_subscription s ON s.action_id = l.action_id"
+        "      AND s.subscriber_id = l.resource_id WHERE s.action_subscription_id = '" +
+        lapsed +
+        "');"
+        "INSERT INTO certificate_action (certificate_action_id, certificate_id, action_id,"
+        "  tenant_id, resource_id)"
+        " SELECT 'renewal-link', 'renewal-' || min(l.certificate_id), s.action_id, s.tenant_id,"
+        "        s.subscriber_id"
+        "   FROM certificate_action l JOIN action_subscription s ON s.action_id = l.action_id"
+        "    AND s.subscriber_id = l.resource_id WHERE s.action_subscription_id = '" +
+        lapsed + "'");
+    tx.commit();
+    EXPECT_EQ(raw.execAndGet("SELECT count(*) FROM subscription_cover"
+                             " WHERE action_subscription_id = '" +
+                             lapsed + "' AND cover_expire = '2026-05-31' AND to_day = '2026-06-10'")
+                  .getInt(),
+              1);
+    SQLite::Statement st(raw,
+                         "SELECT o.subtenant_id, s.status, d.day, (SELECT coalesce(sum(t.n), 0)"
+                         " FROM status_step t WHERE t.subtenant_id = o.subtenant_id"
+                         " AND t.status = s.status AND t.day <= d.day)"
+                         " FROM (SELECT DISTINCT subtenant_id FROM action_subscription) o,"
+                         " (SELECT 'NEW' AS status UNION ALL SELECT 'VALID' UNION ALL"
+                         "  SELECT 'EXPIRING' UNION ALL SELECT 'EXPIRED') s,"
+                         " (SELECT value AS day FROM json_each(?)) d");
+    st.bind(1, Json(days).dump());
+    while (st.executeStep()) {
+      before[st.getColumn(0).getString() + "|" + st.getColumn(1).getString() + "|" +
+             st.getColumn(2).getString()] = st.getColumn(3).getInt64();
+    }
+  }
+  ASSERT_FALSE(before.empty());
+  auto engine = OpenEngine(path);
+  ASSERT_NE(engine, nullptr);
+  EXPECT_EQ(engine->SchemaVersion(), internal::Migrations().back().version);
+  std::map<std::string, int64_t> after;
+  for (const auto& [key, n] : before) {
+    const std::string office = key.substr(0, key.find('|'));
+    const std::string day = key.substr(key.rfind('|') + 1);
+    Query q;
+    q.filter = {{"subtenant_id", office}};
+    q.as_of = ParseDate(day);
+    auto counts = engine->StatusCounts(q);
+    ASSERT_OK(counts);
+    for (const auto& [status, count] : *counts) {
+      after[office + "|" + std::string(StatusName(status)) + "|" + day] = count;
+    }
+  }
+  EXPECT_EQ(after, before);
+  Json lapsed_row = engine->View("action-subscription", lapsed).value();
+  for (const auto& [day, listed] : std::vector<std::pair<Date, bool>>{{Ymd(2026, 5, 31), false},
+                                                                      {Ymd(2026, 6, 1), true},
+                                                                      {Ymd(2026, 6, 9), true},
+                                                                      {Ymd(2026, 6, 10), false}}) {
+    Query q;
+    q.filter = {{"subtenant_id", lapsed_row["subtenant_id"]}, {"status", "EXPIRED"}};
+    q.sort = "certificate_date_expire";
+    q.per_page = 1000;
+    q.as_of = day;
+    auto page = engine->Index("action-subscription", q);
+    ASSERT_OK(page);
+    bool found = false;
+    for (const Json& r : page->rows) found = found || r["action_subscription_id"] == lapsed;
+    EXPECT_EQ(found, listed) << ::testing::PrintToString(day);
+    EXPECT_EQ(page->total_count, static_cast<int64_t>(page->rows.size()));
+  }
+  for (const auto& day : {Ymd(2026, 6, 1), Ymd(2026, 6, 9), kToday}) {
+    EXPECT_TRUE(CountsAgreeWithIndex(*engine, day)) << ::testing::PrintToString(day);
+  }
+  EXPECT_TRUE(Verified(*engine));
+}
+
 }  // namespace
 }  // namespace certo::testing

@@ -4,6 +4,8 @@
 // Verify finds what is wrong in a file, each kind of problem on its own; and a connection without
 // certo's functions cannot write the schedule behind its back.
 
+#include <algorithm>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
@@ -147,6 +149,42 @@ TEST(Verify, AStatusStepThatDisagreesWithTheTimelinesIsReported) {
   EXPECT_EQ(report.problems[1].id, office + "|VALID|2024-06-30");
   EXPECT_EQ(report.problems[1].stored, "3");
   EXPECT_EQ(report.problems[1].expected, "1");
+}
+
+TEST(Verify, AStatusMonthThatDisagreesWithItsStepsIsReported) {
+  Covered f;
+  auto raw = f.RawWithFunctions();
+  const std::string office =
+      raw->execAndGet("SELECT subtenant_id FROM action_subscription").getString();
+  // Written behind the steps' triggers: one month off by 2, one with no steps, one missing.
+  raw->exec("UPDATE status_month SET n = n + 2 WHERE status = 'VALID' AND month = '2024-06'");
+  raw->exec("INSERT INTO status_month VALUES ('" + office + "', 'NEW', '2031-02', 4)");
+  const std::string gone =
+      raw->execAndGet(
+             "SELECT status || '|' || month FROM status_month WHERE n <> 0"
+             " AND NOT (status = 'VALID' AND month = '2024-06') ORDER BY 1 LIMIT 1")
+          .getString();
+  const int64_t gone_n =
+      raw->execAndGet("SELECT n FROM status_month WHERE status || '|' || month = '" + gone + "'")
+          .getInt64();
+  raw->exec("DELETE FROM status_month WHERE status || '|' || month = '" + gone + "'");
+  VerifyReport report = f.Verify();
+  std::vector<std::string> got;
+  for (const Problem& p : report.problems) {
+    EXPECT_EQ(p.collection, "status_month") << p.message;
+    got.push_back(p.id + " " + p.stored + " " + p.expected);
+  }
+  std::sort(got.begin(), got.end());
+  const int64_t valid = raw->execAndGet(
+                               "SELECT n FROM status_month WHERE status = 'VALID'"
+                               " AND month = '2024-06'")
+                            .getInt64();
+  std::vector<std::string> want = {
+      office + "|NEW|2031-02 4 0",
+      office + "|VALID|2024-06 " + std::to_string(valid) + " " + std::to_string(valid - 2),
+      office + "|" + gone + " 0 " + std::to_string(gone_n)};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
 }
 
 TEST(Verify, AStoredVisibilityThatDisagreesIsReported) {
