@@ -235,8 +235,12 @@ const std::string& Store::Columns(const Entity& e) {
       const std::string alias = "j_" + std::to_string(at - joins.begin());
       if (at == joins.end()) {
         joins.push_back(join);
+        // The condition inside the key, not beside it: a null key skips the join's seek, where
+        // "AND <when>" would be tested only after it.
+        const std::string key = "t." + join.field;
         from += " LEFT JOIN " + join.table + " " + alias + " ON " + alias + "." + join.key +
-                " = t." + join.field + (join.when.empty() ? "" : " AND " + join.when);
+                " = " + (join.when.empty() ? key : "(CASE WHEN " + join.when + " THEN " + key +
+                                                       " END)");
       }
       // From the last, so that $1 is not taken for the start of $10.
       const std::string mark = "$" + std::to_string(i);
@@ -1149,9 +1153,14 @@ Page Store::Index(const Entity& e, const Query& q, std::optional<int64_t> total)
 std::vector<Json> Store::Rows(const Entity& e, const Json& ids) {
   // One bound array, each id looked up once (an OR of one equality per id costs the planner a
   // multi-index OR); the rows put in its order here rather than by a sort of whole rows.
-  SQLite::Statement& st =
-      db_.Cached("SELECT j.key, " + Columns(e) + " FROM json_each(?) j CROSS JOIN " + S(e.table) +
-                 " t ON t." + S(e.id) + " = j.value" + Joins(e));
+  // Built once: the select list of a whole row is kilobytes, copied at each concatenation.
+  if (rows_sql_.empty()) rows_sql_.resize(Entities().size());
+  std::string& sql = rows_sql_[EntityIndex(e)];
+  if (sql.empty()) {
+    sql = "SELECT j.key, " + Columns(e) + " FROM json_each(?) j CROSS JOIN " + S(e.table) +
+          " t ON t." + S(e.id) + " = j.value" + Joins(e);
+  }
+  SQLite::Statement& st = db_.Cached(sql);
   st.bind(1, ids.dump());
   std::vector<std::optional<Json>> at(ids.size());
   while (st.executeStep()) {

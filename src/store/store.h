@@ -136,6 +136,7 @@ class Store {
   SqlContext& ctx_;
   std::vector<std::string> columns_;                // by entity index
   std::vector<std::string> joins_;                  // by entity index
+  std::vector<std::string> rows_sql_;               // by entity index: Rows' statement
   std::vector<std::vector<std::string>> computed_;  // by entity index, by computed index
   std::vector<EntitySql> sql_;                      // by entity index
   std::unordered_map<std::string, Scope> scopes_;   // "table/id"
