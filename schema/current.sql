@@ -4,7 +4,7 @@
 -- file holds. The library makes new files from it. Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/dev/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 21; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 22; PRAGMA application_id = 1129469007;
 
 CREATE TABLE project (
   project_id   TEXT PRIMARY KEY NOT NULL,
@@ -1655,14 +1655,24 @@ CREATE TABLE status_month (
   PRIMARY KEY (subtenant_id, status, month)
 ) WITHOUT ROWID;
 
+CREATE INDEX subscription_cover_expired
+  ON subscription_cover(subtenant_id, to_day, from_day, cover_expire, shown_from, hidden_from)
+  WHERE cover_expire < to_day;
+
+CREATE TABLE status_month_dirty (
+  subtenant_id TEXT PRIMARY KEY NOT NULL
+) WITHOUT ROWID;
+
 CREATE TRIGGER status_month_step_insert AFTER INSERT ON status_step
+WHEN NOT certo_defer_months()
 BEGIN
   INSERT INTO status_month (subtenant_id, status, month, n)
     VALUES (NEW.subtenant_id, NEW.status, substr(NEW.day, 1, 7), NEW.n)
   ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
 END;
 
-CREATE TRIGGER status_month_step_delete AFTER DELETE ON status_step WHEN OLD.n <> 0
+CREATE TRIGGER status_month_step_delete AFTER DELETE ON status_step
+WHEN OLD.n <> 0 AND NOT certo_defer_months()
 BEGIN
   INSERT INTO status_month (subtenant_id, status, month, n)
     VALUES (OLD.subtenant_id, OLD.status, substr(OLD.day, 1, 7), -OLD.n)
@@ -1672,6 +1682,7 @@ END;
 CREATE TRIGGER status_month_step_update AFTER UPDATE ON status_step
 WHEN OLD.subtenant_id = NEW.subtenant_id AND OLD.status = NEW.status
   AND substr(OLD.day, 1, 7) = substr(NEW.day, 1, 7) AND OLD.n <> NEW.n
+  AND NOT certo_defer_months()
 BEGIN
   INSERT INTO status_month (subtenant_id, status, month, n)
     VALUES (NEW.subtenant_id, NEW.status, substr(NEW.day, 1, 7), NEW.n - OLD.n)
@@ -1679,8 +1690,9 @@ BEGIN
 END;
 
 CREATE TRIGGER status_month_step_move AFTER UPDATE ON status_step
-WHEN OLD.subtenant_id <> NEW.subtenant_id OR OLD.status <> NEW.status
-  OR substr(OLD.day, 1, 7) <> substr(NEW.day, 1, 7)
+WHEN (OLD.subtenant_id <> NEW.subtenant_id OR OLD.status <> NEW.status
+      OR substr(OLD.day, 1, 7) <> substr(NEW.day, 1, 7))
+  AND NOT certo_defer_months()
 BEGIN
   INSERT INTO status_month (subtenant_id, status, month, n)
     VALUES (OLD.subtenant_id, OLD.status, substr(OLD.day, 1, 7), -OLD.n)
@@ -1690,9 +1702,28 @@ BEGIN
   ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
 END;
 
-CREATE INDEX subscription_cover_expired
-  ON subscription_cover(subtenant_id, to_day, from_day, cover_expire, shown_from, hidden_from)
-  WHERE cover_expire < to_day;
+CREATE TRIGGER status_month_step_insert_deferred AFTER INSERT ON status_step
+WHEN certo_defer_months()
+BEGIN
+  INSERT INTO status_month_dirty SELECT NEW.subtenant_id WHERE NOT EXISTS
+    (SELECT 1 FROM status_month_dirty WHERE subtenant_id = NEW.subtenant_id);
+END;
+
+CREATE TRIGGER status_month_step_delete_deferred AFTER DELETE ON status_step
+WHEN certo_defer_months()
+BEGIN
+  INSERT INTO status_month_dirty SELECT OLD.subtenant_id WHERE NOT EXISTS
+    (SELECT 1 FROM status_month_dirty WHERE subtenant_id = OLD.subtenant_id);
+END;
+
+CREATE TRIGGER status_month_step_update_deferred AFTER UPDATE ON status_step
+WHEN certo_defer_months()
+BEGIN
+  INSERT INTO status_month_dirty SELECT OLD.subtenant_id WHERE NOT EXISTS
+    (SELECT 1 FROM status_month_dirty WHERE subtenant_id = OLD.subtenant_id);
+  INSERT INTO status_month_dirty SELECT NEW.subtenant_id WHERE NOT EXISTS
+    (SELECT 1 FROM status_month_dirty WHERE subtenant_id = NEW.subtenant_id);
+END;
 
 INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', 0);
 

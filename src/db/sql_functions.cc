@@ -69,6 +69,10 @@ void AsOf(sqlite3_context* c, int, sqlite3_value**) { ResultText(c, FormatDate(C
 
 void Bulk(sqlite3_context* c, int, sqlite3_value**) { sqlite3_result_int(c, Ctx(c).bulk ? 1 : 0); }
 
+void DeferMonths(sqlite3_context* c, int, sqlite3_value**) {
+  sqlite3_result_int(c, Ctx(c).defer_months ? 1 : 0);
+}
+
 void Expiry(sqlite3_context* c, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[2]) == SQLITE_NULL) {  // no link: no expiry at all
     sqlite3_result_null(c);
@@ -307,6 +311,7 @@ int RegisterFunctions(sqlite3* db, SqlContext* ctx) {
       {"certo_today", 0, false, Today},
       {"certo_as_of", 0, false, AsOf},
       {"certo_bulk", 0, false, Bulk},
+      {"certo_defer_months", 0, false, DeferMonths},
       {"certo_expiry", 7, true, Expiry},
       {"certo_expiring_from", 2, true, ExpiringFromFn},
       {"certo_status", 3, true, StatusFn},

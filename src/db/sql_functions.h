@@ -42,6 +42,8 @@ struct SqlContext {
   Options options;
   std::optional<Date> as_of;  // set for the duration of one read
   bool bulk = false;
+  // Set through the outermost bulk write (schema 22): status months are summed at its end.
+  bool defer_months = false;
 
   Date Today() const { return options.today ? *options.today : LocalToday(); }
   Date AsOf() const { return as_of ? *as_of : Today(); }

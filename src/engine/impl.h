@@ -98,11 +98,15 @@ struct Engine::Impl {
     internal::RecordScope record(*db, top, record_as);
     struct BulkMode {
       internal::SqlContext& ctx;
-      bool was;
-      ~BulkMode() { ctx.bulk = was; }
-    } mode{ctx, ctx.bulk};
+      bool was, was_deferring;
+      ~BulkMode() {
+        ctx.bulk = was;
+        ctx.defer_months = was_deferring;
+      }
+    } mode{ctx, ctx.bulk, ctx.defer_months};
     if (bulk) ctx.bulk = true;
     const bool outermost_bulk = bulk && !mode.was;
+    if (outermost_bulk) ctx.defer_months = true;
     // Every event of the bulk write, its recomputations' included, is summarized at its end.
     if (outermost_bulk) internal::BeginBulkEvents(*db);
     auto result = fn();
@@ -112,6 +116,8 @@ struct Engine::Impl {
       internal::DeriveTouched(*db);
       ctx.bulk = false;
       internal::RecomputeTouched(*db);
+      internal::SumDeferredMonths(*db);
+      ctx.defer_months = false;
       internal::EndBulkEvents(*db);
     }
     if (top) RecordChanges(record);

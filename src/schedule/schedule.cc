@@ -397,4 +397,16 @@ void RecomputeTouched(Db& db) {
   db.Exec("DELETE FROM schedule_touch");
 }
 
+void SumDeferredMonths(Db& db) {
+  db.Exec(
+      "DELETE FROM status_month WHERE subtenant_id IN (SELECT subtenant_id FROM"
+      " status_month_dirty)");
+  db.Exec(
+      "INSERT INTO status_month (subtenant_id, status, month, n)"
+      " SELECT t.subtenant_id, t.status, substr(t.day, 1, 7), sum(t.n) FROM status_step t"
+      "  WHERE t.subtenant_id IN (SELECT subtenant_id FROM status_month_dirty)"
+      "  GROUP BY t.subtenant_id, t.status, substr(t.day, 1, 7) HAVING sum(t.n) <> 0");
+  db.Exec("DELETE FROM status_month_dirty");
+}
+
 }  // namespace certo::internal

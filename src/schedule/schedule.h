@@ -34,6 +34,10 @@ VerifyReport Verify(Db& db, const VerifyOptions& options);
 // Recomputes every subscription touched while recalculation was deferred (SqlContext::bulk).
 // REQUIRES: ctx.bulk is false again.
 void RecomputeTouched(Db& db);
+// Sums again from their status steps the months of the offices whose steps a bulk write changed
+// (schema 22's status_month_dirty), and clears those notes. Call while SqlContext::defer_months
+// is still set, after RecomputeTouched.
+void SumDeferredMonths(Db& db);
 // Recomputes every (action, person) pair a bulk transaction touched (schema 10's derive_touch),
 // once each, by the trigger the non-bulk writes run: a row with a NULL action fires it even in
 // bulk mode. Call while bulk mode is still on, before RecomputeTouched.
