@@ -4,7 +4,7 @@
 -- file holds. The library makes new files from it. Generated: do not edit. After adding a
 -- migration, regenerate it and review the diff:
 --   CERTO_UPDATE_SCHEMA=1 build/dev/tests/upgrade_test --gtest_filter='CurrentSql.*'
--- PRAGMA user_version = 22; PRAGMA application_id = 1129469007;
+-- PRAGMA user_version = 23; PRAGMA application_id = 1129469007;
 
 CREATE TABLE project (
   project_id   TEXT PRIMARY KEY NOT NULL,
@@ -1482,112 +1482,6 @@ CREATE TABLE status_step (
   PRIMARY KEY (subtenant_id, status, day)
 ) WITHOUT ROWID;
 
-CREATE TRIGGER status_step_row_insert AFTER INSERT ON action_subscription
-BEGIN
-  INSERT INTO status_step (subtenant_id, status, day, n)
-    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
-      FROM json_each(certo_row_steps(NEW.first_from, NEW.cover_from, NEW.shown_from,
-                                     NEW.hidden_from, NEW.cover_expire, NEW.expiring_from, 1)) j
-     WHERE true
-  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
-END;
-
-CREATE TRIGGER status_step_row_delete AFTER DELETE ON action_subscription
-BEGIN
-  INSERT INTO status_step (subtenant_id, status, day, n)
-    SELECT OLD.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
-      FROM json_each(certo_row_steps(OLD.first_from, OLD.cover_from, OLD.shown_from,
-                                     OLD.hidden_from, OLD.cover_expire, OLD.expiring_from, -1)) j
-     WHERE true
-  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
-END;
-
-CREATE TRIGGER status_step_row_update
-AFTER UPDATE OF subtenant_id, first_from, cover_from, cover_expire, expiring_from, shown_from,
-                hidden_from ON action_subscription
-WHEN OLD.subtenant_id IS NOT NEW.subtenant_id OR OLD.first_from IS NOT NEW.first_from
-  OR OLD.cover_from IS NOT NEW.cover_from OR OLD.cover_expire IS NOT NEW.cover_expire
-  OR OLD.expiring_from IS NOT NEW.expiring_from OR OLD.shown_from IS NOT NEW.shown_from
-  OR OLD.hidden_from IS NOT NEW.hidden_from
-BEGIN
-  INSERT INTO status_step (subtenant_id, status, day, n)
-    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
-      FROM json_each(certo_row_steps(
-             OLD.first_from, OLD.cover_from, OLD.shown_from, OLD.hidden_from, OLD.cover_expire,
-             OLD.expiring_from, -1,
-             NEW.first_from, NEW.cover_from, NEW.shown_from, NEW.hidden_from, NEW.cover_expire,
-             NEW.expiring_from, 1)) j
-     WHERE OLD.subtenant_id = NEW.subtenant_id
-  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
-  INSERT INTO status_step (subtenant_id, status, day, n)
-    SELECT OLD.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
-      FROM json_each(certo_row_steps(OLD.first_from, OLD.cover_from, OLD.shown_from,
-                                     OLD.hidden_from, OLD.cover_expire, OLD.expiring_from, -1)) j
-     WHERE OLD.subtenant_id <> NEW.subtenant_id
-  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
-  INSERT INTO status_step (subtenant_id, status, day, n)
-    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
-      FROM json_each(certo_row_steps(NEW.first_from, NEW.cover_from, NEW.shown_from,
-                                     NEW.hidden_from, NEW.cover_expire, NEW.expiring_from, 1)) j
-     WHERE OLD.subtenant_id <> NEW.subtenant_id
-  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
-END;
-
-CREATE TRIGGER status_step_segment_insert AFTER INSERT ON subscription_cover
-BEGIN
-  INSERT INTO status_step (subtenant_id, status, day, n)
-    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
-      FROM json_each(certo_segment_steps(NEW.from_day, NEW.to_day, NEW.shown_from,
-                                         NEW.hidden_from, NEW.cover_expire, NEW.expiring_from,
-                                         1)) j
-     WHERE true
-  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
-END;
-
-CREATE TRIGGER status_step_segment_delete AFTER DELETE ON subscription_cover
-BEGIN
-  INSERT INTO status_step (subtenant_id, status, day, n)
-    SELECT OLD.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
-      FROM json_each(certo_segment_steps(OLD.from_day, OLD.to_day, OLD.shown_from,
-                                         OLD.hidden_from, OLD.cover_expire, OLD.expiring_from,
-                                         -1)) j
-     WHERE true
-  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
-END;
-
-CREATE TRIGGER status_step_segment_update
-AFTER UPDATE OF from_day, to_day, subtenant_id, cover_expire, expiring_from, shown_from,
-                hidden_from ON subscription_cover
-WHEN OLD.subtenant_id IS NOT NEW.subtenant_id OR OLD.from_day IS NOT NEW.from_day
-  OR OLD.to_day IS NOT NEW.to_day OR OLD.cover_expire IS NOT NEW.cover_expire
-  OR OLD.expiring_from IS NOT NEW.expiring_from OR OLD.shown_from IS NOT NEW.shown_from
-  OR OLD.hidden_from IS NOT NEW.hidden_from
-BEGIN
-  INSERT INTO status_step (subtenant_id, status, day, n)
-    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
-      FROM json_each(certo_segment_steps(
-             OLD.from_day, OLD.to_day, OLD.shown_from, OLD.hidden_from, OLD.cover_expire,
-             OLD.expiring_from, -1,
-             NEW.from_day, NEW.to_day, NEW.shown_from, NEW.hidden_from, NEW.cover_expire,
-             NEW.expiring_from, 1)) j
-     WHERE OLD.subtenant_id = NEW.subtenant_id
-  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
-  INSERT INTO status_step (subtenant_id, status, day, n)
-    SELECT OLD.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
-      FROM json_each(certo_segment_steps(OLD.from_day, OLD.to_day, OLD.shown_from,
-                                         OLD.hidden_from, OLD.cover_expire, OLD.expiring_from,
-                                         -1)) j
-     WHERE OLD.subtenant_id <> NEW.subtenant_id
-  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
-  INSERT INTO status_step (subtenant_id, status, day, n)
-    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
-      FROM json_each(certo_segment_steps(NEW.from_day, NEW.to_day, NEW.shown_from,
-                                         NEW.hidden_from, NEW.cover_expire, NEW.expiring_from,
-                                         1)) j
-     WHERE OLD.subtenant_id <> NEW.subtenant_id
-  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
-END;
-
 CREATE INDEX action_subscription_office_cover_from
   ON action_subscription(subtenant_id, cover_from) WHERE cover_from IS NOT NULL;
 
@@ -1663,66 +1557,218 @@ CREATE TABLE status_month_dirty (
   subtenant_id TEXT PRIMARY KEY NOT NULL
 ) WITHOUT ROWID;
 
-CREATE TRIGGER status_month_step_insert AFTER INSERT ON status_step
-WHEN NOT certo_defer_months()
+CREATE TRIGGER status_step_row_insert AFTER INSERT ON action_subscription
 BEGIN
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_row_steps(NEW.first_from, NEW.cover_from, NEW.shown_from,
+                                     NEW.hidden_from, NEW.cover_expire, NEW.expiring_from, 1)) j
+     WHERE true
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
   INSERT INTO status_month (subtenant_id, status, month, n)
-    VALUES (NEW.subtenant_id, NEW.status, substr(NEW.day, 1, 7), NEW.n)
+    SELECT NEW.subtenant_id, j.value ->> 1, substr(j.value ->> 0, 1, 7), sum(j.value ->> 2)
+      FROM json_each(CASE WHEN certo_defer_months() THEN '[]' ELSE
+                     certo_row_steps(NEW.first_from, NEW.cover_from, NEW.shown_from,
+                                     NEW.hidden_from, NEW.cover_expire, NEW.expiring_from, 1) END) j
+     WHERE (true)
+     GROUP BY 2, 3 HAVING sum(j.value ->> 2) <> 0
   ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_month_dirty SELECT k.subtenant_id FROM (SELECT NEW.subtenant_id AS subtenant_id) k
+   WHERE certo_defer_months() AND NOT EXISTS
+     (SELECT 1 FROM status_month_dirty d WHERE d.subtenant_id = k.subtenant_id);
 END;
 
-CREATE TRIGGER status_month_step_delete AFTER DELETE ON status_step
-WHEN OLD.n <> 0 AND NOT certo_defer_months()
+CREATE TRIGGER status_step_row_delete AFTER DELETE ON action_subscription
 BEGIN
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT OLD.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_row_steps(OLD.first_from, OLD.cover_from, OLD.shown_from,
+                                     OLD.hidden_from, OLD.cover_expire, OLD.expiring_from, -1)) j
+     WHERE true
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
   INSERT INTO status_month (subtenant_id, status, month, n)
-    VALUES (OLD.subtenant_id, OLD.status, substr(OLD.day, 1, 7), -OLD.n)
+    SELECT OLD.subtenant_id, j.value ->> 1, substr(j.value ->> 0, 1, 7), sum(j.value ->> 2)
+      FROM json_each(CASE WHEN certo_defer_months() THEN '[]' ELSE
+                     certo_row_steps(OLD.first_from, OLD.cover_from, OLD.shown_from,
+                                     OLD.hidden_from, OLD.cover_expire, OLD.expiring_from, -1) END) j
+     WHERE (true)
+     GROUP BY 2, 3 HAVING sum(j.value ->> 2) <> 0
   ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_month_dirty SELECT k.subtenant_id FROM (SELECT OLD.subtenant_id AS subtenant_id) k
+   WHERE certo_defer_months() AND NOT EXISTS
+     (SELECT 1 FROM status_month_dirty d WHERE d.subtenant_id = k.subtenant_id);
 END;
 
-CREATE TRIGGER status_month_step_update AFTER UPDATE ON status_step
-WHEN OLD.subtenant_id = NEW.subtenant_id AND OLD.status = NEW.status
-  AND substr(OLD.day, 1, 7) = substr(NEW.day, 1, 7) AND OLD.n <> NEW.n
-  AND NOT certo_defer_months()
+CREATE TRIGGER status_step_row_update
+AFTER UPDATE OF subtenant_id, first_from, cover_from, cover_expire, expiring_from, shown_from,
+                hidden_from ON action_subscription
+WHEN OLD.subtenant_id IS NOT NEW.subtenant_id OR OLD.first_from IS NOT NEW.first_from
+  OR OLD.cover_from IS NOT NEW.cover_from OR OLD.cover_expire IS NOT NEW.cover_expire
+  OR OLD.expiring_from IS NOT NEW.expiring_from OR OLD.shown_from IS NOT NEW.shown_from
+  OR OLD.hidden_from IS NOT NEW.hidden_from
 BEGIN
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_row_steps(
+             OLD.first_from, OLD.cover_from, OLD.shown_from, OLD.hidden_from, OLD.cover_expire,
+             OLD.expiring_from, -1,
+             NEW.first_from, NEW.cover_from, NEW.shown_from, NEW.hidden_from, NEW.cover_expire,
+             NEW.expiring_from, 1)) j
+     WHERE OLD.subtenant_id = NEW.subtenant_id
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
   INSERT INTO status_month (subtenant_id, status, month, n)
-    VALUES (NEW.subtenant_id, NEW.status, substr(NEW.day, 1, 7), NEW.n - OLD.n)
+    SELECT NEW.subtenant_id, j.value ->> 1, substr(j.value ->> 0, 1, 7), sum(j.value ->> 2)
+      FROM json_each(CASE WHEN certo_defer_months() THEN '[]' ELSE
+                     certo_row_steps(
+             OLD.first_from, OLD.cover_from, OLD.shown_from, OLD.hidden_from, OLD.cover_expire,
+             OLD.expiring_from, -1,
+             NEW.first_from, NEW.cover_from, NEW.shown_from, NEW.hidden_from, NEW.cover_expire,
+             NEW.expiring_from, 1) END) j
+     WHERE (OLD.subtenant_id = NEW.subtenant_id)
+     GROUP BY 2, 3 HAVING sum(j.value ->> 2) <> 0
   ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
-END;
-
-CREATE TRIGGER status_month_step_move AFTER UPDATE ON status_step
-WHEN (OLD.subtenant_id <> NEW.subtenant_id OR OLD.status <> NEW.status
-      OR substr(OLD.day, 1, 7) <> substr(NEW.day, 1, 7))
-  AND NOT certo_defer_months()
-BEGIN
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT OLD.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_row_steps(OLD.first_from, OLD.cover_from, OLD.shown_from,
+                                     OLD.hidden_from, OLD.cover_expire, OLD.expiring_from, -1)) j
+     WHERE OLD.subtenant_id <> NEW.subtenant_id
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
   INSERT INTO status_month (subtenant_id, status, month, n)
-    VALUES (OLD.subtenant_id, OLD.status, substr(OLD.day, 1, 7), -OLD.n)
+    SELECT OLD.subtenant_id, j.value ->> 1, substr(j.value ->> 0, 1, 7), sum(j.value ->> 2)
+      FROM json_each(CASE WHEN certo_defer_months() THEN '[]' ELSE
+                     certo_row_steps(OLD.first_from, OLD.cover_from, OLD.shown_from,
+                                     OLD.hidden_from, OLD.cover_expire, OLD.expiring_from, -1) END) j
+     WHERE (OLD.subtenant_id <> NEW.subtenant_id)
+     GROUP BY 2, 3 HAVING sum(j.value ->> 2) <> 0
   ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_row_steps(NEW.first_from, NEW.cover_from, NEW.shown_from,
+                                     NEW.hidden_from, NEW.cover_expire, NEW.expiring_from, 1)) j
+     WHERE OLD.subtenant_id <> NEW.subtenant_id
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
   INSERT INTO status_month (subtenant_id, status, month, n)
-    VALUES (NEW.subtenant_id, NEW.status, substr(NEW.day, 1, 7), NEW.n)
+    SELECT NEW.subtenant_id, j.value ->> 1, substr(j.value ->> 0, 1, 7), sum(j.value ->> 2)
+      FROM json_each(CASE WHEN certo_defer_months() THEN '[]' ELSE
+                     certo_row_steps(NEW.first_from, NEW.cover_from, NEW.shown_from,
+                                     NEW.hidden_from, NEW.cover_expire, NEW.expiring_from, 1) END) j
+     WHERE (OLD.subtenant_id <> NEW.subtenant_id)
+     GROUP BY 2, 3 HAVING sum(j.value ->> 2) <> 0
   ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_month_dirty SELECT k.subtenant_id FROM (SELECT OLD.subtenant_id AS subtenant_id UNION SELECT NEW.subtenant_id) k
+   WHERE certo_defer_months() AND NOT EXISTS
+     (SELECT 1 FROM status_month_dirty d WHERE d.subtenant_id = k.subtenant_id);
 END;
 
-CREATE TRIGGER status_month_step_insert_deferred AFTER INSERT ON status_step
-WHEN certo_defer_months()
+CREATE TRIGGER status_step_segment_insert AFTER INSERT ON subscription_cover
 BEGIN
-  INSERT INTO status_month_dirty SELECT NEW.subtenant_id WHERE NOT EXISTS
-    (SELECT 1 FROM status_month_dirty WHERE subtenant_id = NEW.subtenant_id);
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_segment_steps(NEW.from_day, NEW.to_day, NEW.shown_from,
+                                         NEW.hidden_from, NEW.cover_expire, NEW.expiring_from,
+                                         1)) j
+     WHERE true
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_month (subtenant_id, status, month, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, substr(j.value ->> 0, 1, 7), sum(j.value ->> 2)
+      FROM json_each(CASE WHEN certo_defer_months() THEN '[]' ELSE
+                     certo_segment_steps(NEW.from_day, NEW.to_day, NEW.shown_from,
+                                         NEW.hidden_from, NEW.cover_expire, NEW.expiring_from,
+                                         1) END) j
+     WHERE (true)
+     GROUP BY 2, 3 HAVING sum(j.value ->> 2) <> 0
+  ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_month_dirty SELECT k.subtenant_id FROM (SELECT NEW.subtenant_id AS subtenant_id) k
+   WHERE certo_defer_months() AND NOT EXISTS
+     (SELECT 1 FROM status_month_dirty d WHERE d.subtenant_id = k.subtenant_id);
 END;
 
-CREATE TRIGGER status_month_step_delete_deferred AFTER DELETE ON status_step
-WHEN certo_defer_months()
+CREATE TRIGGER status_step_segment_delete AFTER DELETE ON subscription_cover
 BEGIN
-  INSERT INTO status_month_dirty SELECT OLD.subtenant_id WHERE NOT EXISTS
-    (SELECT 1 FROM status_month_dirty WHERE subtenant_id = OLD.subtenant_id);
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT OLD.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_segment_steps(OLD.from_day, OLD.to_day, OLD.shown_from,
+                                         OLD.hidden_from, OLD.cover_expire, OLD.expiring_from,
+                                         -1)) j
+     WHERE true
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_month (subtenant_id, status, month, n)
+    SELECT OLD.subtenant_id, j.value ->> 1, substr(j.value ->> 0, 1, 7), sum(j.value ->> 2)
+      FROM json_each(CASE WHEN certo_defer_months() THEN '[]' ELSE
+                     certo_segment_steps(OLD.from_day, OLD.to_day, OLD.shown_from,
+                                         OLD.hidden_from, OLD.cover_expire, OLD.expiring_from,
+                                         -1) END) j
+     WHERE (true)
+     GROUP BY 2, 3 HAVING sum(j.value ->> 2) <> 0
+  ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_month_dirty SELECT k.subtenant_id FROM (SELECT OLD.subtenant_id AS subtenant_id) k
+   WHERE certo_defer_months() AND NOT EXISTS
+     (SELECT 1 FROM status_month_dirty d WHERE d.subtenant_id = k.subtenant_id);
 END;
 
-CREATE TRIGGER status_month_step_update_deferred AFTER UPDATE ON status_step
-WHEN certo_defer_months()
+CREATE TRIGGER status_step_segment_update
+AFTER UPDATE OF from_day, to_day, subtenant_id, cover_expire, expiring_from, shown_from,
+                hidden_from ON subscription_cover
+WHEN OLD.subtenant_id IS NOT NEW.subtenant_id OR OLD.from_day IS NOT NEW.from_day
+  OR OLD.to_day IS NOT NEW.to_day OR OLD.cover_expire IS NOT NEW.cover_expire
+  OR OLD.expiring_from IS NOT NEW.expiring_from OR OLD.shown_from IS NOT NEW.shown_from
+  OR OLD.hidden_from IS NOT NEW.hidden_from
 BEGIN
-  INSERT INTO status_month_dirty SELECT OLD.subtenant_id WHERE NOT EXISTS
-    (SELECT 1 FROM status_month_dirty WHERE subtenant_id = OLD.subtenant_id);
-  INSERT INTO status_month_dirty SELECT NEW.subtenant_id WHERE NOT EXISTS
-    (SELECT 1 FROM status_month_dirty WHERE subtenant_id = NEW.subtenant_id);
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_segment_steps(
+             OLD.from_day, OLD.to_day, OLD.shown_from, OLD.hidden_from, OLD.cover_expire,
+             OLD.expiring_from, -1,
+             NEW.from_day, NEW.to_day, NEW.shown_from, NEW.hidden_from, NEW.cover_expire,
+             NEW.expiring_from, 1)) j
+     WHERE OLD.subtenant_id = NEW.subtenant_id
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_month (subtenant_id, status, month, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, substr(j.value ->> 0, 1, 7), sum(j.value ->> 2)
+      FROM json_each(CASE WHEN certo_defer_months() THEN '[]' ELSE
+                     certo_segment_steps(
+             OLD.from_day, OLD.to_day, OLD.shown_from, OLD.hidden_from, OLD.cover_expire,
+             OLD.expiring_from, -1,
+             NEW.from_day, NEW.to_day, NEW.shown_from, NEW.hidden_from, NEW.cover_expire,
+             NEW.expiring_from, 1) END) j
+     WHERE (OLD.subtenant_id = NEW.subtenant_id)
+     GROUP BY 2, 3 HAVING sum(j.value ->> 2) <> 0
+  ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT OLD.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_segment_steps(OLD.from_day, OLD.to_day, OLD.shown_from,
+                                         OLD.hidden_from, OLD.cover_expire, OLD.expiring_from,
+                                         -1)) j
+     WHERE OLD.subtenant_id <> NEW.subtenant_id
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_month (subtenant_id, status, month, n)
+    SELECT OLD.subtenant_id, j.value ->> 1, substr(j.value ->> 0, 1, 7), sum(j.value ->> 2)
+      FROM json_each(CASE WHEN certo_defer_months() THEN '[]' ELSE
+                     certo_segment_steps(OLD.from_day, OLD.to_day, OLD.shown_from,
+                                         OLD.hidden_from, OLD.cover_expire, OLD.expiring_from,
+                                         -1) END) j
+     WHERE (OLD.subtenant_id <> NEW.subtenant_id)
+     GROUP BY 2, 3 HAVING sum(j.value ->> 2) <> 0
+  ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_step (subtenant_id, status, day, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, j.value ->> 0, j.value ->> 2
+      FROM json_each(certo_segment_steps(NEW.from_day, NEW.to_day, NEW.shown_from,
+                                         NEW.hidden_from, NEW.cover_expire, NEW.expiring_from,
+                                         1)) j
+     WHERE OLD.subtenant_id <> NEW.subtenant_id
+  ON CONFLICT (subtenant_id, status, day) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_month (subtenant_id, status, month, n)
+    SELECT NEW.subtenant_id, j.value ->> 1, substr(j.value ->> 0, 1, 7), sum(j.value ->> 2)
+      FROM json_each(CASE WHEN certo_defer_months() THEN '[]' ELSE
+                     certo_segment_steps(NEW.from_day, NEW.to_day, NEW.shown_from,
+                                         NEW.hidden_from, NEW.cover_expire, NEW.expiring_from,
+                                         1) END) j
+     WHERE (OLD.subtenant_id <> NEW.subtenant_id)
+     GROUP BY 2, 3 HAVING sum(j.value ->> 2) <> 0
+  ON CONFLICT (subtenant_id, status, month) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO status_month_dirty SELECT k.subtenant_id FROM (SELECT OLD.subtenant_id AS subtenant_id UNION SELECT NEW.subtenant_id) k
+   WHERE certo_defer_months() AND NOT EXISTS
+     (SELECT 1 FROM status_month_dirty d WHERE d.subtenant_id = k.subtenant_id);
 END;
 
 INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', 0);

@@ -142,21 +142,15 @@ TEST(Verify, AStatusStepThatDisagreesWithTheTimelinesIsReported) {
   raw->exec("INSERT INTO status_step VALUES ('" + office + "', 'EXPIRED', '2031-02-03', 0)");
   raw->exec("INSERT INTO status_step VALUES ('" + office + "', 'NEW', '2031-02-04', -1)");
   VerifyReport report = f.Verify();
-  // The steps' triggers moved their months with them: those disagree with the recomputation too.
-  ASSERT_EQ(report.problems.size(), 4u);
+  // Written behind the triggers of the rows and segments, the steps alone disagree: their
+  // months (schema 23) were written by those triggers and still match the recomputation.
+  ASSERT_EQ(report.problems.size(), 2u);
   EXPECT_EQ(report.problems[0],
             (Problem{"schedule", "status_step", office + "|NEW|2031-02-04", "n", "-1", "0",
                      "status_step " + office + "|NEW|2031-02-04: stored -1, recomputed 0"}));
   EXPECT_EQ(report.problems[1].id, office + "|VALID|2024-06-30");
   EXPECT_EQ(report.problems[1].stored, "3");
   EXPECT_EQ(report.problems[1].expected, "1");
-  std::vector<std::string> months;
-  for (size_t i = 2; i < report.problems.size(); ++i) {
-    EXPECT_EQ(report.problems[i].collection, "status_month");
-    months.push_back(report.problems[i].id);
-  }
-  std::sort(months.begin(), months.end());
-  EXPECT_EQ(months, (std::vector<std::string>{office + "|NEW|2031-02", office + "|VALID|2024-06"}));
 }
 
 TEST(Verify, AStatusMonthThatDisagreesWithItsStepsIsReported) {
@@ -164,7 +158,7 @@ TEST(Verify, AStatusMonthThatDisagreesWithItsStepsIsReported) {
   auto raw = f.RawWithFunctions();
   const std::string office =
       raw->execAndGet("SELECT subtenant_id FROM action_subscription").getString();
-  // Written behind the steps' triggers: one month off by 2, one with no steps, one missing.
+  // Written by hand: one month off by 2, one with no steps, one missing.
   raw->exec("UPDATE status_month SET n = n + 2 WHERE status = 'VALID' AND month = '2024-06'");
   raw->exec("INSERT INTO status_month VALUES ('" + office + "', 'NEW', '2031-02', 4)");
   const std::string gone =
