@@ -23,6 +23,9 @@
 //                  subscriptions; x_written is its ratio to load_profiles/engine
 //   assign_role/N    one person assigned to a role with 10 demands, committed on its own, vs
 //                  the raw entity_employee row and 10 subscription rows in one transaction
+//
+// Every step also reports rss_peak_mib: its peak resident memory above what the process held
+// when it began (WithPeakRss, below).
 
 #include "certo/calendar.h"
 #include "certo/engine.h"
@@ -32,6 +35,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -895,6 +899,39 @@ void Verify(benchmark::State& state, VerifyOptions::Depth depth) {
 void VerifyFull(benchmark::State& state) { Verify(state, VerifyOptions::Depth::kFull); }
 void VerifySchedule(benchmark::State& state) { Verify(state, VerifyOptions::Depth::kSchedule); }
 
+// ---- Memory (issue 17) -----------------------------------------------------------------------
+//
+// Each step's peak resident memory above what the process held when it began: the kernel's
+// high-water mark (VmHWM) reset at the start (writing 5 to /proc/self/clear_refs) and read at
+// the end. The step's dataset is generated before the reset, so what is left is the engine's
+// and the raw side's connections (each with its 64 MiB page cache) and what the step builds.
+
+int64_t StatusKib(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  const std::string prefix = std::string(field) + ":";
+  while (std::getline(in, line)) {
+    if (line.rfind(prefix, 0) == 0) return std::atoll(line.c_str() + prefix.size());
+  }
+  return -1;
+}
+
+template <void (*Fn)(benchmark::State&)>
+void WithPeakRss(benchmark::State& state) {
+  std::ofstream("/proc/self/clear_refs") << "5";
+  const int64_t start = StatusKib("VmRSS");
+  Fn(state);
+  const int64_t peak = StatusKib("VmHWM");
+  if (start >= 0 && peak >= 0) state.counters["rss_peak_mib"] = (peak - start) / 1024.0;
+}
+
+// The dataset a step reads, made before its memory is measured.
+template <void (*Fn)(benchmark::State&), Requirements kData = Requirements::kWritten>
+void Measured(benchmark::State& state) {
+  DatasetFor(state.range(0), kData);
+  WithPeakRss<Fn>(state);
+}
+
 void Register() {
   // In this order: the query, latency and verify benchmarks use the files the loads wrote.
   struct Spec {
@@ -904,24 +941,27 @@ void Register() {
     benchmark::TimeUnit unit;
   };
   const Spec specs[] = {
-      {"load/raw", LoadRaw, 1, benchmark::kSecond},
-      {"load/engine", LoadEngine, 1, benchmark::kSecond},
-      {"link_create", LinkCreate, 1, benchmark::kMillisecond},
-      {"link_delete", LinkDelete, 1, benchmark::kMillisecond},
-      {"office_counts", OfficeCountsToday, 50, benchmark::kMicrosecond},
-      {"office_counts_year_ago", OfficeCountsYearAgo, 50, benchmark::kMicrosecond},
-      {"office_trend_12m", OfficeTrend12, 20, benchmark::kMicrosecond},
-      {"expired_page", ExpiredPageToday, 50, benchmark::kMicrosecond},
-      {"expired_page_year_ago", ExpiredPageYearAgo, 50, benchmark::kMicrosecond},
-      {"changes", Changes, 50, benchmark::kMicrosecond},
-      {"office_changes_30d", OfficeChanges30, 50, benchmark::kMicrosecond},
-      {"verify", VerifyFull, 1, benchmark::kSecond},
-      {"verify_schedule", VerifySchedule, 1, benchmark::kSecond},
+      {"load/raw", Measured<LoadRaw>, 1, benchmark::kSecond},
+      {"load/engine", Measured<LoadEngine>, 1, benchmark::kSecond},
+      {"link_create", Measured<LinkCreate>, 1, benchmark::kMillisecond},
+      {"link_delete", Measured<LinkDelete>, 1, benchmark::kMillisecond},
+      {"office_counts", Measured<OfficeCountsToday>, 50, benchmark::kMicrosecond},
+      {"office_counts_year_ago", Measured<OfficeCountsYearAgo>, 50, benchmark::kMicrosecond},
+      {"office_trend_12m", Measured<OfficeTrend12>, 20, benchmark::kMicrosecond},
+      {"expired_page", Measured<ExpiredPageToday>, 50, benchmark::kMicrosecond},
+      {"expired_page_year_ago", Measured<ExpiredPageYearAgo>, 50, benchmark::kMicrosecond},
+      {"changes", Measured<Changes>, 50, benchmark::kMicrosecond},
+      {"office_changes_30d", Measured<OfficeChanges30>, 50, benchmark::kMicrosecond},
+      {"verify", Measured<VerifyFull>, 1, benchmark::kSecond},
+      {"verify_schedule", Measured<VerifySchedule>, 1, benchmark::kSecond},
       // Issue 13: the same company with its people's requirements as demands.
-      {"load_profiles/raw", LoadProfilesRaw, 1, benchmark::kSecond},
-      {"load_profiles/engine", LoadProfilesEngine, 1, benchmark::kSecond},
-      {"load_demands/engine", LoadDemandsEngine, 1, benchmark::kSecond},
-      {"assign_role", AssignRole, 1, benchmark::kMillisecond},
+      {"load_profiles/raw", Measured<LoadProfilesRaw, Requirements::kProfilesWritten>, 1,
+       benchmark::kSecond},
+      {"load_profiles/engine", Measured<LoadProfilesEngine, Requirements::kProfilesWritten>, 1,
+       benchmark::kSecond},
+      {"load_demands/engine", Measured<LoadDemandsEngine, Requirements::kDemands>, 1,
+       benchmark::kSecond},
+      {"assign_role", Measured<AssignRole, Requirements::kDemands>, 1, benchmark::kMillisecond},
   };
   for (int64_t n : Sizes()) {
     for (const Spec& spec : specs) {
