@@ -41,6 +41,25 @@ TEST(Registry, EveryDescriptorFieldIsAColumnAndEveryColumnIsDescribed) {
   }
 }
 
+// Store::RowJson appends each name without looking for it first: a name given twice would make
+// a record with two keys of that name.
+TEST(Registry, EveryRecordNameIsGivenOnce) {
+  for (const Entity& e : Entities()) {
+    std::set<std::string> names{std::string(e.id)};
+    for (const Field& f : e.fields) {
+      EXPECT_TRUE(names.insert(std::string(f.name)).second) << e.collection << "." << f.name;
+    }
+    for (const Computed& c : e.computed) {
+      EXPECT_TRUE(names.insert(std::string(c.name)).second) << e.collection << "." << c.name;
+    }
+    if (e.historicizable) {
+      for (const char* name : {"retired_on", "owned_active", "parent_active"}) {
+        EXPECT_TRUE(names.insert(name).second) << e.collection << "." << name;
+      }
+    }
+  }
+}
+
 TEST(Registry, ReferencesNameKnownCollectionsAndProjectFieldsAreReferences) {
   for (const Entity& e : Entities()) {
     for (const Field& f : e.fields) {
