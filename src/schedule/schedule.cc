@@ -3,7 +3,6 @@
 
 #include "schedule/schedule.h"
 
-#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>

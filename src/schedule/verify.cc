@@ -86,7 +86,7 @@ class ExpectedSteps {
     const uint64_t o = OfficeIndex(office);
     for (const StatusStep& s : steps) {
       sums_[Key(o, s.status, s.day)] += s.n;
-      months_[MonthKey(o, s.status, s.day ? MonthName(*s.day) : "")] += s.n;
+      months_[Month{o, s.status, s.day ? FormatDate(*s.day).substr(0, 7) : ""}] += s.n;
     }
   }
 
@@ -101,20 +101,19 @@ class ExpectedSteps {
       const std::optional<ScheduleStatus> s = ParseScheduleStatus(status);
       long long want = 0;
       if (s) {
-        auto found = months_.find(MonthKey(OfficeIndex(office), *s, month));
+        auto found = months_.find(Month{OfficeIndex(office), *s, month});
         if (found != months_.end()) {
           want = found->second;
           months_.erase(found);
         }
       }
-      if (n != want) MonthProblem(report, office + "|" + status + "|" + month, n, want);
+      if (n != want) Problem(report, "status_month", office + "|" + status + "|" + month, n, want);
     }
-    std::vector<std::string> offices(offices_.size());
-    for (const auto& [name, index] : offices_) offices[index] = name;
+    const std::vector<std::string> offices = OfficeNames();
     for (const auto& [key, n] : months_) {
       if (n == 0) continue;
-      MonthProblem(
-          report,
+      Problem(
+          report, "status_month",
           offices[std::get<0>(key)] + "|" + StatusName(std::get<1>(key)) + "|" + std::get<2>(key),
           0, n);
     }
@@ -138,16 +137,15 @@ class ExpectedSteps {
           sums_.erase(found);
         }
       }
-      if (n != want) Problem(report, office + "|" + status + "|" + day, n, want);
+      if (n != want) Problem(report, "status_step", office + "|" + status + "|" + day, n, want);
     }
-    std::vector<std::string> offices(offices_.size());
-    for (const auto& [name, index] : offices_) offices[index] = name;
+    const std::vector<std::string> offices = OfficeNames();
     for (const auto& [key, n] : sums_) {
       if (n == 0) continue;
       const int days = static_cast<int32_t>(static_cast<uint32_t>(key));
       const std::string day =
           days == kBefore ? "" : FormatDate(Date(std::chrono::sys_days(std::chrono::days(days))));
-      Problem(report,
+      Problem(report, "status_step",
               offices[key >> 35] + "|" + StatusName(static_cast<ScheduleStatus>((key >> 32) & 7)) +
                   "|" + day,
               0, n);
@@ -166,26 +164,22 @@ class ExpectedSteps {
     return office << 35 | static_cast<uint64_t>(status) << 32 |
            static_cast<uint32_t>(static_cast<int32_t>(days));
   }
-  static void Problem(VerifyReport& report, const std::string& key, long long stored,
-                      long long want) {
-    report.problems.push_back(certo::Problem{
-        "schedule", "status_step", key, "n", std::to_string(stored), std::to_string(want),
-        "status_step " + key + ": stored " + std::to_string(stored) + ", recomputed " +
-            std::to_string(want)});
+  // The offices' names by their index.
+  std::vector<std::string> OfficeNames() const {
+    std::vector<std::string> names(offices_.size());
+    for (const auto& [name, index] : offices_) names[index] = name;
+    return names;
+  }
+  // table: status_step or status_month; key: office|status|day or month.
+  static void Problem(VerifyReport& report, const std::string& table, const std::string& key,
+                      long long stored, long long want) {
+    report.problems.push_back(
+        certo::Problem{"schedule", table, key, "n", std::to_string(stored), std::to_string(want),
+                       table + " " + key + ": stored " + std::to_string(stored) + ", recomputed " +
+                           std::to_string(want)});
   }
 
-  using Month = std::tuple<uint64_t, ScheduleStatus, std::string>;
-  static Month MonthKey(uint64_t office, ScheduleStatus status, std::string month) {
-    return {office, status, std::move(month)};
-  }
-  static std::string MonthName(const Date& day) { return FormatDate(day).substr(0, 7); }
-  static void MonthProblem(VerifyReport& report, const std::string& key, long long stored,
-                           long long want) {
-    report.problems.push_back(certo::Problem{
-        "schedule", "status_month", key, "n", std::to_string(stored), std::to_string(want),
-        "status_month " + key + ": stored " + std::to_string(stored) + ", recomputed " +
-            std::to_string(want)});
-  }
+  using Month = std::tuple<uint64_t, ScheduleStatus, std::string>;  // office, status, YYYY-MM
 
   std::unordered_map<std::string, uint64_t> offices_;
   std::unordered_map<uint64_t, long long> sums_;
